@@ -1,0 +1,45 @@
+#include "cli/json_output.hpp"
+
+#include "core/parameters.hpp"
+
+namespace sslbind::cli {
+
+using nlohmann::json;
+
+json binding_json(const Binding& b) {
+  const SslSettings& s = b.settings;
+  const std::string key_name(key_parameter(b.key.kind()));
+  json j;
+  j["keytype"] = key_name;
+  if (b.key.kind() == KeyKind::Ccs) j[key_name] = b.key.port();
+  else j[key_name] = b.key.value();
+  auto optional = [](const auto& v) -> json { return v ? json(*v) : json(nullptr); };
+  j["certhash"] = s.certhash ? json(s.certhash->hex()) : json(nullptr);
+  j["appid"] = s.appid.str();
+  j["certstorename"] = optional(s.certstorename);
+  for (const ParamSpec& p : sslcert_parameters()) {
+    if (p.type == ParamType::Toggle) j[std::string(p.name)] = toggle_enabled(p, s);
+  }
+  j["revocationfreshnesstime"] = s.revocation_freshness_time;
+  j["urlretrievaltimeout"] = s.url_retrieval_timeout;
+  j["sslctlidentifier"] = optional(s.ctl_identifier);
+  j["sslctlstorename"] = optional(s.ctl_store_name);
+  // The raw registry words, for bits no netsh option names (e.g. Enable Caching Client Hello).
+  j["DefaultSslCertCheckMode"] = s.check_mode;
+  j["DefaultFlags"] = s.flags;
+  return j;
+}
+
+json ok_json(const std::string& command) { return {{"command", command}, {"status", "ok"}}; }
+
+json error_json(const std::string& command, const ErrorReport& r) {
+  json e;
+  e["kind"] = r.kind;
+  e["win32"] = r.win32 ? json(*r.win32) : json(nullptr);
+  e["netsh"] = r.netsh;
+  e["detail"] = r.detail;
+  e["exitCode"] = r.exit_code;
+  return {{"command", command}, {"status", "error"}, {"error", e}};
+}
+
+}  // namespace sslbind::cli

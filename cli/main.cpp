@@ -1,0 +1,135 @@
+// sslbind: netsh-compatible management of TLS certificate bindings. This file owns the process: it reads the
+// command line, runs the command against the registry and maps the outcome to text, JSON and an exit code.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/exit_codes.hpp"
+#include "cli/json_output.hpp"
+#include "cli/messages.hpp"
+#include "cli/show_text.hpp"
+#include "cli/usage.hpp"
+#include "core/command.hpp"
+#include "store/registry_file.hpp"
+#include "store/root_dir.hpp"
+
+namespace sslbind::cli {
+namespace {
+
+struct Context {
+  std::vector<std::string> words;
+  std::optional<std::string> root;
+  bool json = false;
+};
+
+std::string command_name(const SslCertCommand& cmd) { return std::string(verb_name(cmd.verb)) + " sslcert"; }
+
+int fail(const Context& ctx, const Error& error, std::optional<Verb> verb, const std::string& command) {
+  const ErrorReport r = describe_error(error, verb, ctx.words);
+  if (ctx.json) {
+    std::cout << error_json(command, r).dump(2) << '\n';
+    return r.exit_code;
+  }
+  for (const auto& l : r.netsh) std::cerr << l << '\n';
+  std::cerr << (r.netsh.empty() ? "sslbind: " : "") << r.detail << '\n';
+  if (error.code == ErrorCode::MissingParameters && verb) std::cerr << '\n' << usage(*verb);
+  return r.exit_code;
+}
+
+int run_show(const Context& ctx, const SslCertCommand& cmd, const store::RegistryFile& registry) {
+  auto bindings = registry.load();
+  if (!bindings) return fail(ctx, bindings.error(), cmd.verb, command_name(cmd));
+  std::vector<const Binding*> shown;
+  if (cmd.key) {
+    if (const Binding* b = bindings->find(*cmd.key)) shown.push_back(b);
+  } else {
+    for (const auto& [key, b] : *bindings) shown.push_back(&b);
+  }
+  const bool missing = cmd.key && shown.empty();
+  if (ctx.json || cmd.json) {
+    if (missing) {
+      Context json_ctx = ctx;
+      json_ctx.json = true;
+      return fail(json_ctx, Error(ErrorCode::NotFound, cmd.key->as_parameter() + " has no binding"), cmd.verb,
+                  command_name(cmd));
+    }
+    nlohmann::json out = ok_json(command_name(cmd));
+    out["bindings"] = nlohmann::json::array();
+    for (const Binding* b : shown) out["bindings"].push_back(binding_json(*b));
+    std::cout << out.dump(2) << '\n';
+    return kExitOk;
+  }
+  std::string text = show_header();
+  for (const Binding* b : shown) text += show_entry(*b);
+  std::cout << text << std::flush;
+  if (missing) return fail(ctx, Error(ErrorCode::NotFound, cmd.key->as_parameter() + " has no binding"), cmd.verb, "");
+  return kExitOk;
+}
+
+int run_change(const Context& ctx, const SslCertCommand& cmd, store::RegistryFile& registry) {
+  const Binding requested{*cmd.key, cmd.settings};
+  std::optional<Binding> result;  // the binding as stored (or, for delete, as it was)
+  const Status status = registry.transact([&](BindingSet& set) -> Status {
+    if (cmd.verb == Verb::Delete) {
+      if (const Binding* b = set.find(requested.key)) result = *b;
+      return set.remove(requested.key);
+    }
+    Status s = cmd.verb == Verb::Add ? set.add(requested) : set.update(requested);
+    if (s) result = *set.find(requested.key);
+    return s;
+  });
+  if (!status) return fail(ctx, status.error(), cmd.verb, command_name(cmd));
+  if (ctx.json) {
+    nlohmann::json out = ok_json(command_name(cmd));
+    out["message"] = success_message(cmd.verb);
+    out["binding"] = binding_json(*result);
+    std::cout << out.dump(2) << '\n';
+  } else {
+    std::cout << success_message(cmd.verb) << '\n';
+  }
+  return kExitOk;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"sslbind: netsh-compatible TLS certificate bindings"};
+  app.set_help_flag();  // help is netsh-style: "sslbind help", "sslbind add sslcert help"
+  Context ctx;
+  std::string root;
+  bool help = false;
+  bool version = false;
+  app.add_option("--root", root, "folder of the registry");
+  app.add_flag("--json", ctx.json, "JSON output");
+  app.add_flag("-h,--help", help, "usage");
+  app.add_flag("--version", version, "version");
+  app.add_option("words", ctx.words, "the netsh-style command");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return fail(ctx, Error(ErrorCode::InvalidParameter, std::string(e.what()) + "; see 'sslbind help'"), std::nullopt,
+                "");
+  }
+  if (version) {
+    std::cout << "sslbind " << SSLBIND_VERSION << '\n';
+    return kExitOk;
+  }
+  if (!root.empty()) ctx.root = root;
+  if (help) ctx.words.insert(ctx.words.begin(), "help");
+
+  auto invocation = parse_invocation(ctx.words);
+  if (!invocation) return fail(ctx, invocation.error(), std::nullopt, "");
+  if (const auto* h = std::get_if<HelpRequest>(&*invocation)) {
+    std::cout << (h->verb ? usage(*h->verb) : general_help());
+    return kExitOk;
+  }
+  const auto& cmd = std::get<SslCertCommand>(*invocation);
+  store::RegistryFile registry(store::resolve_root(ctx.root));
+  if (cmd.verb == Verb::Show) return run_show(ctx, cmd, registry);
+  return run_change(ctx, cmd, registry);
+}
+
+}  // namespace
+}  // namespace sslbind::cli
+
+int main(int argc, char** argv) { return sslbind::cli::run(argc, argv); }

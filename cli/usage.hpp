@@ -1,0 +1,13 @@
+#pragma once
+// Usage texts, in netsh's shape, generated from the parameter table.
+#include <optional>
+#include <string>
+
+#include "core/command.hpp"
+
+namespace sslbind::cli {
+
+std::string usage(Verb verb);
+std::string general_help();
+
+}  // namespace sslbind::cli

@@ -1,0 +1,36 @@
+#pragma once
+// Reading a netsh-style command line: [http] add|update|delete|show sslcert key=value...
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+
+#include "core/binding.hpp"
+#include "core/result.hpp"
+
+namespace sslbind {
+
+enum class Verb { Add, Update, Delete, Show };
+std::string_view verb_name(Verb verb);  // "add", "update", "delete", "show"
+
+struct SslCertCommand {
+  Verb verb = Verb::Show;
+  std::optional<BindingKey> key;  // show without a key lists every binding
+  SslSettings settings;           // add and update only
+  bool json = false;              // show's json=enable
+};
+
+// "help" or "?" anywhere after the verb asks for that verb's usage; alone, for the list of commands.
+struct HelpRequest {
+  std::optional<Verb> verb;
+};
+
+using Invocation = std::variant<SslCertCommand, HelpRequest>;
+
+// Verbs and nouns match case-insensitively and by unique prefix, as in netsh ("sh ssl" is "show sslcert").
+Result<Invocation> parse_invocation(std::span<const std::string> words);
+
+// Reads only the key=value part of an sslcert command, for a known verb.
+Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::string> arguments);
+
+}  // namespace sslbind

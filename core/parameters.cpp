@@ -1,0 +1,95 @@
+#include "core/parameters.hpp"
+
+#include <array>
+
+#include "core/text.hpp"
+
+namespace sslbind {
+namespace {
+
+constexpr std::string_view kToggle = "enable|disable";
+
+constexpr ParamSpec flag(std::string_view name, std::string_view description, std::uint32_t bit) {
+  return ParamSpec{name, ParamType::Toggle, kToggle, description, ToggleField::Flags, bit, true};
+}
+
+constexpr std::array<ParamSpec, 28> kParameters{{
+    {"ipport", ParamType::IpPortKey, "<ipaddr:port>",
+     "IP address and port for the binding; 0.0.0.0 is every IPv4 address, [::] every IPv6 address."},
+    {"hostnameport", ParamType::HostPortKey, "<name:port>", "Unicode hostname and port for binding (SNI)."},
+    {"ccs", ParamType::CcsKey, "<port>", "Central Certificate Store binding for the port."},
+    {"scopedccs", ParamType::ScopedCcsKey, "<name:port>", "Scoped Central Certificate Store binding."},
+    {"appid", ParamType::AppId, "<GUID>", "GUID to identify the owning application."},
+    {"certhash", ParamType::Hash, "<string>",
+     "The SHA hash of the certificate. This hash is 20 bytes long and specified as a hex string."},
+    {"certstorename", ParamType::StoreName, "<string>",
+     "Store name for the certificate. Required for Hostname based configurations. Defaults to MY for IP based "
+     "configurations. Certificate must be stored in the local machine context."},
+    {"verifyclientcertrevocation", ParamType::Toggle, kToggle,
+     "Turns on/off verification of revocation of client certificates. Default is enabled.", ToggleField::CheckMode,
+     check_mode::kNoRevocationCheck, false},
+    {"verifyrevocationwithcachedclientcertonly", ParamType::Toggle, kToggle,
+     "Turns on/off usage of only cached client certificate for revocation checking.", ToggleField::CheckMode,
+     check_mode::kCachedRevocationOnly, true},
+    {"usagecheck", ParamType::Toggle, kToggle, "Turns on/off usage check. Default is enabled.",
+     ToggleField::CheckMode, check_mode::kNoUsageCheck, false},
+    {"revocationfreshnesstime", ParamType::UInt, "<u-int>",
+     "Time interval to check for an updated certificate revocation list (CRL) (in seconds). If this value is 0, "
+     "then the new CRL is updated only if the previous one expires."},
+    {"urlretrievaltimeout", ParamType::UInt, "<u-int>",
+     "Timeout on attempt to retrieve certificate revocation list for the remote URL (in milliseconds)."},
+    {"sslctlidentifier", ParamType::Text, "<string>",
+     "List the certificate issuers that can be trusted. This list can be a subset of the certificate issuers "
+     "that are trusted by the computer."},
+    {"sslctlstorename", ParamType::StoreName, "<string>",
+     "Certificate store name under LOCAL_MACHINE where SslCtlIdentifier is stored."},
+    flag("dsmapperusage", "Turns on/off DS mappers. Default is disabled.", ssl_flag::kUseDsMapper),
+    flag("clientcertnegotiation", "Turns on/off negotiation of certificate. Default is disabled.",
+         ssl_flag::kNegotiateClientCert),
+    flag("reject", "Turns on/off reject mode. Any new matching connection is immediately dropped.",
+         ssl_flag::kReject),
+    flag("disablehttp2", "Turns on/off HTTP2 for the binding. Default is disabled (HTTP2 on).",
+         ssl_flag::kDisableHttp2),
+    flag("disablequic", "Turns on/off QUIC for the binding. Default is disabled (QUIC on).", ssl_flag::kDisableQuic),
+    flag("disablelegacytls", "Turns on/off legacy TLS versions (TLS 1.0 and 1.1) for the binding.",
+         ssl_flag::kDisableLegacyTls),
+    flag("disabletls12", "Turns on/off TLS1.2 for the binding.", ssl_flag::kDisableTls12),
+    flag("disabletls13", "Turns on/off TLS1.3 for the binding.", ssl_flag::kDisableTls13),
+    flag("disableocspstapling", "Turns on/off OCSP stapling for the binding.", ssl_flag::kDisableOcspStapling),
+    flag("enabletokenbinding", "Turns on/off token binding for the binding.", ssl_flag::kEnableTokenBinding),
+    flag("logextendedevents", "Turns on/off logging of extended events.", ssl_flag::kLogExtendedEvents),
+    flag("enablesessionticket", "Turns on/off TLS session tickets for the binding.", ssl_flag::kEnableSessionTicket),
+    flag("disablesessionid", "Turns on/off TLS session id resumption for the binding.",
+         ssl_flag::kDisableSessionId),
+    {"json", ParamType::JsonSwitch, kToggle, "show only: print the bindings as JSON, like --json."},
+}};
+
+}  // namespace
+
+std::span<const ParamSpec> sslcert_parameters() { return kParameters; }
+
+const ParamSpec* find_parameter(std::string_view name) {
+  for (const auto& p : sslcert_parameters()) {
+    if (text::iequals(p.name, name)) return &p;
+  }
+  return nullptr;
+}
+
+bool is_key_parameter(const ParamSpec& spec) {
+  return spec.type == ParamType::IpPortKey || spec.type == ParamType::HostPortKey || spec.type == ParamType::CcsKey ||
+         spec.type == ParamType::ScopedCcsKey;
+}
+
+bool toggle_enabled(const ParamSpec& toggle, const SslSettings& settings) {
+  const std::uint32_t word = toggle.field == ToggleField::CheckMode ? settings.check_mode : settings.flags;
+  const bool bit_set = (word & toggle.bit) != 0;
+  return bit_set == toggle.enable_sets_bit;
+}
+
+void set_toggle(const ParamSpec& toggle, SslSettings& settings, bool enable) {
+  std::uint32_t& word = toggle.field == ToggleField::CheckMode ? settings.check_mode : settings.flags;
+  if (enable == toggle.enable_sets_bit) word |= toggle.bit;
+  else word &= ~toggle.bit;
+}
+
+}  // namespace sslbind

@@ -1,0 +1,49 @@
+#pragma once
+// The table of `sslcert` parameters. The parser, the usage text, the JSON output and the shell completions all
+// read this one table, so a parameter is added in exactly one place.
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "core/binding.hpp"
+
+namespace sslbind {
+
+enum class ParamType {
+  IpPortKey,     // ipport=<ipaddr:port>
+  HostPortKey,   // hostnameport=<name:port>
+  CcsKey,        // ccs=<port>
+  ScopedCcsKey,  // scopedccs=<name:port>
+  Hash,          // certhash
+  AppId,         // appid
+  StoreName,     // certstorename, sslctlstorename
+  Text,          // sslctlidentifier
+  Toggle,        // enable|disable, one bit of check_mode or flags
+  UInt,          // u-int
+  JsonSwitch,    // show's json=enable|disable
+};
+
+enum class ToggleField { CheckMode, Flags };
+
+struct ParamSpec {
+  std::string_view name;
+  ParamType type;
+  std::string_view placeholder;  // as in netsh's usage text: "<GUID>", "enable|disable"
+  std::string_view description;
+  // Toggles only: the bit the option controls, and whether "enable" sets it (false where the bit means "off",
+  // as for verifyclientcertrevocation and usagecheck).
+  ToggleField field = ToggleField::Flags;
+  std::uint32_t bit = 0;
+  bool enable_sets_bit = true;
+};
+
+// Every sslcert parameter in the order netsh's usage lists them: the four key forms first.
+std::span<const ParamSpec> sslcert_parameters();
+// Case-insensitive, as netsh matches tags.
+const ParamSpec* find_parameter(std::string_view name);
+
+bool is_key_parameter(const ParamSpec& spec);
+bool toggle_enabled(const ParamSpec& toggle, const SslSettings& settings);
+void set_toggle(const ParamSpec& toggle, SslSettings& settings, bool enable);
+
+}  // namespace sslbind

@@ -1,0 +1,33 @@
+#pragma once
+// Small text helpers shared by the validators.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sslbind::text {
+
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool is_hex_digit(char c);
+
+// Parses a decimal unsigned integer (digits only, no sign, no spaces) that is at most max.
+std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max);
+
+// Decodes one UTF-8 sequence at s[pos]; returns the code point and its byte length, or nullopt if malformed.
+struct CodePoint {
+  char32_t value;
+  std::size_t length;
+};
+std::optional<CodePoint> decode_utf8(std::string_view s, std::size_t pos);
+
+// "U+200E LEFT-TO-RIGHT MARK" for the invisible characters people paste by accident, else "U+XXXX".
+std::string describe_code_point(char32_t cp);
+
+// True for code points that render as nothing or as a blank (format, control, zero-width, no-break space).
+bool is_invisible(char32_t cp);
+
+// Quotes a user value for an error line, escaping what would not print.
+std::string quote(std::string_view value);
+
+}  // namespace sslbind::text

@@ -1,0 +1,34 @@
+#pragma once
+// The registry file under the root (registry.json) and the only code that reads or writes it.
+//
+// Every change runs as a transaction: take an exclusive lock on a separate lock file, re-read the registry,
+// apply the change to what was read, write a temporary file in the same folder, fsync it, rename it over the
+// registry and fsync the folder. A crash leaves either the old or the new file; concurrent commands serialise
+// on the lock; a file that cannot be read is reported and never overwritten.
+#include <filesystem>
+#include <functional>
+
+#include "core/binding_set.hpp"
+#include "core/result.hpp"
+
+namespace sslbind::store {
+
+class RegistryFile {
+ public:
+  explicit RegistryFile(std::filesystem::path root);
+
+  const std::filesystem::path& path() const { return file_; }
+
+  // A missing file (or root) is an empty registry.
+  Result<BindingSet> load() const;
+
+  // Runs `change` on the current bindings under the lock and commits them if it succeeds.
+  Status transact(const std::function<Status(BindingSet&)>& change);
+
+ private:
+  std::filesystem::path root_;
+  std::filesystem::path file_;
+  std::filesystem::path lock_file_;
+};
+
+}  // namespace sslbind::store
