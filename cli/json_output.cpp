@@ -4,7 +4,8 @@
 
 namespace sslbind::cli {
 
-using nlohmann::json;
+// Ordered, so that the key comes first and the fields follow netsh's show order.
+using json = nlohmann::ordered_json;
 
 json binding_json(const Binding& b) {
   const SslSettings& s = b.settings;

@@ -8,8 +8,8 @@
 
 namespace sslbind::cli {
 
-nlohmann::json binding_json(const Binding& binding);
-nlohmann::json error_json(const std::string& command, const ErrorReport& report);
-nlohmann::json ok_json(const std::string& command);
+nlohmann::ordered_json binding_json(const Binding& binding);
+nlohmann::ordered_json error_json(const std::string& command, const ErrorReport& report);
+nlohmann::ordered_json ok_json(const std::string& command);
 
 }  // namespace sslbind::cli

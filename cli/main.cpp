@@ -55,8 +55,8 @@ int run_show(const Context& ctx, const SslCertCommand& cmd, const store::Registr
       return fail(json_ctx, Error(ErrorCode::NotFound, cmd.key->as_parameter() + " has no binding"), cmd.verb,
                   command_name(cmd));
     }
-    nlohmann::json out = ok_json(command_name(cmd));
-    out["bindings"] = nlohmann::json::array();
+    nlohmann::ordered_json out = ok_json(command_name(cmd));
+    out["bindings"] = nlohmann::ordered_json::array();
     for (const Binding* b : shown) out["bindings"].push_back(binding_json(*b));
     std::cout << out.dump(2) << '\n';
     return kExitOk;
@@ -82,7 +82,7 @@ int run_change(const Context& ctx, const SslCertCommand& cmd, store::RegistryFil
   });
   if (!status) return fail(ctx, status.error(), cmd.verb, command_name(cmd));
   if (ctx.json) {
-    nlohmann::json out = ok_json(command_name(cmd));
+    nlohmann::ordered_json out = ok_json(command_name(cmd));
     out["message"] = success_message(cmd.verb);
     out["binding"] = binding_json(*result);
     std::cout << out.dump(2) << '\n';
@@ -118,7 +118,10 @@ int run(int argc, char** argv) {
   if (help) ctx.words.insert(ctx.words.begin(), "help");
 
   auto invocation = parse_invocation(ctx.words);
-  if (!invocation) return fail(ctx, invocation.error(), std::nullopt, "");
+  if (!invocation) {
+    const auto verb = verb_of(ctx.words);
+    return fail(ctx, invocation.error(), verb, verb ? std::string(verb_name(*verb)) + " sslcert" : "");
+  }
   if (const auto* h = std::get_if<HelpRequest>(&*invocation)) {
     std::cout << (h->verb ? usage(*h->verb) : general_help());
     return kExitOk;

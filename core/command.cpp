@@ -213,6 +213,14 @@ Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::s
   return cmd;
 }
 
+std::optional<Verb> verb_of(std::span<const std::string> words) {
+  if (!words.empty() && text::iequals(words.front(), "http")) words = words.subspan(1);
+  if (words.empty()) return std::nullopt;
+  auto verb = match_verb(words.front());
+  if (!verb) return std::nullopt;
+  return *verb;
+}
+
 Result<Invocation> parse_invocation(std::span<const std::string> words) {
   std::span<const std::string> rest = words;
   if (!rest.empty() && text::iequals(rest.front(), "http")) rest = rest.subspan(1);

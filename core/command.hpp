@@ -30,6 +30,9 @@ using Invocation = std::variant<SslCertCommand, HelpRequest>;
 // Verbs and nouns match case-insensitively and by unique prefix, as in netsh ("sh ssl" is "show sslcert").
 Result<Invocation> parse_invocation(std::span<const std::string> words);
 
+// The verb of a command line, if it names one: for usage texts after a failed parse.
+std::optional<Verb> verb_of(std::span<const std::string> words);
+
 // Reads only the key=value part of an sslcert command, for a known verb.
 Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::string> arguments);
 

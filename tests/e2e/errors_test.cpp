@@ -1,0 +1,151 @@
+// Every error: exact text, exit code, and the registry's bytes unchanged afterwards.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/sslbind_runner.hpp"
+
+using namespace sslbind::test;
+
+namespace {
+
+// A registry with one binding of each of two kinds, so that "unchanged" is a real comparison.
+void seed(const Sslbind& s) {
+  REQUIRE(s({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + kHash, "appid=" + kAppId}).exit_code == 0);
+  REQUIRE(s({"add", "sslcert", "ccs=443", "appid=" + kAppId}).exit_code == 0);
+}
+
+struct Case {
+  std::vector<std::string> args;
+  int exit_code;
+  std::string err;
+};
+
+void check_case(const Case& c) {
+  Sslbind sslbind;
+  seed(sslbind);
+  const std::string before = sslbind.registry();
+  const auto r = sslbind(c.args);
+  CAPTURE(c.args);
+  CHECK(r.exit_code == c.exit_code);
+  CHECK(r.err == c.err);
+  CHECK(sslbind.registry() == before);
+  // The same failure as JSON: one document on stdout, same exit code.
+  std::vector<std::string> json_args = c.args;
+  json_args.insert(json_args.begin(), "--json");
+  const auto j = sslbind(json_args);
+  CHECK(j.exit_code == c.exit_code);
+  const auto doc = nlohmann::json::parse(j.out);
+  CHECK(doc["status"] == "error");
+  CHECK(doc["error"]["exitCode"] == c.exit_code);
+  CHECK(j.err.empty());
+  CHECK(sslbind.registry() == before);
+}
+
+const std::string kParam = "The parameter is incorrect.\n";
+
+}  // namespace
+
+TEST_CASE("183: add on an existing key") {
+  check_case({{"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + kHash, "appid=" + kAppId}, 1,
+              "SSL Certificate add failed, Error: 183\nCannot create a file when that file already exists.\n"
+              "ipport=0.0.0.0:443 already has a binding; use update sslcert to change it, or delete it first\n"});
+}
+
+TEST_CASE("2: update, delete and show of a missing key") {
+  check_case({{"update", "sslcert", "ipport=10.0.0.1:443", "certhash=" + kHash, "appid=" + kAppId}, 1,
+              "SSL Certificate update failed, Error: 2\nThe system cannot find the file specified.\n"
+              "ipport=10.0.0.1:443 has no binding to update; use add sslcert\n"});
+  check_case({{"delete", "sslcert", "hostnameport=www.contoso.com:443"}, 1,
+              "SSL Certificate deletion failed, Error: 2\nThe system cannot find the file specified.\n"
+              "hostnameport=www.contoso.com:443 has no binding\n"});
+  check_case({{"show", "sslcert", "ccs=8443"}, 1,
+              "The system cannot find the file specified.\nccs=8443 has no binding\n"});
+  Sslbind sslbind;
+  seed(sslbind);
+  CHECK(sslbind({"show", "sslcert", "ccs=8443"}).out == "\nSSL Certificate bindings:\n-------------------------\n\n");
+}
+
+TEST_CASE("87: each validator's error reaches the user in one line") {
+  const std::string ip = "ipport=0.0.0.0:8443";
+  const std::string hash = "certhash=" + kHash;
+  const std::string app = "appid=" + kAppId;
+  check_case({{"add", "sslcert", ip, "certhash=\xE2\x80\x8E" + kHash, app}, 2,
+              kParam + "certhash '<U+200E>" + kHash +
+                  "' contains the invisible or non-ASCII character U+200E LEFT-TO-RIGHT MARK at position 1 (the "
+                  "Windows certificate dialog adds this invisible mark when you copy the thumbprint); retype the "
+                  "value or delete that character\n"});
+  check_case({{"add", "sslcert", ip, "certhash=0102", app}, 2,
+              kParam + "certhash '0102' has 4 hex digits; a SHA-1 thumbprint has exactly 40\n"});
+  check_case({{"add", "sslcert", ip, hash, "appid={4dc3e181-e14b-4a21-b022-59fc669b0914"}, 2,
+              kParam + "appid '{4dc3e181-e14b-4a21-b022-59fc669b0914' has an unmatched brace; an appid is a GUID like "
+                       "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}, braces optional\n"});
+  check_case({{"add", "sslcert", "ipport=0.0.0.0:70000", hash, app}, 2,
+              kParam + "ipport '0.0.0.0:70000' has the port '70000', which is above 65535; a port is a number from 1 "
+                       "to 65535\n"});
+  check_case({{"add", "sslcert", "ipport=www.contoso.com:443", hash, app}, 2,
+              kParam + "ipport address 'www.contoso.com' is not an IP address; for a host name use "
+                       "hostnameport=<name:port>\n"});
+  check_case({{"add", "sslcert", "hostnameport=www.contoso.com.:443", hash, app, "certstorename=MY"}, 2,
+              kParam + "hostnameport host name 'www.contoso.com.' ends with a dot; write the name without the trailing "
+                       "dot\n"});
+  check_case({{"add", "sslcert", "ccs=0", app}, 2,
+              kParam + "ccs '0' has port 0; a port is a number from 1 to 65535\n"});
+  check_case({{"add", "sslcert", ip, hash, app, "clientcertnegotiation=on"}, 2,
+              kParam + "clientcertnegotiation 'on' is neither enable nor disable\n"});
+  check_case({{"add", "sslcert", ip, hash, app, "urlretrievaltimeout=10s"}, 2,
+              kParam + "urlretrievaltimeout '10s' is not a decimal number; it takes an unsigned 32-bit number\n"});
+  check_case({{"add", "sslcert", "ccs=8443", app, hash}, 2,
+              kParam + "certhash= is not used with ccs=: the Central Certificate Store provider finds the certificate "
+                       "by host name\n"});
+  check_case({{"add", "sslcert", ip, hash, app, "bogus=1"}, 2,
+              kParam + "'bogus' is not a parameter of add sslcert; see 'sslbind add sslcert help'\n"});
+  check_case({{"delete", "sslcert", "ipport=0.0.0.0:443", hash}, 2,
+              kParam + "certhash= is not used by delete sslcert, which takes only the binding key\n"});
+  check_case({{"add", "sslcert", ip, "ccs=8443", hash, app}, 2,
+              kParam + "give one binding key, not both ipport= and ccs=\n"});
+}
+
+TEST_CASE("missing essential parameters print netsh's three lines, the missing one, and the usage") {
+  Sslbind sslbind;
+  seed(sslbind);
+  const std::string before = sslbind.registry();
+  const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:8443", "certhash=" + kHash});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("One or more essential parameters were not entered.\n"
+                    "Verify the required parameters, and reenter them.\n"
+                    "The syntax supplied for this command is not valid. Check help for the correct syntax.\n"
+                    "add sslcert needs appid=<GUID>\n\nUsage: add sslcert ",
+                    0) == 0);
+  CHECK(sslbind.registry() == before);
+}
+
+TEST_CASE("unknown commands") {
+  check_case({{"http", "frob", "sslcert"}, 2,
+              "The following command was not found: http frob sslcert\n'frob' is not a command; the commands are "
+              "add, update, delete and show\n"});
+  check_case({{"add", "urlacl", "url=http://+:80/"}, 2,
+              "The following command was not found: add urlacl url=http://+:80/\n'urlacl' is not something sslbind "
+              "manages; the object is sslcert\n"});
+  check_case({{"--frobnicate", "show", "sslcert"}, 2,
+              kParam + "The following argument was not expected: --frobnicate; see 'sslbind help'\n"});
+}
+
+TEST_CASE("3: a damaged registry is reported, left as it is, and not overwritten") {
+  Sslbind sslbind;
+  write_file(sslbind.root.path() / "registry.json", "{\"schemaVersion\": 1, \"HKEY_");
+  for (std::vector<std::string> args : {std::vector<std::string>{"show", "sslcert"},
+                                        std::vector<std::string>{"add", "sslcert", "ccs=443", "appid=" + kAppId},
+                                        std::vector<std::string>{"delete", "sslcert", "ccs=443"}}) {
+    const auto r = sslbind(args);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == "sslbind: the registry " + (sslbind.root.path() / "registry.json").string() +
+                       " is damaged or of another version (not valid JSON at byte 28); it was left as it is\n");
+    CHECK(sslbind.registry() == "{\"schemaVersion\": 1, \"HKEY_");
+  }
+  write_file(sslbind.root.path() / "registry.json", "{\"schemaVersion\": 7}");
+  const auto r = sslbind({"add", "sslcert", "ccs=443", "appid=" + kAppId});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("schemaVersion 7 is not supported") != std::string::npos);
+  CHECK(sslbind.registry() == "{\"schemaVersion\": 7}");
+}

@@ -1,0 +1,134 @@
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "core/command.hpp"
+#include "core/parameters.hpp"
+
+using namespace sslbind;
+
+namespace {
+
+const std::string kHash = "certhash=0102030405060708090A0B0C0D0E0F1011121314";
+const std::string kApp = "appid={4dc3e181-e14b-4a21-b022-59fc669b0914}";
+
+Result<Invocation> parse(std::vector<std::string> words) { return parse_invocation(words); }
+
+SslCertCommand command(std::vector<std::string> words) {
+  auto r = parse(std::move(words));
+  REQUIRE(r);
+  return std::get<SslCertCommand>(*r);
+}
+
+Error failure(std::vector<std::string> words) {
+  auto r = parse(std::move(words));
+  REQUIRE_FALSE(r);
+  return r.error();
+}
+
+}  // namespace
+
+TEST_CASE("verbs and nouns: http prefix optional, any case, unique prefixes") {
+  CHECK(command({"http", "add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp}).verb == Verb::Add);
+  CHECK(command({"ADD", "SSLCERT", "IPPORT=0.0.0.0:443", "CERTHASH=0102030405060708090a0b0c0d0e0f1011121314",
+                 "AppId={4dc3e181-e14b-4a21-b022-59fc669b0914}"})
+            .verb == Verb::Add);
+  CHECK(command({"sh", "ssl"}).verb == Verb::Show);
+  CHECK(command({"d", "sslcert", "ccs=443"}).verb == Verb::Delete);
+  CHECK(failure({"frob", "sslcert"}).code == ErrorCode::UnknownCommand);
+  CHECK(failure({"add", "urlacl"}).code == ErrorCode::UnknownCommand);
+  CHECK(failure({"add", "ss"}).code == ErrorCode::UnknownCommand);
+}
+
+TEST_CASE("help anywhere asks for the usage") {
+  CHECK(std::get<HelpRequest>(*parse({})).verb == std::nullopt);
+  CHECK(std::get<HelpRequest>(*parse({"help"})).verb == std::nullopt);
+  CHECK(std::get<HelpRequest>(*parse({"add", "sslcert", "?"})).verb == Verb::Add);
+  CHECK(std::get<HelpRequest>(*parse({"show", "help"})).verb == Verb::Show);
+}
+
+TEST_CASE("add: every parameter is read into the settings") {
+  auto c = command({"add", "sslcert", "ipport=[::]:443", kHash, kApp, "certstorename=WebHosting",
+                    "verifyclientcertrevocation=disable", "verifyrevocationwithcachedclientcertonly=enable",
+                    "usagecheck=DISABLE", "revocationfreshnesstime=60", "urlretrievaltimeout=1000",
+                    "sslctlidentifier=Trusted", "sslctlstorename=CA", "dsmapperusage=enable",
+                    "clientcertnegotiation=enable", "reject=enable", "disablehttp2=enable", "disablequic=enable",
+                    "disablelegacytls=enable", "disabletls12=enable", "disabletls13=enable",
+                    "disableocspstapling=enable", "enabletokenbinding=enable", "logextendedevents=enable",
+                    "enablesessionticket=enable", "disablesessionid=enable"});
+  CHECK(c.key->as_parameter() == "ipport=[::]:443");
+  CHECK(c.settings.certstorename == "WebHosting");
+  CHECK(c.settings.check_mode == (0x1u | 0x2u | 0x4u | 0x10000u));
+  CHECK(c.settings.revocation_freshness_time == 60);
+  CHECK(c.settings.url_retrieval_timeout == 1000);
+  CHECK(c.settings.ctl_identifier == "Trusted");
+  CHECK(c.settings.ctl_store_name == "CA");
+  CHECK(c.settings.flags == (0x1u | 0x2u | 0x8u | 0x10u | 0x20u | 0x40u | 0x80u | 0x100u | 0x200u | 0x400u | 0x800u |
+                             0x1000u | 0x4000u));
+}
+
+TEST_CASE("defaults: nothing set, store name absent") {
+  auto c = command({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp});
+  CHECK(c.settings.check_mode == 0);
+  CHECK(c.settings.flags == 0);
+  CHECK_FALSE(c.settings.certstorename);
+  CHECK(toggle_enabled(*find_parameter("usagecheck"), c.settings));
+  CHECK(toggle_enabled(*find_parameter("verifyclientcertrevocation"), c.settings));
+  CHECK_FALSE(toggle_enabled(*find_parameter("disablehttp2"), c.settings));
+}
+
+TEST_CASE("which parameters each key form requires or refuses") {
+  CHECK(failure({"add", "sslcert", kHash, kApp}).code == ErrorCode::MissingParameters);
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash}).detail == "add sslcert needs appid=<GUID>");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kApp}).detail ==
+        "add sslcert with ipport= needs certhash=<thumbprint>");
+  CHECK(failure({"update", "sslcert", "hostnameport=www.contoso.com:443", kHash, kApp}).detail ==
+        "update sslcert with hostnameport= needs certstorename=<store>, e.g. MY or WebHosting");
+  CHECK(command({"add", "sslcert", "ccs=443", kApp}).key->kind() == KeyKind::Ccs);
+  CHECK(command({"add", "sslcert", "scopedccs=www.contoso.com:443", kApp}).key->kind() == KeyKind::ScopedCcs);
+  const auto ccs_hash = failure({"add", "sslcert", "ccs=443", kApp, kHash});
+  CHECK(ccs_hash.code == ErrorCode::InvalidParameter);
+  CHECK(ccs_hash.detail.find("certhash= is not used with ccs=") != std::string::npos);
+  CHECK(failure({"add", "sslcert", "scopedccs=a.b:443", kApp, "certstorename=MY"}).detail.find("certstorename=") !=
+        std::string::npos);
+  CHECK(failure({"delete", "sslcert"}).code == ErrorCode::MissingParameters);
+  CHECK(failure({"delete", "sslcert", "ccs=443", kApp}).detail ==
+        "appid= is not used by delete sslcert, which takes only the binding key");
+  CHECK(failure({"show", "sslcert", "ccs=443", kHash}).code == ErrorCode::InvalidParameter);
+  CHECK_FALSE(command({"show", "sslcert"}).key);
+  CHECK(command({"show", "sslcert", "json=enable"}).json);
+}
+
+TEST_CASE("argument-level errors") {
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", "ccs=443", kHash, kApp}).detail ==
+        "give one binding key, not both ipport= and ccs=");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, kApp}).detail == "appid= is given twice");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "AppID={4dc3e181-e14b-4a21-b022-59fc669b0914}"})
+            .detail == "appid= is given twice");
+  CHECK(failure({"add", "sslcert", "ipport"}).detail ==
+        "'ipport' is not of the form key=value, e.g. ipport=0.0.0.0:443");
+  CHECK(failure({"add", "sslcert", "colour=blue"}).detail ==
+        "'colour' is not a parameter of add sslcert; see 'sslbind add sslcert help'");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "reject=yes"}).detail ==
+        "reject 'yes' is neither enable nor disable");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "urlretrievaltimeout=4294967296"}).detail ==
+        "urlretrievaltimeout '4294967296' is above 4294967295; it takes an unsigned 32-bit number");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "revocationfreshnesstime=-1"}).detail ==
+        "revocationfreshnesstime '-1' is not a decimal number; it takes an unsigned 32-bit number");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "certstorename="}).detail ==
+        "certstorename is empty; give a store name such as MY or WebHosting");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "certstorename=../etc"}).detail.find(
+            "path separator") != std::string::npos);
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "certstorename=.."}).code ==
+        ErrorCode::InvalidParameter);
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "sslctlidentifier=" + std::string(257, 'a')})
+            .detail.find("longer than 256") != std::string::npos);
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "json=c:\\x.json"}).detail.find(
+            "not supported by add sslcert") != std::string::npos);
+  CHECK(failure({"show", "sslcert", "json=maybe"}).code == ErrorCode::InvalidParameter);
+}
+
+TEST_CASE("revocationfreshnesstime=0 leaves the freshness bit clear") {
+  auto c = command({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "revocationfreshnesstime=0"});
+  CHECK(c.settings.check_mode == 0);
+}

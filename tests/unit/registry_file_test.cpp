@@ -1,0 +1,68 @@
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/registry_file.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace sslbind;
+
+namespace {
+
+Binding ccs(std::uint16_t port) { return Binding{BindingKey::ccs(port), {}}; }
+
+}  // namespace
+
+TEST_CASE("a missing registry is empty; the first write creates a private folder and file") {
+  test::TempDir dir;
+  store::RegistryFile reg(dir.path() / "nested" / "root");
+  CHECK(reg.load()->empty());
+  REQUIRE(reg.transact([](BindingSet& s) { return s.add(ccs(443)); }));
+  struct stat st{};
+  REQUIRE(::stat(reg.path().c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::stat((dir.path() / "nested" / "root").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0077) == 0);
+  CHECK(reg.load()->size() == 1);
+}
+
+TEST_CASE("a failed change writes nothing") {
+  test::TempDir dir;
+  store::RegistryFile reg(dir.path());
+  REQUIRE(reg.transact([](BindingSet& s) { return s.add(ccs(443)); }));
+  const std::string before = test::read_file(reg.path());
+  auto r = reg.transact([](BindingSet& s) { return s.add(ccs(443)); });
+  CHECK(r.error().code == ErrorCode::AlreadyExists);
+  CHECK(test::read_file(reg.path()) == before);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  }
+}
+
+TEST_CASE("a damaged registry is reported and never overwritten") {
+  test::TempDir dir;
+  store::RegistryFile reg(dir.path());
+  test::write_file(reg.path(), "{\"schemaVersion\": 1, \"HKEY_LOCAL");
+  auto loaded = reg.load();
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().code == ErrorCode::RegistryUnreadable);
+  CHECK(loaded.error().detail.find("not valid JSON at byte") != std::string::npos);
+  CHECK(loaded.error().detail.find("it was left as it is") != std::string::npos);
+  bool ran = false;
+  auto r = reg.transact([&](BindingSet& s) {
+    ran = true;
+    return s.add(ccs(443));
+  });
+  CHECK_FALSE(r);
+  CHECK_FALSE(ran);
+  CHECK(test::read_file(reg.path()) == "{\"schemaVersion\": 1, \"HKEY_LOCAL");
+}
+
+TEST_CASE("an unreadable registry is reported") {
+  if (::geteuid() == 0) return;  // root reads through any mode
+  test::TempDir dir;
+  store::RegistryFile reg(dir.path());
+  test::write_file(reg.path(), "{}");
+  ::chmod(reg.path().c_str(), 0);
+  CHECK(reg.load().error().code == ErrorCode::RegistryUnreadable);
+}

@@ -1,0 +1,36 @@
+#include <doctest/doctest.h>
+
+#include "core/text.hpp"
+
+using namespace sslbind;
+
+TEST_CASE("parse_decimal takes digits only and respects the maximum") {
+  CHECK(text::parse_decimal("0", 10) == 0u);
+  CHECK(text::parse_decimal("4294967295", 0xFFFFFFFFu) == 4294967295u);
+  CHECK_FALSE(text::parse_decimal("4294967296", 0xFFFFFFFFu));
+  CHECK_FALSE(text::parse_decimal("", 10));
+  CHECK_FALSE(text::parse_decimal("-1", 10));
+  CHECK_FALSE(text::parse_decimal("+1", 10));
+  CHECK_FALSE(text::parse_decimal(" 1", 10));
+  CHECK_FALSE(text::parse_decimal("99999999999999999999999", ~0ull));
+}
+
+TEST_CASE("decode_utf8 refuses malformed, overlong and surrogate sequences") {
+  CHECK(text::decode_utf8("\xE2\x80\x8E", 0)->value == 0x200E);
+  CHECK_FALSE(text::decode_utf8("\xE2\x80", 0));
+  CHECK_FALSE(text::decode_utf8("\xC0\xAF", 0));      // overlong '/'
+  CHECK_FALSE(text::decode_utf8("\xED\xA0\x80", 0));  // surrogate
+  CHECK_FALSE(text::decode_utf8("\xFF", 0));
+}
+
+TEST_CASE("quote shows invisible characters and bad bytes") {
+  CHECK(text::quote("ab") == "'ab'");
+  CHECK(text::quote("\xE2\x80\x8E" "a") == "'<U+200E>a'");
+  CHECK(text::quote("\xFF") == "'\\xFF'");
+  CHECK(text::describe_code_point(0x200E) == "U+200E LEFT-TO-RIGHT MARK");
+}
+
+TEST_CASE("iequals ignores ASCII case only") {
+  CHECK(text::iequals("SSLCert", "sslcert"));
+  CHECK_FALSE(text::iequals("sslcert", "sslcer"));
+}
