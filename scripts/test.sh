@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds sslbind twice (Release with warnings as errors, and Debug with
+# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both under ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+build_and_test() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DSSLBIND_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs"
+  (cd "$dir" && ctest --output-on-failure --timeout 600)
+}
+
+echo "== Release build, warnings as errors"
+build_and_test build/release -DCMAKE_BUILD_TYPE=Release
+
+echo "== ASan/UBSan build"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+build_and_test build/asan -DCMAKE_BUILD_TYPE=Debug -DSSLBIND_SANITIZE=ON -DCMAKE_CXX_FLAGS=-O1
+
+echo "All tests passed."
