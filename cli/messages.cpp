@@ -1,6 +1,7 @@
 #include "cli/messages.hpp"
 
 #include "cli/exit_codes.hpp"
+#include "core/text.hpp"
 
 namespace sslbind::cli {
 namespace {
@@ -9,12 +10,6 @@ std::string failure_prefix(std::optional<Verb> verb) {
   // netsh says "deletion failed" but "add failed" and "update failed".
   const std::string noun = !verb ? "operation" : *verb == Verb::Delete ? "deletion" : std::string(verb_name(*verb));
   return "SSL Certificate " + noun + " failed, Error: ";
-}
-
-std::string join(std::span<const std::string> words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
 }
 
 }  // namespace
@@ -41,7 +36,7 @@ ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::sp
       // core puts the words as typed on the first line and the reason on the second.
       const auto nl = error.detail.find('\n');
       r.detail = nl == std::string::npos ? error.detail : error.detail.substr(nl + 1);
-      r.netsh = {"The following command was not found: " + join(words)};
+      r.netsh = {"The following command was not found: " + text::join(words)};
       r.exit_code = kExitUsage;
       break;
     }

@@ -16,18 +16,9 @@ bool is_help_word(std::string_view w) {
   return text::iequals(w, "help") || w == "?" || w == "/?" || w == "-?" || w == "-h" || w == "--help";
 }
 
-std::string join(std::span<const std::string> words) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out += ' ';
-    out += w;
-  }
-  return out;
-}
-
 Error unknown_command(std::span<const std::string> words, std::string why) {
   // The detail starts with the words as typed: the cli prints netsh's "The following command was not found: <words>".
-  return Error(ErrorCode::UnknownCommand, join(words) + "\n" + why);
+  return Error(ErrorCode::UnknownCommand, text::join(words) + "\n" + why);
 }
 
 Result<Verb> match_verb(std::string_view word) {

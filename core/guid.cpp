@@ -5,12 +5,6 @@
 namespace sslbind {
 namespace {
 
-std::uint8_t nibble(char c) {
-  if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
-  return static_cast<std::uint8_t>(c - 'A' + 10);
-}
-
 constexpr std::string_view kShape = "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}";
 
 }  // namespace
@@ -42,8 +36,8 @@ Result<Guid> Guid::parse(std::string_view input) {
       return invalid("appid " + text::quote(input) + " contains " + text::quote(std::string_view(&c, 1)) +
                      ", which is not a hex digit" + rule);
     }
-    if (n % 2 == 0) g.canonical_[n / 2] = static_cast<std::uint8_t>(nibble(c) << 4);
-    else g.canonical_[n / 2] = static_cast<std::uint8_t>(g.canonical_[n / 2] | nibble(c));
+    if (n % 2 == 0) g.canonical_[n / 2] = static_cast<std::uint8_t>(text::hex_value(c) << 4);
+    else g.canonical_[n / 2] = static_cast<std::uint8_t>(g.canonical_[n / 2] | text::hex_value(c));
     ++n;
   }
   return g;

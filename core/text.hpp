@@ -2,6 +2,7 @@
 // Small text helpers shared by the validators.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,12 @@ namespace sslbind::text {
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool is_hex_digit(char c);
+// The value of a hex digit; c must satisfy is_hex_digit.
+std::uint8_t hex_value(char c);
+// Lower-case hex of the bytes.
+std::string to_hex(const std::uint8_t* data, std::size_t size);
+// The words joined by single spaces.
+std::string join(std::span<const std::string> words);
 
 // Parses a decimal unsigned integer (digits only, no sign, no spaces) that is at most max.
 std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max);

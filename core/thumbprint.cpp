@@ -3,16 +3,6 @@
 #include "core/text.hpp"
 
 namespace sslbind {
-namespace {
-
-std::uint8_t nibble(char c) {
-  if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
-  return static_cast<std::uint8_t>(c - 'A' + 10);
-}
-
-}  // namespace
-
 Result<Thumbprint> Thumbprint::parse(std::string_view text) {
   const std::string shown = text::quote(text);
   std::string digits;
@@ -49,20 +39,13 @@ Result<Thumbprint> Thumbprint::parse(std::string_view text) {
   }
   std::array<std::uint8_t, kBytes> bytes{};
   for (std::size_t b = 0; b < kBytes; ++b) {
-    bytes[b] = static_cast<std::uint8_t>(nibble(digits[2 * b]) << 4 | nibble(digits[2 * b + 1]));
+    bytes[b] = static_cast<std::uint8_t>(text::hex_value(digits[2 * b]) << 4 | text::hex_value(digits[2 * b + 1]));
   }
   return Thumbprint(bytes);
 }
 
 std::string Thumbprint::hex() const {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(kBytes * 2);
-  for (auto b : bytes_) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xF]);
-  }
-  return out;
+  return text::to_hex(bytes_.data(), bytes_.size());
 }
 
 }  // namespace sslbind

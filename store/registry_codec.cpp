@@ -32,18 +32,7 @@ Error unreadable(const std::string& where, const std::string& why) {
   return Error(ErrorCode::RegistryUnreadable, where + ": " + why);
 }
 
-std::string to_hex(const std::uint8_t* data, std::size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(kDigits[data[i] >> 4]);
-    out.push_back(kDigits[data[i] & 0xF]);
-  }
-  return out;
-}
-
-json reg_binary(const std::uint8_t* data, std::size_t n) { return {{"type", "REG_BINARY"}, {"data", to_hex(data, n)}}; }
+json reg_binary(const std::uint8_t* data, std::size_t n) { return {{"type", "REG_BINARY"}, {"data", text::to_hex(data, n)}}; }
 json reg_sz(const std::string& s) { return {{"type", "REG_SZ"}, {"data", s}}; }
 json reg_dword(std::uint32_t v) { return {{"type", "REG_DWORD"}, {"data", v}}; }
 
@@ -117,7 +106,7 @@ class ValueReader {
     for (std::size_t i = 0; i < 2 * N; ++i) {
       const char c = hex[i];
       if (!text::is_hex_digit(c)) return unreadable(where_ + "\\" + name, bad);
-      const int d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+      const std::uint8_t d = text::hex_value(c);
       out[i / 2] = static_cast<std::uint8_t>(out[i / 2] | (i % 2 == 0 ? d << 4 : d));
     }
     return std::optional<std::array<std::uint8_t, N>>(out);

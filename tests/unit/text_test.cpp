@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "core/text.hpp"
 
 using namespace sslbind;
@@ -33,4 +35,15 @@ TEST_CASE("quote shows invisible characters and bad bytes") {
 TEST_CASE("iequals ignores ASCII case only") {
   CHECK(text::iequals("SSLCert", "sslcert"));
   CHECK_FALSE(text::iequals("sslcert", "sslcer"));
+}
+
+TEST_CASE("hex and join helpers") {
+  const std::uint8_t bytes[] = {0x00, 0xAB, 0x7f};
+  CHECK(text::to_hex(bytes, 3) == "00ab7f");
+  CHECK(text::hex_value('F') == 15);
+  CHECK(text::hex_value('a') == 10);
+  CHECK(text::hex_value('9') == 9);
+  const std::vector<std::string> words{"http", "add", "sslcert"};
+  CHECK(text::join(words) == "http add sslcert");
+  CHECK(text::join(std::vector<std::string>{}).empty());
 }
