@@ -1,0 +1,199 @@
+#include "store/certificate_file.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <array>
+#include <cstring>
+#include <memory>
+
+#include "core/text.hpp"
+
+namespace sslbind::store {
+namespace {
+
+template <auto Free>
+struct Deleter {
+  template <class T>
+  void operator()(T* p) const { Free(p); }
+};
+using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
+using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
+using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
+using Pkcs12Ptr = std::unique_ptr<PKCS12, Deleter<PKCS12_free>>;
+using NamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
+
+// The most useful line of OpenSSL's error queue, which is then cleared so that later calls start clean.
+std::string openssl_reason() {
+  unsigned long code = 0;
+  unsigned long last = 0;
+  while ((code = ERR_get_error()) != 0) last = code;
+  if (last == 0) return "unknown OpenSSL error";
+  const char* reason = ERR_reason_error_string(last);
+  return reason != nullptr ? reason : "unknown OpenSSL error";
+}
+
+Error cannot(const std::filesystem::path& file, const std::string& what) {
+  return Error(ErrorCode::InvalidParameter, "file " + text::quote(file.string()) + ": " + what);
+}
+
+Result<BioPtr> open_file(const std::filesystem::path& file) {
+  BioPtr bio(BIO_new_file(file.c_str(), "rb"));
+  if (!bio) {
+    ERR_clear_error();
+    return cannot(file, std::string("cannot be opened: ") + std::strerror(errno));
+  }
+  return bio;
+}
+
+int pem_password(char* buf, int size, int, void* user) {
+  const auto* password = static_cast<const std::string*>(user);
+  const auto n = static_cast<int>(std::min<std::size_t>(password->size(), static_cast<std::size_t>(size)));
+  std::memcpy(buf, password->data(), static_cast<std::size_t>(n));
+  return n;
+}
+
+std::string name_text(const X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  // RFC 2253 order (most specific first) with ", " between parts, as Windows displays names.
+  const unsigned long flags = (XN_FLAG_RFC2253 & ~XN_FLAG_SEP_MASK) | XN_FLAG_SEP_CPLUS_SPC;
+  X509_NAME_print_ex(bio.get(), name, 0, flags);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+std::int64_t epoch_seconds(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::string key_type(EVP_PKEY* key) {
+  const int bits = EVP_PKEY_get_bits(key);
+  switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA: return "RSA " + std::to_string(bits);
+    case EVP_PKEY_EC: {
+      std::array<char, 64> group{};
+      std::size_t len = 0;
+      if (EVP_PKEY_get_group_name(key, group.data(), group.size(), &len) == 1) {
+        std::string g(group.data(), len);
+        if (g == "prime256v1") g = "P-256";
+        else if (g == "secp384r1") g = "P-384";
+        else if (g == "secp521r1") g = "P-521";
+        return "EC " + g;
+      }
+      return "EC " + std::to_string(bits);
+    }
+    case EVP_PKEY_ED25519: return "ED25519";
+    case EVP_PKEY_ED448: return "ED448";
+    default: return std::string(OBJ_nid2sn(EVP_PKEY_get_base_id(key))) + " " + std::to_string(bits);
+  }
+}
+
+CertificateInfo describe(X509* cert) {
+  CertificateInfo info;
+  std::array<std::uint8_t, Thumbprint::kBytes> sha1{};
+  unsigned int len = 0;
+  X509_digest(cert, EVP_sha1(), sha1.data(), &len);
+  info.thumbprint = Thumbprint::from_bytes(sha1);
+  info.subject = name_text(X509_get_subject_name(cert));
+  info.issuer = name_text(X509_get_issuer_name(cert));
+  info.not_before = epoch_seconds(X509_get0_notBefore(cert));
+  info.not_after = epoch_seconds(X509_get0_notAfter(cert));
+  if (EVP_PKEY* pub = X509_get0_pubkey(cert)) info.key_type = key_type(pub);
+  NamesPtr names(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* n = sk_GENERAL_NAME_value(names.get(), i);
+    if (n->type == GEN_DNS) {
+      const ASN1_STRING* s = n->d.dNSName;
+      info.dns_names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                  static_cast<std::size_t>(ASN1_STRING_length(s)));
+    } else if (n->type == GEN_IPADD) {
+      const ASN1_STRING* s = n->d.iPAddress;
+      char buf[64] = {};
+      const auto* d = ASN1_STRING_get0_data(s);
+      if (ASN1_STRING_length(s) == 4) {
+        std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", d[0], d[1], d[2], d[3]);
+        info.ip_addresses.emplace_back(buf);
+      } else {
+        info.ip_addresses.push_back(text::to_hex(d, static_cast<std::size_t>(ASN1_STRING_length(s))));
+      }
+    }
+  }
+  ERR_clear_error();
+  return info;
+}
+
+Result<CertificateInfo> with_key(X509* cert, EVP_PKEY* key, const std::filesystem::path& file) {
+  CertificateInfo info = describe(cert);
+  if (key != nullptr) {
+    if (X509_check_private_key(cert, key) != 1) {
+      ERR_clear_error();
+      return cannot(file, "the private key does not belong to the certificate " + info.thumbprint.hex());
+    }
+    info.has_private_key = true;
+  }
+  return info;
+}
+
+bool is_pkcs12(const std::filesystem::path& file) {
+  const std::string ext = text::to_lower(file.extension().string());
+  return ext == ".pfx" || ext == ".p12";
+}
+
+Result<CertificateInfo> read_pfx(const CertificateSource& src) {
+  auto bio = open_file(src.file);
+  if (!bio) return bio.error();
+  Pkcs12Ptr p12(d2i_PKCS12_bio(bio->get(), nullptr));
+  if (!p12) return cannot(src.file, "is not a PFX (PKCS#12) file: " + openssl_reason());
+  if (PKCS12_verify_mac(p12.get(), src.password.c_str(), static_cast<int>(src.password.size())) != 1 &&
+      !(src.password.empty() && PKCS12_verify_mac(p12.get(), nullptr, 0) == 1)) {
+    ERR_clear_error();
+    return cannot(src.file, src.password.empty() ? "needs a password" : "the password is wrong");
+  }
+  EVP_PKEY* key_raw = nullptr;
+  X509* cert_raw = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  const int ok = PKCS12_parse(p12.get(), src.password.c_str(), &key_raw, &cert_raw, &chain);
+  KeyPtr key(key_raw);
+  X509Ptr cert(cert_raw);
+  // Without a private key PKCS12_parse cannot tell the leaf from the chain and returns every certificate in
+  // `chain`; the first one is the leaf in files made by openssl and by Windows' export.
+  if (!cert && chain != nullptr && sk_X509_num(chain) > 0) cert.reset(sk_X509_shift(chain));
+  sk_X509_pop_free(chain, X509_free);
+  if (ok != 1) return cannot(src.file, "cannot be decoded: " + openssl_reason());
+  if (!cert) return cannot(src.file, "holds no certificate");
+  return with_key(cert.get(), key.get(), src.file);
+}
+
+Result<CertificateInfo> read_pem(const CertificateSource& src) {
+  auto bio = open_file(src.file);
+  if (!bio) return bio.error();
+  X509Ptr cert(PEM_read_bio_X509(bio->get(), nullptr, nullptr, nullptr));
+  if (!cert) return cannot(src.file, "holds no PEM certificate: " + openssl_reason());
+  const std::filesystem::path& key_path = src.key_file ? *src.key_file : src.file;
+  auto key_bio = open_file(key_path);
+  if (!key_bio) return key_bio.error();
+  auto* password = const_cast<std::string*>(&src.password);
+  KeyPtr key(PEM_read_bio_PrivateKey(key_bio->get(), nullptr, pem_password, password));
+  if (!key) {
+    const std::string reason = openssl_reason();
+    // A certificate file without a key is normal; a key file that cannot be read is not.
+    if (src.key_file) return cannot(key_path, "holds no private key that can be read: " + reason);
+  }
+  return with_key(cert.get(), key.get(), src.file);
+}
+
+}  // namespace
+
+Result<CertificateInfo> read_certificate(const CertificateSource& source) {
+  return is_pkcs12(source.file) ? read_pfx(source) : read_pem(source);
+}
+
+}  // namespace sslbind::store
