@@ -130,16 +130,23 @@ CertificateInfo describe(X509* cert) {
   return info;
 }
 
-Result<CertificateInfo> with_key(X509* cert, EVP_PKEY* key, const std::filesystem::path& file) {
-  CertificateInfo info = describe(cert);
-  if (key != nullptr) {
-    if (X509_check_private_key(cert, key) != 1) {
-      ERR_clear_error();
-      return cannot(file, "the private key does not belong to the certificate " + info.thumbprint.hex());
-    }
-    info.has_private_key = true;
+struct Pair {
+  X509Ptr cert;
+  KeyPtr key;
+};
+
+Result<Pair> checked(X509Ptr cert, KeyPtr key, const std::filesystem::path& file) {
+  if (key && X509_check_private_key(cert.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return cannot(file, "the private key does not belong to the certificate " + describe(cert.get()).thumbprint.hex());
   }
-  return info;
+  return Pair{std::move(cert), std::move(key)};
+}
+
+std::string pem_text(BIO* bio) {
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio, &data);
+  return std::string(data, static_cast<std::size_t>(n));
 }
 
 bool is_pkcs12(const std::filesystem::path& file) {
@@ -147,7 +154,7 @@ bool is_pkcs12(const std::filesystem::path& file) {
   return ext == ".pfx" || ext == ".p12";
 }
 
-Result<CertificateInfo> read_pfx(const CertificateSource& src) {
+Result<Pair> read_pfx(const CertificateSource& src) {
   auto bio = open_file(src.file);
   if (!bio) return bio.error();
   Pkcs12Ptr p12(d2i_PKCS12_bio(bio->get(), nullptr));
@@ -169,10 +176,10 @@ Result<CertificateInfo> read_pfx(const CertificateSource& src) {
   sk_X509_pop_free(chain, X509_free);
   if (ok != 1) return cannot(src.file, "cannot be decoded: " + openssl_reason());
   if (!cert) return cannot(src.file, "holds no certificate");
-  return with_key(cert.get(), key.get(), src.file);
+  return checked(std::move(cert), std::move(key), src.file);
 }
 
-Result<CertificateInfo> read_pem(const CertificateSource& src) {
+Result<Pair> read_pem(const CertificateSource& src) {
   auto bio = open_file(src.file);
   if (!bio) return bio.error();
   X509Ptr cert(PEM_read_bio_X509(bio->get(), nullptr, nullptr, nullptr));
@@ -187,13 +194,32 @@ Result<CertificateInfo> read_pem(const CertificateSource& src) {
     // A certificate file without a key is normal; a key file that cannot be read is not.
     if (src.key_file) return cannot(key_path, "holds no private key that can be read: " + reason);
   }
-  return with_key(cert.get(), key.get(), src.file);
+  return checked(std::move(cert), std::move(key), src.file);
 }
 
 }  // namespace
 
+Result<LoadedCertificate> load_certificate(const CertificateSource& source) {
+  auto pair = is_pkcs12(source.file) ? read_pfx(source) : read_pem(source);
+  if (!pair) return pair.error();
+  LoadedCertificate out;
+  out.info = describe(pair->cert.get());
+  out.info.has_private_key = pair->key != nullptr;
+  BioPtr cert_bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(cert_bio.get(), pair->cert.get());
+  out.certificate_pem = pem_text(cert_bio.get());
+  if (pair->key) {
+    BioPtr key_bio(BIO_new(BIO_s_mem()));
+    PEM_write_bio_PrivateKey(key_bio.get(), pair->key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    out.private_key_pem = pem_text(key_bio.get());
+  }
+  return out;
+}
+
 Result<CertificateInfo> read_certificate(const CertificateSource& source) {
-  return is_pkcs12(source.file) ? read_pfx(source) : read_pem(source);
+  auto loaded = load_certificate(source);
+  if (!loaded) return loaded.error();
+  return loaded->info;
 }
 
 }  // namespace sslbind::store

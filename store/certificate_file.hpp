@@ -18,4 +18,12 @@ struct CertificateSource {
 
 Result<CertificateInfo> read_certificate(const CertificateSource& source);
 
+// The certificate and its key (if any) re-encoded as PEM, for a store to keep.
+struct LoadedCertificate {
+  CertificateInfo info;
+  std::string certificate_pem;
+  std::string private_key_pem;  // empty without a key; unencrypted, so the store writes it with mode 0600
+};
+Result<LoadedCertificate> load_certificate(const CertificateSource& source);
+
 }  // namespace sslbind::store

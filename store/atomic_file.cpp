@@ -1,0 +1,107 @@
+#include "store/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace sslbind::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error write_failed(const fs::path& p, const std::string& what) {
+  return Error(ErrorCode::RegistryWriteFailed, what + " " + p.string() + ": " + std::strerror(errno));
+}
+
+// Closes a file descriptor on every path out of a function.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+Status write_all(int fd, std::string_view data, const fs::path& p) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return write_failed(p, "cannot write");
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return Ok{};
+}
+
+Status fsync_dir(const fs::path& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0 || ::fsync(fd.get()) != 0) return write_failed(dir, "cannot sync folder");
+  return Ok{};
+}
+
+}  // namespace
+
+Status ensure_private_folder(const fs::path& folder) {
+  std::error_code ec;
+  if (fs::is_directory(folder, ec)) return Ok{};
+  const mode_t old = ::umask(077);
+  fs::create_directories(folder, ec);
+  ::umask(old);
+  if (ec) {
+    errno = ec.value();
+    return write_failed(folder, "cannot create the folder");
+  }
+  return Ok{};
+}
+
+Status replace_file(const fs::path& path, std::string_view text, unsigned mode) {
+  const fs::path dir = path.parent_path();
+  std::string tmp_name = (dir / (path.filename().string() + ".tmp.XXXXXX")).string();
+  Fd tmp(::mkstemp(tmp_name.data()));
+  if (tmp.get() < 0) return write_failed(tmp_name, "cannot create");
+  const fs::path tmp_path = tmp_name;
+  auto discard = [&](Status s) {
+    ::unlink(tmp_path.c_str());
+    return s;
+  };
+  if (::fchmod(tmp.get(), static_cast<mode_t>(mode)) != 0) return discard(write_failed(tmp_path, "cannot set mode of"));
+  if (auto s = write_all(tmp.get(), text, tmp_path); !s) return discard(s);
+  if (::fsync(tmp.get()) != 0) return discard(write_failed(tmp_path, "cannot sync"));
+  if (::close(tmp.release()) != 0) return discard(write_failed(tmp_path, "cannot close"));
+  if (::rename(tmp_path.c_str(), path.c_str()) != 0) return discard(write_failed(path, "cannot replace"));
+  return fsync_dir(dir);
+}
+
+Result<FileText> read_whole_file(const fs::path& p) {
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return FileText{};
+    return Error(ErrorCode::RegistryUnreadable, "cannot open " + p.string() + ": " + std::strerror(errno));
+  }
+  FileText out{true, {}};
+  char buf[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error(ErrorCode::RegistryUnreadable, "cannot read " + p.string() + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    out.text.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+}  // namespace sslbind::store

@@ -1,0 +1,25 @@
+#pragma once
+// Crash-safe file replacement and whole-file reads, shared by the registry and the certificate stores.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace sslbind::store {
+
+// Writes a temporary file in the same folder with `mode`, fsyncs it, renames it over `path` and fsyncs the folder:
+// afterwards `path` holds the old bytes or the new ones, never a mix. Errors are RegistryWriteFailed.
+Status replace_file(const std::filesystem::path& path, std::string_view text, unsigned mode);
+
+// Creates the folder (and its parents) readable by the owner only, if it is missing.
+Status ensure_private_folder(const std::filesystem::path& folder);
+
+struct FileText {
+  bool exists = false;
+  std::string text;
+};
+// A missing file is `exists == false`; any other failure is RegistryUnreadable.
+Result<FileText> read_whole_file(const std::filesystem::path& path);
+
+}  // namespace sslbind::store
