@@ -11,7 +11,11 @@
 #include "cli/messages.hpp"
 #include "cli/show_text.hpp"
 #include "cli/usage.hpp"
+#include "cli/cert_output.hpp"
+#include "core/cert_command.hpp"
 #include "core/command.hpp"
+#include "store/atomic_file.hpp"
+#include "store/cert_store.hpp"
 #include "store/registry_file.hpp"
 #include "store/root_dir.hpp"
 
@@ -27,14 +31,17 @@ struct Context {
 std::string command_name(const SslCertCommand& cmd) { return std::string(verb_name(cmd.verb)) + " sslcert"; }
 
 int fail(const Context& ctx, const Error& error, std::optional<Verb> verb, const std::string& command) {
-  const ErrorReport r = describe_error(error, verb, ctx.words);
+  const bool cert_store = command.ends_with(" cert");
+  const ErrorReport r = describe_error(error, verb, ctx.words, cert_store ? "Certificate" : "SSL Certificate");
   if (ctx.json) {
     std::cout << error_json(command, r).dump(2) << '\n';
     return r.exit_code;
   }
   for (const auto& l : r.netsh) std::cerr << l << '\n';
   std::cerr << (r.netsh.empty() ? "sslbind: " : "") << r.detail << '\n';
-  if (error.code == ErrorCode::MissingParameters && verb) std::cerr << '\n' << usage(*verb);
+  if (error.code == ErrorCode::MissingParameters && verb) {
+    std::cerr << '\n' << (cert_store ? cert_usage() : usage(*verb));
+  }
   return r.exit_code;
 }
 
@@ -92,6 +99,48 @@ int run_change(const Context& ctx, const SslCertCommand& cmd, store::RegistryFil
   return kExitOk;
 }
 
+int run_cert(const Context& ctx, const CertCommand& cmd, store::CertStore& stores) {
+  const std::string name = std::string(verb_name(cmd.verb)) + " cert";
+  const std::string store_name = cmd.store.value_or(std::string(kDefaultStore));
+  auto failed = [&](const Error& e) { return fail(ctx, e, cmd.verb, name); };
+  nlohmann::ordered_json out = ok_json(name);
+  std::string text;
+  if (cmd.verb == Verb::Add) {
+    std::string password = cmd.password.value_or("");
+    if (cmd.password_file) {
+      auto p = store::read_password_file(*cmd.password_file);
+      if (!p) return failed(p.error());
+      password = *p;
+    }
+    std::optional<std::filesystem::path> key_file;
+    if (cmd.key_file) key_file = *cmd.key_file;
+    auto added = stores.import({cmd.file, key_file, password}, store_name);
+    if (!added) return failed(added.error());
+    text = "Certificate " + added->info.thumbprint.hex() + " successfully added to store " + added->store + "\n";
+    out["message"] = "Certificate successfully added";
+    out["certificate"] = certificate_json(*added);
+  } else if (cmd.verb == Verb::Delete) {
+    auto removed = stores.remove(store_name, *cmd.certhash);
+    if (!removed) return failed(removed.error());
+    text = "Certificate successfully deleted\n";
+    out["message"] = "Certificate successfully deleted";
+  } else {
+    std::optional<std::string_view> only;
+    if (cmd.store) only = *cmd.store;
+    auto listed = stores.list(only);
+    if (!listed) return failed(listed.error());
+    out["certificates"] = nlohmann::ordered_json::array();
+    text = "\nCertificates:\n-------------\n\n";
+    for (const auto& c : *listed) {
+      text += certificate_text(c);
+      out["certificates"].push_back(certificate_json(c));
+    }
+  }
+  if (ctx.json) std::cout << out.dump(2) << '\n';
+  else std::cout << text;
+  return kExitOk;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"sslbind: netsh-compatible TLS certificate bindings"};
   app.set_help_flag();  // help is netsh-style: "sslbind help", "sslbind add sslcert help"
@@ -123,11 +172,19 @@ int run(int argc, char** argv) {
     return fail(ctx, invocation.error(), verb, verb ? std::string(verb_name(*verb)) + " sslcert" : "");
   }
   if (const auto* h = std::get_if<HelpRequest>(&*invocation)) {
-    std::cout << (h->verb ? usage(*h->verb) : general_help());
+    if (h->noun == Noun::Cert) std::cout << cert_usage();
+    else std::cout << (h->verb ? usage(*h->verb) : general_help());
     return kExitOk;
   }
+  const auto root_dir = store::resolve_root(ctx.root);
+  if (const auto* words = std::get_if<CertWords>(&*invocation)) {
+    auto cmd = parse_cert_arguments(words->verb, words->arguments);
+    if (!cmd) return fail(ctx, cmd.error(), words->verb, std::string(verb_name(words->verb)) + " cert");
+    store::CertStore stores(root_dir);
+    return run_cert(ctx, *cmd, stores);
+  }
   const auto& cmd = std::get<SslCertCommand>(*invocation);
-  store::RegistryFile registry(store::resolve_root(ctx.root));
+  store::RegistryFile registry(root_dir);
   if (cmd.verb == Verb::Show) return run_show(ctx, cmd, registry);
   return run_change(ctx, cmd, registry);
 }

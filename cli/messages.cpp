@@ -6,15 +6,16 @@
 namespace sslbind::cli {
 namespace {
 
-std::string failure_prefix(std::optional<Verb> verb) {
+std::string failure_prefix(std::string_view object, std::optional<Verb> verb) {
   // netsh says "deletion failed" but "add failed" and "update failed".
   const std::string noun = !verb ? "operation" : *verb == Verb::Delete ? "deletion" : std::string(verb_name(*verb));
-  return "SSL Certificate " + noun + " failed, Error: ";
+  return std::string(object) + " " + noun + " failed, Error: ";
 }
 
 }  // namespace
 
-ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::span<const std::string> words) {
+ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::span<const std::string> words,
+                           std::string_view object) {
   ErrorReport r;
   r.detail = error.detail;
   switch (error.code) {
@@ -43,20 +44,20 @@ ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::sp
     case ErrorCode::AlreadyExists:
       r.kind = "already-exists";
       r.win32 = 183;
-      r.netsh = {failure_prefix(verb) + "183", "Cannot create a file when that file already exists."};
+      r.netsh = {failure_prefix(object, verb) + "183", "Cannot create a file when that file already exists."};
       r.exit_code = kExitOperationFailed;
       break;
     case ErrorCode::NotFound:
       r.kind = "not-found";
       r.win32 = 2;
       if (verb == Verb::Show) r.netsh = {"The system cannot find the file specified."};
-      else r.netsh = {failure_prefix(verb) + "2", "The system cannot find the file specified."};
+      else r.netsh = {failure_prefix(object, verb) + "2", "The system cannot find the file specified."};
       r.exit_code = kExitOperationFailed;
       break;
     case ErrorCode::CertificateNotUsable:
       r.kind = "certificate-not-usable";
       r.win32 = 1312;
-      r.netsh = {failure_prefix(verb) + "1312",
+      r.netsh = {failure_prefix(object, verb) + "1312",
                  "A specified logon session does not exist. It may already have been terminated."};
       r.exit_code = kExitOperationFailed;
       break;

@@ -18,8 +18,10 @@ struct ErrorReport {
   int exit_code = 1;
 };
 
-// `verb` is the command being run when known; `words` the command as typed (for "command was not found").
-ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::span<const std::string> words);
+// `verb` is the command being run when known; `words` the command as typed (for "command was not found");
+// `object` starts the failure line: netsh's "SSL Certificate", or "Certificate" for the cert stores.
+ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::span<const std::string> words,
+                           std::string_view object = "SSL Certificate");
 
 std::string success_message(Verb verb);  // "SSL Certificate successfully added", ...
 

@@ -88,6 +88,9 @@ std::string general_help() {
          "delete sslcert - Deletes an SSL server certificate binding.\n"
          "show sslcert   - Displays SSL server certificate bindings.\n"
          "update sslcert - Updates an SSL server certificate binding.\n"
+         "add cert       - Adds a certificate (PFX or PEM) to a certificate store.\n"
+         "delete cert    - Deletes a certificate from a certificate store.\n"
+         "show cert      - Lists the certificates of one store or of every store.\n"
          "\n"
          "Options:\n"
          "  --root DIR     folder of the registry (default: $SSLBIND_ROOT, /etc/sslbind for root,\n"
@@ -97,6 +100,28 @@ std::string general_help() {
          "\n"
          "Type 'sslbind <command> sslcert help' for the parameters of a command.\n"
          "Exit codes: 0 ok, 1 operation failed, 2 bad command or parameter, 3 registry unreadable or unwritable.\n";
+}
+
+std::string cert_usage() {
+  return "Usage: add cert file=<path> [keyfile=<path>] [password=<string> | passwordfile=<path>]\n"
+         "                [certstorename=<string>]\n"
+         "       show cert [certstorename=<string>]\n"
+         "       delete cert certhash=<string> [certstorename=<string>]\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    file          - A .pfx/.p12 file (PKCS#12) or a PEM file with the certificate (and maybe its key).\n"
+         "    keyfile       - PEM only: the private key, when it is not in file.\n"
+         "    password      - The PFX password, or the PEM key's pass phrase.\n"
+         "    passwordfile  - A file whose first line is the password (keeps it out of the process list).\n"
+         "    certstorename - The store, as for sslcert. Default MY; show lists every store without it.\n"
+         "    certhash      - The certificate's SHA-1 thumbprint.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         add cert file=www.contoso.com.pfx passwordfile=/root/pfx.pass certstorename=WebHosting\n"
+         "         show cert certstorename=MY\n"
+         "         delete cert certhash=0102030405060708090A0B0C0D0E0F1011121314\n";
 }
 
 }  // namespace sslbind::cli

@@ -9,5 +9,6 @@ namespace sslbind::cli {
 
 std::string usage(Verb verb);
 std::string general_help();
+std::string cert_usage();
 
 }  // namespace sslbind::cli

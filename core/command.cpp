@@ -156,6 +156,8 @@ Status check_required(const SslCertCommand& cmd, const std::set<std::string_view
 
 }  // namespace
 
+std::string_view noun_name(Noun noun) { return noun == Noun::Cert ? "cert" : "sslcert"; }
+
 std::string_view verb_name(Verb verb) {
   switch (verb) {
     case Verb::Add: return "add";
@@ -220,15 +222,25 @@ Result<Invocation> parse_invocation(std::span<const std::string> words) {
   if (!verb) return unknown_command(words, verb.error().detail);
   rest = rest.subspan(1);
   if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{*verb});
-  const std::string& noun = rest.front();
-  const std::string_view sslcert = "sslcert";
-  if (noun.size() < 3 || noun.size() > sslcert.size() || !text::iequals(sslcert.substr(0, noun.size()), noun)) {
-    return unknown_command(words, text::quote(noun) + " is not something sslbind manages; the object is sslcert");
+  // Exact names first, then unique prefixes of at least three letters ("ssl" is sslcert).
+  const std::string& word = rest.front();
+  std::optional<Noun> noun;
+  for (Noun n : {Noun::SslCert, Noun::Cert}) {
+    if (text::iequals(noun_name(n), word)) noun = n;
+  }
+  const std::string_view sslcert = noun_name(Noun::SslCert);
+  if (!noun && word.size() >= 3 && word.size() < sslcert.size() &&
+      text::iequals(sslcert.substr(0, word.size()), word)) {
+    noun = Noun::SslCert;
+  }
+  if (!noun) {
+    return unknown_command(words, text::quote(word) + " is not something sslbind manages; the objects are sslcert and cert");
   }
   rest = rest.subspan(1);
   for (const auto& w : rest) {
-    if (is_help_word(w)) return Invocation(HelpRequest{*verb});
+    if (is_help_word(w)) return Invocation(HelpRequest{*verb, *noun});
   }
+  if (*noun == Noun::Cert) return Invocation(CertWords{*verb, std::vector<std::string>(rest.begin(), rest.end())});
   auto cmd = parse_sslcert_arguments(*verb, rest);
   if (!cmd) return cmd.error();
   return Invocation(std::move(*cmd));

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/binding.hpp"
 #include "core/result.hpp"
@@ -21,11 +22,21 @@ struct SslCertCommand {
 };
 
 // "help" or "?" anywhere after the verb asks for that verb's usage; alone, for the list of commands.
+enum class Noun { SslCert, Cert };
+std::string_view noun_name(Noun noun);  // "sslcert", "cert"
+
 struct HelpRequest {
   std::optional<Verb> verb;
+  Noun noun = Noun::SslCert;
 };
 
-using Invocation = std::variant<SslCertCommand, HelpRequest>;
+// The words of a `cert` command; cert_command.hpp reads them (kept apart so that sslcert parsing stays alone).
+struct CertWords {
+  Verb verb;
+  std::vector<std::string> arguments;
+};
+
+using Invocation = std::variant<SslCertCommand, CertWords, HelpRequest>;
 
 // Verbs and nouns match case-insensitively and by unique prefix, as in netsh ("sh ssl" is "show sslcert").
 Result<Invocation> parse_invocation(std::span<const std::string> words);

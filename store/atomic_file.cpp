@@ -105,3 +105,17 @@ Result<FileText> read_whole_file(const fs::path& p) {
 }
 
 }  // namespace sslbind::store
+
+namespace sslbind::store {
+
+Result<std::string> read_password_file(const std::filesystem::path& path) {
+  auto file = read_whole_file(path);
+  if (!file || !file->exists) {
+    return Error(ErrorCode::InvalidParameter, "passwordfile '" + path.string() + "' cannot be read");
+  }
+  std::string text = file->text.substr(0, file->text.find('\n'));
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
+
+}  // namespace sslbind::store

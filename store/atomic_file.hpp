@@ -23,3 +23,10 @@ struct FileText {
 Result<FileText> read_whole_file(const std::filesystem::path& path);
 
 }  // namespace sslbind::store
+
+namespace sslbind::store {
+
+// A password kept in a file: its first line, without the line end. Errors are InvalidParameter.
+Result<std::string> read_password_file(const std::filesystem::path& path);
+
+}  // namespace sslbind::store

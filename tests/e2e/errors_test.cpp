@@ -126,7 +126,7 @@ TEST_CASE("unknown commands") {
               "add, update, delete and show\n"});
   check_case({{"add", "urlacl", "url=http://+:80/"}, 2,
               "The following command was not found: add urlacl url=http://+:80/\n'urlacl' is not something sslbind "
-              "manages; the object is sslcert\n"});
+              "manages; the objects are sslcert and cert\n"});
   check_case({{"--frobnicate", "show", "sslcert"}, 2,
               kParam + "The following argument was not expected: --frobnicate; see 'sslbind help'\n"});
 }

@@ -1,0 +1,98 @@
+#include "store/cert_store.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "store/atomic_file.hpp"
+
+namespace sslbind::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error not_found(std::string_view store, const Thumbprint& t) {
+  return Error(ErrorCode::NotFound, "certificate " + t.hex() + " is not in store " + std::string(store));
+}
+
+Result<CertificateInfo> read_stored(const fs::path& pem) {
+  fs::path key = pem;
+  key.replace_extension(".key");
+  std::error_code ec;
+  const bool has_key = fs::exists(key, ec);
+  auto info = read_certificate({pem, has_key ? std::optional<fs::path>(key) : std::nullopt, ""});
+  if (!info) return Error(ErrorCode::RegistryUnreadable, "certificate store file damaged: " + info.error().detail);
+  return info;
+}
+
+}  // namespace
+
+std::optional<fs::path> CertStore::existing_folder(std::string_view store) const {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(stores_, ec)) {
+    if (entry.is_directory(ec) && text::iequals(entry.path().filename().string(), store)) return entry.path();
+  }
+  return std::nullopt;
+}
+
+Result<StoredCertificate> CertStore::import(const CertificateSource& source, std::string_view store) {
+  auto loaded = load_certificate(source);
+  if (!loaded) return loaded.error();
+  const fs::path folder = existing_folder(store).value_or(stores_ / std::string(store));
+  if (auto s = ensure_private_folder(folder); !s) return s.error();
+  const std::string base = loaded->info.thumbprint.hex();
+  // The key first: a certificate file is only visible once its key is in place.
+  if (!loaded->private_key_pem.empty()) {
+    if (auto s = replace_file(folder / (base + ".key"), loaded->private_key_pem, 0600); !s) return s.error();
+  }
+  if (auto s = replace_file(folder / (base + ".pem"), loaded->certificate_pem, 0644); !s) return s.error();
+  return StoredCertificate{folder.filename().string(), loaded->info};
+}
+
+Result<std::vector<StoredCertificate>> CertStore::list(std::optional<std::string_view> store) const {
+  std::vector<fs::path> folders;
+  std::error_code ec;
+  if (store) {
+    if (auto f = existing_folder(*store)) folders.push_back(*f);
+  } else {
+    for (const auto& entry : fs::directory_iterator(stores_, ec)) {
+      if (entry.is_directory(ec)) folders.push_back(entry.path());
+    }
+  }
+  std::vector<StoredCertificate> out;
+  for (const auto& folder : folders) {
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+      if (entry.path().extension() != ".pem") continue;
+      auto info = read_stored(entry.path());
+      if (!info) return info.error();
+      out.push_back({folder.filename().string(), *info});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const StoredCertificate& a, const StoredCertificate& b) {
+    return std::tie(a.store, a.info.subject, a.info.not_after) < std::tie(b.store, b.info.subject, b.info.not_after);
+  });
+  return out;
+}
+
+Result<std::optional<CertificateInfo>> CertStore::find(std::string_view store, const Thumbprint& thumbprint) const {
+  const auto folder = existing_folder(store);
+  if (!folder) return std::optional<CertificateInfo>();
+  const fs::path pem = *folder / (thumbprint.hex() + ".pem");
+  std::error_code ec;
+  if (!fs::exists(pem, ec)) return std::optional<CertificateInfo>();
+  auto info = read_stored(pem);
+  if (!info) return info.error();
+  return std::optional<CertificateInfo>(*info);
+}
+
+Status CertStore::remove(std::string_view store, const Thumbprint& thumbprint) {
+  const auto folder = existing_folder(store);
+  if (!folder) return not_found(store, thumbprint);
+  std::error_code ec;
+  // The certificate first: a key left behind by a crash is invisible, while a certificate whose key had gone
+  // would still look usable.
+  if (!fs::remove(*folder / (thumbprint.hex() + ".pem"), ec)) return not_found(store, thumbprint);
+  fs::remove(*folder / (thumbprint.hex() + ".key"), ec);
+  return Ok{};
+}
+
+}  // namespace sslbind::store
