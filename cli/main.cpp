@@ -75,8 +75,16 @@ int run_show(const Context& ctx, const SslCertCommand& cmd, const store::Registr
   return kExitOk;
 }
 
-int run_change(const Context& ctx, const SslCertCommand& cmd, store::RegistryFile& registry) {
+int run_change(const Context& ctx, const SslCertCommand& cmd, store::RegistryFile& registry,
+               const store::CertStore& stores) {
   const Binding requested{*cmd.key, cmd.settings};
+  if (cmd.settings.certhash) {
+    // HTTP.SYS looks in MY when no store is named.
+    const std::string store = cmd.settings.certstorename.value_or(std::string(kDefaultStore));
+    if (auto usable = stores.require_usable(store, *cmd.settings.certhash); !usable) {
+      return fail(ctx, usable.error(), cmd.verb, command_name(cmd));
+    }
+  }
   std::optional<Binding> result;  // the binding as stored (or, for delete, as it was)
   const Status status = registry.transact([&](BindingSet& set) -> Status {
     if (cmd.verb == Verb::Delete) {
@@ -186,7 +194,7 @@ int run(int argc, char** argv) {
   const auto& cmd = std::get<SslCertCommand>(*invocation);
   store::RegistryFile registry(root_dir);
   if (cmd.verb == Verb::Show) return run_show(ctx, cmd, registry);
-  return run_change(ctx, cmd, registry);
+  return run_change(ctx, cmd, registry, store::CertStore(root_dir));
 }
 
 }  // namespace

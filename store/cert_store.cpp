@@ -84,6 +84,22 @@ Result<std::optional<CertificateInfo>> CertStore::find(std::string_view store, c
   return std::optional<CertificateInfo>(*info);
 }
 
+Status CertStore::require_usable(std::string_view store, const Thumbprint& thumbprint) const {
+  auto found = find(store, thumbprint);
+  if (!found) return found.error();
+  const std::string where = "certificate " + thumbprint.hex() + " ";
+  if (!*found) {
+    return Error(ErrorCode::CertificateNotUsable, where + "is not in store " + std::string(store) +
+                                                      "; import it with: sslbind add cert file=<pfx or pem> "
+                                                      "certstorename=" + std::string(store));
+  }
+  if (!(*found)->has_private_key) {
+    return Error(ErrorCode::CertificateNotUsable, where + "is in store " + std::string(store) +
+                                                      " without its private key; add it again from a PFX or with keyfile=");
+  }
+  return Ok{};
+}
+
 Status CertStore::remove(std::string_view store, const Thumbprint& thumbprint) {
   const auto folder = existing_folder(store);
   if (!folder) return not_found(store, thumbprint);

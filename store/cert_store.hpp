@@ -28,6 +28,9 @@ class CertStore {
   // Every certificate of one store, or of every store; sorted by store, then subject.
   Result<std::vector<StoredCertificate>> list(std::optional<std::string_view> store) const;
   Result<std::optional<CertificateInfo>> find(std::string_view store, const Thumbprint& thumbprint) const;
+  // CertificateNotUsable (Win32 1312) unless the store holds the certificate with its private key, which is what
+  // HTTP.SYS needs to serve it; the detail says which of the two is missing.
+  Status require_usable(std::string_view store, const Thumbprint& thumbprint) const;
   // NotFound if the store does not hold it.
   Status remove(std::string_view store, const Thumbprint& thumbprint);
 

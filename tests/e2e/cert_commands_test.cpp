@@ -38,7 +38,7 @@ struct Files {
 
 TEST_CASE("add cert from PFX and PEM, show it, delete it") {
   Files f;
-  Sslbind sslbind;
+  Sslbind sslbind{EmptyRoot{}};
   auto r = sslbind({"add", "cert", "file=" + f.pfx, "password=pw", "certstorename=WebHosting"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "Certificate " + f.thumbprint + " successfully added to store WebHosting\n");
@@ -73,7 +73,7 @@ TEST_CASE("add cert from PFX and PEM, show it, delete it") {
 
 TEST_CASE("add cert refusals") {
   Files f;
-  Sslbind sslbind;
+  Sslbind sslbind{EmptyRoot{}};
   auto r = sslbind({"add", "cert", "file=" + f.pfx, "password=wrong"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == "The parameter is incorrect.\nfile '" + f.pfx + "': the password is wrong\n");

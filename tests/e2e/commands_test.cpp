@@ -39,18 +39,23 @@ std::string entry(const std::string& label_line, const std::string& hash, const 
          "\n";
 }
 
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 const std::string kHeader = "\nSSL Certificate bindings:\n-------------------------\n\n";
 
 }  // namespace
 
 TEST_CASE("add, show, update, delete for each key form, in netsh's texts") {
   Sslbind sslbind;
-  auto r = sslbind({"http", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + kHash, "appid=" + kAppId});
+  auto r = sslbind({"http", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "SSL Certificate successfully added\n");
   CHECK(r.err.empty());
-  CHECK(sslbind({"add", "sslcert", "ipport=[::]:443", "certhash=" + kHash, "appid=" + kAppId}).exit_code == 0);
-  CHECK(sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + kHash, "appid=" + kAppId,
+  CHECK(sslbind({"add", "sslcert", "ipport=[::]:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
+  CHECK(sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash0(), "appid=" + kAppId,
                  "certstorename=MY"})
             .exit_code == 0);
   CHECK(sslbind({"add", "sslcert", "ccs=443", "appid=" + kAppId}).exit_code == 0);
@@ -58,20 +63,20 @@ TEST_CASE("add, show, update, delete for each key form, in netsh's texts") {
 
   r = sslbind({"show", "sslcert"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == kHeader + entry("    IP:port                      : 0.0.0.0:443", kHash, "(null)") +
-                     entry("    IP:port                      : [::]:443", kHash, "(null)") +
-                     entry("    Hostname:port                : www.contoso.com:443", kHash, "MY") +
+  CHECK(r.out == kHeader + entry("    IP:port                      : 0.0.0.0:443", hash0(), "(null)") +
+                     entry("    IP:port                      : [::]:443", hash0(), "(null)") +
+                     entry("    Hostname:port                : www.contoso.com:443", hash0(), "MY") +
                      entry("    Central Certificate Store    : 443", "(null)", "(null)") +
                      entry("    Scoped CCS:port              : shop.contoso.com:443", "(null)", "(null)"));
 
   r = sslbind({"update", "sslcert", "hostnameport=WWW.CONTOSO.COM:443",
-               "certhash=40DB5BB1A2C3D4E5F60718293A4B5C6D7E8F9012", "appid=" + kAppId, "certstorename=WebHosting",
+               "certhash=" + upper(hash1()), "appid=" + kAppId, "certstorename=WebHosting",
                "disablehttp2=enable"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "SSL Certificate successfully updated\n");
   r = sslbind({"show", "sslcert", "hostnameport=www.contoso.com:443"});
   CHECK(r.out == kHeader + entry("    Hostname:port                : www.contoso.com:443",
-                                 "40db5bb1a2c3d4e5f60718293a4b5c6d7e8f9012", "WebHosting", "Set"));
+                                 hash1(), "WebHosting", "Set"));
 
   for (const char* key : {"ipport=0.0.0.0:443", "ipport=[0::0]:443", "hostnameport=www.contoso.com:443", "ccs=443",
                           "scopedccs=shop.contoso.com:443"}) {
@@ -87,11 +92,11 @@ TEST_CASE("add, show, update, delete for each key form, in netsh's texts") {
 TEST_CASE("keywords, verbs and enum values are case-insensitive; values are stored as netsh shows them") {
   Sslbind sslbind;
   auto r = sslbind({"HTTP", "ADD", "SSLCERT", "IPPORT=10.0.0.5:443",
-                    "CertHash=01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F 10 11 12 13 14",
+                    "CertHash=" + upper(hash0()),
                     "APPID=4DC3E181-E14B-4A21-B022-59FC669B0914", "CertStoreName=My", "UsageCheck=DISABLE"});
   CHECK(r.exit_code == 0);
   r = sslbind({"sh", "ssl", "ipport=10.0.0.5:443"});
-  CHECK(r.out.find("    Certificate Hash             : " + kHash + "\n") != std::string::npos);
+  CHECK(r.out.find("    Certificate Hash             : " + hash0() + "\n") != std::string::npos);
   CHECK(r.out.find("    Application ID               : " + kAppId + "\n") != std::string::npos);
   CHECK(r.out.find("    Certificate Store Name       : My\n") != std::string::npos);
   CHECK(r.out.find("    Usage Check                  : Disabled\n") != std::string::npos);
@@ -99,7 +104,7 @@ TEST_CASE("keywords, verbs and enum values are case-insensitive; values are stor
 
 TEST_CASE("--json for every command follows docs/json.md") {
   Sslbind sslbind;
-  auto r = sslbind({"--json", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + kHash, "appid=" + kAppId,
+  auto r = sslbind({"--json", "add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId,
                     "revocationfreshnesstime=30", "disabletls12=enable"});
   CHECK(r.exit_code == 0);
   json j = json::parse(r.out);
@@ -108,7 +113,7 @@ TEST_CASE("--json for every command follows docs/json.md") {
   CHECK(j["message"] == "SSL Certificate successfully added");
   CHECK(j["binding"]["keytype"] == "ipport");
   CHECK(j["binding"]["ipport"] == "0.0.0.0:443");
-  CHECK(j["binding"]["certhash"] == kHash);
+  CHECK(j["binding"]["certhash"] == hash0());
   CHECK(j["binding"]["appid"] == kAppId);
   CHECK(j["binding"]["certstorename"] == nullptr);
   CHECK(j["binding"]["disabletls12"] == true);

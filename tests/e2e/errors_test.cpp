@@ -11,7 +11,7 @@ namespace {
 
 // A registry with one binding of each of two kinds, so that "unchanged" is a real comparison.
 void seed(const Sslbind& s) {
-  REQUIRE(s({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + kHash, "appid=" + kAppId}).exit_code == 0);
+  REQUIRE(s({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
   REQUIRE(s({"add", "sslcert", "ccs=443", "appid=" + kAppId}).exit_code == 0);
 }
 
@@ -47,13 +47,13 @@ const std::string kParam = "The parameter is incorrect.\n";
 }  // namespace
 
 TEST_CASE("183: add on an existing key") {
-  check_case({{"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + kHash, "appid=" + kAppId}, 1,
+  check_case({{"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId}, 1,
               "SSL Certificate add failed, Error: 183\nCannot create a file when that file already exists.\n"
               "ipport=0.0.0.0:443 already has a binding; use update sslcert to change it, or delete it first\n"});
 }
 
 TEST_CASE("2: update, delete and show of a missing key") {
-  check_case({{"update", "sslcert", "ipport=10.0.0.1:443", "certhash=" + kHash, "appid=" + kAppId}, 1,
+  check_case({{"update", "sslcert", "ipport=10.0.0.1:443", "certhash=" + hash0(), "appid=" + kAppId}, 1,
               "SSL Certificate update failed, Error: 2\nThe system cannot find the file specified.\n"
               "ipport=10.0.0.1:443 has no binding to update; use add sslcert\n"});
   check_case({{"delete", "sslcert", "hostnameport=www.contoso.com:443"}, 1,
@@ -68,10 +68,10 @@ TEST_CASE("2: update, delete and show of a missing key") {
 
 TEST_CASE("87: each validator's error reaches the user in one line") {
   const std::string ip = "ipport=0.0.0.0:8443";
-  const std::string hash = "certhash=" + kHash;
+  const std::string hash = "certhash=" + hash0();
   const std::string app = "appid=" + kAppId;
-  check_case({{"add", "sslcert", ip, "certhash=\xE2\x80\x8E" + kHash, app}, 2,
-              kParam + "certhash '<U+200E>" + kHash +
+  check_case({{"add", "sslcert", ip, "certhash=\xE2\x80\x8E" + hash0(), app}, 2,
+              kParam + "certhash '<U+200E>" + hash0() +
                   "' contains the invisible or non-ASCII character U+200E LEFT-TO-RIGHT MARK at position 1 (the "
                   "Windows certificate dialog adds this invisible mark when you copy the thumbprint); retype the "
                   "value or delete that character\n"});
@@ -110,7 +110,7 @@ TEST_CASE("missing essential parameters print netsh's three lines, the missing o
   Sslbind sslbind;
   seed(sslbind);
   const std::string before = sslbind.registry();
-  const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:8443", "certhash=" + kHash});
+  const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:8443", "certhash=" + hash0()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.rfind("One or more essential parameters were not entered.\n"
                     "Verify the required parameters, and reenter them.\n"
@@ -148,4 +148,39 @@ TEST_CASE("3: a damaged registry is reported, left as it is, and not overwritten
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("schemaVersion 7 is not supported") != std::string::npos);
   CHECK(sslbind.registry() == "{\"schemaVersion\": 7}");
+}
+
+TEST_CASE("1312: the certificate is not in the named store, or has no private key") {
+  check_case({{"add", "sslcert", "ipport=0.0.0.0:8443", "certhash=0102030405060708090a0b0c0d0e0f1011121314",
+               "appid=" + kAppId},
+              1,
+              "SSL Certificate add failed, Error: 1312\n"
+              "A specified logon session does not exist. It may already have been terminated.\n"
+              "certificate 0102030405060708090a0b0c0d0e0f1011121314 is not in store MY; import it with: sslbind add "
+              "cert file=<pfx or pem> certstorename=MY\n"});
+  check_case({{"update", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId,
+               "certstorename=Other"},
+              1,
+              "SSL Certificate update failed, Error: 1312\n"
+              "A specified logon session does not exist. It may already have been terminated.\n"
+              "certificate " + hash0() + " is not in store Other; import it with: sslbind add cert file=<pfx or pem> "
+              "certstorename=Other\n"});
+
+  // The same certificate without its key, in a store of its own.
+  Sslbind sslbind;
+  seed(sslbind);
+  const auto& cert = test_certificate(0);
+  const std::string crt_only = (sslbind.root.path() / "only.crt").string();
+  const std::string pem = read_file(cert.pem);
+  write_file(crt_only, pem.substr(0, pem.find("-----END CERTIFICATE-----") + 26));
+  REQUIRE(sslbind({"add", "cert", "file=" + crt_only, "certstorename=NoKey"}).exit_code == 0);
+  const std::string before = sslbind.registry();
+  const auto r = sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash0(),
+                          "appid=" + kAppId, "certstorename=nokey"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "SSL Certificate add failed, Error: 1312\n"
+                 "A specified logon session does not exist. It may already have been terminated.\n"
+                 "certificate " + hash0() + " is in store nokey without its private key; add it again from a PFX or "
+                 "with keyfile=\n");
+  CHECK(sslbind.registry() == before);
 }
