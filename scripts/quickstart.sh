@@ -26,6 +26,9 @@ wildcard_hash=$(thumb "$root/_.contoso.com.pem")
 
 echo "Demo root: $root"
 echo
+run add cert file="$root/Default.pem" keyfile="$root/Default.key" certstorename=MY
+run add cert file="$root/_.contoso.com.pem" keyfile="$root/_.contoso.com.key" certstorename=MY
+run show cert
 run http add sslcert ipport=0.0.0.0:443 certhash="$default_hash" appid="$appid" certstorename=MY
 run http add sslcert ccs=443 appid="$appid"
 run http add sslcert ipport=0.0.0.0:443 certhash="$default_hash" appid="$appid"
@@ -35,4 +38,5 @@ run http delete sslcert ipport=0.0.0.0:443
 run http add sslcert ipport=0.0.0.0:443 certhash="$wildcard_hash" appid="$appid" certstorename=MY
 run --json show sslcert ipport=0.0.0.0:443
 run http add sslcert ipport=0.0.0.0:8443 certhash="$(printf '\xe2\x80\x8e')$wildcard_hash" appid="$appid"
+run http add sslcert ipport=0.0.0.0:8443 certhash="$wildcard_hash" appid="$appid" certstorename=WebHosting
 echo "Registry written to $root/registry.json (removed on exit)."
