@@ -13,10 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Error write_failed(const fs::path& p, const std::string& what) {
-  return Error(ErrorCode::RegistryWriteFailed, what + " " + p.string() + ": " + std::strerror(errno));
-}
-
 // Closes a file descriptor on every path out of a function.
 class Fd {
  public:
@@ -38,7 +34,7 @@ Status write_all(int fd, std::string_view data, const fs::path& p) {
     const ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return write_failed(p, "cannot write");
+      return write_error(p, "cannot write");
     }
     data.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -47,11 +43,15 @@ Status write_all(int fd, std::string_view data, const fs::path& p) {
 
 Status fsync_dir(const fs::path& dir) {
   Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) return write_failed(dir, "cannot sync folder");
+  if (fd.get() < 0 || ::fsync(fd.get()) != 0) return write_error(dir, "cannot sync folder");
   return Ok{};
 }
 
 }  // namespace
+
+Error write_error(const fs::path& p, const std::string& what) {
+  return Error(ErrorCode::RegistryWriteFailed, what + " " + p.string() + ": " + std::strerror(errno));
+}
 
 Status ensure_private_folder(const fs::path& folder) {
   std::error_code ec;
@@ -61,7 +61,7 @@ Status ensure_private_folder(const fs::path& folder) {
   ::umask(old);
   if (ec) {
     errno = ec.value();
-    return write_failed(folder, "cannot create the folder");
+    return write_error(folder, "cannot create the folder");
   }
   return Ok{};
 }
@@ -70,17 +70,17 @@ Status replace_file(const fs::path& path, std::string_view text, unsigned mode) 
   const fs::path dir = path.parent_path();
   std::string tmp_name = (dir / (path.filename().string() + ".tmp.XXXXXX")).string();
   Fd tmp(::mkstemp(tmp_name.data()));
-  if (tmp.get() < 0) return write_failed(tmp_name, "cannot create");
+  if (tmp.get() < 0) return write_error(tmp_name, "cannot create");
   const fs::path tmp_path = tmp_name;
   auto discard = [&](Status s) {
     ::unlink(tmp_path.c_str());
     return s;
   };
-  if (::fchmod(tmp.get(), static_cast<mode_t>(mode)) != 0) return discard(write_failed(tmp_path, "cannot set mode of"));
+  if (::fchmod(tmp.get(), static_cast<mode_t>(mode)) != 0) return discard(write_error(tmp_path, "cannot set mode of"));
   if (auto s = write_all(tmp.get(), text, tmp_path); !s) return discard(s);
-  if (::fsync(tmp.get()) != 0) return discard(write_failed(tmp_path, "cannot sync"));
-  if (::close(tmp.release()) != 0) return discard(write_failed(tmp_path, "cannot close"));
-  if (::rename(tmp_path.c_str(), path.c_str()) != 0) return discard(write_failed(path, "cannot replace"));
+  if (::fsync(tmp.get()) != 0) return discard(write_error(tmp_path, "cannot sync"));
+  if (::close(tmp.release()) != 0) return discard(write_error(tmp_path, "cannot close"));
+  if (::rename(tmp_path.c_str(), path.c_str()) != 0) return discard(write_error(path, "cannot replace"));
   return fsync_dir(dir);
 }
 

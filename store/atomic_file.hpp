@@ -12,6 +12,9 @@ namespace sslbind::store {
 // afterwards `path` holds the old bytes or the new ones, never a mix. Errors are RegistryWriteFailed.
 Status replace_file(const std::filesystem::path& path, std::string_view text, unsigned mode);
 
+// RegistryWriteFailed naming the path, the action and errno's text.
+Error write_error(const std::filesystem::path& path, const std::string& what);
+
 // Creates the folder (and its parents) readable by the owner only, if it is missing.
 Status ensure_private_folder(const std::filesystem::path& folder);
 

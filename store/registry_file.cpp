@@ -18,10 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Error write_failed(const fs::path& p, const std::string& what) {
-  return Error(ErrorCode::RegistryWriteFailed, what + " " + p.string() + ": " + std::strerror(errno));
-}
-
 // Parses and decodes the registry text; the document is kept so that keys sslbind does not manage survive a write.
 struct Loaded {
   nlohmann::json document;
@@ -58,11 +54,11 @@ Result<BindingSet> RegistryFile::load() const {
 Status RegistryFile::transact(const std::function<Status(BindingSet&)>& change) {
   if (auto s = ensure_private_folder(root_); !s) return s;
   const int lock = ::open(lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock < 0) return write_failed(lock_file_, "cannot open the lock file");
+  if (lock < 0) return write_error(lock_file_, "cannot open the lock file");
   // Closing the descriptor releases the lock, on every path out of this function.
   const std::unique_ptr<const int, void (*)(const int*)> unlock(&lock, [](const int* fd) { ::close(*fd); });
   while (::flock(lock, LOCK_EX) != 0) {
-    if (errno != EINTR) return write_failed(lock_file_, "cannot lock");
+    if (errno != EINTR) return write_error(lock_file_, "cannot lock");
   }
   // Re-read under the lock: another command may have committed since this one started.
   auto file = read_whole_file(file_);

@@ -5,17 +5,12 @@
 #include <sys/stat.h>
 
 #include "tests/e2e/sslbind_runner.hpp"
+#include "tests/support/openssl_cli.hpp"
 
 using namespace sslbind::test;
 using nlohmann::json;
 
 namespace {
-
-void openssl(std::vector<std::string> args) {
-  args.insert(args.begin(), "/usr/bin/openssl");
-  const auto r = run_process(args);
-  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-}
 
 struct Files {
   TempDir dir;
@@ -27,10 +22,7 @@ struct Files {
     openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=*.contoso.com", "-addext",
              "subjectAltName=DNS:*.contoso.com", "-keyout", key, "-out", pem});
     openssl({"pkcs12", "-export", "-in", pem, "-inkey", key, "-out", pfx, "-passout", "pass:pw"});
-    const auto r = run_process({"/usr/bin/openssl", "x509", "-in", pem, "-noout", "-fingerprint", "-sha1"});
-    for (char c : r.out.substr(r.out.find('=') + 1)) {
-      if (c != ':' && c != '\n') thumbprint += static_cast<char>(std::tolower(c));
-    }
+    thumbprint = openssl_sha1(pem);
   }
 };
 

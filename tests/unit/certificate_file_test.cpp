@@ -1,32 +1,17 @@
 // Reads certificates that the openssl command line made, and compares with what openssl itself reports.
 #include <doctest/doctest.h>
 
-#include <algorithm>
-
 #include "store/certificate_file.hpp"
-#include "tests/support/process.hpp"
+#include "tests/support/openssl_cli.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace sslbind;
 using store::CertificateSource;
 using store::read_certificate;
+using test::openssl;
+using test::openssl_sha1;
 
 namespace {
-
-void openssl(std::vector<std::string> args) {
-  args.insert(args.begin(), "/usr/bin/openssl");
-  const auto r = test::run_process(args);
-  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-}
-
-// openssl's own SHA-1 fingerprint, without colons, in lower case.
-std::string openssl_sha1(const std::filesystem::path& pem) {
-  const auto r = test::run_process({"/usr/bin/openssl", "x509", "-in", pem.string(), "-noout", "-fingerprint", "-sha1"});
-  std::string hex = r.out.substr(r.out.find('=') + 1);
-  hex.erase(std::remove_if(hex.begin(), hex.end(), [](char c) { return c == ':' || c == '\n'; }), hex.end());
-  std::transform(hex.begin(), hex.end(), hex.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
-  return hex;
-}
 
 struct Fixture {
   test::TempDir dir;
