@@ -55,11 +55,9 @@ int run_show(const Context& ctx, const SslCertCommand& cmd, const store::Registr
     for (const auto& [key, b] : *bindings) shown.push_back(&b);
   }
   const bool missing = cmd.key && shown.empty();
-  if (ctx.json || cmd.json) {
+  if (ctx.json) {
     if (missing) {
-      Context json_ctx = ctx;
-      json_ctx.json = true;
-      return fail(json_ctx, Error(ErrorCode::NotFound, cmd.key->as_parameter() + " has no binding"), cmd.verb,
+      return fail(ctx, Error(ErrorCode::NotFound, cmd.key->as_parameter() + " has no binding"), cmd.verb,
                   command_name(cmd));
     }
     nlohmann::ordered_json out = ok_json(command_name(cmd));
@@ -192,6 +190,7 @@ int run(int argc, char** argv) {
     return run_cert(ctx, *cmd, stores);
   }
   const auto& cmd = std::get<SslCertCommand>(*invocation);
+  ctx.json = ctx.json || cmd.json;  // show's json=enable is netsh's spelling of --json
   store::RegistryFile registry(root_dir);
   if (cmd.verb == Verb::Show) return run_show(ctx, cmd, registry);
   return run_change(ctx, cmd, registry, store::CertStore(root_dir));

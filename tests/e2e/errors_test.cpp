@@ -184,3 +184,26 @@ TEST_CASE("1312: the certificate is not in the named store, or has no private ke
                  "with keyfile=\n");
   CHECK(sslbind.registry() == before);
 }
+
+TEST_CASE("3: a registry that cannot be written is reported and nothing is half-written") {
+  TempDir dir;
+  const auto not_a_folder = dir.path() / "root";
+  write_file(not_a_folder, "a file where the root folder should be");
+  const auto r = run_process({SSLBIND_BINARY, "--root", not_a_folder.string(), "add", "sslcert", "ccs=443",
+                              "appid=" + kAppId});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.rfind("sslbind: cannot create the folder " + not_a_folder.string() + ": ", 0) == 0);
+  CHECK(read_file(not_a_folder) == "a file where the root folder should be");
+  const auto j = run_process({SSLBIND_BINARY, "--json", "--root", not_a_folder.string(), "add", "sslcert", "ccs=443",
+                              "appid=" + kAppId});
+  CHECK(j.exit_code == 3);
+  CHECK(nlohmann::json::parse(j.out)["error"]["kind"] == "registry-write-failed");
+}
+
+TEST_CASE("show json=enable reports a missing key as JSON too") {
+  Sslbind sslbind;
+  const auto r = sslbind({"show", "sslcert", "ccs=9443", "json=enable"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.empty());
+  CHECK(nlohmann::json::parse(r.out)["error"]["win32"] == 2);
+}
