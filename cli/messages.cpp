@@ -69,6 +69,10 @@ ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::sp
       r.kind = "registry-write-failed";
       r.exit_code = kExitRegistry;
       break;
+    case ErrorCode::SourceUnavailable:
+      r.kind = "source-unavailable";
+      r.exit_code = kExitOperationFailed;
+      break;
   }
   return r;
 }

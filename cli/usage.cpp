@@ -79,7 +79,8 @@ std::string usage(Verb verb) {
 }
 
 std::string general_help() {
-  return "Usage: sslbind [--root DIR] [--json] [http] <command> sslcert [key=value ...]\n"
+  return "Usage: sslbind [--root DIR] [--json] [http] <command> sslcert|cert|ccs [key=value ...]\n"
+         "       sslbind [--root DIR] [--json] init|resolve|check [key=value ...]\n"
          "\n"
          "The following commands are available:\n"
          "\n"
@@ -91,6 +92,13 @@ std::string general_help() {
          "add cert       - Adds a certificate (PFX or PEM) to a certificate store.\n"
          "delete cert    - Deletes a certificate from a certificate store.\n"
          "show cert      - Lists the certificates of one store or of every store.\n"
+         "add ccs        - Enables the Central Certificate Store provider on a folder of <hostname>.pfx files.\n"
+         "update ccs     - Changes the provider's folder, password or polling interval.\n"
+         "delete ccs     - Disables the provider (its folder is kept for a later add).\n"
+         "show ccs       - Shows the provider and every certificate its folder serves.\n"
+         "init           - Creates the Default certificate and the bindings ipport=0.0.0.0:443 and ccs=443.\n"
+         "resolve        - Tells which certificate a client gets, and why.\n"
+         "check          - Finds bindings and certificates that give clients the wrong certificate.\n"
          "\n"
          "Options:\n"
          "  --root DIR     folder of the registry (default: $SSLBIND_ROOT, /etc/sslbind for root,\n"
@@ -98,7 +106,7 @@ std::string general_help() {
          "  --json         print the result, or the error, as one JSON document on standard output\n"
          "  --version      print the version\n"
          "\n"
-         "Type 'sslbind <command> sslcert help' for the parameters of a command.\n"
+         "Type 'sslbind <command> <object> help' or 'sslbind resolve help' for the parameters of a command.\n"
          "Exit codes: 0 ok, 1 operation failed, 2 bad command or parameter, 3 registry unreadable or unwritable.\n";
 }
 
@@ -122,6 +130,67 @@ std::string cert_usage() {
          "         add cert file=www.contoso.com.pfx passwordfile=/root/pfx.pass certstorename=WebHosting\n"
          "         show cert certstorename=MY\n"
          "         delete cert certhash=0102030405060708090A0B0C0D0E0F1011121314\n";
+}
+
+std::string ccs_usage() {
+  return "Usage: add ccs location=<folder> [privatekeypassword=<string> | passwordfile=<path>]\n"
+         "               [username=<string>] [pollinginterval=<seconds>]\n"
+         "       update ccs [location=<folder>] [privatekeypassword=<string> | passwordfile=<path>]\n"
+         "               [username=<string>] [pollinginterval=<seconds>]\n"
+         "       delete ccs\n"
+         "       show ccs\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    location           - The folder of <hostname>.pfx files (_.contoso.com.pfx serves *.contoso.com).\n"
+         "    privatekeypassword - The one password every PFX file opens with; empty for none. It is kept sealed.\n"
+         "    passwordfile       - A file whose first line is that password.\n"
+         "    username           - The account that reads the share, kept for IIS (CentralCertProvider\\UserName).\n"
+         "    pollinginterval    - Seconds between checks of the folder by a front end. Default 300.\n"
+         "\n"
+         "Remarks: mirrors HKLM\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider. ccs=<port> bindings use it.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         add ccs location=/srv/ccs passwordfile=/root/ccs.pass\n"
+         "         show ccs\n";
+}
+
+std::string init_usage() {
+  return "Usage: init\n"
+         "\n"
+         "Creates what a hosting front end starts with: a self-signed certificate CN=Default in store MY, and the\n"
+         "bindings ipport=0.0.0.0:443 (with that certificate) and ccs=443, both with\n"
+         "appid={4dc3e181-e14b-4a21-b022-59fc669b0914}. Bindings that exist are left as they are, so init can run\n"
+         "again at any time. Replace the Default certificate as docs/recipes.md shows.\n";
+}
+
+std::string resolve_usage() {
+  return "Usage: resolve ipport=<ipaddr:port> [hostname=<name>]\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    ipport   - The address and port the client connects to (the server's side of the connection).\n"
+         "    hostname - The name the client sends in SNI. Leave it out for a client without SNI.\n"
+         "\n"
+         "Remarks: applies HTTP.SYS's order: the exact IP:port binding, the hostname:port binding (SNI clients),\n"
+         "the CCS binding of the port (<hostname>.pfx, then _.<parent>.pfx), [::]:port (IPv6 connections only),\n"
+         "0.0.0.0:port. Prints the step that won, the certificate, and the bindings that step hid.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         resolve ipport=10.0.0.5:443 hostname=www.contoso.com\n"
+         "         resolve ipport=[2001:db8::5]:443\n";
+}
+
+std::string check_usage() {
+  return "Usage: check [days=<n>]\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    days - Report certificates that expire within this many days. Default 30.\n"
+         "\n"
+         "Remarks: lists findings with their severity and a fix. Exits 1 when a finding is an error.\n";
 }
 
 }  // namespace sslbind::cli

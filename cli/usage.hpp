@@ -10,5 +10,9 @@ namespace sslbind::cli {
 std::string usage(Verb verb);
 std::string general_help();
 std::string cert_usage();
+std::string ccs_usage();
+std::string init_usage();
+std::string resolve_usage();
+std::string check_usage();
 
 }  // namespace sslbind::cli

@@ -31,7 +31,7 @@ Result<Verb> match_verb(std::string_view word) {
       found = v;
     }
   }
-  if (!found || word.empty()) return invalid(text::quote(word) + " is not a command; the commands are add, update, delete and show");
+  if (!found || word.empty()) return invalid(text::quote(word) + " is not a command; the commands are add, update, delete, show, init, resolve and check");
   return *found;
 }
 
@@ -156,7 +156,23 @@ Status check_required(const SslCertCommand& cmd, const std::set<std::string_view
 
 }  // namespace
 
-std::string_view noun_name(Noun noun) { return noun == Noun::Cert ? "cert" : "sslcert"; }
+std::string_view noun_name(Noun noun) {
+  switch (noun) {
+    case Noun::SslCert: return "sslcert";
+    case Noun::Cert: return "cert";
+    case Noun::Ccs: return "ccs";
+  }
+  return "sslcert";
+}
+
+std::string_view tool_name(Tool tool) {
+  switch (tool) {
+    case Tool::Init: return "init";
+    case Tool::Resolve: return "resolve";
+    case Tool::Check: return "check";
+  }
+  return "init";
+}
 
 std::string_view verb_name(Verb verb) {
   switch (verb) {
@@ -218,14 +234,22 @@ Result<Invocation> parse_invocation(std::span<const std::string> words) {
   std::span<const std::string> rest = words;
   if (!rest.empty() && text::iequals(rest.front(), "http")) rest = rest.subspan(1);
   if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{});
+  for (Tool t : {Tool::Init, Tool::Resolve, Tool::Check}) {
+    if (!text::iequals(tool_name(t), rest.front())) continue;
+    rest = rest.subspan(1);
+    for (const auto& w : rest) {
+      if (is_help_word(w)) return Invocation(HelpRequest{std::nullopt, Noun::SslCert, t});
+    }
+    return Invocation(ToolWords{t, std::vector<std::string>(rest.begin(), rest.end())});
+  }
   auto verb = match_verb(rest.front());
   if (!verb) return unknown_command(words, verb.error().detail);
   rest = rest.subspan(1);
-  if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{*verb});
+  if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{*verb, Noun::SslCert, std::nullopt});
   // Exact names first, then unique prefixes of at least three letters ("ssl" is sslcert).
   const std::string& word = rest.front();
   std::optional<Noun> noun;
-  for (Noun n : {Noun::SslCert, Noun::Cert}) {
+  for (Noun n : {Noun::SslCert, Noun::Cert, Noun::Ccs}) {
     if (text::iequals(noun_name(n), word)) noun = n;
   }
   const std::string_view sslcert = noun_name(Noun::SslCert);
@@ -234,13 +258,15 @@ Result<Invocation> parse_invocation(std::span<const std::string> words) {
     noun = Noun::SslCert;
   }
   if (!noun) {
-    return unknown_command(words, text::quote(word) + " is not something sslbind manages; the objects are sslcert and cert");
+    return unknown_command(words, text::quote(word) + " is not something sslbind manages; the objects are sslcert, cert and ccs");
   }
   rest = rest.subspan(1);
   for (const auto& w : rest) {
-    if (is_help_word(w)) return Invocation(HelpRequest{*verb, *noun});
+    if (is_help_word(w)) return Invocation(HelpRequest{*verb, *noun, std::nullopt});
   }
-  if (*noun == Noun::Cert) return Invocation(CertWords{*verb, std::vector<std::string>(rest.begin(), rest.end())});
+  if (*noun != Noun::SslCert) {
+    return Invocation(ObjectWords{*verb, *noun, std::vector<std::string>(rest.begin(), rest.end())});
+  }
   auto cmd = parse_sslcert_arguments(*verb, rest);
   if (!cmd) return cmd.error();
   return Invocation(std::move(*cmd));

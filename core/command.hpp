@@ -1,5 +1,6 @@
 #pragma once
-// Reading a netsh-style command line: [http] add|update|delete|show sslcert key=value...
+// Reading a netsh-style command line: [http] add|update|delete|show sslcert|cert|ccs key=value..., and
+// init|resolve|check key=value...
 #include <optional>
 #include <span>
 #include <string>
@@ -22,21 +23,33 @@ struct SslCertCommand {
 };
 
 // "help" or "?" anywhere after the verb asks for that verb's usage; alone, for the list of commands.
-enum class Noun { SslCert, Cert };
-std::string_view noun_name(Noun noun);  // "sslcert", "cert"
+enum class Noun { SslCert, Cert, Ccs };
+std::string_view noun_name(Noun noun);  // "sslcert", "cert", "ccs"
+
+// Commands of sslbind's own that take no noun: init, resolve, check.
+enum class Tool { Init, Resolve, Check };
+std::string_view tool_name(Tool tool);
 
 struct HelpRequest {
   std::optional<Verb> verb;
   Noun noun = Noun::SslCert;
+  std::optional<Tool> tool;
 };
 
-// The words of a `cert` command; cert_command.hpp reads them (kept apart so that sslcert parsing stays alone).
-struct CertWords {
+// The words of a `cert` or `ccs` command; cert_command.hpp and ccs_command.hpp read them, so that each object's
+// parsing stays in its own file.
+struct ObjectWords {
   Verb verb;
+  Noun noun;
   std::vector<std::string> arguments;
 };
 
-using Invocation = std::variant<SslCertCommand, CertWords, HelpRequest>;
+struct ToolWords {
+  Tool tool;
+  std::vector<std::string> arguments;
+};
+
+using Invocation = std::variant<SslCertCommand, ObjectWords, ToolWords, HelpRequest>;
 
 // Verbs and nouns match case-insensitively and by unique prefix, as in netsh ("sh ssl" is "show sslcert").
 Result<Invocation> parse_invocation(std::span<const std::string> words);

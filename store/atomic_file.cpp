@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <utility>
 
 namespace sslbind::store {
@@ -66,7 +67,12 @@ Status ensure_private_folder(const fs::path& folder) {
   return Ok{};
 }
 
-Status replace_file(const fs::path& path, std::string_view text, unsigned mode) {
+namespace {
+
+// Writes `text` to a synced temporary file next to `path` and hands it to `publish` (rename or link); the temporary
+// name is gone afterwards whatever happens.
+Status publish_file(const fs::path& path, std::string_view text, unsigned mode,
+                    const std::function<Status(const fs::path&)>& publish) {
   const fs::path dir = path.parent_path();
   std::string tmp_name = (dir / (path.filename().string() + ".tmp.XXXXXX")).string();
   Fd tmp(::mkstemp(tmp_name.data()));
@@ -80,8 +86,33 @@ Status replace_file(const fs::path& path, std::string_view text, unsigned mode) 
   if (auto s = write_all(tmp.get(), text, tmp_path); !s) return discard(s);
   if (::fsync(tmp.get()) != 0) return discard(write_error(tmp_path, "cannot sync"));
   if (::close(tmp.release()) != 0) return discard(write_error(tmp_path, "cannot close"));
-  if (::rename(tmp_path.c_str(), path.c_str()) != 0) return discard(write_error(path, "cannot replace"));
+  if (auto s = publish(tmp_path); !s) return discard(s);
+  ::unlink(tmp_path.c_str());  // after a link; a renamed file is already gone
   return fsync_dir(dir);
+}
+
+}  // namespace
+
+Status replace_file(const fs::path& path, std::string_view text, unsigned mode) {
+  return publish_file(path, text, mode, [&](const fs::path& tmp) -> Status {
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return write_error(path, "cannot replace");
+    return Ok{};
+  });
+}
+
+Result<bool> create_file_once(const fs::path& path, std::string_view text, unsigned mode) {
+  bool created = true;
+  auto s = publish_file(path, text, mode, [&](const fs::path& tmp) -> Status {
+    // link() never replaces: of two racing creators exactly one wins, and the other reads the winner's file.
+    if (::link(tmp.c_str(), path.c_str()) == 0) return Ok{};
+    if (errno == EEXIST) {
+      created = false;
+      return Ok{};
+    }
+    return write_error(path, "cannot create");
+  });
+  if (!s) return s.error();
+  return created;
 }
 
 Result<FileText> read_whole_file(const fs::path& p) {

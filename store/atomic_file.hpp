@@ -12,6 +12,10 @@ namespace sslbind::store {
 // afterwards `path` holds the old bytes or the new ones, never a mix. Errors are RegistryWriteFailed.
 Status replace_file(const std::filesystem::path& path, std::string_view text, unsigned mode);
 
+// Creates `path` with `text` unless it exists, atomically (readers never see a partial file). Returns whether this
+// call created it.
+Result<bool> create_file_once(const std::filesystem::path& path, std::string_view text, unsigned mode);
+
 // RegistryWriteFailed naming the path, the action and errno's text.
 Error write_error(const std::filesystem::path& path, const std::string& what);
 

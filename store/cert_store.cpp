@@ -37,6 +37,11 @@ std::optional<fs::path> CertStore::existing_folder(std::string_view store) const
 Result<StoredCertificate> CertStore::import(const CertificateSource& source, std::string_view store) {
   auto loaded = load_certificate(source);
   if (!loaded) return loaded.error();
+  return add(*loaded, store);
+}
+
+Result<StoredCertificate> CertStore::add(const LoadedCertificate& certificate, std::string_view store) {
+  const auto* loaded = &certificate;
   const fs::path folder = existing_folder(store).value_or(stores_ / std::string(store));
   if (auto s = ensure_private_folder(folder); !s) return s.error();
   const std::string base = loaded->info.thumbprint.hex();

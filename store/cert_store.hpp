@@ -25,6 +25,7 @@ class CertStore {
 
   // Adds (or replaces) the certificate and its key. Errors in the file are InvalidParameter.
   Result<StoredCertificate> import(const CertificateSource& source, std::string_view store);
+  Result<StoredCertificate> add(const LoadedCertificate& certificate, std::string_view store);
   // Every certificate of one store, or of every store; sorted by store, then subject.
   Result<std::vector<StoredCertificate>> list(std::optional<std::string_view> store) const;
   Result<std::optional<CertificateInfo>> find(std::string_view store, const Thumbprint& thumbprint) const;

@@ -13,30 +13,10 @@
 #include <memory>
 
 #include "core/text.hpp"
+#include "store/openssl_handles.hpp"
 
 namespace sslbind::store {
 namespace {
-
-template <auto Free>
-struct Deleter {
-  template <class T>
-  void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using Pkcs12Ptr = std::unique_ptr<PKCS12, Deleter<PKCS12_free>>;
-using NamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
-
-// The most useful line of OpenSSL's error queue, which is then cleared so that later calls start clean.
-std::string openssl_reason() {
-  unsigned long code = 0;
-  unsigned long last = 0;
-  while ((code = ERR_get_error()) != 0) last = code;
-  if (last == 0) return "unknown OpenSSL error";
-  const char* reason = ERR_reason_error_string(last);
-  return reason != nullptr ? reason : "unknown OpenSSL error";
-}
 
 Error cannot(const std::filesystem::path& file, const std::string& what) {
   return Error(ErrorCode::InvalidParameter, "file " + text::quote(file.string()) + ": " + what);
@@ -199,21 +179,25 @@ Result<Pair> read_pem(const CertificateSource& src) {
 
 }  // namespace
 
-Result<LoadedCertificate> load_certificate(const CertificateSource& source) {
-  auto pair = is_pkcs12(source.file) ? read_pfx(source) : read_pem(source);
-  if (!pair) return pair.error();
+LoadedCertificate encode_certificate(X509* cert, EVP_PKEY* key) {
   LoadedCertificate out;
-  out.info = describe(pair->cert.get());
-  out.info.has_private_key = pair->key != nullptr;
+  out.info = describe(cert);
+  out.info.has_private_key = key != nullptr;
   BioPtr cert_bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509(cert_bio.get(), pair->cert.get());
+  PEM_write_bio_X509(cert_bio.get(), cert);
   out.certificate_pem = pem_text(cert_bio.get());
-  if (pair->key) {
+  if (key != nullptr) {
     BioPtr key_bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PrivateKey(key_bio.get(), pair->key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    PEM_write_bio_PrivateKey(key_bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
     out.private_key_pem = pem_text(key_bio.get());
   }
   return out;
+}
+
+Result<LoadedCertificate> load_certificate(const CertificateSource& source) {
+  auto pair = is_pkcs12(source.file) ? read_pfx(source) : read_pem(source);
+  if (!pair) return pair.error();
+  return encode_certificate(pair->cert.get(), pair->key.get());
 }
 
 Result<CertificateInfo> read_certificate(const CertificateSource& source) {

@@ -12,8 +12,10 @@ using nlohmann::json;
 
 constexpr std::array<const char*, 6> kParametersPath{"SYSTEM", "CurrentControlSet", "Services", "HTTP", "Parameters",
                                                      nullptr};
+constexpr std::array<const char*, 5> kCcsProviderPath{"SOFTWARE", "Microsoft", "IIS", "CentralCertProvider", nullptr};
 constexpr const char* kHive = "HKEY_LOCAL_MACHINE";
 constexpr const char* kParametersDisplay = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters";
+constexpr const char* kCcsProviderDisplay = "HKLM\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider";
 constexpr std::array<KeyKind, 4> kKinds{KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs};
 
 // Value names, as HTTP.SYS writes them under each binding subkey.
@@ -27,6 +29,13 @@ constexpr const char* kUrlTimeout = "DefaultSslRevocationUrlRetrievalTimeout";
 constexpr const char* kCtlIdentifier = "DefaultSslCtlIdentifier";
 constexpr const char* kCtlStoreName = "DefaultSslCtlStoreName";
 constexpr const char* kFlags = "DefaultFlags";
+// Value names under CentralCertProvider, as IIS writes them.
+constexpr const char* kEnabled = "Enabled";
+constexpr const char* kCertStoreLocation = "CertStoreLocation";
+constexpr const char* kUserName = "UserName";
+constexpr const char* kPassword = "Password";
+constexpr const char* kPrivateKeyPassword = "PrivateKeyPassword";
+constexpr const char* kPollingInterval = "PollingInterval";
 
 Error unreadable(const std::string& where, const std::string& why) {
   return Error(ErrorCode::RegistryUnreadable, where + ": " + why);
@@ -36,12 +45,12 @@ json reg_binary(const std::uint8_t* data, std::size_t n) { return {{"type", "REG
 json reg_sz(const std::string& s) { return {{"type", "REG_SZ"}, {"data", s}}; }
 json reg_dword(std::uint32_t v) { return {{"type", "REG_DWORD"}, {"data", v}}; }
 
-// The Parameters key if the path exists; nullptr if a key on the path is absent; a non-object node where the path is
-// broken, so that the caller can refuse to rewrite a document it does not understand.
-const json* parameters_key(const json& document) {
+// The key at `path` under HKEY_LOCAL_MACHINE if it exists; nullptr if a key on the path is absent; a non-object node
+// where the path is broken, so that the caller can refuse to rewrite a document it does not understand.
+const json* find_key(const json& document, const char* const* path) {
   if (!document.contains(kHive)) return nullptr;
   const json* node = &document[kHive];
-  for (const char* const* name = kParametersPath.data(); *name != nullptr; ++name) {
+  for (const char* const* name = path; *name != nullptr; ++name) {
     if (!node->is_object()) return node;
     if (!node->contains(*name)) return nullptr;
     node = &(*node)[*name];
@@ -49,9 +58,9 @@ const json* parameters_key(const json& document) {
   return node;
 }
 
-json& parameters_key(json& document) {
+json& make_key(json& document, const char* const* path) {
   json* node = &document[kHive];
-  for (const char* const* name = kParametersPath.data(); *name != nullptr; ++name) node = &(*node)[*name];
+  for (const char* const* name = path; *name != nullptr; ++name) node = &(*node)[*name];
   return *node;
 }
 
@@ -81,10 +90,10 @@ class ValueReader {
     return std::optional<std::string>((*v)->get<std::string>());
   }
 
-  Result<std::uint32_t> dword(const char* name) const {
+  Result<std::uint32_t> dword(const char* name, std::uint32_t absent = 0) const {
     auto v = get(name, "REG_DWORD");
     if (!v) return v.error();
-    if (*v == nullptr) return std::uint32_t{0};
+    if (*v == nullptr) return absent;
     if (!(*v)->is_number_unsigned() || (*v)->get<std::uint64_t>() > 0xFFFFFFFFu) {
       return unreadable(where_ + "\\" + name, "REG_DWORD data must be a number from 0 to 4294967295");
     }
@@ -244,7 +253,7 @@ std::string binding_subkey_name(const BindingKey& key) {
 
 json empty_document() {
   json doc = {{"schemaVersion", kSchemaVersion}};
-  parameters_key(doc) = json::object();
+  make_key(doc, kParametersPath.data()) = json::object();
   return doc;
 }
 
@@ -265,7 +274,7 @@ Result<BindingSet> decode_bindings(const json& document) {
                                       std::to_string(kSchemaVersion) + " (a newer sslbind may have written it)");
   }
   BindingSet set;
-  const json* params = parameters_key(document);
+  const json* params = find_key(document, kParametersPath.data());
   if (params == nullptr) return set;
   if (!params->is_object()) return unreadable(kParametersDisplay, "this key and every key above it must be JSON objects");
   for (KeyKind kind : kKinds) {
@@ -291,11 +300,70 @@ Result<BindingSet> decode_bindings(const json& document) {
 }
 
 void encode_bindings(const BindingSet& bindings, json& document) {
-  json& params = parameters_key(document);
+  json& params = make_key(document, kParametersPath.data());
   for (KeyKind kind : kKinds) params[std::string(binding_info_key(kind))] = json::object();
   for (const auto& [key, binding] : bindings) {
     params[std::string(binding_info_key(key.kind()))][binding_subkey_name(key)] = encode_binding(binding);
   }
+}
+
+Result<std::optional<CcsProviderConfig>> decode_ccs_provider(const json& document) {
+  const json* key = find_key(document, kCcsProviderPath.data());
+  if (key == nullptr) return std::optional<CcsProviderConfig>();
+  if (!key->is_object()) return unreadable(kCcsProviderDisplay, "this key and every key above it must be JSON objects");
+  // Password (the share account's) is kept as found: IIS may have written it, and sslbind never reads it.
+  const ValueReader values(*key, kCcsProviderDisplay);
+  CcsProviderConfig config;
+  auto enabled = values.dword(kEnabled);
+  if (!enabled) return enabled.error();
+  if (*enabled > 1) return unreadable(std::string(kCcsProviderDisplay) + "\\" + kEnabled, "must be 0 or 1");
+  config.enabled = *enabled == 1;
+  auto location = values.string(kCertStoreLocation);
+  if (!location) return location.error();
+  config.location = location->value_or("");
+  if (config.enabled && config.location.empty()) {
+    return unreadable(kCcsProviderDisplay, "the provider is enabled but CertStoreLocation is missing or empty");
+  }
+  auto user = values.string(kUserName);
+  if (!user) return user.error();
+  config.user_name = *user;
+  if (auto password = values.string(kPassword); !password) return password.error();
+  auto key_password = values.string(kPrivateKeyPassword);
+  if (!key_password) return key_password.error();
+  config.sealed_private_key_password = *key_password;
+  auto polling = values.dword(kPollingInterval, kDefaultCcsPollingInterval);
+  if (!polling) return polling.error();
+  config.polling_interval = *polling;
+  return std::optional<CcsProviderConfig>(std::move(config));
+}
+
+void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, json& document) {
+  if (!config) return;  // the key is only ever created by `add ccs`, and `delete ccs` keeps it (disabled)
+  json& key = make_key(document, kCcsProviderPath.data());
+  if (!key.is_object()) key = json::object();
+  key[kEnabled] = reg_dword(config->enabled ? 1 : 0);
+  key[kCertStoreLocation] = reg_sz(config->location);
+  key[kPollingInterval] = reg_dword(config->polling_interval);
+  // As IIS does on disable: the credentials go, the location stays.
+  for (auto [name, value] : {std::pair{kUserName, &config->user_name},
+                             std::pair{kPrivateKeyPassword, &config->sealed_private_key_password}}) {
+    if (*value) key[name] = reg_sz(**value);
+    else key.erase(name);
+  }
+  if (!config->enabled) key.erase(kPassword);
+}
+
+Result<RegistryState> decode_registry(const json& document) {
+  auto bindings = decode_bindings(document);
+  if (!bindings) return bindings.error();
+  auto provider = decode_ccs_provider(document);
+  if (!provider) return provider.error();
+  return RegistryState{std::move(*bindings), std::move(*provider)};
+}
+
+void encode_registry(const RegistryState& state, json& document) {
+  encode_bindings(state.bindings, document);
+  encode_ccs_provider(state.ccs_provider, document);
 }
 
 }  // namespace sslbind::store

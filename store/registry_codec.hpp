@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/binding_set.hpp"
+#include "core/registry_state.hpp"
 #include "core/result.hpp"
 
 namespace sslbind::store {
@@ -26,6 +26,14 @@ Result<nlohmann::json> parse_document(std::string_view text);
 // Replaces the binding subkeys of `document` with `bindings`, leaving every other key (e.g. CentralCertProvider)
 // as it was.
 void encode_bindings(const BindingSet& bindings, nlohmann::json& document);
+
+// The CentralCertProvider key, if present. Values sslbind does not use (Password) are kept as they are.
+Result<std::optional<CcsProviderConfig>> decode_ccs_provider(const nlohmann::json& document);
+void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, nlohmann::json& document);
+
+// Both of the above: what a RegistryFile transaction works on.
+Result<RegistryState> decode_registry(const nlohmann::json& document);
+void encode_registry(const RegistryState& state, nlohmann::json& document);
 
 // "SslBindingInfo", "SslSniBindingInfo", "SslCcsBindingInfo", "SslScopedCcsBindingInfo".
 std::string_view binding_info_key(KeyKind kind);

@@ -21,20 +21,20 @@ namespace fs = std::filesystem;
 // Parses and decodes the registry text; the document is kept so that keys sslbind does not manage survive a write.
 struct Loaded {
   nlohmann::json document;
-  BindingSet bindings;
+  RegistryState state;
 };
 
 Result<Loaded> decode(const FileText& file, const fs::path& p) {
-  if (!file.exists) return Loaded{empty_document(), BindingSet{}};
+  if (!file.exists) return Loaded{empty_document(), RegistryState{}};
   auto wrap = [&](const Error& e) {
     return Error(ErrorCode::RegistryUnreadable, "the registry " + p.string() + " is damaged or of another version (" +
                                                     e.detail + "); it was left as it is");
   };
   auto doc = parse_document(file.text);
   if (!doc) return wrap(doc.error());
-  auto bindings = decode_bindings(*doc);
-  if (!bindings) return wrap(bindings.error());
-  return Loaded{std::move(*doc), std::move(*bindings)};
+  auto state = decode_registry(*doc);
+  if (!state) return wrap(state.error());
+  return Loaded{std::move(*doc), std::move(*state)};
 }
 
 }  // namespace
@@ -42,16 +42,16 @@ Result<Loaded> decode(const FileText& file, const fs::path& p) {
 RegistryFile::RegistryFile(fs::path root)
     : root_(std::move(root)), file_(root_ / "registry.json"), lock_file_(root_ / "registry.lock") {}
 
-Result<BindingSet> RegistryFile::load() const {
+Result<RegistryState> RegistryFile::load() const {
   // Readers need no lock: writers replace the file by rename, so a reader sees the old or the new file whole.
   auto file = read_whole_file(file_);
   if (!file) return file.error();
   auto loaded = decode(*file, file_);
   if (!loaded) return loaded.error();
-  return std::move(loaded->bindings);
+  return std::move(loaded->state);
 }
 
-Status RegistryFile::transact(const std::function<Status(BindingSet&)>& change) {
+Status RegistryFile::transact(const std::function<Status(RegistryState&)>& change) {
   if (auto s = ensure_private_folder(root_); !s) return s;
   const int lock = ::open(lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock < 0) return write_error(lock_file_, "cannot open the lock file");
@@ -65,9 +65,9 @@ Status RegistryFile::transact(const std::function<Status(BindingSet&)>& change) 
   if (!file) return file.error();
   auto loaded = decode(*file, file_);
   if (!loaded) return loaded.error();
-  if (auto s = change(loaded->bindings); !s) return s;
+  if (auto s = change(loaded->state); !s) return s;
 
-  encode_bindings(loaded->bindings, loaded->document);
+  encode_registry(loaded->state, loaded->document);
   const std::string text = loaded->document.dump(1) + "\n";
 
   return replace_file(file_, text, 0600);

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <functional>
 
-#include "core/binding_set.hpp"
+#include "core/registry_state.hpp"
 #include "core/result.hpp"
 
 namespace sslbind::store {
@@ -20,10 +20,10 @@ class RegistryFile {
   const std::filesystem::path& path() const { return file_; }
 
   // A missing file (or root) is an empty registry.
-  Result<BindingSet> load() const;
+  Result<RegistryState> load() const;
 
-  // Runs `change` on the current bindings under the lock and commits them if it succeeds.
-  Status transact(const std::function<Status(BindingSet&)>& change);
+  // Runs `change` on the current state under the lock and commits it if it succeeds.
+  Status transact(const std::function<Status(RegistryState&)>& change);
 
  private:
   std::filesystem::path root_;

@@ -16,22 +16,22 @@ Binding ccs(std::uint16_t port) { return Binding{BindingKey::ccs(port), {}}; }
 TEST_CASE("a missing registry is empty; the first write creates a private folder and file") {
   test::TempDir dir;
   store::RegistryFile reg(dir.path() / "nested" / "root");
-  CHECK(reg.load()->empty());
-  REQUIRE(reg.transact([](BindingSet& s) { return s.add(ccs(443)); }));
+  CHECK(reg.load()->bindings.empty());
+  REQUIRE(reg.transact([](RegistryState& s) { return s.bindings.add(ccs(443)); }));
   struct stat st{};
   REQUIRE(::stat(reg.path().c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   REQUIRE(::stat((dir.path() / "nested" / "root").c_str(), &st) == 0);
   CHECK((st.st_mode & 0077) == 0);
-  CHECK(reg.load()->size() == 1);
+  CHECK(reg.load()->bindings.size() == 1);
 }
 
 TEST_CASE("a failed change writes nothing") {
   test::TempDir dir;
   store::RegistryFile reg(dir.path());
-  REQUIRE(reg.transact([](BindingSet& s) { return s.add(ccs(443)); }));
+  REQUIRE(reg.transact([](RegistryState& s) { return s.bindings.add(ccs(443)); }));
   const std::string before = test::read_file(reg.path());
-  auto r = reg.transact([](BindingSet& s) { return s.add(ccs(443)); });
+  auto r = reg.transact([](RegistryState& s) { return s.bindings.add(ccs(443)); });
   CHECK(r.error().code == ErrorCode::AlreadyExists);
   CHECK(test::read_file(reg.path()) == before);
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
@@ -49,9 +49,9 @@ TEST_CASE("a damaged registry is reported and never overwritten") {
   CHECK(loaded.error().detail.find("not valid JSON at byte") != std::string::npos);
   CHECK(loaded.error().detail.find("it was left as it is") != std::string::npos);
   bool ran = false;
-  auto r = reg.transact([&](BindingSet& s) {
+  auto r = reg.transact([&](RegistryState& s) {
     ran = true;
-    return s.add(ccs(443));
+    return s.bindings.add(ccs(443));
   });
   CHECK_FALSE(r);
   CHECK_FALSE(ran);

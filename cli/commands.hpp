@@ -1,0 +1,16 @@
+#pragma once
+// One runner per object or tool; each returns the process exit code.
+#include <span>
+#include <string>
+
+#include "cli/context.hpp"
+#include "core/command.hpp"
+
+namespace sslbind::cli {
+
+int run_sslcert(const Context& ctx, const SslCertCommand& cmd);
+int run_cert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
+int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> arguments);
+int run_init(const Context& ctx, std::span<const std::string> arguments);
+
+}  // namespace sslbind::cli

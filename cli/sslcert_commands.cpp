@@ -1,0 +1,80 @@
+// add|update|delete|show sslcert.
+#include <optional>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/json_output.hpp"
+#include "cli/messages.hpp"
+#include "cli/show_text.hpp"
+#include "cli/usage.hpp"
+#include "core/cert_command.hpp"
+#include "store/cert_store.hpp"
+#include "store/registry_file.hpp"
+
+namespace sslbind::cli {
+namespace {
+
+CommandInfo info(const SslCertCommand& cmd) {
+  return {std::string(verb_name(cmd.verb)) + " sslcert", cmd.verb, "SSL Certificate", usage(cmd.verb)};
+}
+
+int run_show(const Context& ctx, const SslCertCommand& cmd) {
+  auto state = store::RegistryFile(ctx.root).load();
+  if (!state) return fail(ctx, state.error(), info(cmd));
+  std::vector<const Binding*> shown;
+  if (cmd.key) {
+    if (const Binding* b = state->bindings.find(*cmd.key)) shown.push_back(b);
+  } else {
+    for (const auto& [key, b] : state->bindings) shown.push_back(&b);
+  }
+  const bool missing = cmd.key && shown.empty();
+  const Error not_found(ErrorCode::NotFound, cmd.key ? cmd.key->as_parameter() + " has no binding" : "");
+  if (ctx.json) {
+    if (missing) return fail(ctx, not_found, info(cmd));
+    nlohmann::ordered_json out = ok_json(info(cmd).name);
+    out["bindings"] = nlohmann::ordered_json::array();
+    for (const Binding* b : shown) out["bindings"].push_back(binding_json(*b));
+    return succeed(ctx, out, "");
+  }
+  std::string text = show_header();
+  for (const Binding* b : shown) text += show_entry(*b);
+  succeed(ctx, {}, text);
+  // netsh prints the header, then the error text, for a key that is not there.
+  if (missing) return fail(ctx, not_found, CommandInfo{"", cmd.verb, "SSL Certificate", ""});
+  return kExitOk;
+}
+
+int run_change(const Context& ctx, const SslCertCommand& cmd) {
+  const Binding requested{*cmd.key, cmd.settings};
+  if (cmd.settings.certhash) {
+    // HTTP.SYS looks in MY when no store is named.
+    const std::string store = cmd.settings.certstorename.value_or(std::string(kDefaultStore));
+    if (auto usable = store::CertStore(ctx.root).require_usable(store, *cmd.settings.certhash); !usable) {
+      return fail(ctx, usable.error(), info(cmd));
+    }
+  }
+  std::optional<Binding> result;  // the binding as stored (or, for delete, as it was)
+  const Status status = store::RegistryFile(ctx.root).transact([&](RegistryState& state) -> Status {
+    BindingSet& set = state.bindings;
+    if (cmd.verb == Verb::Delete) {
+      if (const Binding* b = set.find(requested.key)) result = *b;
+      return set.remove(requested.key);
+    }
+    Status s = cmd.verb == Verb::Add ? set.add(requested) : set.update(requested);
+    if (s) result = *set.find(requested.key);
+    return s;
+  });
+  if (!status) return fail(ctx, status.error(), info(cmd));
+  nlohmann::ordered_json out = ok_json(info(cmd).name);
+  out["message"] = success_message(cmd.verb);
+  out["binding"] = binding_json(*result);
+  return succeed(ctx, out, success_message(cmd.verb) + "\n");
+}
+
+}  // namespace
+
+int run_sslcert(const Context& ctx, const SslCertCommand& cmd) {
+  return cmd.verb == Verb::Show ? run_show(ctx, cmd) : run_change(ctx, cmd);
+}
+
+}  // namespace sslbind::cli

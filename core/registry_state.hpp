@@ -1,0 +1,28 @@
+#pragma once
+// Everything the registry file holds that sslbind manages: the HTTP.SYS bindings and the settings of the file-based
+// Central Certificate Store provider (HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/binding_set.hpp"
+
+namespace sslbind {
+
+inline constexpr std::uint32_t kDefaultCcsPollingInterval = 300;  // seconds; IIS's default when the value is absent
+
+struct CcsProviderConfig {
+  bool enabled = false;
+  std::string location;  // CertStoreLocation: the folder that holds <hostname>.pfx files
+  std::optional<std::string> user_name;
+  // PrivateKeyPassword as stored: sealed by the store layer (never the clear text), absent when PFX files carry none.
+  std::optional<std::string> sealed_private_key_password;
+  std::uint32_t polling_interval = kDefaultCcsPollingInterval;
+};
+
+struct RegistryState {
+  BindingSet bindings;
+  std::optional<CcsProviderConfig> ccs_provider;  // absent until `add ccs` first writes the key
+};
+
+}  // namespace sslbind

@@ -1,0 +1,124 @@
+#include "store/sealed_secret.hpp"
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <vector>
+
+#include "core/text.hpp"
+#include "store/atomic_file.hpp"
+#include "store/openssl_handles.hpp"
+
+namespace sslbind::store {
+namespace {
+
+constexpr std::string_view kPrefix = "sslbind-aes-256-gcm:";
+constexpr std::size_t kKeyBytes = 32;
+constexpr std::size_t kNonceBytes = 12;
+constexpr std::size_t kTagBytes = 16;
+using Key = std::array<unsigned char, kKeyBytes>;
+
+Error damaged(const std::filesystem::path& key_file, const std::string& why) {
+  return Error(ErrorCode::RegistryUnreadable, "a sealed password cannot be opened with " + key_file.string() + ": " +
+                                                  why + "; set it again with: sslbind update ccs passwordfile=<file>");
+}
+
+Result<Key> parse_key(const std::filesystem::path& file, const std::string& text) {
+  Key key{};
+  if (text.size() < 2 * kKeyBytes) return damaged(file, "the key file is damaged");
+  for (std::size_t i = 0; i < 2 * kKeyBytes; ++i) {
+    if (!text::is_hex_digit(text[i])) return damaged(file, "the key file is damaged");
+    key[i / 2] = static_cast<unsigned char>(key[i / 2] | (i % 2 == 0 ? text::hex_value(text[i]) << 4
+                                                                    : text::hex_value(text[i])));
+  }
+  return key;
+}
+
+Result<Key> read_key(const std::filesystem::path& file) {
+  auto text = read_whole_file(file);
+  if (!text) return text.error();
+  if (!text->exists) return damaged(file, "the key file is missing");
+  return parse_key(file, text->text);
+}
+
+Result<Key> read_or_create_key(const std::filesystem::path& file) {
+  Key fresh{};
+  if (RAND_bytes(fresh.data(), static_cast<int>(fresh.size())) != 1) {
+    return Error(ErrorCode::RegistryWriteFailed, "no random bytes for a key: " + openssl_reason());
+  }
+  if (auto s = ensure_private_folder(file.parent_path()); !s) return s.error();
+  auto created = create_file_once(file, text::to_hex(fresh.data(), fresh.size()) + "\n", 0600);
+  if (!created) return created.error();
+  if (*created) return fresh;
+  return read_key(file);
+}
+
+std::string base64(const std::vector<unsigned char>& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::optional<std::vector<unsigned char>> unbase64(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  std::vector<unsigned char> out(text.size() / 4 * 3);
+  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t size = static_cast<std::size_t>(n);
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) --size;
+  out.resize(size);
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> SecretSealer::seal(std::string_view secret) const {
+  auto key = read_or_create_key(key_file_);
+  if (!key) return key.error();
+  std::vector<unsigned char> out(kNonceBytes + secret.size() + kTagBytes);
+  if (RAND_bytes(out.data(), static_cast<int>(kNonceBytes)) != 1) {
+    return Error(ErrorCode::RegistryWriteFailed, "no random bytes for a nonce: " + openssl_reason());
+  }
+  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  int len = 0;
+  unsigned char* body = out.data() + kNonceBytes;
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->data(), out.data()) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), body, &len, reinterpret_cast<const unsigned char*>(secret.data()),
+                        static_cast<int>(secret.size())) != 1 ||
+      EVP_EncryptFinal_ex(ctx.get(), body + len, &len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagBytes), body + secret.size()) != 1) {
+    return Error(ErrorCode::RegistryWriteFailed, "cannot seal a password: " + openssl_reason());
+  }
+  return std::string(kPrefix) + base64(out);
+}
+
+Result<std::string> SecretSealer::unseal(std::string_view sealed) const {
+  if (!sealed.starts_with(kPrefix)) return damaged(key_file_, "it was not sealed by sslbind");
+  const auto bytes = unbase64(sealed.substr(kPrefix.size()));
+  if (!bytes || bytes->size() < kNonceBytes + kTagBytes) return damaged(key_file_, "the sealed text is damaged");
+  auto key = read_key(key_file_);
+  if (!key) return key.error();
+  const std::size_t body_size = bytes->size() - kNonceBytes - kTagBytes;
+  std::string out(body_size, '\0');
+  std::array<unsigned char, kTagBytes> tag{};
+  std::copy(bytes->end() - static_cast<std::ptrdiff_t>(kTagBytes), bytes->end(), tag.begin());
+  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  int len = 0;
+  auto* plain = reinterpret_cast<unsigned char*>(out.data());
+  const bool ok =
+      ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->data(), bytes->data()) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), plain, &len, bytes->data() + kNonceBytes, static_cast<int>(body_size)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagBytes), tag.data()) == 1 &&
+      EVP_DecryptFinal_ex(ctx.get(), plain + len, &len) == 1;
+  if (!ok) {
+    ERR_clear_error();
+    return damaged(key_file_, "the key does not open it (another machine's key, or a damaged value)");
+  }
+  return out;
+}
+
+}  // namespace sslbind::store
