@@ -12,5 +12,7 @@ int run_sslcert(const Context& ctx, const SslCertCommand& cmd);
 int run_cert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_init(const Context& ctx, std::span<const std::string> arguments);
+int run_resolve(const Context& ctx, std::span<const std::string> arguments);
+int run_check(const Context& ctx, std::span<const std::string> arguments);
 
 }  // namespace sslbind::cli

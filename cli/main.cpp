@@ -69,10 +69,10 @@ int run(int argc, char** argv) {
   if (const auto* tool = std::get_if<ToolWords>(&*invocation)) {
     switch (tool->tool) {
       case Tool::Init: return run_init(ctx, tool->arguments);
-      case Tool::Resolve:
-      case Tool::Check: break;
+      case Tool::Resolve: return run_resolve(ctx, tool->arguments);
+      case Tool::Check: return run_check(ctx, tool->arguments);
     }
-    return fail(ctx, Error(ErrorCode::UnknownCommand, "\nnot built yet"), {});
+    return kExitUsage;  // every tool returned above
   }
   const auto& cmd = std::get<SslCertCommand>(*invocation);
   ctx.json = ctx.json || cmd.json;  // show's json=enable is netsh's spelling of --json

@@ -45,10 +45,10 @@ std::string to_hex(const std::uint8_t* data, std::size_t size) {
   return out;
 }
 
-std::string join(std::span<const std::string> words) {
+std::string join(std::span<const std::string> words, std::string_view separator) {
   std::string out;
   for (const auto& w : words) {
-    if (!out.empty()) out += ' ';
+    if (!out.empty()) out += separator;
     out += w;
   }
   return out;

@@ -15,8 +15,8 @@ bool is_hex_digit(char c);
 std::uint8_t hex_value(char c);
 // Lower-case hex of the bytes.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
-// The words joined by single spaces.
-std::string join(std::span<const std::string> words);
+// The words joined by `separator` (a single space unless given).
+std::string join(std::span<const std::string> words, std::string_view separator = " ");
 
 // Parses a decimal unsigned integer (digits only, no sign, no spaces) that is at most max.
 std::optional<std::uint64_t> parse_decimal(std::string_view s, std::uint64_t max);

@@ -85,6 +85,24 @@ Result<CcsMatch> CcsProvider::lookup(std::string_view host) const {
   return match;
 }
 
+CcsOutcome CcsProvider::outcome(std::string_view host) const {
+  CcsOutcome out;
+  auto match = lookup(host);
+  if (!match) {
+    out.problem = match.error().detail;
+    return out;
+  }
+  out.tried = match->tried;
+  if (!match->entry) return out;
+  const CcsEntry& e = *match->entry;
+  out.file = e.file_name;
+  out.certificate = e.certificate;
+  out.usable = e.usable();
+  if (!e.certificate) out.problem = e.file_name + " cannot be opened: " + e.problem;
+  else if (!e.usable()) out.problem = e.file_name + " holds no private key";
+  return out;
+}
+
 std::vector<CcsEntry> CcsProvider::list() const {
   std::vector<CcsEntry> out;
   out.reserve(files_.size());

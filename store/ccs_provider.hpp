@@ -9,18 +9,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/certificate_info.hpp"
+#include "core/ccs_entry.hpp"
 #include "core/registry_state.hpp"
+#include "core/selection.hpp"
 #include "core/result.hpp"
 
 namespace sslbind::store {
 
-struct CcsEntry {
-  std::string file_name;                        // as on disk
-  std::string hostname;                         // what the file serves: "www.contoso.com", "*.contoso.com"
-  std::optional<CertificateInfo> certificate;   // absent when the file cannot be opened
-  std::string problem;                          // why it cannot be opened
-};
+using sslbind::CcsEntry;
 
 struct CcsMatch {
   std::vector<std::string> tried;   // the file names looked for, in order
@@ -36,6 +32,8 @@ class CcsProvider {
 
   // InvalidParameter when the host name is refused (it could leave the folder, or is not a host name).
   Result<CcsMatch> lookup(std::string_view host) const;
+  // The same, in the form the selection order takes (a refused host name becomes the problem).
+  CcsOutcome outcome(std::string_view host) const;
   // Every .pfx file of the folder, read, sorted by file name.
   std::vector<CcsEntry> list() const;
   // Files in the folder that the provider never serves (not .pfx, or not named after a host).

@@ -1,0 +1,63 @@
+// check: findings about bindings, stores and the CCS folder, with a severity and a fix each.
+#include <ctime>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/json_output.hpp"
+#include "cli/usage.hpp"
+#include "core/checks.hpp"
+#include "core/tool_commands.hpp"
+#include "store/cert_store.hpp"
+#include "store/ccs_provider.hpp"
+#include "store/registry_file.hpp"
+
+namespace sslbind::cli {
+
+int run_check(const Context& ctx, std::span<const std::string> arguments) {
+  const CommandInfo info{"check", std::nullopt, "SSL Certificate", check_usage()};
+  auto parsed = parse_check_arguments(arguments);
+  if (!parsed) return fail(ctx, parsed.error(), info);
+  auto state = store::RegistryFile(ctx.root).load();
+  if (!state) return fail(ctx, state.error(), info);
+
+  const store::CertStore stores(ctx.root);
+  CheckInput input;
+  input.state = &*state;
+  input.find_certificate = [&](const std::string& store, const Thumbprint& t) -> std::optional<CertificateInfo> {
+    auto found = stores.find(store, t);
+    return found ? *found : std::nullopt;  // a damaged store file serves nothing either
+  };
+  if (state->ccs_provider && state->ccs_provider->enabled) {
+    auto provider = store::CcsProvider::open(state->ccs_provider, ctx.root);
+    if (provider) input.ccs_files = provider->list();
+    else input.ccs_problem = provider.error().detail;
+  }
+  input.now = std::time(nullptr);
+  input.expiry_days = parsed->expiry_days;
+  const auto findings = run_checks(input);
+
+  nlohmann::ordered_json out = ok_json("check");
+  out["findings"] = nlohmann::ordered_json::array();
+  std::string text;
+  std::array<int, 3> counts{};
+  for (const Finding& f : findings) {
+    ++counts[static_cast<std::size_t>(f.severity)];
+    const std::string severity(severity_name(f.severity));
+    text += severity + ": " + f.subject + ": " + f.message + " [" + f.rule + "]\n" +
+            std::string(severity.size() + 2, ' ') + "fix: " + f.fix + "\n";
+    out["findings"].push_back({{"severity", severity},
+                               {"rule", f.rule},
+                               {"subject", f.subject},
+                               {"message", f.message},
+                               {"fix", f.fix}});
+  }
+  text += (findings.empty() ? "" : "\n") + std::to_string(counts[0]) + " errors, " + std::to_string(counts[1]) +
+          " warnings, " + std::to_string(counts[2]) + " notes\n";
+  out["errors"] = counts[0];
+  out["warnings"] = counts[1];
+  out["notes"] = counts[2];
+  succeed(ctx, out, text);
+  return counts[0] > 0 ? kExitOperationFailed : kExitOk;
+}
+
+}  // namespace sslbind::cli
