@@ -19,7 +19,7 @@ constexpr std::string_view kFrontEndAppId = "{4dc3e181-e14b-4a21-b022-59fc669b09
 constexpr std::string_view kDefaultSubject = "CN=Default";
 constexpr std::string_view kStore = "MY";
 constexpr std::uint16_t kPort = 443;
-constexpr int kDefaultCertificateDays = 5 * 365;
+constexpr std::int64_t kDefaultCertificateLifetime = 5 * 365 * 24 * 3600;
 
 // A usable "Default" certificate already in MY (from an earlier init), or a new one.
 Result<std::pair<store::StoredCertificate, bool>> default_certificate(store::CertStore& stores) {
@@ -31,7 +31,7 @@ Result<std::pair<store::StoredCertificate, bool>> default_certificate(store::Cer
       return std::pair{c, false};
     }
   }
-  auto made = store::make_self_signed("Default", kDefaultCertificateDays);
+  auto made = store::make_self_signed({"Default", {}, 0, kDefaultCertificateLifetime});
   if (!made) return made.error();
   auto added = stores.add(*made, kStore);
   if (!added) return added.error();

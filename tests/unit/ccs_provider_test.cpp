@@ -1,0 +1,107 @@
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "store/ccs_provider.hpp"
+#include "store/sealed_secret.hpp"
+#include "tests/support/certificate_factory.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace sslbind;
+
+namespace {
+
+struct Folder {
+  test::TempDir root;
+  std::filesystem::path dir = root.path() / "ccs";
+  CcsProviderConfig config{true, dir.string(), std::nullopt, std::nullopt, 300};
+
+  Folder() { std::filesystem::create_directories(dir); }
+  void password(const std::string& p) { config.sealed_private_key_password = *store::SecretSealer(root.path()).seal(p); }
+  store::CcsProvider open() const { return store::CcsProvider::open(config, root.path()).value(); }
+};
+
+}  // namespace
+
+TEST_CASE("CCS lookup: <host>.pfx, then _.<parent>.pfx, without regard to case") {
+  Folder f;
+  f.password("s3cret");
+  const auto www = test::write_pfx(f.dir / "www.contoso.com.pfx", test::host_certificate("www.contoso.com"), "s3cret");
+  const auto wild = test::write_pfx(f.dir / "_.Contoso.com.pfx", test::host_certificate("*.contoso.com"), "s3cret");
+  const auto provider = f.open();
+
+  auto exact = provider.lookup("WWW.contoso.com").value();
+  CHECK(exact.tried == std::vector<std::string>{"www.contoso.com.pfx"});
+  REQUIRE(exact.entry);
+  CHECK(exact.entry->file_name == "www.contoso.com.pfx");
+  CHECK(exact.entry->certificate->thumbprint.hex() == www);
+  CHECK(exact.entry->usable());
+
+  auto wildcard = provider.lookup("shop.contoso.com").value();
+  CHECK(wildcard.tried == std::vector<std::string>{"shop.contoso.com.pfx", "_.contoso.com.pfx"});
+  REQUIRE(wildcard.entry);
+  CHECK(wildcard.entry->file_name == "_.Contoso.com.pfx");
+  CHECK(wildcard.entry->hostname == "*.Contoso.com");
+  CHECK(wildcard.entry->certificate->thumbprint.hex() == wild);
+
+  auto deeper = provider.lookup("a.shop.contoso.com").value();  // _.shop.contoso.com.pfx is not there
+  CHECK(deeper.tried.size() == 2);
+  CHECK_FALSE(deeper.entry);
+  CHECK_FALSE(provider.lookup("fabrikam.com").value().entry);
+
+  auto outcome = provider.outcome("www.contoso.com");
+  CHECK(outcome.usable);
+  CHECK(outcome.file == "www.contoso.com.pfx");
+}
+
+TEST_CASE("CCS lookup: traversal attempts are refused before the folder is touched") {
+  Folder f;
+  test::write_pfx(f.root.path() / "secret.pfx", test::host_certificate("secret"), "");
+  const auto provider = f.open();
+  for (const std::string& host : std::vector<std::string>{"../secret", "..", "../../etc/passwd", "a/../../secret", "x\\..\\secret",
+                           std::string("www.contoso.com\0/../secret", 26), std::string(300, 'a')}) {
+    CAPTURE(host);
+    auto r = provider.lookup(host);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::InvalidParameter);
+    const auto outcome = provider.outcome(host);
+    CHECK_FALSE(outcome.usable);
+    CHECK(outcome.tried.empty());
+    CHECK(outcome.problem.find("the Central Certificate Store is not searched") != std::string::npos);
+  }
+}
+
+TEST_CASE("CCS files that cannot be used are listed with the reason") {
+  Folder f;
+  f.password("right");
+  test::write_pfx(f.dir / "good.contoso.com.pfx", test::host_certificate("good.contoso.com"), "right");
+  test::write_pfx(f.dir / "wrong.contoso.com.pfx", test::host_certificate("wrong.contoso.com"), "other");
+  test::write_pfx(f.dir / "nokey.contoso.com.pfx", test::host_certificate("nokey.contoso.com"), "right", false);
+  test::write_file(f.dir / "junk.contoso.com.pfx", "not a pfx");
+  test::write_file(f.dir / "readme.txt", "x");
+  std::filesystem::create_directory(f.dir / "sub.contoso.com.pfx");  // a folder is not a certificate
+  const auto provider = f.open();
+  const auto entries = provider.list();
+  REQUIRE(entries.size() == 4);
+  CHECK(entries[0].file_name == "good.contoso.com.pfx");
+  CHECK(entries[0].usable());
+  CHECK(entries[1].file_name == "junk.contoso.com.pfx");
+  CHECK(entries[1].problem.find("is not a PFX (PKCS#12) file") != std::string::npos);
+  CHECK(entries[2].file_name == "nokey.contoso.com.pfx");
+  CHECK(entries[2].certificate);
+  CHECK_FALSE(entries[2].usable());
+  CHECK(entries[3].problem.find("the password is wrong") != std::string::npos);
+  CHECK(provider.ignored_files() == std::vector<std::string>{"readme.txt", "sub.contoso.com.pfx"});
+  CHECK(provider.outcome("nokey.contoso.com").problem == "nokey.contoso.com.pfx holds no private key");
+  CHECK(provider.outcome("wrong.contoso.com").problem.find("cannot be opened") != std::string::npos);
+}
+
+TEST_CASE("CCS provider: not configured, disabled, or folder missing") {
+  Folder f;
+  CHECK(store::CcsProvider::open(std::nullopt, f.root.path()).error().code == ErrorCode::SourceUnavailable);
+  auto disabled = f.config;
+  disabled.enabled = false;
+  CHECK(store::CcsProvider::open(disabled, f.root.path()).error().detail.find("disabled") != std::string::npos);
+  auto missing = f.config;
+  missing.location = (f.root.path() / "gone").string();
+  CHECK(store::CcsProvider::open(missing, f.root.path()).error().detail.find("cannot be listed") != std::string::npos);
+}
