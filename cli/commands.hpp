@@ -8,6 +8,13 @@
 
 namespace sslbind::cli {
 
+struct BatchOptions {
+  std::string file;  // "-" for standard input
+  bool dry_run = false;
+  bool add_or_update = false;
+};
+
+int run_batch(const Context& ctx, const BatchOptions& options);
 int run_sslcert(const Context& ctx, const SslCertCommand& cmd);
 int run_cert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> arguments);

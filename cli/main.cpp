@@ -38,6 +38,10 @@ int run(int argc, char** argv) {
   app.add_flag("--json", ctx.json, "JSON output");
   app.add_flag("-h,--help", help, "usage");
   app.add_flag("--version", version, "version");
+  BatchOptions batch;
+  app.add_option("-f", batch.file, "run the sslcert commands of a file (- for standard input) as one transaction");
+  app.add_flag("--dry-run", batch.dry_run, "with -f: report the changes, write nothing");
+  app.add_flag("--add-or-update", batch.add_or_update, "with -f: add creates or updates; delete of a missing key is fine");
   app.add_option("words", ctx.words, "the netsh-style command");
   try {
     app.parse(argc, argv);
@@ -49,6 +53,16 @@ int run(int argc, char** argv) {
     return kExitOk;
   }
   if (help) ctx.words.insert(ctx.words.begin(), "help");
+  if (!batch.file.empty()) {
+    if (!ctx.words.empty()) {
+      return fail(ctx, invalid("-f runs the commands of a file; give no command words with it"), {});
+    }
+    ctx.root = store::resolve_root(root.empty() ? std::nullopt : std::optional<std::string>(root));
+    return run_batch(ctx, batch);
+  }
+  if (batch.dry_run || batch.add_or_update) {
+    return fail(ctx, invalid("--dry-run and --add-or-update apply to a batch: give -f FILE"), {});
+  }
 
   auto invocation = parse_invocation(ctx.words);
   if (!invocation) {

@@ -81,6 +81,7 @@ std::string usage(Verb verb) {
 std::string general_help() {
   return "Usage: sslbind [--root DIR] [--json] [http] <command> sslcert|cert|ccs [key=value ...]\n"
          "       sslbind [--root DIR] [--json] init|resolve|check [key=value ...]\n"
+         "       sslbind [--root DIR] [--json] [--dry-run] [--add-or-update] -f FILE\n"
          "\n"
          "The following commands are available:\n"
          "\n"
@@ -104,6 +105,9 @@ std::string general_help() {
          "  --root DIR     folder of the registry (default: $SSLBIND_ROOT, /etc/sslbind for root,\n"
          "                 else $XDG_CONFIG_HOME/sslbind)\n"
          "  --json         print the result, or the error, as one JSON document on standard output\n"
+         "  -f FILE        run the add/update/delete sslcert lines of FILE (- for stdin) as one transaction\n"
+         "  --dry-run      with -f: print what would change, write nothing\n"
+         "  --add-or-update  with -f: add updates a taken key, delete of a missing key is no error\n"
          "  --version      print the version\n"
          "\n"
          "Type 'sslbind <command> <object> help' or 'sslbind resolve help' for the parameters of a command.\n"

@@ -39,13 +39,13 @@ struct HelpRequest {
 // The words of a `cert` or `ccs` command; cert_command.hpp and ccs_command.hpp read them, so that each object's
 // parsing stays in its own file.
 struct ObjectWords {
-  Verb verb;
-  Noun noun;
+  Verb verb = Verb::Show;
+  Noun noun = Noun::Cert;
   std::vector<std::string> arguments;
 };
 
 struct ToolWords {
-  Tool tool;
+  Tool tool = Tool::Init;
   std::vector<std::string> arguments;
 };
 

@@ -15,28 +15,38 @@ export SSLBIND_ROOT=$root
 appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}'
 run() { echo "\$ sslbind $*"; "$sslbind" "$@" || echo "(exit code $?)"; echo; }
 
-# Two certificates to bind: a self-signed "Default" and a wildcard, with their Windows-style SHA-1 thumbprints.
-for name in Default '*.contoso.com'; do
-  file=$root/$(echo "$name" | tr '*' '_')
-  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$name" -keyout "$file.key" -out "$file.pem" 2>/dev/null
-done
-thumb() { openssl x509 -in "$1" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d :; }
-default_hash=$(thumb "$root/Default.pem")
-wildcard_hash=$(thumb "$root/_.contoso.com.pem")
+# A wildcard certificate made with the openssl command line, and its Windows-style SHA-1 thumbprint.
+openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj '/CN=*.contoso.com' \
+  -addext 'subjectAltName=DNS:*.contoso.com' -keyout "$root/wild.key" -out "$root/wild.pem" 2>/dev/null
+wildcard_hash=$(openssl x509 -in "$root/wild.pem" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d :)
+# A Central Certificate Store folder with one site's PFX.
+mkdir "$root/ccs"
+openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj '/CN=shop.fabrikam.com' \
+  -addext 'subjectAltName=DNS:shop.fabrikam.com' -keyout "$root/shop.key" -out "$root/shop.pem" 2>/dev/null
+openssl pkcs12 -export -in "$root/shop.pem" -inkey "$root/shop.key" -out "$root/ccs/shop.fabrikam.com.pfx" \
+  -passout pass:ccspass
+echo ccspass > "$root/ccs.pass"
 
 echo "Demo root: $root"
 echo
-run add cert file="$root/Default.pem" keyfile="$root/Default.key" certstorename=MY
-run add cert file="$root/_.contoso.com.pem" keyfile="$root/_.contoso.com.key" certstorename=MY
-run show cert
-run http add sslcert ipport=0.0.0.0:443 certhash="$default_hash" appid="$appid" certstorename=MY
-run http add sslcert ccs=443 appid="$appid"
-run http add sslcert ipport=0.0.0.0:443 certhash="$default_hash" appid="$appid"
-run http show sslcert ipport=0.0.0.0:443
+# The front end as installed: self-signed Default certificate, 0.0.0.0:443 and ccs=443.
+run init
+run init
+run add ccs location="$root/ccs" passwordfile="$root/ccs.pass"
+run show ccs
+run check
+run resolve ipport=10.0.0.5:443 hostname=mysite.contoso.com
 # Replace the self-signed default with the wildcard certificate, as the hosting seed describes.
+run add cert file="$root/wild.pem" keyfile="$root/wild.key" certstorename=MY
 run http delete sslcert ipport=0.0.0.0:443
 run http add sslcert ipport=0.0.0.0:443 certhash="$wildcard_hash" appid="$appid" certstorename=MY
-run --json show sslcert ipport=0.0.0.0:443
+run http show sslcert ipport=0.0.0.0:443
+run resolve ipport=10.0.0.5:443 hostname=mysite.contoso.com
+run resolve ipport=10.0.0.5:443 hostname=shop.fabrikam.com
+run check
+# netsh's errors: add never overwrites (183), a copied thumbprint with U+200E (87), a certificate not in the store (1312).
+run http add sslcert ipport=0.0.0.0:443 certhash="$wildcard_hash" appid="$appid"
 run http add sslcert ipport=0.0.0.0:8443 certhash="$(printf '\xe2\x80\x8e')$wildcard_hash" appid="$appid"
 run http add sslcert ipport=0.0.0.0:8443 certhash="$wildcard_hash" appid="$appid" certstorename=WebHosting
+run --json show sslcert ipport=0.0.0.0:443
 echo "Registry written to $root/registry.json (removed on exit)."

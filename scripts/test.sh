@@ -15,7 +15,7 @@ build_and_test() {
 }
 
 echo "== Release build, warnings as errors"
-build_and_test build/release -DCMAKE_BUILD_TYPE=Release
+build_and_test build/release -DCMAKE_BUILD_TYPE=Release -DSSLBIND_BENCH=ON
 
 echo "== ASan/UBSan build"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

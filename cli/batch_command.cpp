@@ -1,0 +1,99 @@
+// -f FILE: a batch of sslcert commands as one transaction, with --dry-run and --add-or-update.
+#include <iostream>
+#include <iterator>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "cli/json_output.hpp"
+#include "cli/usage.hpp"
+#include "core/batch.hpp"
+#include "core/cert_command.hpp"
+#include "core/text.hpp"
+#include "store/atomic_file.hpp"
+#include "store/cert_store.hpp"
+#include "store/registry_file.hpp"
+
+namespace sslbind::cli {
+namespace {
+
+Result<std::string> read_script(const std::string& file) {
+  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  auto text = store::read_whole_file(file);
+  if (!text || !text->exists) return invalid("-f " + file + ": the file cannot be read");
+  return text->text;
+}
+
+// 1312 for the first line whose certificate is not usable; each store and thumbprint is looked at once.
+Status check_certificates(const store::CertStore& stores, const std::vector<BatchLine>& lines,
+                          const BatchLine** failed) {
+  std::map<std::pair<std::string, std::string>, bool> seen;
+  for (const BatchLine& line : lines) {
+    const SslSettings& s = line.command.settings;
+    if (line.command.verb == Verb::Delete || !s.certhash) continue;
+    const std::string store = s.certstorename.value_or(std::string(kDefaultStore));
+    if (!seen.emplace(std::pair{text::to_lower(store), s.certhash->hex()}, true).second) continue;
+    if (auto usable = stores.require_usable(store, *s.certhash); !usable) {
+      *failed = &line;
+      return Error(usable.error().code, "line " + std::to_string(line.number) + ": " + usable.error().detail);
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+int run_batch(const Context& ctx, const BatchOptions& options) {
+  CommandInfo info{"batch", std::nullopt, "SSL Certificate", ""};
+  const BatchLine* failed = nullptr;
+  auto failure = [&](const Error& e) {
+    if (failed != nullptr) {
+      info.verb = failed->command.verb;
+      info.usage = usage(failed->command.verb);
+    }
+    return fail(ctx, e, info);
+  };
+  auto text = read_script(options.file);
+  if (!text) return failure(text.error());
+  auto lines = parse_batch(*text);
+  if (!lines) return failure(lines.error());
+  if (auto s = check_certificates(store::CertStore(ctx.root), *lines, &failed); !s) return failure(s.error());
+
+  std::vector<BatchChange> changes;
+  auto apply = [&](RegistryState& state) -> Status {
+    auto applied = apply_batch(state.bindings, *lines, options.add_or_update, &failed);
+    if (!applied) return applied.error();
+    changes = std::move(*applied);
+    return Ok{};
+  };
+  store::RegistryFile registry(ctx.root);
+  if (options.dry_run) {
+    auto state = registry.load();
+    if (!state) return failure(state.error());
+    if (auto s = apply(*state); !s) return failure(s.error());
+  } else if (auto s = registry.transact(apply); !s) {
+    return failure(s.error());
+  }
+
+  std::map<BatchOutcome, int> counts;
+  nlohmann::ordered_json out = ok_json("batch");
+  out["dryRun"] = options.dry_run;
+  out["changes"] = nlohmann::ordered_json::array();
+  std::string report;
+  for (const BatchChange& c : changes) {
+    ++counts[c.outcome];
+    const std::string_view outcome = outcome_name(c.outcome);
+    report += "line " + std::to_string(c.line) + ": " + c.key.as_parameter() + " " + std::string(outcome) + "\n";
+    out["changes"].push_back({{"line", c.line}, {"key", c.key.as_parameter()}, {"result", outcome}});
+  }
+  for (BatchOutcome o : {BatchOutcome::Created, BatchOutcome::Updated, BatchOutcome::Unchanged, BatchOutcome::Deleted}) {
+    out[std::string(outcome_name(o))] = counts[o];
+  }
+  report += std::to_string(counts[BatchOutcome::Created]) + " created, " +
+            std::to_string(counts[BatchOutcome::Updated]) + " updated, " +
+            std::to_string(counts[BatchOutcome::Unchanged]) + " unchanged, " +
+            std::to_string(counts[BatchOutcome::Deleted]) + " deleted" +
+            (options.dry_run ? " (dry run: nothing was written)\n" : "\n");
+  return succeed(ctx, out, report);
+}
+
+}  // namespace sslbind::cli

@@ -1,0 +1,111 @@
+#include "core/batch.hpp"
+
+#include "core/text.hpp"
+
+namespace sslbind {
+namespace {
+
+Error at_line(std::size_t number, const Error& e) {
+  return Error(e.code, "line " + std::to_string(number) + ": " + e.detail);
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+}  // namespace
+
+Result<std::vector<std::string>> split_command_line(std::string_view line) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (true) {
+    while (i < line.size() && is_blank(line[i])) ++i;
+    if (i == line.size()) break;
+    std::string word;
+    bool quoted = false;
+    for (; i < line.size() && (quoted || !is_blank(line[i])); ++i) {
+      if (line[i] == '"') quoted = !quoted;
+      else word += line[i];
+    }
+    if (quoted) return invalid("a double quote is not closed");
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
+Result<std::vector<BatchLine>> parse_batch(std::string_view text) {
+  std::vector<BatchLine> lines;
+  std::size_t number = 0;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    ++number;
+    start = end + 1;
+    auto words = split_command_line(line);
+    if (!words) return at_line(number, words.error());
+    if (words->empty() || words->front().starts_with('#')) continue;
+    std::span<const std::string> command(*words);
+    if (text::iequals(command.front(), "netsh")) command = command.subspan(1);
+    auto invocation = parse_invocation(command);
+    if (!invocation) {
+      const auto& e = invocation.error();
+      // The words as typed come first in an unknown-command error; the reason is what the line needs.
+      const auto nl = e.detail.find('\n');
+      return at_line(number, Error(e.code, nl == std::string::npos ? e.detail : e.detail.substr(nl + 1)));
+    }
+    const auto* cmd = std::get_if<SslCertCommand>(&*invocation);
+    if (cmd == nullptr || cmd->verb == Verb::Show) {
+      return at_line(number, invalid("a batch takes add, update and delete sslcert lines only; found " +
+                                     text::quote(text::join(command))));
+    }
+    lines.push_back({number, *cmd});
+  }
+  return lines;
+}
+
+std::string_view outcome_name(BatchOutcome outcome) {
+  switch (outcome) {
+    case BatchOutcome::Created: return "created";
+    case BatchOutcome::Updated: return "updated";
+    case BatchOutcome::Unchanged: return "unchanged";
+    case BatchOutcome::Deleted: return "deleted";
+  }
+  return "unchanged";
+}
+
+Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, const std::vector<BatchLine>& lines,
+                                             bool add_or_update, const BatchLine** failed) {
+  std::vector<BatchChange> changes;
+  changes.reserve(lines.size());
+  for (const BatchLine& line : lines) {
+    const SslCertCommand& cmd = line.command;
+    const BindingKey& key = *cmd.key;
+    const Binding* existing = bindings.find(key);
+    BatchOutcome outcome = BatchOutcome::Unchanged;
+    Status status = Ok{};
+    if (cmd.verb == Verb::Delete) {
+      if (existing != nullptr || !add_or_update) {
+        status = bindings.remove(key);
+        outcome = BatchOutcome::Deleted;
+      }
+    } else if (add_or_update && existing != nullptr) {
+      if (!(existing->settings == cmd.settings)) {
+        status = bindings.update({key, cmd.settings});
+        outcome = BatchOutcome::Updated;
+      }
+    } else if (cmd.verb == Verb::Add || add_or_update) {
+      status = bindings.add({key, cmd.settings});
+      outcome = BatchOutcome::Created;
+    } else {
+      status = bindings.update({key, cmd.settings});
+      outcome = BatchOutcome::Updated;
+    }
+    if (!status) {
+      if (failed != nullptr) *failed = &line;
+      return at_line(line.number, status.error());
+    }
+    changes.push_back({line.number, key, outcome});
+  }
+  return changes;
+}
+
+}  // namespace sslbind

@@ -1,0 +1,42 @@
+#pragma once
+// Batch scripts: `sslbind -f FILE` runs one sslcert command per line as one transaction. Lines are netsh commands
+// as a script for `netsh -f` would hold them ("http add sslcert ...", an optional leading "netsh"); blank lines and
+// lines starting with '#' are skipped. Only add, update and delete sslcert change bindings, so only they are taken.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/binding_set.hpp"
+#include "core/command.hpp"
+
+namespace sslbind {
+
+struct BatchLine {
+  std::size_t number = 0;  // 1-based line in the file
+  SslCertCommand command;
+};
+
+// Every error names its line: "line 7: ...". Nothing is applied when any line is wrong.
+Result<std::vector<BatchLine>> parse_batch(std::string_view text);
+
+// Splits one line into words: blanks separate them; double quotes keep blanks inside a word and are removed.
+Result<std::vector<std::string>> split_command_line(std::string_view line);
+
+enum class BatchOutcome { Created, Updated, Unchanged, Deleted };
+std::string_view outcome_name(BatchOutcome outcome);  // "created", "updated", "unchanged", "deleted"
+
+struct BatchChange {
+  std::size_t line = 0;
+  BindingKey key;
+  BatchOutcome outcome = BatchOutcome::Unchanged;
+};
+
+// Applies the lines in order. With add_or_update, `add` on a taken key updates it (or leaves it, if the settings
+// are the same), `update` on a free key adds it, and `delete` of a missing key is unchanged: a script can run again
+// and again. Without it, netsh's rules hold (183 and 2). The first failure stops everything; its error names the line.
+// `failed`, if given, is set to the line that failed, so that the caller can name its verb.
+Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, const std::vector<BatchLine>& lines,
+                                             bool add_or_update, const BatchLine** failed = nullptr);
+
+}  // namespace sslbind

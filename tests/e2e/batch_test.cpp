@@ -1,0 +1,99 @@
+// sslbind -f FILE: one transaction per script, rollback on any failing line, --dry-run, --add-or-update.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/sslbind_runner.hpp"
+
+using namespace sslbind::test;
+using nlohmann::json;
+
+namespace {
+
+std::string add(const std::string& key, const std::string& hash) {
+  return "http add sslcert " + key + " certhash=" + hash + " appid=" + kAppId + "\n";
+}
+
+struct Script {
+  TempDir dir;
+  std::string path = (dir.path() / "bindings.txt").string();
+  explicit Script(const std::string& text) { write_file(path, text); }
+};
+
+}  // namespace
+
+TEST_CASE("-f runs a script as one transaction") {
+  Sslbind sslbind;
+  Script script("# the front end\n" + add("ipport=0.0.0.0:443", hash0()) + "\n" +
+                "netsh http add sslcert ccs=443 appid=\"" + kAppId + "\"\n" +
+                "add sslcert hostnameport=www.contoso.com:443 certhash=" + hash1() + " appid=" + kAppId +
+                " certstorename=WebHosting\n");
+  auto r = sslbind({"-f", script.path});
+  CHECK(r.err == "");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "line 2: ipport=0.0.0.0:443 created\nline 4: ccs=443 created\n"
+                 "line 5: hostnameport=www.contoso.com:443 created\n3 created, 0 updated, 0 unchanged, 0 deleted\n");
+  CHECK(json::parse(sslbind({"--json", "show", "sslcert"}).out)["bindings"].size() == 3);
+}
+
+TEST_CASE("-f: a failing line rolls the whole script back and is named") {
+  Sslbind sslbind;
+  REQUIRE(sslbind({"add", "sslcert", "ipport=10.0.0.5:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
+  const std::string before = sslbind.registry();
+  Script taken(add("ipport=0.0.0.0:443", hash0()) + add("ipport=[::]:443", hash0()) + add("ipport=10.0.0.5:443", hash1()));
+  auto r = sslbind({"-f", taken.path});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "SSL Certificate add failed, Error: 183\nCannot create a file when that file already exists.\n"
+                 "line 3: ipport=10.0.0.5:443 already has a binding; use update sslcert to change it, or delete it "
+                 "first\n");
+  CHECK(sslbind.registry() == before);
+
+  Script bad_value(add("ipport=0.0.0.0:443", hash0()) + "add sslcert ipport=0.0.0.0:70000 certhash=" + hash0() +
+                   " appid=" + kAppId + "\n");
+  r = sslbind({"-f", bad_value.path});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.starts_with("The parameter is incorrect.\nline 2: "));
+  CHECK(sslbind.registry() == before);
+
+  Script not_in_store(add("ipport=0.0.0.0:443", hash0()) + add("ipport=[::]:443", std::string(40, 'e')));
+  r = sslbind({"-f", not_in_store.path});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.starts_with("SSL Certificate add failed, Error: 1312\n"));
+  CHECK(r.err.find("line 2: certificate eeee") != std::string::npos);
+  CHECK(sslbind.registry() == before);
+
+  const json j = json::parse(sslbind({"--json", "-f", taken.path}).out);
+  CHECK(j["status"] == "error");
+  CHECK(j["error"]["win32"] == 183);
+  CHECK(sslbind({"-f", taken.dir.str() + "/missing.txt"}).exit_code == 2);
+}
+
+TEST_CASE("-f --dry-run reports and writes nothing; --add-or-update is idempotent; -f - reads stdin") {
+  Sslbind sslbind;
+  Script script(add("ipport=0.0.0.0:443", hash0()) + "add sslcert ccs=443 appid=" + kAppId + "\n" +
+                "delete sslcert ipport=[::]:443\n");
+  auto r = sslbind({"--dry-run", "--add-or-update", "-f", script.path});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.ends_with("2 created, 0 updated, 1 unchanged, 0 deleted (dry run: nothing was written)\n"));
+  CHECK_FALSE(std::filesystem::exists(sslbind.root.path() / "registry.json"));
+
+  CHECK(sslbind({"--add-or-update", "-f", script.path}).out.ends_with("2 created, 0 updated, 1 unchanged, 0 deleted\n"));
+  const std::string after = sslbind.registry();
+  r = sslbind({"--add-or-update", "-f", script.path});
+  CHECK(r.out == "line 1: ipport=0.0.0.0:443 unchanged\nline 2: ccs=443 unchanged\nline 3: ipport=[::]:443 "
+                 "unchanged\n0 created, 0 updated, 3 unchanged, 0 deleted\n");
+  CHECK(sslbind.registry() == after);
+  // Without --add-or-update the same script is netsh's: the add fails on the taken key.
+  CHECK(sslbind({"-f", script.path}).exit_code == 1);
+
+  Script changed(add("ipport=0.0.0.0:443", hash1()));
+  const json j = json::parse(sslbind({"--json", "--add-or-update", "-f", changed.path}).out);
+  CHECK(j["changes"][0] == json({{"line", 1}, {"key", "ipport=0.0.0.0:443"}, {"result", "updated"}}));
+  CHECK(j["updated"] == 1);
+
+  const auto piped = run_process({"/bin/sh", "-c",
+                                  std::string("printf 'delete sslcert ccs=443\\n' | ") + SSLBIND_BINARY + " --root " +
+                                      sslbind.root.str() + " -f -"});
+  CHECK(piped.out == "line 1: ccs=443 deleted\n0 created, 0 updated, 0 unchanged, 1 deleted\n");
+  CHECK(sslbind({"--dry-run", "show", "sslcert"}).exit_code == 2);
+}
