@@ -67,18 +67,18 @@ std::strong_ordering operator<=>(const BindingKey& a, const BindingKey& b) {
 }
 
 Status validate_store_name(std::string_view name, std::string_view what) {
-  const std::string where = std::string(what) + " " + text::quote(name);
+  const auto where = [&] { return std::string(what) + " " + text::quote(name); };
   if (name.empty()) return invalid(std::string(what) + " is empty; give a store name such as MY or WebHosting");
-  if (name.size() > 64) return invalid(where + " is longer than 64 bytes");
-  if (name == "." || name == "..") return invalid(where + " is not a store name");
+  if (name.size() > 64) return invalid(where() + " is longer than 64 bytes");
+  if (name == "." || name == "..") return invalid(where() + " is not a store name");
   for (std::size_t i = 0; i < name.size();) {
     const auto cp = text::decode_utf8(name, i);
-    if (!cp) return invalid(where + " is not valid UTF-8");
+    if (!cp) return invalid(where() + " is not valid UTF-8");
     if (text::is_invisible(cp->value)) {
-      return invalid(where + " contains the invisible character " + text::describe_code_point(cp->value));
+      return invalid(where() + " contains the invisible character " + text::describe_code_point(cp->value));
     }
     if (cp->value == '/' || cp->value == '\\') {
-      return invalid(where + " contains a path separator; a store name is a single name such as MY");
+      return invalid(where() + " contains a path separator; a store name is a single name such as MY");
     }
     i += cp->length;
   }
@@ -86,14 +86,14 @@ Status validate_store_name(std::string_view name, std::string_view what) {
 }
 
 Status validate_text_value(std::string_view value, std::string_view what) {
-  const std::string where = std::string(what) + " " + text::quote(value);
+  const auto where = [&] { return std::string(what) + " " + text::quote(value); };
   if (value.empty()) return invalid(std::string(what) + " is empty");
-  if (value.size() > 256) return invalid(where + " is longer than 256 bytes");
+  if (value.size() > 256) return invalid(where() + " is longer than 256 bytes");
   for (std::size_t i = 0; i < value.size();) {
     const auto cp = text::decode_utf8(value, i);
-    if (!cp) return invalid(where + " is not valid UTF-8");
+    if (!cp) return invalid(where() + " is not valid UTF-8");
     if (text::is_invisible(cp->value)) {
-      return invalid(where + " contains the invisible character " + text::describe_code_point(cp->value));
+      return invalid(where() + " contains the invisible character " + text::describe_code_point(cp->value));
     }
     i += cp->length;
   }

@@ -16,24 +16,13 @@ inline constexpr int kSchemaVersion = 1;
 // An empty document of the current schema version.
 nlohmann::json empty_document();
 
-// Checks the schema version and reads every binding, validating each key and value with the same rules as the
-// command line. Any fault is a RegistryUnreadable error that names the registry path at fault.
-Result<BindingSet> decode_bindings(const nlohmann::json& document);
-
-// Parses the file's text. Errors name the byte where the JSON breaks.
-Result<nlohmann::json> parse_document(std::string_view text);
-
-// Replaces the binding subkeys of `document` with `bindings`, leaving every other key (e.g. CentralCertProvider)
-// as it was.
-void encode_bindings(const BindingSet& bindings, nlohmann::json& document);
-
-// The CentralCertProvider key, if present. Values sslbind does not use (Password) are kept as they are.
-Result<std::optional<CcsProviderConfig>> decode_ccs_provider(const nlohmann::json& document);
-void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, nlohmann::json& document);
-
-// Both of the above: what a RegistryFile transaction works on.
-Result<RegistryState> decode_registry(const nlohmann::json& document);
-void encode_registry(const RegistryState& state, nlohmann::json& document);
+// Parses the file's text into the state, checking the schema version and every key and value with the same rules
+// as the command line; any fault is a RegistryUnreadable error that names the byte where the JSON breaks or the
+// registry path at fault. `rest` receives the document without the binding subkeys, so that a write keeps every
+// other key. Values of CentralCertProvider that sslbind does not use (Password) are kept as they are.
+Result<RegistryState> read_registry(std::string_view text, nlohmann::json& rest);
+// The file's text for `state`, with the other keys of `document` kept (the provider is encoded into it).
+std::string write_registry(const RegistryState& state, nlohmann::json& document);
 
 // "SslBindingInfo", "SslSniBindingInfo", "SslCcsBindingInfo", "SslScopedCcsBindingInfo".
 std::string_view binding_info_key(KeyKind kind);

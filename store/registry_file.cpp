@@ -30,11 +30,10 @@ Result<Loaded> decode(const FileText& file, const fs::path& p) {
     return Error(ErrorCode::RegistryUnreadable, "the registry " + p.string() + " is damaged or of another version (" +
                                                     e.detail + "); it was left as it is");
   };
-  auto doc = parse_document(file.text);
-  if (!doc) return wrap(doc.error());
-  auto state = decode_registry(*doc);
+  nlohmann::json rest;
+  auto state = read_registry(file.text, rest);
   if (!state) return wrap(state.error());
-  return Loaded{std::move(*doc), std::move(*state)};
+  return Loaded{std::move(rest), std::move(*state)};
 }
 
 }  // namespace
@@ -67,8 +66,7 @@ Status RegistryFile::transact(const std::function<Status(RegistryState&)>& chang
   if (!loaded) return loaded.error();
   if (auto s = change(loaded->state); !s) return s;
 
-  encode_registry(loaded->state, loaded->document);
-  const std::string text = loaded->document.dump(1) + "\n";
+  const std::string text = write_registry(loaded->state, loaded->document);
 
   return replace_file(file_, text, 0600);
 }

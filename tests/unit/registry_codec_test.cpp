@@ -28,10 +28,15 @@ BindingSet sample() {
   return set;
 }
 
-json encoded(const BindingSet& set) {
-  json doc = store::empty_document();
-  store::encode_bindings(set, doc);
-  return doc;
+std::string written(const BindingSet& set, json doc = store::empty_document()) {
+  return store::write_registry(RegistryState{set, std::nullopt}, doc);
+}
+
+json encoded(const BindingSet& set) { return json::parse(written(set)); }
+
+Result<RegistryState> read(const std::string& text) {
+  json rest;
+  return store::read_registry(text, rest);
 }
 
 json& params(json& doc) {
@@ -39,7 +44,7 @@ json& params(json& doc) {
 }
 
 std::string decode_error(const json& doc) {
-  auto r = store::decode_bindings(doc);
+  auto r = read(doc.dump());
   REQUIRE_FALSE(r);
   CHECK(r.error().code == ErrorCode::RegistryUnreadable);
   return r.error().detail;
@@ -56,6 +61,7 @@ TEST_CASE("the document mirrors the Windows registry layout and value names") {
   CHECK(ip["AppId"]["data"] == "81e1c34d4be1214ab02259fc669b0914");
   CHECK(ip["DefaultFlags"] == json({{"type", "REG_DWORD"}, {"data", 0x8010}}));
   CHECK(ip["DefaultSslCertCheckMode"]["data"] == 0x10005);
+  CHECK_FALSE(ip.contains("DefaultSslRevocationUrlRetrievalTimeout"));  // 0 is left out
   CHECK_FALSE(ip.contains("SslCertStoreName"));
   CHECK(p["SslBindingInfo"].contains("[fe80::1]:443"));
   CHECK(p["SslSniBindingInfo"]["www.Contoso.com:443"]["HostnamePort"]["data"] == "www.Contoso.com:443");
@@ -66,23 +72,43 @@ TEST_CASE("the document mirrors the Windows registry layout and value names") {
 
 TEST_CASE("decode(encode(x)) == x") {
   const BindingSet original = sample();
-  auto decoded = store::decode_bindings(encoded(original));
+  auto decoded = read(written(original));
   REQUIRE(decoded);
-  REQUIRE(decoded->size() == original.size());
+  REQUIRE(decoded->bindings.size() == original.size());
   auto a = original.begin();
-  for (auto b = decoded->begin(); b != decoded->end(); ++a, ++b) {
+  for (auto b = decoded->bindings.begin(); b != decoded->bindings.end(); ++a, ++b) {
     CHECK(a->first.as_parameter() == b->first.as_parameter());
     CHECK(a->second.settings == b->second.settings);
   }
 }
 
-TEST_CASE("other keys of the document survive a rewrite") {
+TEST_CASE("other keys of the document survive a rewrite; one binding per line") {
   json doc = encoded(sample());
-  doc["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["Microsoft"]["IIS"]["CentralCertProvider"]["Enabled"] = {{"type", "REG_DWORD"},
-                                                                                                 {"data", 1}};
-  store::encode_bindings(BindingSet{}, doc);
-  CHECK(doc["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["Microsoft"]["IIS"]["CentralCertProvider"]["Enabled"]["data"] == 1);
-  CHECK(params(doc)["SslBindingInfo"].empty());
+  doc["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["Vendor"]["Setting"] = {{"type", "REG_DWORD"}, {"data", 1}};
+  params(doc)["EnableNonSsl"] = {{"type", "REG_DWORD"}, {"data", 1}};
+  json rest;
+  auto state = store::read_registry(doc.dump(), rest);
+  REQUIRE(state);
+  CHECK(state->bindings.size() == 5);
+  state->bindings = BindingSet{};
+  const json rewritten = json::parse(store::write_registry(*state, rest));
+  CHECK(rewritten["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["Vendor"]["Setting"]["data"] == 1);
+  CHECK(params(const_cast<json&>(rewritten))["EnableNonSsl"]["data"] == 1);
+  CHECK(rewritten["HKEY_LOCAL_MACHINE"]["SYSTEM"]["CurrentControlSet"]["Services"]["HTTP"]["Parameters"]["SslBindingInfo"]
+            .empty());
+  const std::string text = written(sample());
+  CHECK(text.starts_with("{\"schemaVersion\":1,\n"));
+  CHECK(text.find("\n\"0.0.0.0:443\":{\"AppId\":") != std::string::npos);
+  CHECK(text.find("\n\"[fe80::1]:443\":{") != std::string::npos);
+}
+
+TEST_CASE("a document written by another tool, schemaVersion last and indented, reads the same") {
+  json doc = encoded(sample());
+  const std::string indented = doc.dump(2);  // nlohmann sorts keys: schemaVersion comes after HKEY_LOCAL_MACHINE
+  REQUIRE(indented.find("schemaVersion") > indented.find("HKEY_LOCAL_MACHINE"));
+  auto state = read(indented);
+  REQUIRE(state);
+  CHECK(state->bindings.size() == 5);
 }
 
 TEST_CASE("versions and shapes that are refused") {
@@ -126,19 +152,13 @@ TEST_CASE("damaged values are named by their registry path") {
 }
 
 TEST_CASE("a registry cut at any byte is refused cleanly, never crashes") {
-  const std::string text = encoded(sample()).dump(1);
-  std::size_t refused = 0;
-  for (std::size_t n = 0; n < text.size(); ++n) {
-    auto doc = store::parse_document(std::string_view(text).substr(0, n));
-    if (!doc) {
-      CHECK(doc.error().code == ErrorCode::RegistryUnreadable);
-      ++refused;
-      continue;
-    }
-    // A prefix that is still valid JSON (e.g. a bare number) must still be refused by the decoder.
-    CHECK_FALSE(store::decode_bindings(*doc));
-    ++refused;
+  const std::string text = written(sample());
+  REQUIRE(text.ends_with("}\n"));
+  for (std::size_t n = 0; n + 1 < text.size(); ++n) {  // all but the final line end, without which it is whole
+    // A prefix that is still valid JSON (e.g. a bare number) must be refused too.
+    auto r = read(text.substr(0, n));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::RegistryUnreadable);
   }
-  CHECK(refused == text.size());
-  CHECK(store::decode_bindings(*store::parse_document(text)));
+  CHECK(read(text));
 }
