@@ -40,10 +40,12 @@ make_script() {
   }'
 }
 
-# Prints "<seconds> <peak KiB>" of one run of the command.
+# Prints "<seconds> <peak KiB>" of one run of the command (wall time from bash, peak memory from GNU time).
 measure() {
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-  cat "$work/time"
+  local start=$EPOCHREALTIME
+  /usr/bin/time -f "%M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  local end=$EPOCHREALTIME
+  echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }') $(cat "$work/time")"
 }
 
 # Median of the first column and the maximum of the second over the lines on stdin.

@@ -25,7 +25,7 @@ Result<std::string> read_script(const std::string& file) {
 
 // 1312 for the first line whose certificate is not usable; each store and thumbprint is looked at once.
 Status check_certificates(const store::CertStore& stores, const std::vector<BatchLine>& lines,
-                          const BatchLine** failed) {
+                          std::optional<Verb>& failed_verb) {
   std::map<std::pair<std::string, std::string>, bool> seen;
   for (const BatchLine& line : lines) {
     const SslSettings& s = line.command.settings;
@@ -33,7 +33,7 @@ Status check_certificates(const store::CertStore& stores, const std::vector<Batc
     const std::string store = s.certstorename.value_or(std::string(kDefaultStore));
     if (!seen.emplace(std::pair{text::to_lower(store), s.certhash->hex()}, true).second) continue;
     if (auto usable = stores.require_usable(store, *s.certhash); !usable) {
-      *failed = &line;
+      failed_verb = line.command.verb;
       return Error(usable.error().code, "line " + std::to_string(line.number) + ": " + usable.error().detail);
     }
   }
@@ -44,23 +44,27 @@ Status check_certificates(const store::CertStore& stores, const std::vector<Batc
 
 int run_batch(const Context& ctx, const BatchOptions& options) {
   CommandInfo info{"batch", std::nullopt, "SSL Certificate", ""};
-  const BatchLine* failed = nullptr;
+  std::optional<Verb> failed_verb;
   auto failure = [&](const Error& e) {
-    if (failed != nullptr) {
-      info.verb = failed->command.verb;
-      info.usage = usage(failed->command.verb);
+    if (failed_verb) {
+      info.verb = *failed_verb;
+      info.usage = usage(*failed_verb);
     }
     return fail(ctx, e, info);
   };
-  auto text = read_script(options.file);
-  if (!text) return failure(text.error());
-  auto lines = parse_batch(*text);
+  auto lines = [&]() -> Result<std::vector<BatchLine>> {
+    auto text = read_script(options.file);
+    if (!text) return text.error();
+    return parse_batch(*text);
+  }();
   if (!lines) return failure(lines.error());
-  if (auto s = check_certificates(store::CertStore(ctx.root), *lines, &failed); !s) return failure(s.error());
+  if (auto s = check_certificates(store::CertStore(ctx.root), *lines, failed_verb); !s) return failure(s.error());
 
   std::vector<BatchChange> changes;
   auto apply = [&](RegistryState& state) -> Status {
-    auto applied = apply_batch(state.bindings, *lines, options.add_or_update, &failed);
+    Verb verb = Verb::Add;
+    auto applied = apply_batch(state.bindings, std::move(*lines), options.add_or_update, &verb);
+    if (!applied) failed_verb = verb;
     if (!applied) return applied.error();
     changes = std::move(*applied);
     return Ok{};

@@ -1,4 +1,5 @@
 // add|update|delete|show sslcert.
+#include <iostream>
 #include <optional>
 
 #include "cli/commands.hpp"
@@ -29,16 +30,27 @@ int run_show(const Context& ctx, const SslCertCommand& cmd) {
   }
   const bool missing = cmd.key && shown.empty();
   const Error not_found(ErrorCode::NotFound, cmd.key ? cmd.key->as_parameter() + " has no binding" : "");
+  // Bindings are printed one at a time: a registry of 100k bindings is never held as one text or JSON tree.
   if (ctx.json) {
     if (missing) return fail(ctx, not_found, info(cmd));
-    nlohmann::ordered_json out = ok_json(info(cmd).name);
-    out["bindings"] = nlohmann::ordered_json::array();
-    for (const Binding* b : shown) out["bindings"].push_back(binding_json(*b));
-    return succeed(ctx, out, "");
+    std::string head = ok_json(info(cmd).name).dump(2);
+    head.resize(head.size() - 2);  // the line end and closing brace; the bindings array follows
+    std::cout << head << ",\n  \"bindings\": [";
+    const char* separator = "\n    ";
+    for (const Binding* b : shown) {
+      std::string entry = binding_json(*b).dump(2);
+      for (std::size_t at = entry.find('\n'); at != std::string::npos; at = entry.find('\n', at + 5)) {
+        entry.replace(at, 1, "\n    ");
+      }
+      std::cout << separator << entry;
+      separator = ",\n    ";
+    }
+    std::cout << (shown.empty() ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+    return kExitOk;
   }
-  std::string text = show_header();
-  for (const Binding* b : shown) text += show_entry(*b);
-  succeed(ctx, {}, text);
+  std::cout << show_header();
+  for (const Binding* b : shown) std::cout << show_entry(*b);
+  std::cout << std::flush;
   // netsh prints the header, then the error text, for a key that is not there.
   if (missing) return fail(ctx, not_found, CommandInfo{"", cmd.verb, "SSL Certificate", ""});
   return kExitOk;

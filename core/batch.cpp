@@ -72,12 +72,12 @@ std::string_view outcome_name(BatchOutcome outcome) {
   return "unchanged";
 }
 
-Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, const std::vector<BatchLine>& lines,
-                                             bool add_or_update, const BatchLine** failed) {
+Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, std::vector<BatchLine> lines, bool add_or_update,
+                                             Verb* failed_verb) {
   std::vector<BatchChange> changes;
   changes.reserve(lines.size());
-  for (const BatchLine& line : lines) {
-    const SslCertCommand& cmd = line.command;
+  for (BatchLine& line : lines) {
+    SslCertCommand& cmd = line.command;
     const BindingKey& key = *cmd.key;
     const Binding* existing = bindings.find(key);
     BatchOutcome outcome = BatchOutcome::Unchanged;
@@ -89,18 +89,18 @@ Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, const std::ve
       }
     } else if (add_or_update && existing != nullptr) {
       if (!(existing->settings == cmd.settings)) {
-        status = bindings.update({key, cmd.settings});
+        status = bindings.update({key, std::move(cmd.settings)});
         outcome = BatchOutcome::Updated;
       }
     } else if (cmd.verb == Verb::Add || add_or_update) {
-      status = bindings.add({key, cmd.settings});
+      status = bindings.add({key, std::move(cmd.settings)});
       outcome = BatchOutcome::Created;
     } else {
-      status = bindings.update({key, cmd.settings});
+      status = bindings.update({key, std::move(cmd.settings)});
       outcome = BatchOutcome::Updated;
     }
     if (!status) {
-      if (failed != nullptr) *failed = &line;
+      if (failed_verb != nullptr) *failed_verb = cmd.verb;
       return at_line(line.number, status.error());
     }
     changes.push_back({line.number, key, outcome});

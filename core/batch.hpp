@@ -35,8 +35,9 @@ struct BatchChange {
 // Applies the lines in order. With add_or_update, `add` on a taken key updates it (or leaves it, if the settings
 // are the same), `update` on a free key adds it, and `delete` of a missing key is unchanged: a script can run again
 // and again. Without it, netsh's rules hold (183 and 2). The first failure stops everything; its error names the line.
-// `failed`, if given, is set to the line that failed, so that the caller can name its verb.
-Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, const std::vector<BatchLine>& lines,
-                                             bool add_or_update, const BatchLine** failed = nullptr);
+// The lines are consumed, so that a batch of 100k bindings is not held twice. `failed_verb`, if given, is set to the
+// verb of the line that failed, so that the caller can print netsh's text for it.
+Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, std::vector<BatchLine> lines, bool add_or_update,
+                                             Verb* failed_verb = nullptr);
 
 }  // namespace sslbind
