@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/completion_scripts.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage.hpp"
 #include "core/command.hpp"
@@ -38,6 +39,8 @@ int run(int argc, char** argv) {
   app.add_flag("--json", ctx.json, "JSON output");
   app.add_flag("-h,--help", help, "usage");
   app.add_flag("--version", version, "version");
+  std::string completion;
+  app.add_option("--completion", completion, "print the completion script for bash, zsh or fish");
   BatchOptions batch;
   app.add_option("-f", batch.file, "run the sslcert commands of a file (- for standard input) as one transaction");
   app.add_flag("--dry-run", batch.dry_run, "with -f: report the changes, write nothing");
@@ -50,6 +53,12 @@ int run(int argc, char** argv) {
   }
   if (version) {
     std::cout << "sslbind " << SSLBIND_VERSION << '\n';
+    return kExitOk;
+  }
+  if (!completion.empty()) {
+    const auto script = completion_script(completion);
+    if (!script) return fail(ctx, invalid("--completion " + completion + ": the shells are bash, zsh and fish"), {});
+    std::cout << *script;
     return kExitOk;
   }
   if (help) ctx.words.insert(ctx.words.begin(), "help");

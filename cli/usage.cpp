@@ -8,16 +8,10 @@ namespace {
 constexpr std::string_view kKeys =
     "hostnameport=<name:port> | ipport=<ipaddr:port> | ccs=<port> | scopedccs=<name:port>";
 
-bool verb_takes(Verb verb, const ParamSpec& p) {
-  if (is_key_parameter(p)) return true;
-  if (p.type == ParamType::JsonSwitch) return verb == Verb::Show;
-  return verb == Verb::Add || verb == Verb::Update;
-}
-
 std::string parameter_list(Verb verb) {
   std::string out = "\nParameters:\n\n    Tag              Value\n";
   for (const ParamSpec& p : sslcert_parameters()) {
-    if (!verb_takes(verb, p)) continue;
+    if (!sslcert_verb_takes(verb, p)) continue;
     std::string tag = "    " + std::string(p.name);
     tag.append(tag.size() < 21 ? 21 - tag.size() : 1, ' ');
     out += tag + "- " + std::string(p.description) + "\n";
@@ -68,7 +62,7 @@ std::string usage(Verb verb) {
   if (verb == Verb::Show) out += "[" + std::string(kKeys) + "]\n";
   else out += std::string(kKeys) + "\n";
   for (const ParamSpec& p : sslcert_parameters()) {
-    if (is_key_parameter(p) || !verb_takes(verb, p)) continue;
+    if (is_key_parameter(p) || !sslcert_verb_takes(verb, p)) continue;
     const std::string item = std::string(p.name) + "=" + std::string(p.placeholder);
     // appid is the one option every add/update form requires.
     out += p.type == ParamType::AppId ? "        " + item + "\n" : "        [" + item + "]\n";

@@ -13,14 +13,16 @@ constexpr std::array<std::string_view, 5> kSettingParams{"location", "privatekey
 
 }  // namespace
 
+std::span<const std::string_view> ccs_parameters(Verb verb) {
+  if (verb == Verb::Add || verb == Verb::Update) return kSettingParams;
+  return {};
+}
+
 Result<CcsCommand> parse_ccs_arguments(Verb verb, std::span<const std::string> arguments) {
   CcsCommand cmd;
   cmd.verb = verb;
   const std::string verb_text = std::string(verb_name(verb)) + " ccs";
-  const bool changes = verb == Verb::Add || verb == Verb::Update;
-  auto kv = KeyValues::parse(arguments, changes ? std::span<const std::string_view>(kSettingParams)
-                                                : std::span<const std::string_view>(),
-                             verb_text, "location=/srv/ccs");
+  auto kv = KeyValues::parse(arguments, ccs_parameters(verb), verb_text, "location=/srv/ccs");
   if (!kv) return kv.error();
   for (std::string_view path_param : {"location", "passwordfile"}) {
     if (auto value = kv->get(path_param)) {

@@ -21,5 +21,6 @@ struct CcsCommand {
 };
 
 Result<CcsCommand> parse_ccs_arguments(Verb verb, std::span<const std::string> arguments);
+std::span<const std::string_view> ccs_parameters(Verb verb);
 
 }  // namespace sslbind

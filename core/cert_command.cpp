@@ -14,13 +14,13 @@ constexpr std::array<std::string_view, 5> kAddParams{"file", "keyfile", "passwor
 constexpr std::array<std::string_view, 2> kDeleteParams{"certhash", "certstorename"};
 constexpr std::array<std::string_view, 1> kShowParams{"certstorename"};
 
-std::span<const std::string_view> params_of(Verb verb) {
+}  // namespace
+
+std::span<const std::string_view> cert_parameters(Verb verb) {
   if (verb == Verb::Add) return kAddParams;
   if (verb == Verb::Delete) return kDeleteParams;
   return kShowParams;
 }
-
-}  // namespace
 
 Result<CertCommand> parse_cert_arguments(Verb verb, std::span<const std::string> arguments) {
   CertCommand cmd;
@@ -29,7 +29,7 @@ Result<CertCommand> parse_cert_arguments(Verb verb, std::span<const std::string>
   if (verb == Verb::Update) {
     return invalid("update cert is not a command: add the certificate again to replace it");
   }
-  auto kv = KeyValues::parse(arguments, params_of(verb), verb_text, "file=www.pfx");
+  auto kv = KeyValues::parse(arguments, cert_parameters(verb), verb_text, "file=www.pfx");
   if (!kv) return kv.error();
   for (std::string_view path_param : {"file", "keyfile", "passwordfile"}) {
     if (auto value = kv->get(path_param)) {

@@ -23,5 +23,7 @@ struct CertCommand {
 inline constexpr std::string_view kDefaultStore = "MY";
 
 Result<CertCommand> parse_cert_arguments(Verb verb, std::span<const std::string> arguments);
+// The parameters each verb takes (update takes none: there is no update cert).
+std::span<const std::string_view> cert_parameters(Verb verb);
 
 }  // namespace sslbind

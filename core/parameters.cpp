@@ -75,6 +75,12 @@ const ParamSpec* find_parameter(std::string_view name) {
   return nullptr;
 }
 
+bool sslcert_verb_takes(Verb verb, const ParamSpec& spec) {
+  if (is_key_parameter(spec)) return true;
+  if (spec.type == ParamType::JsonSwitch) return verb == Verb::Show;
+  return verb == Verb::Add || verb == Verb::Update;
+}
+
 bool is_key_parameter(const ParamSpec& spec) {
   return spec.type == ParamType::IpPortKey || spec.type == ParamType::HostPortKey || spec.type == ParamType::CcsKey ||
          spec.type == ParamType::ScopedCcsKey;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/binding.hpp"
+#include "core/command.hpp"
 
 namespace sslbind {
 
@@ -43,6 +44,8 @@ std::span<const ParamSpec> sslcert_parameters();
 const ParamSpec* find_parameter(std::string_view name);
 
 bool is_key_parameter(const ParamSpec& spec);
+// Which verbs take a parameter: every verb the keys, show the json switch, add and update the settings.
+bool sslcert_verb_takes(Verb verb, const ParamSpec& spec);
 bool toggle_enabled(const ParamSpec& toggle, const SslSettings& settings);
 void set_toggle(const ParamSpec& toggle, SslSettings& settings, bool enable);
 

@@ -15,6 +15,9 @@ constexpr std::uint64_t kMaxDays = 36500;
 
 }  // namespace
 
+std::span<const std::string_view> resolve_parameters() { return kResolveParams; }
+std::span<const std::string_view> check_parameters() { return kCheckParams; }
+
 Result<ResolveCommand> parse_resolve_arguments(std::span<const std::string> arguments) {
   auto kv = KeyValues::parse(arguments, kResolveParams, "resolve", "ipport=10.0.0.5:443");
   if (!kv) return kv.error();

@@ -22,4 +22,7 @@ struct CheckCommand {
 };
 Result<CheckCommand> parse_check_arguments(std::span<const std::string> arguments);
 
+std::span<const std::string_view> resolve_parameters();
+std::span<const std::string_view> check_parameters();
+
 }  // namespace sslbind
