@@ -17,6 +17,20 @@ build_and_test() {
 echo "== Release build, warnings as errors"
 build_and_test build/release -DCMAKE_BUILD_TYPE=Release -DSSLBIND_BENCH=ON
 
+echo "== Install and Debian package"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cmake --install build/release --prefix "$stage" >/dev/null
+for f in bin/sslbind share/man/man1/sslbind.1.gz share/bash-completion/completions/sslbind \
+         share/zsh/vendor-completions/_sslbind share/fish/vendor_completions.d/sslbind.fish share/doc/sslbind/README.md; do
+  [ -f "$stage/$f" ] || { echo "cmake --install did not install $f" >&2; exit 1; }
+done
+"$stage/bin/sslbind" --version
+(cd build/release && cpack -G DEB >/dev/null)
+dpkg-deb --info build/release/sslbind_*.deb | grep -q 'Package: sslbind'
+dpkg-deb --contents build/release/sslbind_*.deb | grep -q './usr/share/man/man1/sslbind.1.gz'
+echo "Installed to a staging prefix and packaged: $(ls build/release/sslbind_*.deb)"
+
 echo "== ASan/UBSan build"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 build_and_test build/asan -DCMAKE_BUILD_TYPE=Debug -DSSLBIND_SANITIZE=ON -DCMAKE_CXX_FLAGS=-O1
