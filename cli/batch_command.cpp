@@ -16,13 +16,6 @@
 namespace sslbind::cli {
 namespace {
 
-Result<std::string> read_script(const std::string& file) {
-  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  auto text = store::read_whole_file(file);
-  if (!text || !text->exists) return invalid("-f " + file + ": the file cannot be read");
-  return text->text;
-}
-
 // 1312 for the first line whose certificate is not usable; each store and thumbprint is looked at once.
 Status check_certificates(const store::CertStore& stores, const std::vector<BatchLine>& lines,
                           std::optional<Verb>& failed_verb) {
@@ -42,8 +35,7 @@ Status check_certificates(const store::CertStore& stores, const std::vector<Batc
 
 }  // namespace
 
-int run_batch(const Context& ctx, const BatchOptions& options) {
-  CommandInfo info{"batch", std::nullopt, "SSL Certificate", ""};
+int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines, const BatchOptions& options) {
   std::optional<Verb> failed_verb;
   auto failure = [&](const Error& e) {
     if (failed_verb) {
@@ -52,11 +44,6 @@ int run_batch(const Context& ctx, const BatchOptions& options) {
     }
     return fail(ctx, e, info);
   };
-  auto lines = [&]() -> Result<std::vector<BatchLine>> {
-    auto text = read_script(options.file);
-    if (!text) return text.error();
-    return parse_batch(*text);
-  }();
   if (!lines) return failure(lines.error());
   if (auto s = check_certificates(store::CertStore(ctx.root), *lines, failed_verb); !s) return failure(s.error());
 
@@ -79,7 +66,7 @@ int run_batch(const Context& ctx, const BatchOptions& options) {
   }
 
   std::map<BatchOutcome, int> counts;
-  nlohmann::ordered_json out = ok_json("batch");
+  nlohmann::ordered_json out = ok_json(info.name);
   out["dryRun"] = options.dry_run;
   out["changes"] = nlohmann::ordered_json::array();
   std::string report;
@@ -98,6 +85,22 @@ int run_batch(const Context& ctx, const BatchOptions& options) {
             std::to_string(counts[BatchOutcome::Deleted]) + " deleted" +
             (options.dry_run ? " (dry run: nothing was written)\n" : "\n");
   return succeed(ctx, out, report);
+}
+
+Result<std::string> read_input(const std::string& file, std::string_view what) {
+  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  auto text = store::read_whole_file(file);
+  if (!text || !text->exists) return invalid(std::string(what) + " " + file + ": the file cannot be read");
+  return text->text;
+}
+
+int run_batch(const Context& ctx, const BatchOptions& options) {
+  auto lines = [&]() -> Result<std::vector<BatchLine>> {
+    auto text = read_input(options.file, "-f");
+    if (!text) return text.error();
+    return parse_batch(*text);
+  }();
+  return apply_lines(ctx, CommandInfo{"batch", std::nullopt, "SSL Certificate", ""}, std::move(lines), options);
 }
 
 }  // namespace sslbind::cli

@@ -34,7 +34,13 @@ std::string choices_table(std::string_view prefix, std::string_view suffix) {
 std::string bash_body() {
   std::string params;
   for (const auto& e : command_catalog()) params += "  [\"" + e.command + "\"]=\"" + joined_params(e) + "\"\n";
+  std::string objects;
+  for (const auto& first : catalog_verbs_and_tools()) {
+    const auto list = catalog_objects(first);
+    if (!list.empty()) objects += "  [" + first + "]=\"" + text::join(list) + "\"\n";
+  }
   return "declare -gA _sslbind_params=(\n" + params + ")\n" +
+         "declare -gA _sslbind_objects=(\n" + objects + ")\n" +
          "declare -gA _sslbind_choices=(\n" + choices_table("  [", "\n") + ")\n" +
          "_sslbind_paths=\" " + text::join(path_parameters()) + " \"\n"
          "\n"
@@ -62,8 +68,7 @@ std::string bash_body() {
          "  fi\n"
          "  local command=${args[0]}\n"
          "  if [[ -z ${_sslbind_params[$command]+set} ]]; then\n"
-         "    if [[ ${#args[@]} -eq 1 ]]; then COMPREPLY=($(compgen -W \"" + text::join(catalog_nouns()) +
-         "\" -- \"$cur\")); return; fi\n"
+         "    if [[ ${#args[@]} -eq 1 ]]; then COMPREPLY=($(compgen -W \"${_sslbind_objects[$command]}\" -- \"$cur\")); return; fi\n"
          "    command=\"${args[0]} ${args[1]}\"\n"
          "  fi\n"
          "  if [[ $cur == *=* ]]; then\n"
@@ -104,8 +109,12 @@ std::string fish() {
                     "complete -c sslbind -l add-or-update -d 'with -f: idempotent adds'\n";
   const std::string commands = text::join(catalog_verbs_and_tools());
   out += "complete -c sslbind -n 'not __fish_seen_subcommand_from " + commands + "' -a '" + commands + " http'\n";
-  out += "complete -c sslbind -n '__fish_seen_subcommand_from add update delete show; and not "
-         "__fish_seen_subcommand_from " + text::join(catalog_nouns()) + "' -a '" + text::join(catalog_nouns()) + "'\n";
+  for (const auto& first : catalog_verbs_and_tools()) {
+    const std::string objects = text::join(catalog_objects(first));
+    if (objects.empty()) continue;
+    out += "complete -c sslbind -n '__fish_seen_subcommand_from " + first + "; and not __fish_seen_subcommand_from " +
+           objects + "' -a '" + objects + "'\n";
+  }
   for (const auto& e : command_catalog()) {
     if (e.parameters.empty()) continue;
     const auto space = e.command.find(' ');

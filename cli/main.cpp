@@ -10,6 +10,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/usage.hpp"
 #include "core/command.hpp"
+#include "core/text.hpp"
 #include "store/root_dir.hpp"
 
 namespace sslbind::cli {
@@ -21,6 +22,8 @@ std::string help_text(const HelpRequest& h) {
       case Tool::Init: return init_usage();
       case Tool::Resolve: return resolve_usage();
       case Tool::Check: return check_usage();
+      case Tool::Export:
+      case Tool::Import: return interchange_usage();
     }
   }
   if (h.noun == Noun::Cert) return cert_usage();
@@ -69,8 +72,9 @@ int run(int argc, char** argv) {
     ctx.root = store::resolve_root(root.empty() ? std::nullopt : std::optional<std::string>(root));
     return run_batch(ctx, batch);
   }
-  if (batch.dry_run || batch.add_or_update) {
-    return fail(ctx, invalid("--dry-run and --add-or-update apply to a batch: give -f FILE"), {});
+  const bool importing = !ctx.words.empty() && text::iequals(ctx.words.front(), "import");
+  if ((batch.dry_run || batch.add_or_update) && !importing) {
+    return fail(ctx, invalid("--dry-run and --add-or-update apply to -f FILE and import netsh"), {});
   }
 
   auto invocation = parse_invocation(ctx.words);
@@ -94,6 +98,8 @@ int run(int argc, char** argv) {
       case Tool::Init: return run_init(ctx, tool->arguments);
       case Tool::Resolve: return run_resolve(ctx, tool->arguments);
       case Tool::Check: return run_check(ctx, tool->arguments);
+      case Tool::Export: return run_export(ctx, tool->arguments);
+      case Tool::Import: return run_import(ctx, tool->arguments, batch);
     }
     return kExitUsage;  // every tool returned above
   }

@@ -75,6 +75,8 @@ std::string usage(Verb verb) {
 std::string general_help() {
   return "Usage: sslbind [--root DIR] [--json] [http] <command> sslcert|cert|ccs [key=value ...]\n"
          "       sslbind [--root DIR] [--json] init|resolve|check [key=value ...]\n"
+         "       sslbind [--root DIR] [--json] export reg file=<path>|-\n"
+         "       sslbind [--root DIR] [--json] [--dry-run] [--add-or-update] import netsh file=<path>|-\n"
          "       sslbind [--root DIR] [--json] [--dry-run] [--add-or-update] -f FILE\n"
          "\n"
          "The following commands are available:\n"
@@ -94,6 +96,8 @@ std::string general_help() {
          "init           - Creates the Default certificate and the bindings ipport=0.0.0.0:443 and ccs=443.\n"
          "resolve        - Tells which certificate a client gets, and why.\n"
          "check          - Finds bindings and certificates that give clients the wrong certificate.\n"
+         "export reg     - Writes the bindings as a Windows .reg file.\n"
+         "import netsh   - Adds the bindings of a `netsh http show sslcert` listing from Windows.\n"
          "\n"
          "Options:\n"
          "  --root DIR     folder of the registry (default: $SSLBIND_ROOT, /etc/sslbind for root,\n"
@@ -189,6 +193,17 @@ std::string check_usage() {
          "    days - Report certificates that expire within this many days. Default 30.\n"
          "\n"
          "Remarks: lists findings with their severity and a fix. Exits 1 when a finding is an error.\n";
+}
+
+std::string interchange_usage() {
+  return "Usage: export reg file=<path>|-\n"
+         "       [--dry-run] [--add-or-update] import netsh file=<path>|-\n"
+         "\n"
+         "export reg writes the bindings (and the CCS provider, without its sealed password) as a Windows .reg file,\n"
+         "Windows Registry Editor Version 5.00, UTF-16LE, for regedit /s on the Windows machine.\n"
+         "import netsh reads the text of `netsh http show sslcert` saved on Windows (any layout from Server 2008 R2\n"
+         "to 2022) and adds its bindings in one transaction; a line it cannot read is refused with its number.\n"
+         "Import the certificates first (sslbind add cert): each certhash must be in its store.\n";
 }
 
 }  // namespace sslbind::cli

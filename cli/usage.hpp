@@ -14,5 +14,6 @@ std::string ccs_usage();
 std::string init_usage();
 std::string resolve_usage();
 std::string check_usage();
+std::string interchange_usage();
 
 }  // namespace sslbind::cli

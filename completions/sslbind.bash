@@ -14,6 +14,16 @@ declare -gA _sslbind_params=(
   ["init"]=""
   ["resolve"]="ipport= hostname="
   ["check"]="days="
+  ["export reg"]="file="
+  ["import netsh"]="file="
+)
+declare -gA _sslbind_objects=(
+  [add]="sslcert cert ccs"
+  [update]="sslcert ccs"
+  [delete]="sslcert cert ccs"
+  [show]="sslcert cert ccs"
+  [export]="reg"
+  [import]="netsh"
 )
 declare -gA _sslbind_choices=(
   [certstorename]="MY WebHosting"
@@ -56,12 +66,12 @@ _sslbind() {
   COMPREPLY=()
   if [[ -n $skip ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
   if [[ ${#args[@]} -eq 0 ]]; then
-    COMPREPLY=($(compgen -W "add update delete show init resolve check http --root --json -f --dry-run --add-or-update --version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "add update delete show init resolve check export import http --root --json -f --dry-run --add-or-update --version help" -- "$cur"))
     return
   fi
   local command=${args[0]}
   if [[ -z ${_sslbind_params[$command]+set} ]]; then
-    if [[ ${#args[@]} -eq 1 ]]; then COMPREPLY=($(compgen -W "sslcert cert ccs" -- "$cur")); return; fi
+    if [[ ${#args[@]} -eq 1 ]]; then COMPREPLY=($(compgen -W "${_sslbind_objects[$command]}" -- "$cur")); return; fi
     command="${args[0]} ${args[1]}"
   fi
   if [[ $cur == *=* ]]; then

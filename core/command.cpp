@@ -31,7 +31,7 @@ Result<Verb> match_verb(std::string_view word) {
       found = v;
     }
   }
-  if (!found || word.empty()) return invalid(text::quote(word) + " is not a command; the commands are add, update, delete, show, init, resolve and check");
+  if (!found || word.empty()) return invalid(text::quote(word) + " is not a command; the commands are add, update, delete, show, init, resolve, check, export and import");
   return *found;
 }
 
@@ -170,6 +170,8 @@ std::string_view tool_name(Tool tool) {
     case Tool::Init: return "init";
     case Tool::Resolve: return "resolve";
     case Tool::Check: return "check";
+    case Tool::Export: return "export";
+    case Tool::Import: return "import";
   }
   return "init";
 }
@@ -234,7 +236,7 @@ Result<Invocation> parse_invocation(std::span<const std::string> words) {
   std::span<const std::string> rest = words;
   if (!rest.empty() && text::iequals(rest.front(), "http")) rest = rest.subspan(1);
   if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{});
-  for (Tool t : {Tool::Init, Tool::Resolve, Tool::Check}) {
+  for (Tool t : {Tool::Init, Tool::Resolve, Tool::Check, Tool::Export, Tool::Import}) {
     if (!text::iequals(tool_name(t), rest.front())) continue;
     rest = rest.subspan(1);
     for (const auto& w : rest) {

@@ -26,8 +26,9 @@ struct SslCertCommand {
 enum class Noun { SslCert, Cert, Ccs };
 std::string_view noun_name(Noun noun);  // "sslcert", "cert", "ccs"
 
-// Commands of sslbind's own that take no noun: init, resolve, check.
-enum class Tool { Init, Resolve, Check };
+// Commands of sslbind's own: init, resolve, check, and the interchange with Windows (export reg, import netsh),
+// whose object is their first argument.
+enum class Tool { Init, Resolve, Check, Export, Import };
 std::string_view tool_name(Tool tool);
 
 struct HelpRequest {

@@ -29,19 +29,17 @@ std::vector<CatalogEntry> command_catalog() {
   out.push_back({"init", {}});
   out.push_back({"resolve", names(resolve_parameters())});
   out.push_back({"check", names(check_parameters())});
+  out.push_back({"export reg", names(interchange_parameters())});
+  out.push_back({"import netsh", names(interchange_parameters())});
   return out;
 }
 
 std::vector<std::string> catalog_verbs_and_tools() {
   std::vector<std::string> out;
   for (Verb verb : kVerbs) out.emplace_back(verb_name(verb));
-  for (Tool tool : {Tool::Init, Tool::Resolve, Tool::Check}) out.emplace_back(tool_name(tool));
-  return out;
-}
-
-std::vector<std::string> catalog_nouns() {
-  std::vector<std::string> out;
-  for (Noun noun : {Noun::SslCert, Noun::Cert, Noun::Ccs}) out.emplace_back(noun_name(noun));
+  for (Tool tool : {Tool::Init, Tool::Resolve, Tool::Check, Tool::Export, Tool::Import}) {
+    out.emplace_back(tool_name(tool));
+  }
   return out;
 }
 
@@ -54,5 +52,15 @@ std::vector<std::string> parameter_choices(std::string_view parameter) {
 }
 
 std::vector<std::string> path_parameters() { return {"file", "keyfile", "passwordfile", "location"}; }
+
+std::vector<std::string> catalog_objects(std::string_view first) {
+  std::vector<std::string> out;
+  for (const auto& e : command_catalog()) {
+    const auto space = e.command.find(' ');
+    if (space == std::string::npos || std::string_view(e.command).substr(0, space) != first) continue;
+    out.push_back(e.command.substr(space + 1));
+  }
+  return out;
+}
 
 }  // namespace sslbind

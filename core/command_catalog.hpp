@@ -13,8 +13,10 @@ struct CatalogEntry {
 };
 
 std::vector<CatalogEntry> command_catalog();
-std::vector<std::string> catalog_verbs_and_tools();  // "add", "update", "delete", "show", "init", "resolve", "check"
-std::vector<std::string> catalog_nouns();            // "sslcert", "cert", "ccs"
+// The first words: "add", "update", "delete", "show", "init", "resolve", "check", "export", "import".
+std::vector<std::string> catalog_verbs_and_tools();
+// The objects a first word takes: "sslcert cert ccs" for add, "reg" for export; none for init.
+std::vector<std::string> catalog_objects(std::string_view first);
 // The fixed values a parameter takes ("enable", "disable"); empty when the value is free.
 std::vector<std::string> parameter_choices(std::string_view parameter);
 // Parameters whose value is a path, for file-name completion.

@@ -11,11 +11,35 @@ namespace {
 
 constexpr std::array<std::string_view, 2> kResolveParams{"ipport", "hostname"};
 constexpr std::array<std::string_view, 1> kCheckParams{"days"};
+constexpr std::array<std::string_view, 1> kInterchangeParams{"file"};
 constexpr std::uint64_t kMaxDays = 36500;
+
+Result<InterchangeCommand> parse_interchange(std::span<const std::string> arguments, std::string_view verb,
+                                             std::string_view object) {
+  const std::string command = std::string(verb) + " " + std::string(object);
+  if (arguments.empty() || !text::iequals(arguments.front(), object)) {
+    return invalid(std::string(verb) + " takes " + std::string(object) + ": sslbind " + command + " file=<path>");
+  }
+  auto kv = KeyValues::parse(arguments.subspan(1), kInterchangeParams, command, "file=bindings.txt");
+  if (!kv) return kv.error();
+  const auto file = kv->get("file");
+  if (!file) return Error(ErrorCode::MissingParameters, command + " needs file=<path>, or file=- for the console");
+  if (auto s = check_path(*file, "file"); !s) return s.error();
+  return InterchangeCommand{*file};
+}
 
 }  // namespace
 
+std::span<const std::string_view> interchange_parameters() { return kInterchangeParams; }
 std::span<const std::string_view> resolve_parameters() { return kResolveParams; }
+
+Result<InterchangeCommand> parse_export_arguments(std::span<const std::string> arguments) {
+  return parse_interchange(arguments, "export", "reg");
+}
+
+Result<InterchangeCommand> parse_import_arguments(std::span<const std::string> arguments) {
+  return parse_interchange(arguments, "import", "netsh");
+}
 std::span<const std::string_view> check_parameters() { return kCheckParams; }
 
 Result<ResolveCommand> parse_resolve_arguments(std::span<const std::string> arguments) {

@@ -22,6 +22,14 @@ struct CheckCommand {
 };
 Result<CheckCommand> parse_check_arguments(std::span<const std::string> arguments);
 
+// export reg file=<path>|- and import netsh file=<path>|-: "-" is standard output or input.
+struct InterchangeCommand {
+  std::string file;
+};
+Result<InterchangeCommand> parse_export_arguments(std::span<const std::string> arguments);
+Result<InterchangeCommand> parse_import_arguments(std::span<const std::string> arguments);
+
+std::span<const std::string_view> interchange_parameters();
 std::span<const std::string_view> resolve_parameters();
 std::span<const std::string_view> check_parameters();
 

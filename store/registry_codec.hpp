@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/registry_names.hpp"
 #include "core/registry_state.hpp"
 #include "core/result.hpp"
 
@@ -23,10 +24,5 @@ nlohmann::json empty_document();
 Result<RegistryState> read_registry(std::string_view text, nlohmann::json& rest);
 // The file's text for `state`, with the other keys of `document` kept (the provider is encoded into it).
 std::string write_registry(const RegistryState& state, nlohmann::json& document);
-
-// "SslBindingInfo", "SslSniBindingInfo", "SslCcsBindingInfo", "SslScopedCcsBindingInfo".
-std::string_view binding_info_key(KeyKind kind);
-// The subkey name of a binding under its *BindingInfo key: "0.0.0.0:443", "[::]:443", "www.contoso.com:443".
-std::string binding_subkey_name(const BindingKey& key);
 
 }  // namespace sslbind::store

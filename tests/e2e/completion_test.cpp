@@ -23,8 +23,8 @@ std::string complete(const std::string& line) {
 }  // namespace
 
 TEST_CASE("completions/ matches what the binary generates") {
-  for (const auto& [shell, file] : {std::pair{"bash", "sslbind.bash"}, std::pair{"zsh", "_sslbind"},
-                                    std::pair{"fish", "sslbind.fish"}}) {
+  for (const auto& [shell, file] : {std::pair<std::string, std::string>{"bash", "sslbind.bash"}, {"zsh", "_sslbind"},
+                                    {"fish", "sslbind.fish"}}) {
     CAPTURE(shell);
     const auto r = run_process({SSLBIND_BINARY, "--completion", shell});
     CHECK(r.exit_code == 0);
@@ -35,8 +35,11 @@ TEST_CASE("completions/ matches what the binary generates") {
 }
 
 TEST_CASE("bash completes verbs, nouns, parameters and values") {
-  CHECK(complete("sslbind ") == "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nhttp\n--root\n--json\n-f\n--dry-run\n"
-                                "--add-or-update\n--version\nhelp\n");
+  CHECK(complete("sslbind ") == "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nexport\nimport\nhttp\n--root\n--json\n-f\n"
+                                "--dry-run\n--add-or-update\n--version\nhelp\n");
+  CHECK(complete("sslbind export ") == "reg\n");
+  CHECK(complete("sslbind import netsh f") == "file=\n");
+  CHECK(complete("sslbind update ") == "sslcert\nccs\n");
   CHECK(complete("sslbind up") == "update\n");
   CHECK(complete("sslbind http add ") == "sslcert\ncert\nccs\n");
   CHECK(complete("sslbind add sslcert host") == "hostnameport=\n");

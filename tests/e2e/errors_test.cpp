@@ -123,7 +123,7 @@ TEST_CASE("missing essential parameters print netsh's three lines, the missing o
 TEST_CASE("unknown commands") {
   check_case({{"http", "frob", "sslcert"}, 2,
               "The following command was not found: http frob sslcert\n'frob' is not a command; the commands are "
-              "add, update, delete, show, init, resolve and check\n"});
+              "add, update, delete, show, init, resolve, check, export and import\n"});
   check_case({{"add", "urlacl", "url=http://+:80/"}, 2,
               "The following command was not found: add urlacl url=http://+:80/\n'urlacl' is not something sslbind "
               "manages; the objects are sslcert, cert and ccs\n"});

@@ -1,0 +1,47 @@
+// export reg and import netsh: moving bindings to and from Windows.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/json_output.hpp"
+#include "cli/usage.hpp"
+#include "core/netsh_import.hpp"
+#include "core/reg_export.hpp"
+#include "core/tool_commands.hpp"
+#include "store/atomic_file.hpp"
+#include "store/registry_file.hpp"
+
+namespace sslbind::cli {
+
+int run_export(const Context& ctx, std::span<const std::string> arguments) {
+  const CommandInfo info{"export reg", std::nullopt, "SSL Certificate", interchange_usage()};
+  auto cmd = parse_export_arguments(arguments);
+  if (!cmd) return fail(ctx, cmd.error(), info);
+  auto state = store::RegistryFile(ctx.root).load();
+  if (!state) return fail(ctx, state.error(), info);
+  const std::string bytes = to_reg_file_bytes(reg_export_text(*state));
+  if (cmd->file == "-") {
+    std::cout << bytes << std::flush;
+    return 0;
+  }
+  if (auto s = store::replace_file(cmd->file, bytes, 0644); !s) return fail(ctx, s.error(), info);
+  nlohmann::ordered_json out = ok_json(info.name);
+  out["file"] = cmd->file;
+  out["bindings"] = state->bindings.size();
+  return succeed(ctx, out,
+                 "Exported " + std::to_string(state->bindings.size()) + " bindings to " + cmd->file +
+                     " (Windows Registry Editor Version 5.00)\n");
+}
+
+int run_import(const Context& ctx, std::span<const std::string> arguments, const BatchOptions& options) {
+  const CommandInfo info{"import netsh", std::nullopt, "SSL Certificate", interchange_usage()};
+  auto cmd = parse_import_arguments(arguments);
+  if (!cmd) return fail(ctx, cmd.error(), info);
+  auto lines = [&]() -> Result<std::vector<BatchLine>> {
+    auto text = read_input(cmd->file, "file");
+    if (!text) return text.error();
+    return parse_netsh_show(*text);
+  }();
+  return apply_lines(ctx, info, std::move(lines), options);
+}
+
+}  // namespace sslbind::cli

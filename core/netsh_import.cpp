@@ -1,0 +1,137 @@
+#include "core/netsh_import.hpp"
+
+#include <array>
+
+#include "core/show_layout.hpp"
+#include "core/text.hpp"
+
+namespace sslbind {
+namespace {
+
+// Windows Server 2019 and later print these after a binding's fields; they have no netsh parameter to set.
+constexpr std::array<std::string_view, 6> kIgnoredLabels{"Extended Properties", "PropertyId", "Receive Window",
+                                                         "Max Settings Per Frame", "Max Settings Per Minute",
+                                                         "Use Revocation Freshness Time"};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+Error at_line(std::size_t number, const std::string& why) {
+  return invalid("line " + std::to_string(number) + ": " + why);
+}
+
+// One binding being read: the words it will be parsed from.
+struct Entry {
+  std::size_t line = 0;
+  std::vector<std::string> words;
+  bool caching_client_hello = false;
+};
+
+std::optional<std::string_view> key_parameter_of(std::string_view label) {
+  for (KeyKind kind : {KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs}) {
+    if (text::iequals(label, show_key_label(kind))) return key_parameter(kind);
+  }
+  return std::nullopt;
+}
+
+Result<std::string> toggle_word(const ToggleRow& row, std::string_view value, std::size_t number) {
+  const bool classic = row.wording == Wording::EnabledDisabled;
+  if (text::iequals(value, classic ? "Enabled" : "Set")) return std::string(row.parameter) + "=enable";
+  if (text::iequals(value, classic ? "Disabled" : "Not Set")) return std::string(row.parameter) + "=disable";
+  return at_line(number, std::string(row.label) + " is " + text::quote(value) + "; netsh prints " +
+                             (classic ? "Enabled or Disabled" : "Set or Not Set"));
+}
+
+// Turns one "Label : value" line into the word for the parser, or nothing for lines without a parameter.
+Result<std::optional<std::string>> word_for(std::string_view label, std::string_view value, Entry& entry,
+                                            std::size_t number) {
+  const bool null = value == "(null)";
+  auto plain = [&](std::string_view parameter) -> std::optional<std::string> {
+    if (null) return std::nullopt;
+    return std::string(parameter) + "=" + std::string(value);
+  };
+  if (label == "Certificate Hash") return plain("certhash");
+  if (label == "Application ID") return plain("appid");
+  if (label == "Certificate Store Name") return plain("certstorename");
+  if (label == "Revocation Freshness Time") return plain("revocationfreshnesstime");
+  if (label == "URL Retrieval Timeout") return plain("urlretrievaltimeout");
+  if (label == "Ctl Identifier") return plain("sslctlidentifier");
+  if (label == "Ctl Store Name") return plain("sslctlstorename");
+  for (const auto rows : {client_cert_rows(), flag_rows()}) {
+    for (const ToggleRow& row : rows) {
+      if (label != row.label) continue;
+      auto word = toggle_word(row, value, number);
+      if (!word) return word.error();
+      return std::optional<std::string>(*word);
+    }
+  }
+  if (label == kCachingClientHelloLabel) {
+    if (!text::iequals(value, "Set") && !text::iequals(value, "Not Set")) {
+      return at_line(number, std::string(label) + " is " + text::quote(value) + "; netsh prints Set or Not Set");
+    }
+    entry.caching_client_hello = text::iequals(value, "Set");
+    return std::optional<std::string>();
+  }
+  for (std::string_view ignored : kIgnoredLabels) {
+    if (label == ignored) return std::optional<std::string>();
+  }
+  return at_line(number, "the label " + text::quote(label) + " is not one netsh's show sslcert prints");
+}
+
+Result<BatchLine> finish(const Entry& entry) {
+  auto cmd = parse_sslcert_arguments(Verb::Add, entry.words);
+  if (!cmd) return at_line(entry.line, cmd.error().detail);
+  if (entry.caching_client_hello) cmd->settings.flags |= ssl_flag::kEnableCacheClientHello;
+  return BatchLine{entry.line, std::move(*cmd)};
+}
+
+}  // namespace
+
+Result<std::vector<BatchLine>> parse_netsh_show(std::string_view text) {
+  std::vector<BatchLine> lines;
+  std::optional<Entry> entry;
+  std::size_t number = 0;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view raw = text.substr(start, end - start);
+    start = end + 1;
+    ++number;
+    if (number == 1 && raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);  // a UTF-8 byte order mark
+    const std::string_view line = trim(raw);
+    if (line.empty() || line == "SSL Certificate bindings:" || line.find_first_not_of('-') == std::string_view::npos ||
+        line == "Extended Properties:") {
+      continue;
+    }
+    const std::size_t colon = line.find(" :");
+    if (colon == std::string_view::npos) {
+      return at_line(number, text::quote(line) + " is not a \"Label : value\" line of netsh http show sslcert");
+    }
+    const std::string_view label = trim(line.substr(0, colon));
+    const std::string_view value = trim(line.substr(colon + 2));
+    if (const auto key = key_parameter_of(label)) {
+      if (entry) {
+        auto done = finish(*entry);
+        if (!done) return done.error();
+        lines.push_back(std::move(*done));
+      }
+      entry = Entry{number, {std::string(*key) + "=" + std::string(value)}, false};
+      continue;
+    }
+    if (!entry) return at_line(number, text::quote(label) + " comes before any binding (IP:port, Hostname:port, ...)");
+    auto word = word_for(label, value, *entry, number);
+    if (!word) return word.error();
+    if (*word) entry->words.push_back(std::move(**word));
+  }
+  if (entry) {
+    auto done = finish(*entry);
+    if (!done) return done.error();
+    lines.push_back(std::move(*done));
+  }
+  return lines;
+}
+
+}  // namespace sslbind

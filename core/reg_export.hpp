@@ -1,0 +1,15 @@
+#pragma once
+// A Windows .reg file (Windows Registry Editor Version 5.00) of the bindings, as regedit would export the keys
+// HTTP.SYS reads, for moving a configuration to Windows. regedit reads version 5 files as UTF-16LE with a byte
+// order mark and CRLF line ends, which is what this writes.
+#include <string>
+
+#include "core/registry_state.hpp"
+
+namespace sslbind {
+
+// The text of the file (UTF-8, LF line ends); `to_reg_file_bytes` encodes it as regedit expects.
+std::string reg_export_text(const RegistryState& state);
+std::string to_reg_file_bytes(const std::string& utf8_text);
+
+}  // namespace sslbind

@@ -1,0 +1,27 @@
+#pragma once
+// The labels of netsh's `show sslcert` and the parameters they show: `show` prints with them, and
+// `import netsh` reads Windows' output back with them.
+#include <span>
+#include <string_view>
+
+#include "core/binding.hpp"
+
+namespace sslbind {
+
+// How a toggle is printed: the classic options say Enabled/Disabled, the newer flags Set/Not Set (the bit's state,
+// not the option's: "Disable HTTP2 : Set" means HTTP/2 is off).
+enum class Wording { EnabledDisabled, SetNotSet };
+
+struct ToggleRow {
+  std::string_view label;
+  std::string_view parameter;
+  Wording wording;
+};
+
+std::string_view show_key_label(KeyKind kind);  // "IP:port", "Hostname:port", "Central Certificate Store", ...
+std::span<const ToggleRow> client_cert_rows();  // between "Certificate Store Name" and "Revocation Freshness Time"
+std::span<const ToggleRow> flag_rows();         // after "Ctl Store Name"
+// No netsh option sets this bit, but netsh shows it.
+inline constexpr std::string_view kCachingClientHelloLabel = "Enable Caching Client Hello";
+
+}  // namespace sslbind

@@ -1,0 +1,150 @@
+// export reg (a Windows .reg file) and import netsh (the text of `netsh http show sslcert` from Windows).
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/sslbind_runner.hpp"
+
+using namespace sslbind::test;
+using nlohmann::json;
+
+namespace {
+
+const std::filesystem::path kFixtures = std::filesystem::path(SSLBIND_SOURCE_DIR) / "tests" / "e2e" / "fixtures";
+
+// A fixture with the test certificates' thumbprints in place of {HASH0} and {HASH1}, with Windows' CRLF line ends.
+std::string fixture(const std::string& name) {
+  std::string text = read_file(kFixtures / name);
+  for (const auto& [mark, hash] : {std::pair{std::string("{HASH0}"), hash0()}, std::pair{std::string("{HASH1}"), hash1()}}) {
+    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark)) text.replace(at, mark.size(), hash);
+  }
+  std::string crlf;
+  for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  return crlf;
+}
+
+json bindings(const Sslbind& s) { return json::parse(s({"--json", "show", "sslcert"}).out)["bindings"]; }
+
+// The ASCII text of a UTF-16LE file with its byte order mark.
+std::string utf16_ascii(const std::string& bytes) {
+  REQUIRE(bytes.substr(0, 2) == "\xFF\xFE");
+  std::string out;
+  for (std::size_t i = 2; i + 1 < bytes.size(); i += 2) {
+    REQUIRE(bytes[i + 1] == '\0');
+    out += bytes[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("import netsh reads Windows Server 2022's layout: extended properties, extra blank lines, CRLF") {
+  Sslbind sslbind;
+  TempDir dir;
+  write_file(dir.path() / "show.txt", fixture("netsh_show_2022.txt"));
+  auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "show.txt").string()});
+  CHECK(r.err == "");
+  CHECK(r.out == "line 5: ipport=0.0.0.0:443 created\nline 39: hostnameport=www.contoso.com:443 created\n"
+                 "line 66: ccs=443 created\n3 created, 0 updated, 0 unchanged, 0 deleted\n");
+  const json b = bindings(sslbind);
+  REQUIRE(b.size() == 3);
+  CHECK(b[0]["certhash"] == hash0());
+  CHECK(b[0]["certstorename"] == "MY");
+  CHECK(b[0]["disablehttp2"] == true);
+  CHECK(b[0]["disablelegacytls"] == true);
+  CHECK(b[0]["DefaultFlags"] == (0x10 | 0x400 | 0x8000));  // Enable Caching Client Hello : Set
+  CHECK(b[1]["hostnameport"] == "www.contoso.com:443");
+  CHECK(b[1]["verifyclientcertrevocation"] == false);
+  CHECK(b[1]["clientcertnegotiation"] == true);
+  CHECK(b[1]["revocationfreshnesstime"] == 60);
+  CHECK(b[2]["ccs"] == 443);
+  CHECK(b[2]["certhash"] == nullptr);
+  // Importing again: 183 for netsh's add, or nothing to do with --add-or-update.
+  CHECK(sslbind({"import", "netsh", "file=" + (dir.path() / "show.txt").string()}).exit_code == 1);
+  CHECK(sslbind({"--add-or-update", "import", "netsh", "file=" + (dir.path() / "show.txt").string()})
+            .out.ends_with("0 created, 0 updated, 3 unchanged, 0 deleted\n"));
+}
+
+TEST_CASE("import netsh reads the Windows Server 2008 R2 layout, and sslbind's own show output") {
+  Sslbind sslbind;
+  TempDir dir;
+  write_file(dir.path() / "old.txt", fixture("netsh_show_2008r2.txt"));
+  auto r = sslbind({"--dry-run", "import", "netsh", "file=" + (dir.path() / "old.txt").string()});
+  CHECK(r.out.ends_with("2 created, 0 updated, 0 unchanged, 0 deleted (dry run: nothing was written)\n"));
+  CHECK(bindings(sslbind).empty());
+  REQUIRE(sslbind({"import", "netsh", "file=" + (dir.path() / "old.txt").string()}).exit_code == 0);
+  const json b = bindings(sslbind);
+  REQUIRE(b.size() == 2);
+  CHECK(b[0]["ipport"] == "0.0.0.0:443");
+  CHECK(b[0]["certstorename"] == nullptr);
+  CHECK(b[1]["ipport"] == "[::]:8443");
+  CHECK(b[1]["appid"] == "{214124cd-d05b-4309-9af9-9caa44b2b74a}");
+
+  // Round trip: what sslbind shows, another sslbind imports to the same bindings.
+  write_file(dir.path() / "ours.txt", sslbind({"show", "sslcert"}).out);
+  Sslbind other;
+  REQUIRE(other({"import", "netsh", "file=" + (dir.path() / "ours.txt").string()}).exit_code == 0);
+  CHECK(bindings(other) == b);
+}
+
+TEST_CASE("import netsh refuses a line it cannot read, with its number, and imports nothing") {
+  Sslbind sslbind;
+  TempDir dir;
+  auto refused = [&](const std::string& text) {
+    write_file(dir.path() / "bad.txt", text);
+    const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "bad.txt").string()});
+    CHECK(r.exit_code == 2);
+    CHECK(bindings(sslbind).empty());
+    return r.err;
+  };
+  const std::string good = fixture("netsh_show_2008r2.txt");
+  CHECK(refused(good + "    Colour Of The Sky            : blue\r\n") ==
+        "The parameter is incorrect.\nline 33: the label 'Colour Of The Sky' is not one netsh's show sslcert prints\n");
+  CHECK(refused("    Certificate Hash : " + hash0() + "\n").find("line 1: 'Certificate Hash' comes before any binding") !=
+        std::string::npos);
+  CHECK(refused("garbage\n").find("line 1: 'garbage' is not a \"Label : value\" line") != std::string::npos);
+  CHECK(refused("    IP:port : 0.0.0.0:443\n    Certificate Hash : " + hash0() + "\n    Usage Check : Maybe\n")
+            .find("line 3: Usage Check is 'Maybe'; netsh prints Enabled or Disabled") != std::string::npos);
+  CHECK(refused("    IP:port : 0.0.0.0:443\n    Certificate Hash : " + hash0() + "\n")
+            .find("line 1: add sslcert needs appid=<GUID>") != std::string::npos);
+  CHECK(refused("    IP:port : 300.0.0.0:443\n").find("line 1: ") != std::string::npos);
+  CHECK(sslbind({"import", "netsh"}).exit_code == 2);
+  CHECK(sslbind({"import", "reg", "file=x"}).exit_code == 2);
+}
+
+TEST_CASE("export reg writes a regedit file of the bindings and the CCS provider") {
+  Sslbind sslbind;
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId,
+                   "certstorename=MY", "disablehttp2=enable"}).exit_code == 0);
+  REQUIRE(sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash1(), "appid=" + kAppId,
+                   "certstorename=WebHosting", "sslctlidentifier=Quote\"And\\Back"}).exit_code == 0);
+  REQUIRE(sslbind({"add", "sslcert", "ccs=443", "appid=" + kAppId}).exit_code == 0);
+  TempDir dir;
+  REQUIRE(sslbind({"add", "ccs", "location=" + dir.str(), "privatekeypassword=secret"}).exit_code == 0);
+  const std::string file = (dir.path() / "bindings.reg").string();
+  auto r = sslbind({"export", "reg", "file=" + file});
+  CHECK(r.out == "Exported 3 bindings to " + file + " (Windows Registry Editor Version 5.00)\n");
+  const std::string text = utf16_ascii(read_file(file));
+  std::string hash_bytes;
+  for (std::size_t i = 0; i < 40; i += 2) hash_bytes += (i ? "," : "") + hash0().substr(i, 2);
+  const std::string params = "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\";
+  CHECK(text.starts_with("Windows Registry Editor Version 5.00\r\n\r\n" + params + "SslBindingInfo\\0.0.0.0:443]\r\n"
+                         "\"SslCertHash\"=hex:" + hash_bytes + "\r\n"
+                         "\"AppId\"=hex:81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14\r\n"
+                         "\"SslCertStoreName\"=\"MY\"\r\n"
+                         "\"DefaultSslCertCheckMode\"=dword:00000000\r\n"
+                         "\"DefaultSslRevocationFreshnessTime\"=dword:00000000\r\n"
+                         "\"DefaultSslRevocationUrlRetrievalTimeout\"=dword:00000000\r\n"
+                         "\"DefaultFlags\"=dword:00000010\r\n"));
+  CHECK(text.find(params + "SslSniBindingInfo\\www.contoso.com:443]\r\n") != std::string::npos);
+  CHECK(text.find("\"HostnamePort\"=\"www.contoso.com:443\"\r\n") != std::string::npos);
+  CHECK(text.find("\"DefaultSslCtlIdentifier\"=\"Quote\\\"And\\\\Back\"\r\n") != std::string::npos);
+  CHECK(text.find(params + "SslCcsBindingInfo\\0.0.0.0:443]\r\n") != std::string::npos);
+  CHECK(text.find("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider]\r\n\"Enabled\"=dword:00000001\r\n") !=
+        std::string::npos);
+  CHECK(text.find("secret") == std::string::npos);
+  CHECK(text.find("; PrivateKeyPassword is not exported") != std::string::npos);
+  CHECK(json::parse(sslbind({"--json", "export", "reg", "file=" + file}).out)["bindings"] == 3);
+  CHECK(sslbind({"export", "reg", "file=-"}).out == read_file(file));
+  CHECK(sslbind({"export", "reg", "file=" + dir.str() + "/no/such/dir/x.reg"}).exit_code == 3);
+}
