@@ -1,5 +1,7 @@
 #include "cli/cert_output.hpp"
 
+#include <ctime>
+
 #include "cli/format.hpp"
 
 namespace sslbind::cli {
@@ -13,7 +15,7 @@ std::string certificate_text(const store::StoredCertificate& c) {
   if (!c.info.ip_addresses.empty()) label_line(out, "IP Addresses", joined(c.info.ip_addresses));
   label_line(out, "Issuer", c.info.issuer);
   label_line(out, "Valid From", utc(c.info.not_before));
-  label_line(out, "Valid To", utc(c.info.not_after));
+  label_line(out, "Valid To", utc(c.info.not_after) + (c.info.not_after < std::time(nullptr) ? " (expired)" : ""));
   label_line(out, "Key Type", c.info.key_type);
   label_line(out, "Private Key", c.info.has_private_key ? "Yes" : "No");
   return out + "\n";
@@ -28,6 +30,7 @@ nlohmann::ordered_json certificate_json(const store::StoredCertificate& c) {
           {"issuer", c.info.issuer},
           {"notbefore", utc(c.info.not_before)},
           {"notafter", utc(c.info.not_after)},
+          {"expired", c.info.not_after < std::time(nullptr)},
           {"keytype", c.info.key_type},
           {"privatekey", c.info.has_private_key}};
 }

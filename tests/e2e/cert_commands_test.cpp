@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "tests/e2e/sslbind_runner.hpp"
+#include "tests/support/certificate_factory.hpp"
 #include "tests/support/openssl_cli.hpp"
 
 using namespace sslbind::test;
@@ -77,4 +78,21 @@ TEST_CASE("add cert refusals") {
   r = sslbind({"update", "cert", "file=x"});
   CHECK(r.err == "The parameter is incorrect.\nupdate cert is not a command: add the certificate again to replace it\n");
   CHECK_FALSE(std::filesystem::exists(sslbind.root.path() / "stores"));
+}
+
+TEST_CASE("an expired certificate: imported and bound as netsh allows, marked by show cert, an error for check") {
+  Sslbind sslbind{EmptyRoot{}};
+  TempDir dir;
+  const auto pem = dir.path() / "old.pem";
+  const std::string hash = write_pem(pem, host_certificate("old.contoso.com", -3));
+  REQUIRE(sslbind({"add", "cert", "file=" + pem.string()}).exit_code == 0);
+  auto r = sslbind({"show", "cert"});
+  CHECK(r.out.find(" (expired)\n") != std::string::npos);
+  CHECK(json::parse(sslbind({"--json", "show", "cert"}).out)["certificates"][0]["expired"] == true);
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash, "appid=" + kAppId}).exit_code == 0);
+  r = sslbind({"check"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.starts_with("error: ipport=0.0.0.0:443: certificate " + hash + " (CN=old.contoso.com) has expired"));
+  const json resolved = json::parse(sslbind({"--json", "resolve", "ipport=10.0.0.5:443", "hostname=old.contoso.com"}).out);
+  CHECK(resolved["certificate"]["expired"] == true);
 }
