@@ -1,0 +1,23 @@
+#pragma once
+// Decoding of the registry document (not a public interface): binding subkeys and the CCS provider key, checked
+// with the same rules as the command line.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/registry_state.hpp"
+#include "store/registry_values.hpp"
+
+namespace sslbind::store {
+
+Status check_version(const nlohmann::json& document);
+// Decodes one binding subkey and adds it to `set`.
+Status decode_subkey(KeyKind kind, const std::string& name, const RawValues& values, BindingSet& set);
+// Every binding subkey left in the document's tree.
+Status decode_bindings_into(const nlohmann::json& document, BindingSet& set);
+
+// The CentralCertProvider key, if present. Values sslbind does not use (Password) are kept as they are.
+Result<std::optional<CcsProviderConfig>> decode_ccs_provider(const nlohmann::json& document);
+void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, nlohmann::json& document);
+
+}  // namespace sslbind::store

@@ -1,0 +1,59 @@
+#pragma once
+// Shared by the registry file's reader, writer and decoder (not a public interface): where things are in the
+// document and what the values are called.
+#include <array>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/binding.hpp"
+#include "core/error.hpp"
+
+namespace sslbind::store::layout {
+
+using nlohmann::json;
+
+// Key paths under HKEY_LOCAL_MACHINE, ended by nullptr.
+inline constexpr std::array<const char*, 6> kParametersPath{"SYSTEM", "CurrentControlSet", "Services", "HTTP",
+                                                            "Parameters", nullptr};
+inline constexpr std::array<const char*, 5> kCcsProviderPath{"SOFTWARE", "Microsoft", "IIS", "CentralCertProvider",
+                                                             nullptr};
+inline constexpr const char* kHive = "HKEY_LOCAL_MACHINE";
+inline constexpr const char* kParametersDisplay = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters";
+inline constexpr const char* kCcsProviderDisplay = "HKLM\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider";
+inline constexpr std::array<KeyKind, 4> kKinds{KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs};
+
+// Value names, as HTTP.SYS writes them under each binding subkey.
+inline constexpr const char* kCertHash = "SslCertHash";
+inline constexpr const char* kAppId = "AppId";
+inline constexpr const char* kStoreName = "SslCertStoreName";
+inline constexpr const char* kHostnamePort = "HostnamePort";
+inline constexpr const char* kCheckMode = "DefaultSslCertCheckMode";
+inline constexpr const char* kFreshness = "DefaultSslRevocationFreshnessTime";
+inline constexpr const char* kUrlTimeout = "DefaultSslRevocationUrlRetrievalTimeout";
+inline constexpr const char* kCtlIdentifier = "DefaultSslCtlIdentifier";
+inline constexpr const char* kCtlStoreName = "DefaultSslCtlStoreName";
+inline constexpr const char* kFlags = "DefaultFlags";
+// Value names under CentralCertProvider, as IIS writes them.
+inline constexpr const char* kEnabled = "Enabled";
+inline constexpr const char* kCertStoreLocation = "CertStoreLocation";
+inline constexpr const char* kUserName = "UserName";
+inline constexpr const char* kPassword = "Password";
+inline constexpr const char* kPrivateKeyPassword = "PrivateKeyPassword";
+inline constexpr const char* kPollingInterval = "PollingInterval";
+
+inline Error unreadable(const std::string& where, const std::string& why) {
+  return Error(ErrorCode::RegistryUnreadable, where + ": " + why);
+}
+
+inline json reg_sz(const std::string& s) { return {{"type", "REG_SZ"}, {"data", s}}; }
+inline json reg_dword(std::uint32_t v) { return {{"type", "REG_DWORD"}, {"data", v}}; }
+
+// The key at `path` under HKEY_LOCAL_MACHINE if it exists; nullptr if a key on the path is absent; a non-object node
+// where the path is broken, so that the caller can refuse to rewrite a document it does not understand.
+const json* find_key(const json& document, const char* const* path);
+json& make_key(json& document, const char* const* path);
+// The kind of binding an *BindingInfo key holds, if `name` is one.
+std::optional<KeyKind> kind_of_info_key(const std::string& name);
+
+}  // namespace sslbind::store::layout
