@@ -1,11 +1,13 @@
 // check: findings about bindings, stores and the CCS folder, with a severity and a fix each.
 #include <ctime>
+#include <map>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json_output.hpp"
 #include "cli/usage.hpp"
 #include "core/checks.hpp"
+#include "core/text.hpp"
 #include "core/tool_commands.hpp"
 #include "store/cert_store.hpp"
 #include "store/ccs_provider.hpp"
@@ -23,9 +25,13 @@ int run_check(const Context& ctx, std::span<const std::string> arguments) {
   const store::CertStore stores(ctx.root);
   CheckInput input;
   input.state = &*state;
+  // A front end binds few certificates to many keys: each store file is read once.
+  std::map<std::pair<std::string, std::string>, std::optional<CertificateInfo>> read;
   input.find_certificate = [&](const std::string& store, const Thumbprint& t) -> std::optional<CertificateInfo> {
+    const auto key = std::pair{text::to_lower(store), t.hex()};
+    if (const auto it = read.find(key); it != read.end()) return it->second;
     auto found = stores.find(store, t);
-    return found ? *found : std::nullopt;  // a damaged store file serves nothing either
+    return read[key] = found ? *found : std::nullopt;  // a damaged store file serves nothing either
   };
   if (state->ccs_provider && state->ccs_provider->enabled) {
     auto provider = store::CcsProvider::open(state->ccs_provider, ctx.root);

@@ -78,6 +78,14 @@ class Checker {
     }
   }
 
+  // The first few of a list, so that a finding stays one line on a front end with thousands of sites.
+  static std::string some_of(const std::vector<std::string>& items) {
+    constexpr std::size_t kShown = 3;
+    if (items.size() <= kShown) return text::join(items, ", ");
+    return text::join(std::span(items).first(kShown), ", ") + " and " + std::to_string(items.size() - kShown) +
+           " more";
+  }
+
   static std::string names_of(const CertificateInfo& c) {
     return c.dns_names.empty() ? "none" : text::join(c.dns_names, ", ");
   }
@@ -94,7 +102,7 @@ class Checker {
       if (it == names_by_port.end()) continue;
       add(Severity::Warning, "ip-binding-hides-names", key.as_parameter(),
           "every client connecting to " + key.value() + " gets this binding's certificate; " +
-              text::join(it->second, ", ") + " never serve connections to that address",
+              some_of(it->second) + " never serve connections to that address",
           "if the sites on " + key.value() + " use SNI or CCS, delete it (sslbind delete sslcert " +
               key.as_parameter() + ") and keep 0.0.0.0:" + std::to_string(key.port()) + " as the fallback");
     }

@@ -130,6 +130,18 @@ TEST_CASE("check: a specific IP binding hides the SNI and CCS bindings of its po
   CHECK(findings[0].message.find("hostnameport=shop.contoso.com:443 never serve") != std::string::npos);
 }
 
+TEST_CASE("check: a hiding IP binding names the first few bindings it hides, and how many more") {
+  Setup s;
+  s.bind(ip("10.0.0.5:443", 'a')).hold(cert('a', "www.contoso.com", {"www.contoso.com"}));
+  s.bind(ip("0.0.0.0:443", 'a'));
+  s.hold(cert('b', "*.contoso.com", {"*.contoso.com"}));
+  for (int i = 0; i < 10; ++i) s.bind(sni("site" + std::to_string(i) + ".contoso.com:443", 'b'));
+  const auto findings = s.run();
+  REQUIRE(rules(findings) == Rules{"warning ip-binding-hides-names ipport=10.0.0.5:443"});
+  CHECK(findings[0].message.find("hostnameport=site0.contoso.com:443, hostnameport=site1.contoso.com:443, "
+                                 "hostnameport=site2.contoso.com:443 and 7 more never serve") != std::string::npos);
+}
+
 TEST_CASE("check: the wildcard fallback serves a self-signed certificate without names") {
   Setup s;
   s.bind(ip("0.0.0.0:443", 'a'));
