@@ -2,6 +2,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/json_output.hpp"
@@ -19,12 +20,12 @@ namespace {
 // 1312 for the first line whose certificate is not usable; each store and thumbprint is looked at once.
 Status check_certificates(const store::CertStore& stores, const std::vector<BatchLine>& lines,
                           std::optional<Verb>& failed_verb) {
-  std::map<std::pair<std::string, std::string>, bool> seen;
+  std::set<std::pair<std::string, std::string>> seen;
   for (const BatchLine& line : lines) {
     const SslSettings& s = line.command.settings;
     if (line.command.verb == Verb::Delete || !s.certhash) continue;
     const std::string store = s.certstorename.value_or(std::string(kDefaultStore));
-    if (!seen.emplace(std::pair{text::to_lower(store), s.certhash->hex()}, true).second) continue;
+    if (!seen.emplace(text::to_lower(store), s.certhash->hex()).second) continue;
     if (auto usable = stores.require_usable(store, *s.certhash); !usable) {
       failed_verb = line.command.verb;
       return Error(usable.error().code, "line " + std::to_string(line.number) + ": " + usable.error().detail);
@@ -51,8 +52,10 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
   auto apply = [&](RegistryState& state) -> Status {
     Verb verb = Verb::Add;
     auto applied = apply_batch(state.bindings, std::move(*lines), options.add_or_update, &verb);
-    if (!applied) failed_verb = verb;
-    if (!applied) return applied.error();
+    if (!applied) {
+      failed_verb = verb;
+      return applied.error();
+    }
     changes = std::move(*applied);
     return Ok{};
   };
