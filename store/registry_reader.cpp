@@ -98,13 +98,24 @@ class RegistryReader {
   // Inside a binding subkey: level 1 is the subkey (value names), level 2 a value ({"type", "data"}); anything
   // deeper, or an array, makes the value malformed.
   bool enter_binding_container(bool object) {
-    if (skip_ > 0 || level_ == 2 || !object || values_.empty()) {
-      if (level_ == 1 && values_.empty()) return fail_binding("a binding subkey must hold named values");
-      if (level_ >= 1 && !values_.empty()) values_.back().well_formed = false;
+    if (skip_ > 0) {
       ++skip_;
       return true;
     }
-    level_ = 2;
+    if (level_ == 1 && object) {
+      level_ = 2;
+      return true;
+    }
+    RawValue& raw = values_.back();
+    if (level_ == 2 && field_ == "data" && !raw.has_data) {
+      // Data that is not a scalar: kept as an empty container of its kind, which the typed readers refuse as they
+      // would refuse the real one; its content is skipped.
+      raw.data = object ? json::object() : json::array();
+      raw.has_data = true;
+    } else {
+      raw.well_formed = false;  // an array for a value, or a container where "type" or another field should be
+    }
+    ++skip_;
     return true;
   }
   bool leave_binding_container() {
@@ -125,10 +136,6 @@ class RegistryReader {
     }
     return true;
   }
-  bool fail_binding(const std::string& why) {
-    failure_ = unreadable(std::string(kParametersDisplay) + "\\" + path_.back() + "\\" + subkey_, why);
-    return false;
-  }
 
   template <class V>
   bool scalar(V&& v) {
@@ -138,7 +145,6 @@ class RegistryReader {
     }
     if (skip_ > 0) return true;
     if (level_ == 1) {
-      if (values_.empty()) return fail_binding("a binding subkey must hold named values");
       values_.back().well_formed = false;  // a value that is not {"type", "data"}
       return true;
     }

@@ -43,11 +43,25 @@ json& params(json& doc) {
   return doc["HKEY_LOCAL_MACHINE"]["SYSTEM"]["CurrentControlSet"]["Services"]["HTTP"]["Parameters"];
 }
 
+// The document's text with schemaVersion first, as sslbind writes it: bindings are then decoded while the file is
+// read. nlohmann's dump() puts it last (keys sorted), which makes the reader decode them from the tree instead.
+std::string version_first(const json& doc) {
+  if (!doc.is_object() || !doc.contains("schemaVersion")) return doc.dump();
+  json rest = doc;
+  rest.erase("schemaVersion");
+  const std::string tail = rest.dump();
+  return "{\"schemaVersion\":" + doc["schemaVersion"].dump() + (tail == "{}" ? "}" : "," + tail.substr(1));
+}
+
+// Both ways of reading must refuse the document with the same error.
 std::string decode_error(const json& doc) {
-  auto r = read(doc.dump());
-  REQUIRE_FALSE(r);
-  CHECK(r.error().code == ErrorCode::RegistryUnreadable);
-  return r.error().detail;
+  auto in_tree = read(doc.dump());
+  auto in_pass = read(version_first(doc));
+  REQUIRE_FALSE(in_tree);
+  REQUIRE_FALSE(in_pass);
+  CHECK(in_tree.error().code == ErrorCode::RegistryUnreadable);
+  CHECK(in_pass.error().detail == in_tree.error().detail);
+  return in_tree.error().detail;
 }
 
 }  // namespace
@@ -149,6 +163,26 @@ TEST_CASE("damaged values are named by their registry path") {
   CHECK(damaged([](json& p) {
           p["SslCcsBindingInfo"]["0.0.0.0:443"]["SslCertHash"] = p["SslBindingInfo"]["0.0.0.0:443"]["SslCertHash"];
         }).find("CCS binding has no SslCertHash") != std::string::npos);
+  // Shapes the one-pass reader meets inside a binding subkey.
+  const std::string shape = "a value must be {\"type\": ..., \"data\": ...}";
+  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"] = "81e1c34d"; }).find(shape) !=
+        std::string::npos);
+  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"] = json::array({1, 2}); }).find(shape) !=
+        std::string::npos);
+  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"]["extra"] = 1; }).find(shape) !=
+        std::string::npos);
+  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"]["data"] = json::object({{"x", 1}}); })
+            .find("REG_BINARY data must be 16 bytes") != std::string::npos);
+  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"]["type"] = 3; }).find(shape) !=
+        std::string::npos);
+  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"] = json::object(); })
+            .find("SslCertHash value is missing") != std::string::npos);
+  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["DefaultFlags"]["data"] = json::array({1}); })
+            .find("REG_DWORD data must be a number") != std::string::npos);
+  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"] = "x"; }).find("must be a JSON object") !=
+        std::string::npos);
+  CHECK(damaged([](json& p) { p["SslBindingInfo"] = json::array(); }).find("must be a JSON object") !=
+        std::string::npos);
 }
 
 TEST_CASE("a registry cut at any byte is refused cleanly, never crashes") {
