@@ -34,6 +34,14 @@ Status check_certificates(const store::CertStore& stores, const std::vector<Batc
   return Ok{};
 }
 
+// A file's text, or standard input for "-".
+Result<std::string> read_script(const std::string& file) {
+  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  auto text = store::read_whole_file(file);
+  if (!text || !text->exists) return invalid("-f " + file + ": the file cannot be read");
+  return text->text;
+}
+
 }  // namespace
 
 int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines, const BatchOptions& options) {
@@ -90,16 +98,9 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
   return succeed(ctx, out, report);
 }
 
-Result<std::string> read_input(const std::string& file, std::string_view what) {
-  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  auto text = store::read_whole_file(file);
-  if (!text || !text->exists) return invalid(std::string(what) + " " + file + ": the file cannot be read");
-  return text->text;
-}
-
 int run_batch(const Context& ctx, const BatchOptions& options) {
   auto lines = [&]() -> Result<std::vector<BatchLine>> {
-    auto text = read_input(options.file, "-f");
+    auto text = read_script(options.file);
     if (!text) return text.error();
     return parse_batch(*text);
   }();

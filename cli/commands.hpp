@@ -18,8 +18,6 @@ struct BatchOptions {
 int run_batch(const Context& ctx, const BatchOptions& options);
 // Applies parsed add/update/delete lines as one transaction and reports each (shared by -f and import netsh).
 int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines, const BatchOptions& options);
-// A file's text, or standard input for "-"; `what` names the option in the error.
-Result<std::string> read_input(const std::string& file, std::string_view what);
 int run_export(const Context& ctx, std::span<const std::string> arguments);
 int run_import(const Context& ctx, std::span<const std::string> arguments, const BatchOptions& options);
 int run_sslcert(const Context& ctx, const SslCertCommand& cmd);

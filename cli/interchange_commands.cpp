@@ -1,4 +1,5 @@
 // export reg and import netsh: moving bindings to and from Windows.
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -36,10 +37,20 @@ int run_import(const Context& ctx, std::span<const std::string> arguments, const
   const CommandInfo info{"import netsh", std::nullopt, "SSL Certificate", interchange_usage()};
   auto cmd = parse_import_arguments(arguments);
   if (!cmd) return fail(ctx, cmd.error(), info);
+  // Read a line at a time: a listing of 100k bindings is over 100 MB of text.
   auto lines = [&]() -> Result<std::vector<BatchLine>> {
-    auto text = read_input(cmd->file, "file");
-    if (!text) return text.error();
-    return parse_netsh_show(*text);
+    std::ifstream file;
+    if (cmd->file != "-") {
+      file.open(cmd->file, std::ios::binary);
+      if (!file) return invalid("file " + cmd->file + ": the file cannot be read");
+    }
+    std::istream& in = cmd->file == "-" ? std::cin : file;
+    NetshShowReader reader;
+    for (std::string line; std::getline(in, line);) {
+      if (auto s = reader.feed(line); !s) return s.error();
+    }
+    if (in.bad()) return invalid("file " + cmd->file + ": reading failed");
+    return reader.finish_all();
   }();
   return apply_lines(ctx, info, std::move(lines), options);
 }

@@ -23,13 +23,6 @@ Error at_line(std::size_t number, const std::string& why) {
   return invalid("line " + std::to_string(number) + ": " + why);
 }
 
-// One binding being read: the words it will be parsed from.
-struct Entry {
-  std::size_t line = 0;
-  std::vector<std::string> words;
-  bool caching_client_hello = false;
-};
-
 std::optional<std::string_view> key_parameter_of(std::string_view label) {
   for (KeyKind kind : {KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs}) {
     if (text::iequals(label, show_key_label(kind))) return key_parameter(kind);
@@ -46,7 +39,7 @@ Result<std::string> toggle_word(const ToggleRow& row, std::string_view value, st
 }
 
 // Turns one "Label : value" line into the word for the parser, or nothing for lines without a parameter.
-Result<std::optional<std::string>> word_for(std::string_view label, std::string_view value, Entry& entry,
+Result<std::optional<std::string>> word_for(std::string_view label, std::string_view value, NetshShowEntry& entry,
                                             std::size_t number) {
   const bool null = value == "(null)";
   auto plain = [&](std::string_view parameter) -> std::optional<std::string> {
@@ -81,7 +74,7 @@ Result<std::optional<std::string>> word_for(std::string_view label, std::string_
   return at_line(number, "the label " + text::quote(label) + " is not one netsh's show sslcert prints");
 }
 
-Result<BatchLine> finish(const Entry& entry) {
+Result<BatchLine> finish(const NetshShowEntry& entry) {
   auto cmd = parse_sslcert_arguments(Verb::Add, entry.words);
   if (!cmd) return at_line(entry.line, cmd.error().detail);
   if (entry.caching_client_hello) cmd->settings.flags |= ssl_flag::kEnableCacheClientHello;
@@ -90,48 +83,44 @@ Result<BatchLine> finish(const Entry& entry) {
 
 }  // namespace
 
-Result<std::vector<BatchLine>> parse_netsh_show(std::string_view text) {
-  std::vector<BatchLine> lines;
-  std::optional<Entry> entry;
-  std::size_t number = 0;
-  for (std::size_t start = 0; start <= text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view raw = text.substr(start, end - start);
-    start = end + 1;
-    ++number;
-    if (number == 1 && raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);  // a UTF-8 byte order mark
-    const std::string_view line = trim(raw);
-    if (line.empty() || line == "SSL Certificate bindings:" || line.find_first_not_of('-') == std::string_view::npos ||
-        line == "Extended Properties:") {
-      continue;
-    }
-    const std::size_t colon = line.find(" :");
-    if (colon == std::string_view::npos) {
-      return at_line(number, text::quote(line) + " is not a \"Label : value\" line of netsh http show sslcert");
-    }
-    const std::string_view label = trim(line.substr(0, colon));
-    const std::string_view value = trim(line.substr(colon + 2));
-    if (const auto key = key_parameter_of(label)) {
-      if (entry) {
-        auto done = finish(*entry);
-        if (!done) return done.error();
-        lines.push_back(std::move(*done));
-      }
-      entry = Entry{number, {std::string(*key) + "=" + std::string(value)}, false};
-      continue;
-    }
-    if (!entry) return at_line(number, text::quote(label) + " comes before any binding (IP:port, Hostname:port, ...)");
-    auto word = word_for(label, value, *entry, number);
-    if (!word) return word.error();
-    if (*word) entry->words.push_back(std::move(**word));
+Status NetshShowReader::feed(std::string_view raw) {
+  const std::size_t number = ++line_number_;
+  if (number == 1 && raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);  // a UTF-8 byte order mark
+  const std::string_view line = trim(raw);
+  if (line.empty() || line == "SSL Certificate bindings:" || line.find_first_not_of('-') == std::string_view::npos ||
+      line == "Extended Properties:") {
+    return Ok{};
   }
-  if (entry) {
-    auto done = finish(*entry);
-    if (!done) return done.error();
-    lines.push_back(std::move(*done));
+  const std::size_t colon = line.find(" :");
+  if (colon == std::string_view::npos) {
+    return at_line(number, text::quote(line) + " is not a \"Label : value\" line of netsh http show sslcert");
   }
-  return lines;
+  const std::string_view label = trim(line.substr(0, colon));
+  const std::string_view value = trim(line.substr(colon + 2));
+  if (const auto key = key_parameter_of(label)) {
+    if (auto s = close_entry(); !s) return s;
+    entry_ = NetshShowEntry{number, {std::string(*key) + "=" + std::string(value)}, false};
+    return Ok{};
+  }
+  if (!entry_) return at_line(number, text::quote(label) + " comes before any binding (IP:port, Hostname:port, ...)");
+  auto word = word_for(label, value, *entry_, number);
+  if (!word) return word.error();
+  if (*word) entry_->words.push_back(std::move(**word));
+  return Ok{};
+}
+
+Status NetshShowReader::close_entry() {
+  if (!entry_) return Ok{};
+  auto done = finish(*entry_);
+  entry_.reset();
+  if (!done) return done.error();
+  lines_.push_back(std::move(*done));
+  return Ok{};
+}
+
+Result<std::vector<BatchLine>> NetshShowReader::finish_all() {
+  if (auto s = close_entry(); !s) return s.error();
+  return std::move(lines_);
 }
 
 }  // namespace sslbind

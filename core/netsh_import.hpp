@@ -1,6 +1,8 @@
 #pragma once
 // Reads the text of `netsh http show sslcert` as Windows prints it (the layouts of Windows Server 2008 R2 to 2022:
 // fewer or more fields, extra blank lines, Extended Properties) into add commands, one per binding.
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -8,8 +10,28 @@
 
 namespace sslbind {
 
+// One binding being read: the words it will be parsed from.
+struct NetshShowEntry {
+  std::size_t line = 0;
+  std::vector<std::string> words;
+  bool caching_client_hello = false;
+};
+
+// Takes the listing a line at a time, so that a listing of 100k bindings (over 100 MB of text) need not be held.
 // Each binding becomes an `add sslcert` line numbered by the line of its key ("IP:port : 0.0.0.0:443"); its values
 // go through the same parser as the command line. A line that cannot be read is refused with its number.
-Result<std::vector<BatchLine>> parse_netsh_show(std::string_view text);
+class NetshShowReader {
+ public:
+  Status feed(std::string_view line);  // without its line end; a trailing CR is ignored
+  Result<std::vector<BatchLine>> finish_all();
+
+ private:
+  Status close_entry();
+
+  std::size_t line_number_ = 0;
+  std::optional<NetshShowEntry> entry_;
+  std::vector<BatchLine> lines_;
+};
+
 
 }  // namespace sslbind
