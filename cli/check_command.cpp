@@ -1,5 +1,6 @@
 // check: findings about bindings, stores and the CCS folder, with a severity and a fix each.
 #include <ctime>
+#include <iostream>
 #include <map>
 
 #include "cli/commands.hpp"
@@ -42,27 +43,27 @@ int run_check(const Context& ctx, std::span<const std::string> arguments) {
   input.expiry_days = parsed->expiry_days;
   const auto findings = run_checks(input);
 
-  nlohmann::ordered_json out = ok_json("check");
-  out["findings"] = nlohmann::ordered_json::array();
-  std::string text;
+  // Printed a finding at a time: a front end with thousands of sites can have thousands of findings.
+  std::optional<StreamedJson> json;
+  if (ctx.json) json.emplace(std::cout, ok_json("check"), "findings");
   std::array<int, 3> counts{};
   for (const Finding& f : findings) {
     ++counts[static_cast<std::size_t>(f.severity)];
     const std::string severity(severity_name(f.severity));
-    text += severity + ": " + f.subject + ": " + f.message + " [" + f.rule + "]\n" +
-            std::string(severity.size() + 2, ' ') + "fix: " + f.fix + "\n";
-    out["findings"].push_back({{"severity", severity},
-                               {"rule", f.rule},
-                               {"subject", f.subject},
-                               {"message", f.message},
-                               {"fix", f.fix}});
+    if (json) {
+      json->add({{"severity", severity}, {"rule", f.rule}, {"subject", f.subject}, {"message", f.message},
+                 {"fix", f.fix}});
+    } else {
+      std::cout << severity << ": " << f.subject << ": " << f.message << " [" << f.rule << "]\n"
+                << std::string(severity.size() + 2, ' ') << "fix: " << f.fix << "\n";
+    }
   }
-  text += (findings.empty() ? "" : "\n") + std::to_string(counts[0]) + " errors, " + std::to_string(counts[1]) +
-          " warnings, " + std::to_string(counts[2]) + " notes\n";
-  out["errors"] = counts[0];
-  out["warnings"] = counts[1];
-  out["notes"] = counts[2];
-  succeed(ctx, out, text);
+  if (json) {
+    json->finish({{"errors", counts[0]}, {"warnings", counts[1]}, {"notes", counts[2]}});
+  } else {
+    std::cout << (findings.empty() ? "" : "\n") << counts[0] << " errors, " << counts[1] << " warnings, " << counts[2]
+              << " notes\n" << std::flush;
+  }
   return counts[0] > 0 ? kExitOperationFailed : kExitOk;
 }
 

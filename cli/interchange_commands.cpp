@@ -19,7 +19,7 @@ int run_export(const Context& ctx, std::span<const std::string> arguments) {
   if (!cmd) return fail(ctx, cmd.error(), info);
   auto state = store::RegistryFile(ctx.root).load();
   if (!state) return fail(ctx, state.error(), info);
-  const std::string bytes = to_reg_file_bytes(reg_export_text(*state));
+  const std::string bytes = reg_file(*state);
   if (cmd->file == "-") {
     std::cout << bytes << std::flush;
     return 0;

@@ -43,4 +43,35 @@ json error_json(const std::string& command, const ErrorReport& r) {
   return {{"command", command}, {"status", "error"}, {"error", e}};
 }
 
+namespace {
+
+// An object's fields as dump(2) prints them inside the top-level object, without the braces.
+std::string fields(const nlohmann::ordered_json& object) {
+  if (object.empty()) return "";
+  std::string text = object.dump(2);
+  return text.substr(2, text.size() - 4);  // "{\n" ... "\n}"
+}
+
+}  // namespace
+
+StreamedJson::StreamedJson(std::ostream& out, const nlohmann::ordered_json& head, std::string_view array_key)
+    : out_(out) {
+  const std::string before = fields(head);
+  out_ << "{\n" << before << (before.empty() ? "" : ",\n") << "  " << nlohmann::json(array_key).dump() << ": [";
+}
+
+void StreamedJson::add(const nlohmann::ordered_json& item) {
+  std::string text = item.dump(2);
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 5)) {
+    text.replace(at, 1, "\n    ");
+  }
+  out_ << (empty_ ? "\n    " : ",\n    ") << text;
+  empty_ = false;
+}
+
+void StreamedJson::finish(const nlohmann::ordered_json& tail) {
+  const std::string after = fields(tail);
+  out_ << (empty_ ? "]" : "\n  ]") << (after.empty() ? "" : ",\n" + after) << "\n}\n" << std::flush;
+}
+
 }  // namespace sslbind::cli

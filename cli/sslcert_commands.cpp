@@ -33,19 +33,9 @@ int run_show(const Context& ctx, const SslCertCommand& cmd) {
   // Bindings are printed one at a time: a registry of 100k bindings is never held as one text or JSON tree.
   if (ctx.json) {
     if (missing) return fail(ctx, not_found, info(cmd));
-    std::string head = ok_json(info(cmd).name).dump(2);
-    head.resize(head.size() - 2);  // the line end and closing brace; the bindings array follows
-    std::cout << head << ",\n  \"bindings\": [";
-    const char* separator = "\n    ";
-    for (const Binding* b : shown) {
-      std::string entry = binding_json(*b).dump(2);
-      for (std::size_t at = entry.find('\n'); at != std::string::npos; at = entry.find('\n', at + 5)) {
-        entry.replace(at, 1, "\n    ");
-      }
-      std::cout << separator << entry;
-      separator = ",\n    ";
-    }
-    std::cout << (shown.empty() ? "]\n}\n" : "\n  ]\n}\n") << std::flush;
+    StreamedJson out(std::cout, ok_json(info(cmd).name), "bindings");
+    for (const Binding* b : shown) out.add(binding_json(*b));
+    out.finish();
     return kExitOk;
   }
   std::cout << show_header();

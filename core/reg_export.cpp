@@ -33,50 +33,17 @@ std::string dword(std::uint32_t v) {
   return buf;
 }
 
-}  // namespace
+// A binding's key in UTF-16 is 900-1,000 bytes.
+constexpr std::size_t kBytesPerKey = 1000;
 
-std::string reg_export_text(const RegistryState& state) {
-  std::string out = "Windows Registry Editor Version 5.00\n";
-  for (KeyKind kind : {KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs}) {
-    for (const auto& [key, b] : state.bindings) {
-      if (key.kind() != kind) continue;
-      const SslSettings& s = b.settings;
-      out += "\n[" + std::string(kParameters) + "\\" + std::string(binding_info_key(kind)) + "\\" + binding_subkey_name(key) + "]\n";
-      if (s.certhash) out += "\"SslCertHash\"=" + hex(s.certhash->bytes().data(), Thumbprint::kBytes) + "\n";
-      const auto appid = s.appid.windows_bytes();
-      out += "\"AppId\"=" + hex(appid.data(), appid.size()) + "\n";
-      if (s.certstorename) out += "\"SslCertStoreName\"=" + quoted(*s.certstorename) + "\n";
-      if (kind == KeyKind::HostnamePort || kind == KeyKind::ScopedCcs) out += "\"HostnamePort\"=" + quoted(key.value()) + "\n";
-      out += "\"DefaultSslCertCheckMode\"=" + dword(s.check_mode) + "\n";
-      out += "\"DefaultSslRevocationFreshnessTime\"=" + dword(s.revocation_freshness_time) + "\n";
-      out += "\"DefaultSslRevocationUrlRetrievalTimeout\"=" + dword(s.url_retrieval_timeout) + "\n";
-      if (s.ctl_identifier) out += "\"DefaultSslCtlIdentifier\"=" + quoted(*s.ctl_identifier) + "\n";
-      if (s.ctl_store_name) out += "\"DefaultSslCtlStoreName\"=" + quoted(*s.ctl_store_name) + "\n";
-      out += "\"DefaultFlags\"=" + dword(s.flags) + "\n";
-    }
-  }
-  if (const auto& p = state.ccs_provider) {
-    out += "\n[" + std::string(kProvider) + "]\n";
-    out += "\"Enabled\"=" + dword(p->enabled ? 1 : 0) + "\n";
-    out += "\"CertStoreLocation\"=" + quoted(p->location) + "\n";
-    if (p->user_name) out += "\"UserName\"=" + quoted(*p->user_name) + "\n";
-    out += "\"PollingInterval\"=" + dword(p->polling_interval) + "\n";
-    if (p->sealed_private_key_password) {
-      // Windows seals it with its own machine key; set it there with Enable-IISCentralCertProvider.
-      out += "; PrivateKeyPassword is not exported: it is sealed with this machine's key\n";
-    }
-  }
-  return out;
-}
-
-std::string to_reg_file_bytes(const std::string& utf8_text) {
-  std::string out = "\xFF\xFE";  // UTF-16LE byte order mark
+// Appends `utf8` as UTF-16LE with CRLF line ends, as regedit reads version 5 files.
+void append_utf16(std::string_view utf8, std::string& out) {
   auto put = [&out](std::uint32_t unit) {
     out += static_cast<char>(unit & 0xFF);
     out += static_cast<char>(unit >> 8);
   };
-  for (std::size_t i = 0; i < utf8_text.size();) {
-    const auto cp = text::decode_utf8(utf8_text, i);
+  for (std::size_t i = 0; i < utf8.size();) {
+    const auto cp = text::decode_utf8(utf8, i);
     const std::uint32_t c = cp ? cp->value : 0xFFFD;
     i += cp ? cp->length : 1;
     if (c == '\n') {
@@ -89,7 +56,51 @@ std::string to_reg_file_bytes(const std::string& utf8_text) {
       put(c);
     }
   }
-  return out;
+}
+
+}  // namespace
+
+std::string reg_file(const RegistryState& state) {
+  // Written a key at a time into the UTF-16 result, so that 100k bindings are not also held as UTF-8 text.
+  std::string bytes = "\xFF\xFE";  // UTF-16LE byte order mark
+  bytes.reserve(state.bindings.size() * kBytesPerKey + 4096);  // one allocation: growth by doubling would copy
+  std::string block = "Windows Registry Editor Version 5.00\n";
+  for (KeyKind kind : {KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs}) {
+    for (const auto& [key, b] : state.bindings) {
+      if (key.kind() != kind) continue;
+      const SslSettings& s = b.settings;
+      append_utf16(block, bytes);
+      block.clear();
+      block += "\n[" + std::string(kParameters) + "\\" + std::string(binding_info_key(kind)) + "\\" +
+               binding_subkey_name(key) + "]\n";
+      if (s.certhash) block += "\"SslCertHash\"=" + hex(s.certhash->bytes().data(), Thumbprint::kBytes) + "\n";
+      const auto appid = s.appid.windows_bytes();
+      block += "\"AppId\"=" + hex(appid.data(), appid.size()) + "\n";
+      if (s.certstorename) block += "\"SslCertStoreName\"=" + quoted(*s.certstorename) + "\n";
+      if (kind == KeyKind::HostnamePort || kind == KeyKind::ScopedCcs) {
+        block += "\"HostnamePort\"=" + quoted(key.value()) + "\n";
+      }
+      block += "\"DefaultSslCertCheckMode\"=" + dword(s.check_mode) + "\n";
+      block += "\"DefaultSslRevocationFreshnessTime\"=" + dword(s.revocation_freshness_time) + "\n";
+      block += "\"DefaultSslRevocationUrlRetrievalTimeout\"=" + dword(s.url_retrieval_timeout) + "\n";
+      if (s.ctl_identifier) block += "\"DefaultSslCtlIdentifier\"=" + quoted(*s.ctl_identifier) + "\n";
+      if (s.ctl_store_name) block += "\"DefaultSslCtlStoreName\"=" + quoted(*s.ctl_store_name) + "\n";
+      block += "\"DefaultFlags\"=" + dword(s.flags) + "\n";
+    }
+  }
+  if (const auto& p = state.ccs_provider) {
+    block += "\n[" + std::string(kProvider) + "]\n";
+    block += "\"Enabled\"=" + dword(p->enabled ? 1 : 0) + "\n";
+    block += "\"CertStoreLocation\"=" + quoted(p->location) + "\n";
+    if (p->user_name) block += "\"UserName\"=" + quoted(*p->user_name) + "\n";
+    block += "\"PollingInterval\"=" + dword(p->polling_interval) + "\n";
+    if (p->sealed_private_key_password) {
+      // Windows seals it with its own machine key; set it there with Enable-IISCentralCertProvider.
+      block += "; PrivateKeyPassword is not exported: it is sealed with this machine's key\n";
+    }
+  }
+  append_utf16(block, bytes);
+  return bytes;
 }
 
 }  // namespace sslbind

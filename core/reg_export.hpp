@@ -8,8 +8,7 @@
 
 namespace sslbind {
 
-// The text of the file (UTF-8, LF line ends); `to_reg_file_bytes` encodes it as regedit expects.
-std::string reg_export_text(const RegistryState& state);
-std::string to_reg_file_bytes(const std::string& utf8_text);
+// The bytes of the file: UTF-16LE with a byte order mark and CRLF line ends.
+std::string reg_file(const RegistryState& state);
 
 }  // namespace sslbind
