@@ -80,6 +80,9 @@ inline constexpr std::uint32_t kEnableCacheClientHello = 0x8000;
 inline constexpr std::uint32_t kAll = 0xFFFF;
 }  // namespace ssl_flag
 
+// The store HTTP.SYS uses when a binding names none, and the default of `add cert`.
+inline constexpr std::string_view kDefaultStore = "MY";
+
 struct SslSettings {
   std::optional<Thumbprint> certhash;            // absent for CCS bindings
   Guid appid;

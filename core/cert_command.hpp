@@ -20,7 +20,6 @@ struct CertCommand {
   std::optional<Thumbprint> certhash;    // delete
 };
 
-inline constexpr std::string_view kDefaultStore = "MY";
 
 Result<CertCommand> parse_cert_arguments(Verb verb, std::span<const std::string> arguments);
 // The parameters each verb takes (update takes none: there is no update cert).

@@ -11,7 +11,6 @@ namespace sslbind {
 namespace {
 
 constexpr std::int64_t kDay = 24 * 3600;
-constexpr std::string_view kDefaultStore = "MY";
 
 class Checker {
  public:
