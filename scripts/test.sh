@@ -27,8 +27,11 @@ for f in bin/sslbind share/man/man1/sslbind.1.gz share/bash-completion/completio
 done
 "$stage/bin/sslbind" --version
 (cd build/release && cpack -G DEB >/dev/null)
-dpkg-deb --info build/release/sslbind_*.deb | grep -q 'Package: sslbind'
-dpkg-deb --contents build/release/sslbind_*.deb | grep -q './usr/share/man/man1/sslbind.1.gz'
+# Read whole, then searched: `grep -q` on a pipe would stop reading early and fail dpkg-deb under pipefail.
+info=$(dpkg-deb --info build/release/sslbind_*.deb)
+contents=$(dpkg-deb --contents build/release/sslbind_*.deb)
+grep -q 'Package: sslbind' <<< "$info"
+grep -q './usr/share/man/man1/sslbind.1.gz' <<< "$contents"
 echo "Installed to a staging prefix and packaged: $(ls build/release/sslbind_*.deb)"
 
 echo "== ASan/UBSan build"
