@@ -54,10 +54,11 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
     return fail(ctx, e, info);
   };
   if (!lines) return failure(lines.error());
-  if (auto s = check_certificates(store::CertStore(ctx.root), *lines, failed_verb); !s) return failure(s.error());
 
   std::vector<BatchChange> changes;
   auto apply = [&](RegistryState& state) -> Status {
+    // Under the registry lock (in a real run), which delete cert takes too.
+    if (auto s = check_certificates(store::CertStore(ctx.root), *lines, failed_verb); !s) return s;
     Verb verb = Verb::Add;
     auto applied = apply_batch(state.bindings, std::move(*lines), options.add_or_update, &verb);
     if (!applied) {

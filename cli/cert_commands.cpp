@@ -6,6 +6,7 @@
 #include "core/cert_command.hpp"
 #include "store/atomic_file.hpp"
 #include "store/cert_store.hpp"
+#include "store/registry_file.hpp"
 
 namespace sslbind::cli {
 
@@ -34,7 +35,8 @@ int run_cert(const Context& ctx, Verb verb, std::span<const std::string> argumen
     out["message"] = "Certificate successfully added";
     out["certificate"] = certificate_json(*added);
   } else if (cmd.verb == Verb::Delete) {
-    auto removed = stores.remove(store_name, *cmd.certhash);
+    // Under the registry lock, so that no add sslcert binds the certificate while it goes.
+    auto removed = store::RegistryFile(ctx.root).locked([&] { return stores.remove(store_name, *cmd.certhash); });
     if (!removed) return failed(removed.error());
     text = "Certificate successfully deleted\n";
     out["message"] = "Certificate successfully deleted";

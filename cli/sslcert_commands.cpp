@@ -48,19 +48,19 @@ int run_show(const Context& ctx, const SslCertCommand& cmd) {
 
 int run_change(const Context& ctx, const SslCertCommand& cmd) {
   const Binding requested{*cmd.key, cmd.settings};
-  if (cmd.settings.certhash) {
-    // HTTP.SYS looks in MY when no store is named.
-    const std::string store = cmd.settings.certstorename.value_or(std::string(kDefaultStore));
-    if (auto usable = store::CertStore(ctx.root).require_usable(store, *cmd.settings.certhash); !usable) {
-      return fail(ctx, usable.error(), info(cmd));
-    }
-  }
+  const store::CertStore stores(ctx.root);
   std::optional<Binding> result;  // the binding as stored (or, for delete, as it was)
   const Status status = store::RegistryFile(ctx.root).transact([&](RegistryState& state) -> Status {
     BindingSet& set = state.bindings;
     if (cmd.verb == Verb::Delete) {
       if (const Binding* b = set.find(requested.key)) result = *b;
       return set.remove(requested.key);
+    }
+    // Checked under the registry lock, which delete cert takes too: the certificate cannot go in between.
+    if (cmd.settings.certhash) {
+      // HTTP.SYS looks in MY when no store is named.
+      const std::string store = cmd.settings.certstorename.value_or(std::string(kDefaultStore));
+      if (auto usable = stores.require_usable(store, *cmd.settings.certhash); !usable) return usable;
     }
     Status s = cmd.verb == Verb::Add ? set.add(requested) : set.update(requested);
     if (s) result = *set.find(requested.key);

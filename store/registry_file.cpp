@@ -50,7 +50,7 @@ Result<RegistryState> RegistryFile::load() const {
   return std::move(loaded->state);
 }
 
-Status RegistryFile::transact(const std::function<Status(RegistryState&)>& change) {
+Status RegistryFile::locked(const std::function<Status()>& work) {
   if (auto s = ensure_private_folder(root_); !s) return s;
   const int lock = ::open(lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock < 0) return write_error(lock_file_, "cannot open the lock file");
@@ -59,16 +59,19 @@ Status RegistryFile::transact(const std::function<Status(RegistryState&)>& chang
   while (::flock(lock, LOCK_EX) != 0) {
     if (errno != EINTR) return write_error(lock_file_, "cannot lock");
   }
-  // Re-read under the lock: another command may have committed since this one started.
-  auto file = read_whole_file(file_);
-  if (!file) return file.error();
-  auto loaded = decode(*file, file_);
-  if (!loaded) return loaded.error();
-  if (auto s = change(loaded->state); !s) return s;
+  return work();
+}
 
-  const std::string text = write_registry(loaded->state, loaded->document);
-
-  return replace_file(file_, text, 0600);
+Status RegistryFile::transact(const std::function<Status(RegistryState&)>& change) {
+  return locked([&]() -> Status {
+    // Re-read under the lock: another command may have committed since this one started.
+    auto file = read_whole_file(file_);
+    if (!file) return file.error();
+    auto loaded = decode(*file, file_);
+    if (!loaded) return loaded.error();
+    if (auto s = change(loaded->state); !s) return s;
+    return replace_file(file_, write_registry(loaded->state, loaded->document), 0600);
+  });
 }
 
 }  // namespace sslbind::store

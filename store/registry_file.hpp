@@ -24,6 +24,9 @@ class RegistryFile {
 
   // Runs `change` on the current state under the lock and commits it if it succeeds.
   Status transact(const std::function<Status(RegistryState&)>& change);
+  // Runs `work` under the same lock without reading or writing the registry: for changes to the certificate
+  // stores, so that no binding is added for a certificate while it is being deleted.
+  Status locked(const std::function<Status()>& work);
 
  private:
   std::filesystem::path root_;
