@@ -3,8 +3,7 @@
 namespace sslbind {
 
 Status BindingSet::add(Binding binding) {
-  const BindingKey key = binding.key;
-  const auto [it, inserted] = bindings_.try_emplace(key, std::move(binding));
+  const auto [it, inserted] = bindings_.try_emplace(binding.key, std::move(binding));
   if (!inserted) {
     return Error(ErrorCode::AlreadyExists, it->first.as_parameter() +
                                                " already has a binding; use update sslcert to change it, or delete "

@@ -10,8 +10,8 @@ using namespace layout;
 namespace {
 
 Result<BindingKey> decode_key(KeyKind kind, const std::string& subkey, const ValueReader& values,
-                              const std::string& where) {
-  auto fail = [&](const Error& e) { return unreadable(where, e.detail); };
+                              const std::function<std::string()>& where) {
+  auto fail = [&](const Error& e) { return unreadable(where(), e.detail); };
   switch (kind) {
     case KeyKind::IpPort: {
       auto ip = IpPort::parse(subkey);
@@ -21,7 +21,7 @@ Result<BindingKey> decode_key(KeyKind kind, const std::string& subkey, const Val
     case KeyKind::Ccs: {
       auto ip = IpPort::parse(subkey);
       if (!ip) return fail(ip.error());
-      if (ip->address.str() != "0.0.0.0") return unreadable(where, "a CCS binding's key must be 0.0.0.0:<port>");
+      if (ip->address.str() != "0.0.0.0") return unreadable(where(), "a CCS binding's key must be 0.0.0.0:<port>");
       return BindingKey::ccs(ip->port);
     }
     case KeyKind::HostnamePort:
@@ -29,16 +29,17 @@ Result<BindingKey> decode_key(KeyKind kind, const std::string& subkey, const Val
       // Windows tools read the host from the HostnamePort value, not from the subkey name.
       auto hostname_port = values.string(kHostnamePort);
       if (!hostname_port) return hostname_port.error();
-      if (!*hostname_port) return unreadable(where, "the HostnamePort value is missing");
+      if (!*hostname_port) return unreadable(where(), "the HostnamePort value is missing");
       auto hp = HostPort::parse(**hostname_port, key_parameter(kind));
       if (!hp) return fail(hp.error());
       return kind == KeyKind::HostnamePort ? BindingKey::sni(*hp) : BindingKey::scoped_ccs(*hp);
     }
   }
-  return unreadable(where, "unknown binding kind");
+  return unreadable(where(), "unknown binding kind");
 }
 
-Result<Binding> decode_binding(KeyKind kind, const std::string& subkey, const RawValues& raw, const std::string& where) {
+Result<Binding> decode_binding(KeyKind kind, const std::string& subkey, const RawValues& raw,
+                               const std::function<std::string()>& where) {
   const ValueReader values(raw, where);
   if (auto s = values.only_known({kCertHash, kAppId, kStoreName, kHostnamePort, kCheckMode, kFreshness, kUrlTimeout,
                                   kCtlIdentifier, kCtlStoreName, kFlags});
@@ -51,30 +52,30 @@ Result<Binding> decode_binding(KeyKind kind, const std::string& subkey, const Ra
   auto hash = values.binary<Thumbprint::kBytes>(kCertHash);
   if (!hash) return hash.error();
   const bool ccs_family = kind == KeyKind::Ccs || kind == KeyKind::ScopedCcs;
-  if (!*hash && !ccs_family) return unreadable(where, "the SslCertHash value is missing");
-  if (*hash && ccs_family) return unreadable(where, "a CCS binding has no SslCertHash value");
+  if (!*hash && !ccs_family) return unreadable(where(), "the SslCertHash value is missing");
+  if (*hash && ccs_family) return unreadable(where(), "a CCS binding has no SslCertHash value");
   if (*hash) s.certhash = Thumbprint::from_bytes(**hash);
   auto appid = values.binary<16>(kAppId);
   if (!appid) return appid.error();
-  if (!*appid) return unreadable(where, "the AppId value is missing");
+  if (!*appid) return unreadable(where(), "the AppId value is missing");
   s.appid = Guid::from_windows_bytes(**appid);
 
   auto store = values.string(kStoreName);
   if (!store) return store.error();
   if (*store) {
-    if (auto ok = validate_store_name(**store, kStoreName); !ok) return unreadable(where, ok.error().detail);
+    if (auto ok = validate_store_name(**store, kStoreName); !ok) return unreadable(where(), ok.error().detail);
   }
   s.certstorename = *store;
   auto ctl_id = values.string(kCtlIdentifier);
   if (!ctl_id) return ctl_id.error();
   if (*ctl_id) {
-    if (auto ok = validate_text_value(**ctl_id, kCtlIdentifier); !ok) return unreadable(where, ok.error().detail);
+    if (auto ok = validate_text_value(**ctl_id, kCtlIdentifier); !ok) return unreadable(where(), ok.error().detail);
   }
   s.ctl_identifier = *ctl_id;
   auto ctl_store = values.string(kCtlStoreName);
   if (!ctl_store) return ctl_store.error();
   if (*ctl_store) {
-    if (auto ok = validate_store_name(**ctl_store, kCtlStoreName); !ok) return unreadable(where, ok.error().detail);
+    if (auto ok = validate_store_name(**ctl_store, kCtlStoreName); !ok) return unreadable(where(), ok.error().detail);
   }
   s.ctl_store_name = *ctl_store;
 
@@ -101,14 +102,17 @@ Status check_version(const json& document) {
 }
 
 Status decode_subkey(KeyKind kind, const std::string& name, const RawValues& values, BindingSet& set) {
-  const std::string where = std::string(kParametersDisplay) + "\\" + std::string(binding_info_key(kind)) + "\\" + name;
+  const std::function<std::string()> where = [&] {
+    return std::string(kParametersDisplay) + "\\" + std::string(binding_info_key(kind)) + "\\" + name;
+  };
   auto binding = decode_binding(kind, name, values, where);
   if (!binding) return binding.error();
-  if (binding_subkey_name(binding->key) != name && kind != KeyKind::HostnamePort && kind != KeyKind::ScopedCcs) {
-    return unreadable(where, "the subkey name is not in canonical form " + text::quote(binding_subkey_name(binding->key)));
+  // Host-name keys are read from HostnamePort, so only IP and CCS subkey names must be canonical.
+  if (kind != KeyKind::HostnamePort && kind != KeyKind::ScopedCcs && binding_subkey_name(binding->key) != name) {
+    return unreadable(where(), "the subkey name is not in canonical form " + text::quote(binding_subkey_name(binding->key)));
   }
   if (auto added = set.add(std::move(*binding)); !added) {
-    return unreadable(where, "a second subkey for the same binding (names differ only in case or spelling)");
+    return unreadable(where(), "a second subkey for the same binding (names differ only in case or spelling)");
   }
   return Ok{};
 }
@@ -140,7 +144,7 @@ Result<std::optional<CcsProviderConfig>> decode_ccs_provider(const json& documen
   if (!key->is_object()) return unreadable(kCcsProviderDisplay, "this key and every key above it must be JSON objects");
   // Password (the share account's) is kept as found: IIS may have written it, and sslbind never reads it.
   const RawValues raw = raw_values(*key);
-  const ValueReader values(raw, kCcsProviderDisplay);
+  const ValueReader values(raw, [] { return std::string(kCcsProviderDisplay); });
   CcsProviderConfig config;
   auto enabled = values.dword(kEnabled);
   if (!enabled) return enabled.error();

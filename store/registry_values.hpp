@@ -2,6 +2,7 @@
 // The typed values of one registry key as the file holds them, and the checked reading of them.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -47,7 +48,9 @@ inline RawValues raw_values(const json& key) {
 // Reads the typed values of one key.
 class ValueReader {
  public:
-  ValueReader(const RawValues& values, std::string where) : values_(values), where_(std::move(where)) {}
+  // `where` names the key in errors; it is built only when there is one.
+  ValueReader(const RawValues& values, std::function<std::string()> where)
+      : values_(values), where_(std::move(where)) {}
 
   // Returns the value's data if present and of the expected type, nullptr if absent.
   Result<const json*> get(const char* name, const char* type) const {
@@ -57,10 +60,10 @@ class ValueReader {
     }
     if (v == nullptr) return static_cast<const json*>(nullptr);
     if (!v->well_formed || !v->has_type || !v->has_data) {
-      return unreadable(where_ + "\\" + name, "a value must be {\"type\": ..., \"data\": ...}");
+      return unreadable(where_() + "\\" + name, "a value must be {\"type\": ..., \"data\": ...}");
     }
     if (v->type != type) {
-      return unreadable(where_ + "\\" + name, "expected type " + std::string(type) + ", found " + json(v->type).dump());
+      return unreadable(where_() + "\\" + name, "expected type " + std::string(type) + ", found " + json(v->type).dump());
     }
     return &v->data;
   }
@@ -69,7 +72,7 @@ class ValueReader {
     auto v = get(name, "REG_SZ");
     if (!v) return v.error();
     if (*v == nullptr) return std::optional<std::string>();
-    if (!(*v)->is_string()) return unreadable(where_ + "\\" + name, "REG_SZ data must be a string");
+    if (!(*v)->is_string()) return unreadable(where_() + "\\" + name, "REG_SZ data must be a string");
     return std::optional<std::string>((*v)->get<std::string>());
   }
 
@@ -78,7 +81,7 @@ class ValueReader {
     if (!v) return v.error();
     if (*v == nullptr) return absent;
     if (!(*v)->is_number_unsigned() || (*v)->get<std::uint64_t>() > 0xFFFFFFFFu) {
-      return unreadable(where_ + "\\" + name, "REG_DWORD data must be a number from 0 to 4294967295");
+      return unreadable(where_() + "\\" + name, "REG_DWORD data must be a number from 0 to 4294967295");
     }
     return static_cast<std::uint32_t>((*v)->get<std::uint64_t>());
   }
@@ -90,7 +93,7 @@ class ValueReader {
     if (!v) return v.error();
     if (*v == nullptr) return std::optional<std::array<std::uint8_t, N>>();
     auto bad = [&] {
-      return unreadable(where_ + "\\" + name, "REG_BINARY data must be " + std::to_string(N) + " bytes as " +
+      return unreadable(where_() + "\\" + name, "REG_BINARY data must be " + std::to_string(N) + " bytes as " +
                                                    std::to_string(2 * N) + " hex digits");
     };
     if (!(*v)->is_string()) return bad();
@@ -110,14 +113,14 @@ class ValueReader {
     for (const RawValue& r : values_) {
       bool known = false;
       for (const char* n : names) known = known || r.name == n;
-      if (!known) return unreadable(where_, "unknown value " + text::quote(r.name));
+      if (!known) return unreadable(where_(), "unknown value " + text::quote(r.name));
     }
     return Ok{};
   }
 
  private:
   const RawValues& values_;
-  std::string where_;
+  std::function<std::string()> where_;
 };
 
 }  // namespace sslbind::store
