@@ -17,13 +17,12 @@ namespace {
 
 constexpr std::string_view kFrontEndAppId = "{4dc3e181-e14b-4a21-b022-59fc669b0914}";
 constexpr std::string_view kDefaultSubject = "CN=Default";
-constexpr std::string_view kStore = "MY";
 constexpr std::uint16_t kPort = 443;
 constexpr std::int64_t kDefaultCertificateLifetime = 5 * 365 * 24 * 3600;
 
 // A usable "Default" certificate already in MY (from an earlier init), or a new one.
 Result<std::pair<store::StoredCertificate, bool>> default_certificate(store::CertStore& stores) {
-  auto listed = stores.list(kStore);
+  auto listed = stores.list(kDefaultStore);
   if (!listed) return listed.error();
   const std::int64_t now = std::time(nullptr);
   for (const auto& c : *listed) {
@@ -33,7 +32,7 @@ Result<std::pair<store::StoredCertificate, bool>> default_certificate(store::Cer
   }
   auto made = store::make_self_signed({"Default", {}, 0, kDefaultCertificateLifetime});
   if (!made) return made.error();
-  auto added = stores.add(*made, kStore);
+  auto added = stores.add(*made, kDefaultStore);
   if (!added) return added.error();
   return std::pair{*added, true};
 }
@@ -68,7 +67,7 @@ int run_init(const Context& ctx, std::span<const std::string> arguments) {
     SslSettings s;
     s.appid = appid;
     s.certhash = stored.info.thumbprint;
-    s.certstorename = std::string(kStore);
+    s.certstorename = std::string(kDefaultStore);
     ip_binding = Binding{ip_key, s};
   }
   SslSettings ccs_settings;

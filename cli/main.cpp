@@ -65,11 +65,11 @@ int run(int argc, char** argv) {
     return kExitOk;
   }
   if (help) ctx.words.insert(ctx.words.begin(), "help");
+  ctx.root = store::resolve_root(root.empty() ? std::nullopt : std::optional<std::string>(root));
   if (!batch.file.empty()) {
     if (!ctx.words.empty()) {
       return fail(ctx, invalid("-f runs the commands of a file; give no command words with it"), {});
     }
-    ctx.root = store::resolve_root(root.empty() ? std::nullopt : std::optional<std::string>(root));
     return run_batch(ctx, batch);
   }
   const bool importing = !ctx.words.empty() && text::iequals(ctx.words.front(), "import");
@@ -88,7 +88,6 @@ int run(int argc, char** argv) {
     std::cout << help_text(*h);
     return kExitOk;
   }
-  ctx.root = store::resolve_root(root.empty() ? std::nullopt : std::optional<std::string>(root));
   if (const auto* words = std::get_if<ObjectWords>(&*invocation)) {
     if (words->noun == Noun::Cert) return run_cert(ctx, words->verb, words->arguments);
     return run_ccs(ctx, words->verb, words->arguments);

@@ -65,28 +65,27 @@ std::string reg_file(const RegistryState& state) {
   std::string bytes = "\xFF\xFE";  // UTF-16LE byte order mark
   bytes.reserve(state.bindings.size() * kBytesPerKey + 4096);  // one allocation: growth by doubling would copy
   std::string block = "Windows Registry Editor Version 5.00\n";
-  for (KeyKind kind : {KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs}) {
-    for (const auto& [key, b] : state.bindings) {
-      if (key.kind() != kind) continue;
-      const SslSettings& s = b.settings;
-      append_utf16(block, bytes);
-      block.clear();
-      block += "\n[" + std::string(kParameters) + "\\" + std::string(binding_info_key(kind)) + "\\" +
-               binding_subkey_name(key) + "]\n";
-      if (s.certhash) block += "\"SslCertHash\"=" + hex(s.certhash->bytes().data(), Thumbprint::kBytes) + "\n";
-      const auto appid = s.appid.windows_bytes();
-      block += "\"AppId\"=" + hex(appid.data(), appid.size()) + "\n";
-      if (s.certstorename) block += "\"SslCertStoreName\"=" + quoted(*s.certstorename) + "\n";
-      if (kind == KeyKind::HostnamePort || kind == KeyKind::ScopedCcs) {
-        block += "\"HostnamePort\"=" + quoted(key.value()) + "\n";
-      }
-      block += "\"DefaultSslCertCheckMode\"=" + dword(s.check_mode) + "\n";
-      block += "\"DefaultSslRevocationFreshnessTime\"=" + dword(s.revocation_freshness_time) + "\n";
-      block += "\"DefaultSslRevocationUrlRetrievalTimeout\"=" + dword(s.url_retrieval_timeout) + "\n";
-      if (s.ctl_identifier) block += "\"DefaultSslCtlIdentifier\"=" + quoted(*s.ctl_identifier) + "\n";
-      if (s.ctl_store_name) block += "\"DefaultSslCtlStoreName\"=" + quoted(*s.ctl_store_name) + "\n";
-      block += "\"DefaultFlags\"=" + dword(s.flags) + "\n";
+  // BindingSet keeps IP, hostname, CCS and scoped CCS keys in that order, as regedit would list them.
+  for (const auto& [key, b] : state.bindings) {
+    const KeyKind kind = key.kind();
+    const SslSettings& s = b.settings;
+    append_utf16(block, bytes);
+    block.clear();
+    block += "\n[" + std::string(kParameters) + "\\" + std::string(binding_info_key(kind)) + "\\" +
+             binding_subkey_name(key) + "]\n";
+    if (s.certhash) block += "\"SslCertHash\"=" + hex(s.certhash->bytes().data(), Thumbprint::kBytes) + "\n";
+    const auto appid = s.appid.windows_bytes();
+    block += "\"AppId\"=" + hex(appid.data(), appid.size()) + "\n";
+    if (s.certstorename) block += "\"SslCertStoreName\"=" + quoted(*s.certstorename) + "\n";
+    if (kind == KeyKind::HostnamePort || kind == KeyKind::ScopedCcs) {
+      block += "\"HostnamePort\"=" + quoted(key.value()) + "\n";
     }
+    block += "\"DefaultSslCertCheckMode\"=" + dword(s.check_mode) + "\n";
+    block += "\"DefaultSslRevocationFreshnessTime\"=" + dword(s.revocation_freshness_time) + "\n";
+    block += "\"DefaultSslRevocationUrlRetrievalTimeout\"=" + dword(s.url_retrieval_timeout) + "\n";
+    if (s.ctl_identifier) block += "\"DefaultSslCtlIdentifier\"=" + quoted(*s.ctl_identifier) + "\n";
+    if (s.ctl_store_name) block += "\"DefaultSslCtlStoreName\"=" + quoted(*s.ctl_store_name) + "\n";
+    block += "\"DefaultFlags\"=" + dword(s.flags) + "\n";
   }
   if (const auto& p = state.ccs_provider) {
     block += "\n[" + std::string(kProvider) + "]\n";
