@@ -1,5 +1,5 @@
 // -f FILE: a batch of sslcert commands as one transaction, with --dry-run and --add-or-update.
-#include <iostream>
+#include <istream>
 #include <iterator>
 #include <map>
 #include <set>
@@ -12,7 +12,7 @@
 #include "core/text.hpp"
 #include "store/atomic_file.hpp"
 #include "store/cert_store.hpp"
-#include "store/registry_file.hpp"
+#include "store/registry.hpp"
 
 namespace sslbind::cli {
 namespace {
@@ -24,9 +24,8 @@ Status check_certificates(const store::CertStore& stores, const std::vector<Batc
   for (const BatchLine& line : lines) {
     const SslSettings& s = line.command.settings;
     if (line.command.verb == Verb::Delete || !s.certhash) continue;
-    const std::string store = s.certstorename.value_or(std::string(kDefaultStore));
-    if (!seen.emplace(text::to_lower(store), s.certhash->hex()).second) continue;
-    if (auto usable = stores.require_usable(store, *s.certhash); !usable) {
+    if (!seen.emplace(text::to_lower(s.effective_store()), s.certhash->hex()).second) continue;
+    if (auto usable = stores.require_bindable(s); !usable) {
       failed_verb = line.command.verb;
       return Error(usable.error().code, "line " + std::to_string(line.number) + ": " + usable.error().detail);
     }
@@ -35,8 +34,8 @@ Status check_certificates(const store::CertStore& stores, const std::vector<Batc
 }
 
 // A file's text, or standard input for "-".
-Result<std::string> read_script(const std::string& file) {
-  if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+Result<std::string> read_script(const std::string& file, std::istream& in) {
+  if (file == "-") return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   auto text = store::read_whole_file(file);
   if (!text || !text->exists) return invalid("-f " + file + ": the file cannot be read");
   return text->text;
@@ -44,7 +43,8 @@ Result<std::string> read_script(const std::string& file) {
 
 }  // namespace
 
-int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines, const BatchOptions& options) {
+int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines) {
+  const BatchOptions& options = ctx.batch;
   std::optional<Verb> failed_verb;
   auto failure = [&](const Error& e) {
     if (failed_verb) {
@@ -68,7 +68,7 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
     changes = std::move(*applied);
     return Ok{};
   };
-  store::RegistryFile registry(ctx.root);
+  store::Registry& registry = *ctx.registry;
   if (options.dry_run) {
     auto state = registry.load();
     if (!state) return failure(state.error());
@@ -99,13 +99,14 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
   return succeed(ctx, out, report);
 }
 
-int run_batch(const Context& ctx, const BatchOptions& options) {
+int run_batch(const Context& ctx) {
+  const BatchOptions& options = ctx.batch;
   auto lines = [&]() -> Result<std::vector<BatchLine>> {
-    auto text = read_script(options.file);
+    auto text = read_script(options.file, *ctx.in);
     if (!text) return text.error();
     return parse_batch(*text);
   }();
-  return apply_lines(ctx, CommandInfo{"batch", std::nullopt, "SSL Certificate", ""}, std::move(lines), options);
+  return apply_lines(ctx, CommandInfo{"batch", std::nullopt, "SSL Certificate", ""}, std::move(lines));
 }
 
 }  // namespace sslbind::cli

@@ -10,7 +10,7 @@
 #include "core/text.hpp"
 #include "store/atomic_file.hpp"
 #include "store/ccs_provider.hpp"
-#include "store/registry_file.hpp"
+#include "store/registry.hpp"
 #include "store/sealed_secret.hpp"
 
 namespace sslbind::cli {
@@ -64,7 +64,7 @@ Error not_configured() {
 }
 
 int run_show(const Context& ctx, const CommandInfo& info) {
-  auto state = store::RegistryFile(ctx.root).load();
+  auto state = ctx.registry->load();
   if (!state) return fail(ctx, state.error(), info);
   if (!state->ccs_provider) return fail(ctx, not_configured(), info);
   const CcsProviderConfig& config = *state->ccs_provider;
@@ -77,7 +77,7 @@ int run_show(const Context& ctx, const CommandInfo& info) {
       if (!ctx.json) succeed(ctx, {}, text);
       return fail(ctx, provider.error(), info);
     }
-    const std::int64_t now = std::time(nullptr);
+    const std::int64_t now = ctx.now;
     const auto entries = provider->list();
     out["certificates"] = nlohmann::ordered_json::array();
     for (const auto& e : entries) out["certificates"].push_back(ccs_entry_json(e, now));
@@ -100,14 +100,14 @@ int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> argument
   // if another command changed whether a provider is enabled in between.
   std::optional<CcsProviderConfig> wanted;
   if (verb != Verb::Delete) {
-    auto state = store::RegistryFile(ctx.root).load();
+    auto state = ctx.registry->load();
     if (!state) return fail(ctx, state.error(), info);
     auto config = configured(ctx, cmd, state->ccs_provider.value_or(CcsProviderConfig{}));
     if (!config) return fail(ctx, config.error(), info);
     wanted = *config;
   }
   std::optional<CcsProviderConfig> result;
-  const Status status = store::RegistryFile(ctx.root).transact([&](RegistryState& state) -> Status {
+  const Status status = ctx.registry->transact([&](RegistryState& state) -> Status {
     const bool enabled = state.ccs_provider && state.ccs_provider->enabled;
     if (verb == Verb::Add && enabled) {
       return Error(ErrorCode::AlreadyExists, "a Central Certificate Store provider is already enabled (location " +

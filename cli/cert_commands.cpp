@@ -17,7 +17,7 @@ int run_cert(const Context& ctx, Verb verb, std::span<const std::string> argumen
   if (!parsed) return failed(parsed.error());
   const CertCommand& cmd = *parsed;
   store::CertStore stores(ctx.root);
-  const std::string store_name = cmd.store.value_or(std::string(kDefaultStore));
+  const std::string store_name = store_or_default(cmd.store);
   nlohmann::ordered_json out = ok_json(info.name);
   std::string text;
   if (cmd.verb == Verb::Add) {
@@ -33,10 +33,10 @@ int run_cert(const Context& ctx, Verb verb, std::span<const std::string> argumen
     if (!added) return failed(added.error());
     text = "Certificate " + added->info.thumbprint.hex() + " successfully added to store " + added->store + "\n";
     out["message"] = "Certificate successfully added";
-    out["certificate"] = certificate_json(*added);
+    out["certificate"] = certificate_json(*added, ctx.now);
   } else if (cmd.verb == Verb::Delete) {
     // Under the registry lock, so that no add sslcert binds the certificate while it goes.
-    auto removed = store::RegistryFile(ctx.root).locked([&] { return stores.remove(store_name, *cmd.certhash); });
+    auto removed = ctx.registry_file->locked([&] { return stores.remove(store_name, *cmd.certhash); });
     if (!removed) return failed(removed.error());
     text = "Certificate successfully deleted\n";
     out["message"] = "Certificate successfully deleted";
@@ -48,8 +48,8 @@ int run_cert(const Context& ctx, Verb verb, std::span<const std::string> argumen
     out["certificates"] = nlohmann::ordered_json::array();
     text = "\nCertificates:\n-------------\n\n";
     for (const auto& c : *listed) {
-      text += certificate_text(c);
-      out["certificates"].push_back(certificate_json(c));
+      text += certificate_text(c, ctx.now);
+      out["certificates"].push_back(certificate_json(c, ctx.now));
     }
   }
   return succeed(ctx, out, text);

@@ -7,7 +7,7 @@
 
 namespace sslbind::cli {
 
-std::string certificate_text(const store::StoredCertificate& cert);
-nlohmann::ordered_json certificate_json(const store::StoredCertificate& cert);
+std::string certificate_text(const store::StoredCertificate& cert, std::int64_t now);
+nlohmann::ordered_json certificate_json(const store::StoredCertificate& cert, std::int64_t now);
 
 }  // namespace sslbind::cli

@@ -1,6 +1,6 @@
 // check: findings about bindings, stores and the CCS folder, with a severity and a fix each.
 #include <ctime>
-#include <iostream>
+#include <ostream>
 #include <map>
 
 #include "cli/commands.hpp"
@@ -12,7 +12,7 @@
 #include "core/tool_commands.hpp"
 #include "store/cert_store.hpp"
 #include "store/ccs_provider.hpp"
-#include "store/registry_file.hpp"
+#include "store/registry.hpp"
 
 namespace sslbind::cli {
 
@@ -20,7 +20,7 @@ int run_check(const Context& ctx, std::span<const std::string> arguments) {
   const CommandInfo info{"check", std::nullopt, "SSL Certificate", check_usage()};
   auto parsed = parse_check_arguments(arguments);
   if (!parsed) return fail(ctx, parsed.error(), info);
-  auto state = store::RegistryFile(ctx.root).load();
+  auto state = ctx.registry->load();
   if (!state) return fail(ctx, state.error(), info);
 
   const store::CertStore stores(ctx.root);
@@ -39,13 +39,13 @@ int run_check(const Context& ctx, std::span<const std::string> arguments) {
     if (provider) input.ccs_files = provider->list();
     else input.ccs_problem = provider.error().detail;
   }
-  input.now = std::time(nullptr);
+  input.now = ctx.now;
   input.expiry_days = parsed->expiry_days;
   const auto findings = run_checks(input);
 
   // Printed a finding at a time: a front end with thousands of sites can have thousands of findings.
   std::optional<StreamedJson> json;
-  if (ctx.json) json.emplace(std::cout, ok_json("check"), "findings");
+  if (ctx.json) json.emplace(*ctx.out, ok_json("check"), "findings");
   std::array<int, 3> counts{};
   for (const Finding& f : findings) {
     ++counts[static_cast<std::size_t>(f.severity)];
@@ -54,14 +54,14 @@ int run_check(const Context& ctx, std::span<const std::string> arguments) {
       json->add({{"severity", severity}, {"rule", f.rule}, {"subject", f.subject}, {"message", f.message},
                  {"fix", f.fix}});
     } else {
-      std::cout << severity << ": " << f.subject << ": " << f.message << " [" << f.rule << "]\n"
+      *ctx.out << severity << ": " << f.subject << ": " << f.message << " [" << f.rule << "]\n"
                 << std::string(severity.size() + 2, ' ') << "fix: " << f.fix << "\n";
     }
   }
   if (json) {
     json->finish({{"errors", counts[0]}, {"warnings", counts[1]}, {"notes", counts[2]}});
   } else {
-    std::cout << (findings.empty() ? "" : "\n") << counts[0] << " errors, " << counts[1] << " warnings, " << counts[2]
+    *ctx.out << (findings.empty() ? "" : "\n") << counts[0] << " errors, " << counts[1] << " warnings, " << counts[2]
               << " notes\n" << std::flush;
   }
   return counts[0] > 0 ? kExitOperationFailed : kExitOk;

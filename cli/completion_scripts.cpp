@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "core/command_catalog.hpp"
+#include "cli/command_table.hpp"
+#include "core/parameters.hpp"
 #include "core/text.hpp"
 
 namespace sslbind::cli {
@@ -35,7 +36,7 @@ std::string bash_body() {
   std::string params;
   for (const auto& e : command_catalog()) params += "  [\"" + e.command + "\"]=\"" + joined_params(e) + "\"\n";
   std::string objects;
-  for (const auto& first : catalog_verbs_and_tools()) {
+  for (const auto& first : catalog_first_words()) {
     const auto list = catalog_objects(first);
     if (!list.empty()) objects += "  [" + first + "]=\"" + text::join(list) + "\"\n";
   }
@@ -62,7 +63,7 @@ std::string bash_body() {
          "  COMPREPLY=()\n"
          "  if [[ -n $skip ]]; then COMPREPLY=($(compgen -f -- \"$cur\")); return; fi\n"
          "  if [[ ${#args[@]} -eq 0 ]]; then\n"
-         "    COMPREPLY=($(compgen -W \"" + text::join(catalog_verbs_and_tools()) + " http " + std::string(kOptions) +
+         "    COMPREPLY=($(compgen -W \"" + text::join(catalog_first_words()) + " http " + std::string(kOptions) +
          "\" -- \"$cur\"))\n"
          "    return\n"
          "  fi\n"
@@ -107,9 +108,9 @@ std::string fish() {
                     "complete -c sslbind -s f -r -F -d 'run a batch file as one transaction'\n"
                     "complete -c sslbind -l dry-run -d 'with -f: write nothing'\n"
                     "complete -c sslbind -l add-or-update -d 'with -f: idempotent adds'\n";
-  const std::string commands = text::join(catalog_verbs_and_tools());
+  const std::string commands = text::join(catalog_first_words());
   out += "complete -c sslbind -n 'not __fish_seen_subcommand_from " + commands + "' -a '" + commands + " http'\n";
-  for (const auto& first : catalog_verbs_and_tools()) {
+  for (const auto& first : catalog_first_words()) {
     const std::string objects = text::join(catalog_objects(first));
     if (objects.empty()) continue;
     out += "complete -c sslbind -n '__fish_seen_subcommand_from " + first + "; and not __fish_seen_subcommand_from " +

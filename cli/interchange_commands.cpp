@@ -1,6 +1,7 @@
 // export reg and import netsh: moving bindings to and from Windows.
 #include <fstream>
-#include <iostream>
+#include <istream>
+#include <ostream>
 
 #include "cli/commands.hpp"
 #include "cli/json_output.hpp"
@@ -9,7 +10,7 @@
 #include "core/reg_export.hpp"
 #include "core/tool_commands.hpp"
 #include "store/atomic_file.hpp"
-#include "store/registry_file.hpp"
+#include "store/registry.hpp"
 
 namespace sslbind::cli {
 
@@ -17,11 +18,11 @@ int run_export(const Context& ctx, std::span<const std::string> arguments) {
   const CommandInfo info{"export reg", std::nullopt, "SSL Certificate", interchange_usage()};
   auto cmd = parse_export_arguments(arguments);
   if (!cmd) return fail(ctx, cmd.error(), info);
-  auto state = store::RegistryFile(ctx.root).load();
+  auto state = ctx.registry->load();
   if (!state) return fail(ctx, state.error(), info);
   const std::string bytes = reg_file(*state);
   if (cmd->file == "-") {
-    std::cout << bytes << std::flush;
+    *ctx.out << bytes << std::flush;
     return 0;
   }
   if (auto s = store::replace_file(cmd->file, bytes, 0644); !s) return fail(ctx, s.error(), info);
@@ -33,7 +34,7 @@ int run_export(const Context& ctx, std::span<const std::string> arguments) {
                      " (Windows Registry Editor Version 5.00)\n");
 }
 
-int run_import(const Context& ctx, std::span<const std::string> arguments, const BatchOptions& options) {
+int run_import(const Context& ctx, std::span<const std::string> arguments) {
   const CommandInfo info{"import netsh", std::nullopt, "SSL Certificate", interchange_usage()};
   auto cmd = parse_import_arguments(arguments);
   if (!cmd) return fail(ctx, cmd.error(), info);
@@ -44,7 +45,7 @@ int run_import(const Context& ctx, std::span<const std::string> arguments, const
       file.open(cmd->file, std::ios::binary);
       if (!file) return invalid("file " + cmd->file + ": the file cannot be read");
     }
-    std::istream& in = cmd->file == "-" ? std::cin : file;
+    std::istream& in = cmd->file == "-" ? *ctx.in : file;
     NetshShowReader reader;
     for (std::string line; std::getline(in, line);) {
       if (auto s = reader.feed(line); !s) return s.error();
@@ -52,7 +53,7 @@ int run_import(const Context& ctx, std::span<const std::string> arguments, const
     if (in.bad()) return invalid("file " + cmd->file + ": reading failed");
     return reader.finish_all();
   }();
-  return apply_lines(ctx, info, std::move(lines), options);
+  return apply_lines(ctx, info, std::move(lines));
 }
 
 }  // namespace sslbind::cli

@@ -43,12 +43,17 @@ json error_json(const std::string& command, const ErrorReport& r) {
   return {{"command", command}, {"status", "error"}, {"error", e}};
 }
 
+std::string dump_json(const nlohmann::ordered_json& document) {
+  // Text from the file system (a folder name) may not be UTF-8; it is shown replaced rather than aborting the command.
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 namespace {
 
 // An object's fields as dump(2) prints them inside the top-level object, without the braces.
 std::string fields(const nlohmann::ordered_json& object) {
   if (object.empty()) return "";
-  std::string text = object.dump(2);
+  std::string text = dump_json(object);
   return text.substr(2, text.size() - 4);  // "{\n" ... "\n}"
 }
 
@@ -61,7 +66,7 @@ StreamedJson::StreamedJson(std::ostream& out, const nlohmann::ordered_json& head
 }
 
 void StreamedJson::add(const nlohmann::ordered_json& item) {
-  std::string text = item.dump(2);
+  std::string text = dump_json(item);
   for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 5)) {
     text.replace(at, 1, "\n    ");
   }

@@ -13,6 +13,8 @@ namespace sslbind::cli {
 nlohmann::ordered_json binding_json(const Binding& binding);
 nlohmann::ordered_json error_json(const std::string& command, const ErrorReport& report);
 nlohmann::ordered_json ok_json(const std::string& command);
+// dump(2), with bytes that are not UTF-8 replaced by U+FFFD instead of throwing.
+std::string dump_json(const nlohmann::ordered_json& document);
 
 // Prints a document whose one large array is written an item at a time, in the layout dump(2) gives the whole
 // document: `head`'s fields, then "<array_key>": [items], then the fields given to finish(). A list of 100k

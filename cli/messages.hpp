@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/command.hpp"
+#include "core/verb.hpp"
 #include "core/error.hpp"
 
 namespace sslbind::cli {

@@ -12,7 +12,8 @@
 #include "core/tool_commands.hpp"
 #include "store/cert_store.hpp"
 #include "store/ccs_provider.hpp"
-#include "store/registry_file.hpp"
+#include "store/served_by.hpp"
+#include "store/registry.hpp"
 
 namespace sslbind::cli {
 namespace {
@@ -21,25 +22,6 @@ constexpr std::size_t kWidth = 22;
 
 int step_number(SelectionStep step) { return static_cast<int>(step) + 1; }
 
-struct Served {
-  std::optional<CertificateInfo> certificate;
-  std::string source;   // "store MY" or "file /srv/ccs/www.contoso.com.pfx"
-  std::string problem;  // why the certificate cannot be described
-};
-
-Served served_by(const Context& ctx, const Selection& sel, const std::optional<std::filesystem::path>& ccs_folder) {
-  const Binding& b = *sel.winner->binding;
-  if (sel.winner->step == SelectionStep::Ccs) {
-    return {sel.ccs->certificate, "file " + (ccs_folder ? (*ccs_folder / *sel.ccs->file).string() : *sel.ccs->file),
-            ""};
-  }
-  const std::string store = b.settings.certstorename.value_or(std::string(kDefaultStore));
-  auto found = store::CertStore(ctx.root).find(store, *b.settings.certhash);
-  if (!found) return {std::nullopt, "store " + store, found.error().detail};
-  if (!*found) return {std::nullopt, "store " + store, "the store does not hold it: the handshake fails (Error 1312)"};
-  return {**found, "store " + store, ""};
-}
-
 }  // namespace
 
 int run_resolve(const Context& ctx, std::span<const std::string> arguments) {
@@ -47,7 +29,7 @@ int run_resolve(const Context& ctx, std::span<const std::string> arguments) {
   auto parsed = parse_resolve_arguments(arguments);
   if (!parsed) return fail(ctx, parsed.error(), info);
   const ResolveCommand& cmd = *parsed;
-  auto state = store::RegistryFile(ctx.root).load();
+  auto state = ctx.registry->load();
   if (!state) return fail(ctx, state.error(), info);
 
   // The CCS folder is listed only if the CCS step is reached.
@@ -63,7 +45,7 @@ int run_resolve(const Context& ctx, std::span<const std::string> arguments) {
   const ClientHello hello{cmd.connection.address, cmd.connection.port, cmd.hostname};
   const Selection sel = index.select(hello, lookup);
 
-  const std::int64_t now = std::time(nullptr);
+  const std::int64_t now = ctx.now;
   nlohmann::ordered_json out = ok_json("resolve");
   out["client"] = {{"ipport", cmd.connection.str()},
                    {"hostname", cmd.hostname ? nlohmann::ordered_json(*cmd.hostname) : nlohmann::ordered_json()}};
@@ -72,7 +54,7 @@ int run_resolve(const Context& ctx, std::span<const std::string> arguments) {
   out["selected"] = sel.winner.has_value();
   if (sel.winner) {
     const Candidate& w = *sel.winner;
-    const Served served = served_by(ctx, sel, ccs_folder);
+    const store::ServedCertificate served = store::served_by(sel, store::CertStore(ctx.root), ccs_folder);
     text += "Selected by step " + std::to_string(step_number(w.step)) + ", " + std::string(step_name(w.step)) + ": " +
             w.binding->key.as_parameter() + "\n";
     out["step"] = step_number(w.step);

@@ -1,5 +1,5 @@
 // add|update|delete|show sslcert.
-#include <iostream>
+#include <ostream>
 #include <optional>
 
 #include "cli/commands.hpp"
@@ -10,7 +10,8 @@
 #include "cli/usage.hpp"
 #include "core/cert_command.hpp"
 #include "store/cert_store.hpp"
-#include "store/registry_file.hpp"
+#include "core/sslcert_command.hpp"
+#include "store/registry.hpp"
 
 namespace sslbind::cli {
 namespace {
@@ -20,7 +21,7 @@ CommandInfo info(const SslCertCommand& cmd) {
 }
 
 int run_show(const Context& ctx, const SslCertCommand& cmd) {
-  auto state = store::RegistryFile(ctx.root).load();
+  auto state = ctx.registry->load();
   if (!state) return fail(ctx, state.error(), info(cmd));
   std::vector<const Binding*> shown;
   if (cmd.key) {
@@ -33,14 +34,14 @@ int run_show(const Context& ctx, const SslCertCommand& cmd) {
   // Bindings are printed one at a time: a registry of 100k bindings is never held as one text or JSON tree.
   if (ctx.json) {
     if (missing) return fail(ctx, not_found, info(cmd));
-    StreamedJson out(std::cout, ok_json(info(cmd).name), "bindings");
+    StreamedJson out(*ctx.out, ok_json(info(cmd).name), "bindings");
     for (const Binding* b : shown) out.add(binding_json(*b));
     out.finish();
     return kExitOk;
   }
-  std::cout << show_header();
-  for (const Binding* b : shown) std::cout << show_entry(*b);
-  std::cout << std::flush;
+  *ctx.out << show_header();
+  for (const Binding* b : shown) *ctx.out << show_entry(*b);
+  *ctx.out << std::flush;
   // netsh prints the header, then the error text, for a key that is not there.
   if (missing) return fail(ctx, not_found, CommandInfo{"", cmd.verb, "SSL Certificate", ""});
   return kExitOk;
@@ -50,18 +51,14 @@ int run_change(const Context& ctx, const SslCertCommand& cmd) {
   const Binding requested{*cmd.key, cmd.settings};
   const store::CertStore stores(ctx.root);
   std::optional<Binding> result;  // the binding as stored (or, for delete, as it was)
-  const Status status = store::RegistryFile(ctx.root).transact([&](RegistryState& state) -> Status {
+  const Status status = ctx.registry->transact([&](RegistryState& state) -> Status {
     BindingSet& set = state.bindings;
     if (cmd.verb == Verb::Delete) {
       if (const Binding* b = set.find(requested.key)) result = *b;
       return set.remove(requested.key);
     }
     // Checked under the registry lock, which delete cert takes too: the certificate cannot go in between.
-    if (cmd.settings.certhash) {
-      // HTTP.SYS looks in MY when no store is named.
-      const std::string store = cmd.settings.certstorename.value_or(std::string(kDefaultStore));
-      if (auto usable = stores.require_usable(store, *cmd.settings.certhash); !usable) return usable;
-    }
+    if (auto usable = stores.require_bindable(cmd.settings); !usable) return usable;
     Status s = cmd.verb == Verb::Add ? set.add(requested) : set.update(requested);
     if (s) result = *set.find(requested.key);
     return s;
@@ -75,8 +72,13 @@ int run_change(const Context& ctx, const SslCertCommand& cmd) {
 
 }  // namespace
 
-int run_sslcert(const Context& ctx, const SslCertCommand& cmd) {
-  return cmd.verb == Verb::Show ? run_show(ctx, cmd) : run_change(ctx, cmd);
+int run_sslcert(const Context& ctx, Verb verb, std::span<const std::string> arguments) {
+  auto cmd = parse_sslcert_arguments(verb, arguments);
+  if (!cmd) return fail(ctx, cmd.error(), info(SslCertCommand{verb, {}, {}, false}));
+  if (verb != Verb::Show) return run_change(ctx, *cmd);
+  Context shown = ctx;
+  shown.json = ctx.json || cmd->json;  // show's json=enable is netsh's spelling of --json
+  return run_show(shown, *cmd);
 }
 
 }  // namespace sslbind::cli

@@ -72,48 +72,6 @@ std::string usage(Verb verb) {
   return out;
 }
 
-std::string general_help() {
-  return "Usage: sslbind [--root DIR] [--json] [http] <command> sslcert|cert|ccs [key=value ...]\n"
-         "       sslbind [--root DIR] [--json] init|resolve|check [key=value ...]\n"
-         "       sslbind [--root DIR] [--json] export reg file=<path>|-\n"
-         "       sslbind [--root DIR] [--json] [--dry-run] [--add-or-update] import netsh file=<path>|-\n"
-         "       sslbind [--root DIR] [--json] [--dry-run] [--add-or-update] -f FILE\n"
-         "\n"
-         "The following commands are available:\n"
-         "\n"
-         "Commands in this context:\n"
-         "add sslcert    - Adds an SSL server certificate binding.\n"
-         "delete sslcert - Deletes an SSL server certificate binding.\n"
-         "show sslcert   - Displays SSL server certificate bindings.\n"
-         "update sslcert - Updates an SSL server certificate binding.\n"
-         "add cert       - Adds a certificate (PFX or PEM) to a certificate store.\n"
-         "delete cert    - Deletes a certificate from a certificate store.\n"
-         "show cert      - Lists the certificates of one store or of every store.\n"
-         "add ccs        - Enables the Central Certificate Store provider on a folder of <hostname>.pfx files.\n"
-         "update ccs     - Changes the provider's folder, password or polling interval.\n"
-         "delete ccs     - Disables the provider (its folder is kept for a later add).\n"
-         "show ccs       - Shows the provider and every certificate its folder serves.\n"
-         "init           - Creates the Default certificate and the bindings ipport=0.0.0.0:443 and ccs=443.\n"
-         "resolve        - Tells which certificate a client gets, and why.\n"
-         "check          - Finds bindings and certificates that give clients the wrong certificate.\n"
-         "export reg     - Writes the bindings as a Windows .reg file.\n"
-         "import netsh   - Adds the bindings of a `netsh http show sslcert` listing from Windows.\n"
-         "\n"
-         "Options:\n"
-         "  --root DIR     folder of the registry (default: $SSLBIND_ROOT, /etc/sslbind for root,\n"
-         "                 else $XDG_CONFIG_HOME/sslbind)\n"
-         "  --json         print the result, or the error, as one JSON document on standard output\n"
-         "  -f FILE        run the add/update/delete sslcert lines of FILE (- for stdin) as one transaction\n"
-         "  --dry-run      with -f or import netsh: print what would change, write nothing\n"
-         "  --add-or-update  with -f or import netsh: add updates a taken key, delete of a missing key is\n"
-         "                 no error; each line is reported as created, updated, unchanged or deleted\n"
-         "  --completion SHELL  print the completion script for bash, zsh or fish\n"
-         "  --version      print the version\n"
-         "\n"
-         "Type 'sslbind <command> <object> help' or 'sslbind resolve help' for the parameters of a command.\n"
-         "Exit codes: 0 ok, 1 operation failed, 2 bad command or parameter, 3 registry unreadable or unwritable.\n";
-}
-
 std::string cert_usage() {
   return "Usage: add cert file=<path> [keyfile=<path>] [password=<string> | passwordfile=<path>]\n"
          "                [certstorename=<string>]\n"

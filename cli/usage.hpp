@@ -3,12 +3,11 @@
 #include <optional>
 #include <string>
 
-#include "core/command.hpp"
+#include "core/verb.hpp"
 
 namespace sslbind::cli {
 
 std::string usage(Verb verb);
-std::string general_help();
 std::string cert_usage();
 std::string ccs_usage();
 std::string init_usage();

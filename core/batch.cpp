@@ -1,5 +1,6 @@
 #include "core/batch.hpp"
 
+#include "core/invocation.hpp"
 #include "core/text.hpp"
 
 namespace sslbind {
@@ -45,18 +46,24 @@ Result<std::vector<BatchLine>> parse_batch(std::string_view text) {
     if (words->empty() || words->front().starts_with('#')) continue;
     std::span<const std::string> command(*words);
     if (text::iequals(command.front(), "netsh")) command = command.subspan(1);
-    auto invocation = parse_invocation(command);
+    const auto only_sslcert = [&] {
+      return at_line(number, invalid("a batch takes add, update and delete sslcert lines only; found " +
+                                     text::quote(text::join(command))));
+    };
+    // A batch knows one object and no tools: anything else that starts with a verb gets the rule above.
+    constexpr std::string_view kObjects[] = {"sslcert"};
+    auto invocation = parse_invocation(command, {kObjects, {}});
     if (!invocation) {
+      if (verb_of(command)) return only_sslcert();
       const auto& e = invocation.error();
       // The words as typed come first in an unknown-command error; the reason is what the line needs.
       const auto nl = e.detail.find('\n');
       return at_line(number, Error(e.code, nl == std::string::npos ? e.detail : e.detail.substr(nl + 1)));
     }
-    const auto* cmd = std::get_if<SslCertCommand>(&*invocation);
-    if (cmd == nullptr || cmd->verb == Verb::Show) {
-      return at_line(number, invalid("a batch takes add, update and delete sslcert lines only; found " +
-                                     text::quote(text::join(command))));
-    }
+    const auto* object = std::get_if<ObjectWords>(&*invocation);
+    if (object == nullptr || object->verb == Verb::Show) return only_sslcert();
+    auto cmd = parse_sslcert_arguments(object->verb, object->arguments);
+    if (!cmd) return at_line(number, cmd.error());
     lines.push_back({number, *cmd});
   }
   return lines;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/binding_set.hpp"
-#include "core/command.hpp"
+#include "core/sslcert_command.hpp"
 
 namespace sslbind {
 

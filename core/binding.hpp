@@ -82,6 +82,10 @@ inline constexpr std::uint32_t kAll = 0xFFFF;
 
 // The store HTTP.SYS uses when a binding names none, and the default of `add cert`.
 inline constexpr std::string_view kDefaultStore = "MY";
+// The store a name given or left out stands for.
+inline std::string store_or_default(const std::optional<std::string>& store) {
+  return store.value_or(std::string(kDefaultStore));
+}
 
 struct SslSettings {
   std::optional<Thumbprint> certhash;            // absent for CCS bindings
@@ -93,6 +97,9 @@ struct SslSettings {
   std::optional<std::string> ctl_identifier;
   std::optional<std::string> ctl_store_name;
   std::uint32_t flags = 0;
+
+  // The store HTTP.SYS reads the certificate from.
+  std::string effective_store() const { return store_or_default(certstorename); }
 
   friend bool operator==(const SslSettings&, const SslSettings&) = default;
 };

@@ -7,7 +7,8 @@
 #include <span>
 #include <string>
 
-#include "core/command.hpp"
+#include "core/result.hpp"
+#include "core/verb.hpp"
 
 namespace sslbind {
 

@@ -5,7 +5,8 @@
 #include <span>
 #include <string>
 
-#include "core/command.hpp"
+#include "core/result.hpp"
+#include "core/verb.hpp"
 #include "core/thumbprint.hpp"
 
 namespace sslbind {

@@ -33,7 +33,7 @@ class Checker {
     out_.push_back({s, std::move(rule), std::move(subject), std::move(message), std::move(fix)});
   }
 
-  std::string store_of(const Binding& b) const { return b.settings.certstorename.value_or(std::string(kDefaultStore)); }
+  std::string store_of(const Binding& b) const { return b.settings.effective_store(); }
 
   std::optional<CertificateInfo> certificate_of(const Binding& b) const {
     return in_.find_certificate(store_of(b), *b.settings.certhash);

@@ -1,27 +1,46 @@
 #include "core/key_values.hpp"
 
+#include <cstdio>
+
 #include "core/text.hpp"
 
 namespace sslbind {
+
+Status check_utf8(std::string_view value, std::string_view what) {
+  const auto bad = text::first_invalid_utf8(value);
+  if (!bad) return Ok{};
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(value[*bad]));
+  return invalid(std::string(what) + " is not valid UTF-8 (byte " + byte + " at offset " + std::to_string(*bad) +
+                 "); sslbind keeps only UTF-8 text in the registry and its output");
+}
+
+Result<KeyValueWord> split_argument(const std::string& word, std::string_view example) {
+  const std::size_t eq = word.find('=');
+  if (eq == std::string::npos) {
+    return invalid(text::quote(word) + " is not of the form key=value, e.g. " + std::string(example));
+  }
+  if (auto s = check_utf8(word, text::quote(word)); !s) return s.error();
+  return KeyValueWord{std::string_view(word).substr(0, eq), std::string_view(word).substr(eq + 1)};
+}
+
+Error unknown_parameter(std::string_view name, std::string_view command) {
+  return invalid(text::quote(name) + " is not a parameter of " + std::string(command) + "; see 'sslbind " +
+                 std::string(command) + " help'");
+}
 
 Result<KeyValues> KeyValues::parse(std::span<const std::string> words, std::span<const std::string_view> names,
                                    std::string_view command, std::string_view example) {
   KeyValues out;
   for (const std::string& word : words) {
-    const std::size_t eq = word.find('=');
-    if (eq == std::string::npos) {
-      return invalid(text::quote(word) + " is not of the form key=value, e.g. " + std::string(example));
-    }
-    const std::string_view name = std::string_view(word).substr(0, eq);
+    auto split = split_argument(word, example);
+    if (!split) return split.error();
     const std::string_view* known = nullptr;
     for (const auto& n : names) {
-      if (text::iequals(n, name)) known = &n;
+      if (text::iequals(n, split->name)) known = &n;
     }
-    if (known == nullptr) {
-      return invalid(text::quote(name) + " is not a parameter of " + std::string(command) + "; see 'sslbind " +
-                     std::string(command) + " help'");
-    }
-    if (!out.values_.emplace(*known, word.substr(eq + 1)).second) {
+    if (known == nullptr) return unknown_parameter(split->name, command);
+    if (!out.values_.emplace(*known, std::string(split->value)).second) {
       return invalid(std::string(*known) + "= is given twice");
     }
   }

@@ -11,6 +11,20 @@
 
 namespace sslbind {
 
+// One command-line word split at its first '='. Refused: a word without '=' (the error shows `example`) and a word
+// that is not valid UTF-8 (the registry and the JSON output hold only UTF-8; the error names the byte).
+struct KeyValueWord {
+  std::string_view name;
+  std::string_view value;
+};
+Result<KeyValueWord> split_argument(const std::string& word, std::string_view example);
+
+// InvalidParameter naming the first byte that is not UTF-8, if any.
+Status check_utf8(std::string_view value, std::string_view what);
+
+// The error for a name the command does not take.
+Error unknown_parameter(std::string_view name, std::string_view command);
+
 class KeyValues {
  public:
   // `command` ("add cert") and `example` ("file=www.pfx") go into the error texts.

@@ -98,4 +98,14 @@ void set_toggle(const ParamSpec& toggle, SslSettings& settings, bool enable) {
   else word &= ~toggle.bit;
 }
 
+std::vector<std::string> parameter_choices(std::string_view parameter) {
+  if (const ParamSpec* p = find_parameter(parameter)) {
+    if (p->type == ParamType::Toggle || p->type == ParamType::JsonSwitch) return {"enable", "disable"};
+    if (p->type == ParamType::StoreName) return {"MY", "WebHosting"};
+  }
+  return {};
+}
+
+std::vector<std::string> path_parameters() { return {"file", "keyfile", "passwordfile", "location"}; }
+
 }  // namespace sslbind

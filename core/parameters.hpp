@@ -3,10 +3,12 @@
 // read this one table, so a parameter is added in exactly one place.
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/binding.hpp"
-#include "core/command.hpp"
+#include "core/verb.hpp"
 
 namespace sslbind {
 
@@ -48,5 +50,10 @@ bool is_key_parameter(const ParamSpec& spec);
 bool sslcert_verb_takes(Verb verb, const ParamSpec& spec);
 bool toggle_enabled(const ParamSpec& toggle, const SslSettings& settings);
 void set_toggle(const ParamSpec& toggle, SslSettings& settings, bool enable);
+
+// The fixed values a parameter takes ("enable", "disable"), for completions; empty when the value is free.
+std::vector<std::string> parameter_choices(std::string_view parameter);
+// Parameters whose value is a path, for file-name completion.
+std::vector<std::string> path_parameters();
 
 }  // namespace sslbind

@@ -105,4 +105,10 @@ Selection SelectionIndex::select(const ClientHello& hello, const CcsLookup& ccs)
   return out;
 }
 
+ServedFrom source_of(const Selection& selection) {
+  const Candidate& w = *selection.winner;
+  if (w.step == SelectionStep::Ccs) return {ServedFrom::Kind::CcsFile, "", std::nullopt, *selection.ccs->file};
+  return {ServedFrom::Kind::Store, w.binding->settings.effective_store(), w.binding->settings.certhash, ""};
+}
+
 }  // namespace sslbind

@@ -80,4 +80,15 @@ class SelectionIndex {
   std::unordered_map<std::uint16_t, const Binding*> ccs_;
 };
 
+// Where the winner's certificate comes from: a store and thumbprint, or a file of the CCS folder. resolve describes it
+// and the front end loads it, so both name the same certificate.
+struct ServedFrom {
+  enum class Kind { Store, CcsFile } kind = Kind::Store;
+  std::string store;                    // Store: the store HTTP.SYS reads (MY when the binding names none)
+  std::optional<Thumbprint> thumbprint;  // Store
+  std::string ccs_file;                 // CcsFile: the file name in the folder
+};
+// For a selection with a winner.
+ServedFrom source_of(const Selection& selection);
+
 }  // namespace sslbind

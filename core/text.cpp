@@ -87,6 +87,15 @@ std::optional<CodePoint> decode_utf8(std::string_view s, std::size_t pos) {
   return CodePoint{cp, len};
 }
 
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto cp = decode_utf8(s, i);
+    if (!cp) return i;
+    i += cp->length;
+  }
+  return std::nullopt;
+}
+
 std::string describe_code_point(char32_t cp) {
   struct Named { char32_t cp; const char* name; };
   static constexpr std::array<Named, 9> names{{

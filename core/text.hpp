@@ -34,6 +34,9 @@ std::string describe_code_point(char32_t cp);
 // True for code points that render as nothing or as a blank (format, control, zero-width, no-break space).
 bool is_invisible(char32_t cp);
 
+// The offset of the first byte that does not start a valid UTF-8 sequence, or nullopt when `s` is valid UTF-8.
+std::optional<std::size_t> first_invalid_utf8(std::string_view s);
+
 // Quotes a user value for an error line, escaping what would not print.
 std::string quote(std::string_view value);
 

@@ -2,7 +2,8 @@
 # Installs the Debian packages sslbind builds with, if any is missing. Called by quickstart.sh and test.sh.
 set -euo pipefail
 
-packages=(build-essential cmake libcli11-dev nlohmann-json3-dev libssl-dev openssl doctest-dev libbenchmark-dev time dpkg-dev gzip)
+packages=(build-essential cmake libcli11-dev nlohmann-json3-dev libssl-dev openssl doctest-dev libbenchmark-dev time dpkg-dev gzip
+          libasio-dev clang-format)
 
 missing=()
 for p in "${packages[@]}"; do

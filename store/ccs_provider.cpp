@@ -1,10 +1,11 @@
 #include "store/ccs_provider.hpp"
 
-#include <algorithm>
+#include <mutex>
+#include <unordered_map>
 
-#include "core/ccs_names.hpp"
 #include "core/text.hpp"
 #include "store/certificate_file.hpp"
+#include "store/file_identity.hpp"
 #include "store/sealed_secret.hpp"
 
 namespace sslbind::store {
@@ -14,10 +15,27 @@ namespace fs = std::filesystem;
 
 Error unavailable(std::string why) { return Error(ErrorCode::SourceUnavailable, std::move(why)); }
 
+struct CachedEntry {
+  CcsEntry entry;
+  std::optional<FileIdentity> identity;
+};
+
 }  // namespace
 
-CcsProvider::CcsProvider(fs::path folder, std::string password)
-    : folder_(std::move(folder)), password_(std::move(password)) {}
+struct CcsProvider::Shared {
+  mutable std::mutex mutex;
+  std::shared_ptr<const CcsFolderIndex> index;
+  mutable std::unordered_map<std::string, CachedEntry> cache;  // by file name as on disk
+};
+
+CcsProvider::CcsProvider(fs::path folder, std::string password, CcsFolderIndex index)
+    : folder_(std::move(folder)), password_(std::move(password)), shared_(std::make_unique<Shared>()) {
+  shared_->index = std::make_shared<const CcsFolderIndex>(std::move(index));
+}
+
+CcsProvider::CcsProvider(CcsProvider&&) noexcept = default;
+CcsProvider& CcsProvider::operator=(CcsProvider&&) noexcept = default;
+CcsProvider::~CcsProvider() = default;
 
 Result<CcsProvider> CcsProvider::open(const std::optional<CcsProviderConfig>& config, const fs::path& root) {
   if (!config) {
@@ -34,67 +52,60 @@ Result<CcsProvider> CcsProvider::open(const std::optional<CcsProviderConfig>& co
     if (!opened) return opened.error();
     password = std::move(*opened);
   }
-  CcsProvider provider(config->location, std::move(password));
-  std::error_code ec;
-  fs::directory_iterator it(provider.folder_, ec);
-  if (ec) {
-    return unavailable("the Central Certificate Store folder " + text::quote(provider.folder_.string()) +
-                       " cannot be listed: " + ec.message());
-  }
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    const auto host = it->is_regular_file(ec) ? ccs_hostname_of_file(name) : std::nullopt;
-    if (!host) {
-      provider.ignored_.push_back(name);
-      continue;
-    }
-    // Windows shares match names without regard to case; of two files that differ only in case, the first
-    // listed would win there too, so the second is reported as ignored.
-    if (!provider.files_.emplace(text::to_lower(name), std::pair{name, *host}).second) provider.ignored_.push_back(name);
-  }
-  if (ec) {
-    return unavailable("the Central Certificate Store folder " + text::quote(provider.folder_.string()) +
-                       " cannot be listed: " + ec.message());
-  }
-  std::sort(provider.ignored_.begin(), provider.ignored_.end());
-  return provider;
+  auto index = CcsFolderIndex::list(config->location);
+  if (!index) return index.error();
+  return CcsProvider(config->location, std::move(password), std::move(*index));
 }
 
-const CcsEntry& CcsProvider::read(const std::string& lower_name) const {
-  if (const auto cached = cache_.find(lower_name); cached != cache_.end()) return cached->second;
-  const auto& [name, host] = files_.at(lower_name);
-  CcsEntry entry{name, host, std::nullopt, ""};
-  auto info = read_certificate({folder_ / name, std::nullopt, password_});
+Status CcsProvider::refresh() {
+  auto listed = CcsFolderIndex::list(folder_);  // outside the lock: listing a network share can be slow
+  if (!listed) return listed.error();
+  auto index = std::make_shared<const CcsFolderIndex>(std::move(*listed));
+  const std::lock_guard lock(shared_->mutex);
+  std::erase_if(shared_->cache, [&](const auto& cached) {
+    return !index->files().contains(text::to_lower(cached.first));
+  });
+  shared_->index = std::move(index);
+  return Ok{};
+}
+
+std::shared_ptr<const CcsFolderIndex> CcsProvider::index() const {
+  const std::lock_guard lock(shared_->mutex);
+  return shared_->index;
+}
+
+CcsEntry CcsProvider::load(const std::string& file_name, const std::string& hostname) const {
+  const fs::path path = folder_ / file_name;
+  const auto identity = identity_of(path);
+  {
+    const std::lock_guard lock(shared_->mutex);
+    if (const auto it = shared_->cache.find(file_name); it != shared_->cache.end() && it->second.identity == identity) {
+      return it->second.entry;
+    }
+  }
+  // Read outside the lock: other lookups go on while one file is parsed.
+  CcsEntry entry{file_name, hostname, std::nullopt, ""};
+  auto info = read_certificate({path, std::nullopt, password_});
   if (info) entry.certificate = std::move(*info);
   else entry.problem = info.error().detail;
-  return cache_.emplace(lower_name, std::move(entry)).first->second;
+  const std::lock_guard lock(shared_->mutex);
+  shared_->cache.insert_or_assign(file_name, CachedEntry{entry, identity});
+  return entry;
 }
 
 Result<CcsMatch> CcsProvider::lookup(std::string_view host) const {
-  auto names = ccs_file_names(host);
-  if (!names) return names.error();
-  CcsMatch match;
-  for (const auto* candidate : {&names->exact, names->wildcard ? &*names->wildcard : nullptr}) {
-    if (candidate == nullptr) continue;
-    match.tried.push_back(*candidate);
-    if (files_.contains(*candidate)) {
-      match.entry = read(*candidate);
-      break;
-    }
-  }
+  auto found = index()->find(host);
+  if (!found) return found.error();
+  CcsMatch match{found->tried, std::nullopt};
+  if (found->file) match.entry = load(*found->file, found->hostname);
   return match;
 }
 
-CcsOutcome CcsProvider::outcome(std::string_view host) const {
+CcsOutcome outcome_of(const CcsFileMatch& match, const std::optional<CcsEntry>& entry) {
   CcsOutcome out;
-  auto match = lookup(host);
-  if (!match) {
-    out.problem = match.error().detail;
-    return out;
-  }
-  out.tried = match->tried;
-  if (!match->entry) return out;
-  const CcsEntry& e = *match->entry;
+  out.tried = match.tried;
+  if (!entry) return out;
+  const CcsEntry& e = *entry;
   out.file = e.file_name;
   out.certificate = e.certificate;
   out.usable = e.usable();
@@ -103,11 +114,26 @@ CcsOutcome CcsProvider::outcome(std::string_view host) const {
   return out;
 }
 
+CcsOutcome CcsProvider::outcome(std::string_view host) const {
+  auto found = index()->find(host);
+  if (!found) {
+    CcsOutcome out;
+    out.problem = found.error().detail;
+    return out;
+  }
+  std::optional<CcsEntry> entry;
+  if (found->file) entry = load(*found->file, found->hostname);
+  return outcome_of(*found, entry);
+}
+
 std::vector<CcsEntry> CcsProvider::list() const {
+  const auto listing = index();
   std::vector<CcsEntry> out;
-  out.reserve(files_.size());
-  for (const auto& [lower, _] : files_) out.push_back(read(lower));
+  out.reserve(listing->files().size());
+  for (const auto& [lower, file] : listing->files()) out.push_back(load(file.first, file.second));
   return out;
 }
+
+std::vector<std::string> CcsProvider::ignored_files() const { return index()->ignored(); }
 
 }  // namespace sslbind::store

@@ -1,26 +1,29 @@
 #pragma once
 // The file-based Central Certificate Store provider: a folder of <hostname>.pfx files that all open with one
-// password (the provider's PrivateKeyPassword, or none). The folder is listed once when the provider is opened,
-// so that a lookup is a hash lookup; a certificate is read when first asked for and then cached, as HTTP.SYS does.
+// password (the provider's PrivateKeyPassword, or none). The folder is listed when the provider is opened and again
+// on refresh(), so that a lookup is a hash lookup; a certificate is read when first asked for and cached, and read
+// again when its file changed (inode, size or mtime), as HTTP.SYS caches and IIS re-polls the share.
+//
+// Safe to share between threads: lookups, loads and refresh() may run at the same time.
 #include <filesystem>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/ccs_entry.hpp"
 #include "core/registry_state.hpp"
-#include "core/selection.hpp"
 #include "core/result.hpp"
+#include "core/selection.hpp"
+#include "store/ccs_folder_index.hpp"
 
 namespace sslbind::store {
 
 using sslbind::CcsEntry;
 
 struct CcsMatch {
-  std::vector<std::string> tried;   // the file names looked for, in order
-  std::optional<CcsEntry> entry;    // the first that exists (readable or not)
+  std::vector<std::string> tried;  // the file names looked for, in order
+  std::optional<CcsEntry> entry;   // the first that exists (readable or not)
 };
 
 class CcsProvider {
@@ -28,7 +31,19 @@ class CcsProvider {
   // SourceUnavailable when no provider is configured, it is disabled, or its folder cannot be listed.
   static Result<CcsProvider> open(const std::optional<CcsProviderConfig>& config, const std::filesystem::path& root);
 
+  CcsProvider(CcsProvider&&) noexcept;
+  CcsProvider& operator=(CcsProvider&&) noexcept;
+  ~CcsProvider();
+
   const std::filesystem::path& folder() const { return folder_; }
+
+  // Lists the folder again; on failure the previous listing stays in use. Cached certificates of files that are
+  // gone are dropped.
+  Status refresh();
+  // The folder listing in use (no file is opened).
+  std::shared_ptr<const CcsFolderIndex> index() const;
+  // Reads one file of the listing (cached; read again when the file changed).
+  CcsEntry load(const std::string& file_name, const std::string& hostname) const;
 
   // InvalidParameter when the host name is refused (it could leave the folder, or is not a host name).
   Result<CcsMatch> lookup(std::string_view host) const;
@@ -37,17 +52,18 @@ class CcsProvider {
   // Every .pfx file of the folder, read, sorted by file name.
   std::vector<CcsEntry> list() const;
   // Files in the folder that the provider never serves (not .pfx, or not named after a host).
-  const std::vector<std::string>& ignored_files() const { return ignored_; }
+  std::vector<std::string> ignored_files() const;
 
  private:
-  CcsProvider(std::filesystem::path folder, std::string password);
-  const CcsEntry& read(const std::string& lower_name) const;
+  struct Shared;
+  CcsProvider(std::filesystem::path folder, std::string password, CcsFolderIndex index);
 
   std::filesystem::path folder_;
   std::string password_;
-  std::map<std::string, std::pair<std::string, std::string>> files_;  // lower-case name -> (name on disk, host)
-  std::vector<std::string> ignored_;
-  mutable std::unordered_map<std::string, CcsEntry> cache_;
+  std::unique_ptr<Shared> shared_;
 };
+
+// What the selection order makes of a file the provider found: usable, or the problem that makes it fall through.
+CcsOutcome outcome_of(const CcsFileMatch& match, const std::optional<CcsEntry>& entry);
 
 }  // namespace sslbind::store

@@ -89,6 +89,11 @@ Result<std::optional<CertificateInfo>> CertStore::find(std::string_view store, c
   return std::optional<CertificateInfo>(*info);
 }
 
+Status CertStore::require_bindable(const SslSettings& settings) const {
+  if (!settings.certhash) return Ok{};
+  return require_usable(settings.effective_store(), *settings.certhash);
+}
+
 Status CertStore::require_usable(std::string_view store, const Thumbprint& thumbprint) const {
   auto found = find(store, thumbprint);
   if (!found) return found.error();

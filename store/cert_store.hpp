@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/binding.hpp"
 #include "core/certificate_info.hpp"
 #include "core/result.hpp"
 #include "store/certificate_file.hpp"
@@ -32,6 +33,9 @@ class CertStore {
   // CertificateNotUsable (Win32 1312) unless the store holds the certificate with its private key, which is what
   // HTTP.SYS needs to serve it; the detail says which of the two is missing.
   Status require_usable(std::string_view store, const Thumbprint& thumbprint) const;
+  // netsh's 1312 check for a binding about to be added or updated: the certificate it names is usable from its
+  // store (MY when it names none). CCS bindings name no certificate and always pass.
+  Status require_bindable(const SslSettings& settings) const;
   // NotFound if the store does not hold it.
   Status remove(std::string_view store, const Thumbprint& thumbprint);
 

@@ -1,4 +1,4 @@
-#include "store/certificate_file.hpp"
+#include "store/certificate_encode.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>

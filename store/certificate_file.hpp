@@ -1,8 +1,6 @@
 #pragma once
 // Reads certificates with OpenSSL: PEM (certificate, optional key in the same or a separate file) and PFX/PKCS#12
 // (with or without password). Errors name the file and what OpenSSL could not do.
-#include <openssl/types.h>
-
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -27,8 +25,5 @@ struct LoadedCertificate {
   std::string private_key_pem;  // empty without a key; unencrypted, so the store writes it with mode 0600
 };
 Result<LoadedCertificate> load_certificate(const CertificateSource& source);
-
-// A certificate (and key, which may be null) held in memory, described and re-encoded.
-LoadedCertificate encode_certificate(X509* cert, EVP_PKEY* key);
 
 }  // namespace sslbind::store

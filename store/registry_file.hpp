@@ -8,22 +8,22 @@
 #include <filesystem>
 #include <functional>
 
-#include "core/registry_state.hpp"
-#include "core/result.hpp"
+#include "store/registry.hpp"
 
 namespace sslbind::store {
 
-class RegistryFile {
+class RegistryFile final : public Registry {
  public:
   explicit RegistryFile(std::filesystem::path root);
 
   const std::filesystem::path& path() const { return file_; }
 
   // A missing file (or root) is an empty registry.
-  Result<RegistryState> load() const;
-
+  Result<RegistryState> load() const override;
   // Runs `change` on the current state under the lock and commits it if it succeeds.
-  Status transact(const std::function<Status(RegistryState&)>& change);
+  Status transact(const std::function<Status(RegistryState&)>& change) override;
+  std::string location() const override { return file_.string(); }
+
   // Runs `work` under the same lock without reading or writing the registry: for changes to the certificate
   // stores, so that no binding is added for a certificate while it is being deleted.
   Status locked(const std::function<Status()>& work);

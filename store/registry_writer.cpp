@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "store/binding_codec.hpp"
 #include "store/registry_decode.hpp"
 
 namespace sslbind::store {
@@ -12,45 +13,6 @@ namespace sslbind::store {
 using namespace layout;
 
 namespace {
-
-// Appends the binding subkey as compact JSON, written directly: a registry of 100k bindings is written in one pass
-// without building a JSON tree. Values appear in name order with their typed form {"data": ..., "type": ...}.
-void append_binding(const Binding& b, std::string& out) {
-  const SslSettings& s = b.settings;
-  bool first = true;
-  auto value = [&](const char* name, const std::string& data_json, const char* type) {
-    out += first ? "{\"" : ",\"";
-    first = false;
-    out += name;
-    out += "\":{\"data\":";
-    out += data_json;
-    out += ",\"type\":\"";
-    out += type;
-    out += "\"}";
-  };
-  auto binary = [&](const char* name, const std::uint8_t* data, std::size_t n) {
-    value(name, "\"" + text::to_hex(data, n) + "\"", "REG_BINARY");
-  };
-  auto sz = [&](const char* name, const std::optional<std::string>& v) {
-    if (v) value(name, json(*v).dump(), "REG_SZ");
-  };
-  // A DWORD of 0 is left out: HTTP.SYS reads an absent value as 0, and a registry of 100k bindings stays small.
-  auto dword = [&](const char* name, std::uint32_t v) {
-    if (v != 0) value(name, std::to_string(v), "REG_DWORD");
-  };
-  const auto appid = s.appid.windows_bytes();
-  binary(kAppId, appid.data(), appid.size());
-  dword(kFlags, s.flags);
-  dword(kCheckMode, s.check_mode);
-  sz(kCtlIdentifier, s.ctl_identifier);
-  sz(kCtlStoreName, s.ctl_store_name);
-  dword(kFreshness, s.revocation_freshness_time);
-  dword(kUrlTimeout, s.url_retrieval_timeout);
-  if (b.key.kind() == KeyKind::HostnamePort || b.key.kind() == KeyKind::ScopedCcs) sz(kHostnamePort, b.key.value());
-  if (s.certhash) binary(kCertHash, s.certhash->bytes().data(), Thumbprint::kBytes);
-  sz(kStoreName, s.certstorename);
-  out += '}';
-}
 
 // Writes `node` as compact JSON, except that the path to the binding keys gets a line per key and each binding a
 // line of its own: the file stays readable and diffable, and is written in one pass.
@@ -68,7 +30,7 @@ void write_node(const json& node, const RegistryState& state, std::vector<std::s
         out += first ? "\n" : ",\n";
         first = false;
         out += json(binding_subkey_name(key)).dump() + ":";
-        append_binding(binding, out);
+        append_binding_values(binding, out);
       }
       out += '}';
       return;

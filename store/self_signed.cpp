@@ -6,6 +6,7 @@
 #include <array>
 #include <string>
 
+#include "store/certificate_encode.hpp"
 #include "store/openssl_handles.hpp"
 
 namespace sslbind::store {

@@ -2,7 +2,8 @@
 
 #include <vector>
 
-#include "core/command.hpp"
+#include "core/invocation.hpp"
+#include "core/sslcert_command.hpp"
 #include "core/parameters.hpp"
 
 using namespace sslbind;
@@ -12,16 +13,28 @@ namespace {
 const std::string kHash = "certhash=0102030405060708090A0B0C0D0E0F1011121314";
 const std::string kApp = "appid={4dc3e181-e14b-4a21-b022-59fc669b0914}";
 
-Result<Invocation> parse(std::vector<std::string> words) { return parse_invocation(words); }
+constexpr std::string_view kObjects[] = {"sslcert", "cert", "ccs"};
+constexpr std::string_view kTools[] = {"init", "resolve"};
+
+Result<Invocation> parse(std::vector<std::string> words) { return parse_invocation(words, {kObjects, kTools}); }
+
+// The whole line read as the cli reads it: the invocation, then the sslcert parameters.
+Result<SslCertCommand> parse_sslcert(std::vector<std::string> words) {
+  auto r = parse(std::move(words));
+  if (!r) return r.error();
+  const auto& object = std::get<ObjectWords>(*r);
+  REQUIRE(object.object == "sslcert");
+  return parse_sslcert_arguments(object.verb, object.arguments);
+}
 
 SslCertCommand command(std::vector<std::string> words) {
-  auto r = parse(std::move(words));
+  auto r = parse_sslcert(std::move(words));
   REQUIRE(r);
-  return std::get<SslCertCommand>(*r);
+  return *r;
 }
 
 Error failure(std::vector<std::string> words) {
-  auto r = parse(std::move(words));
+  auto r = parse_sslcert(std::move(words));
   REQUIRE_FALSE(r);
   return r.error();
 }

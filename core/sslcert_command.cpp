@@ -1,39 +1,14 @@
-#include "core/command.hpp"
+#include "core/sslcert_command.hpp"
 
-#include <array>
 #include <set>
 #include <vector>
 
+#include "core/key_values.hpp"
 #include "core/parameters.hpp"
 #include "core/text.hpp"
 
 namespace sslbind {
 namespace {
-
-constexpr std::array<Verb, 4> kVerbs{Verb::Add, Verb::Update, Verb::Delete, Verb::Show};
-
-bool is_help_word(std::string_view w) {
-  return text::iequals(w, "help") || w == "?" || w == "/?" || w == "-?" || w == "-h" || w == "--help";
-}
-
-Error unknown_command(std::span<const std::string> words, std::string why) {
-  // The detail starts with the words as typed: the cli prints netsh's "The following command was not found: <words>".
-  return Error(ErrorCode::UnknownCommand, text::join(words) + "\n" + why);
-}
-
-Result<Verb> match_verb(std::string_view word) {
-  std::optional<Verb> found;
-  for (Verb v : kVerbs) {
-    const std::string_view name = verb_name(v);
-    if (word.size() <= name.size() && text::iequals(name.substr(0, word.size()), word)) {
-      if (text::iequals(name, word)) return v;
-      if (found) return invalid("'" + std::string(word) + "' is ambiguous");
-      found = v;
-    }
-  }
-  if (!found || word.empty()) return invalid(text::quote(word) + " is not a command; the commands are add, update, delete, show, init, resolve, check, export and import");
-  return *found;
-}
 
 Result<bool> parse_toggle(std::string_view name, std::string_view value) {
   if (text::iequals(value, "enable")) return true;
@@ -156,36 +131,6 @@ Status check_required(const SslCertCommand& cmd, const std::set<std::string_view
 
 }  // namespace
 
-std::string_view noun_name(Noun noun) {
-  switch (noun) {
-    case Noun::SslCert: return "sslcert";
-    case Noun::Cert: return "cert";
-    case Noun::Ccs: return "ccs";
-  }
-  return "sslcert";
-}
-
-std::string_view tool_name(Tool tool) {
-  switch (tool) {
-    case Tool::Init: return "init";
-    case Tool::Resolve: return "resolve";
-    case Tool::Check: return "check";
-    case Tool::Export: return "export";
-    case Tool::Import: return "import";
-  }
-  return "init";
-}
-
-std::string_view verb_name(Verb verb) {
-  switch (verb) {
-    case Verb::Add: return "add";
-    case Verb::Update: return "update";
-    case Verb::Delete: return "delete";
-    case Verb::Show: return "show";
-  }
-  return "show";
-}
-
 Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::string> arguments) {
   SslCertCommand cmd;
   cmd.verb = verb;
@@ -194,17 +139,11 @@ Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::s
   std::vector<BindingKey> keys;
   std::vector<std::string_view> key_names;
   for (const std::string& word : arguments) {
-    const std::size_t eq = word.find('=');
-    if (eq == std::string::npos) {
-      return invalid(text::quote(word) + " is not of the form key=value, e.g. ipport=0.0.0.0:443");
-    }
-    const std::string_view name = std::string_view(word).substr(0, eq);
-    const std::string_view value = std::string_view(word).substr(eq + 1);
+    auto split = split_argument(word, "ipport=0.0.0.0:443");
+    if (!split) return split.error();
+    const auto [name, value] = *split;
     const ParamSpec* spec = find_parameter(name);
-    if (!spec) {
-      return invalid(text::quote(name) + " is not a parameter of " + verb_text + "; see 'sslbind " + verb_text +
-                     " help'");
-    }
+    if (!spec) return unknown_parameter(name, verb_text);
     if (!given.insert(spec->name).second) return invalid(std::string(spec->name) + "= is given twice");
     const bool settings_param = !is_key_parameter(*spec) && spec->type != ParamType::JsonSwitch;
     if (settings_param && verb != Verb::Add && verb != Verb::Update) {
@@ -222,56 +161,6 @@ Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::s
   // netsh sets "freshness time enabled" exactly when a non-zero freshness time is given.
   if (cmd.settings.revocation_freshness_time != 0) cmd.settings.check_mode |= check_mode::kFreshnessTimeEnabled;
   return cmd;
-}
-
-std::optional<Verb> verb_of(std::span<const std::string> words) {
-  if (!words.empty() && text::iequals(words.front(), "http")) words = words.subspan(1);
-  if (words.empty()) return std::nullopt;
-  auto verb = match_verb(words.front());
-  if (!verb) return std::nullopt;
-  return *verb;
-}
-
-Result<Invocation> parse_invocation(std::span<const std::string> words) {
-  std::span<const std::string> rest = words;
-  if (!rest.empty() && text::iequals(rest.front(), "http")) rest = rest.subspan(1);
-  if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{});
-  for (Tool t : {Tool::Init, Tool::Resolve, Tool::Check, Tool::Export, Tool::Import}) {
-    if (!text::iequals(tool_name(t), rest.front())) continue;
-    rest = rest.subspan(1);
-    for (const auto& w : rest) {
-      if (is_help_word(w)) return Invocation(HelpRequest{std::nullopt, Noun::SslCert, t});
-    }
-    return Invocation(ToolWords{t, std::vector<std::string>(rest.begin(), rest.end())});
-  }
-  auto verb = match_verb(rest.front());
-  if (!verb) return unknown_command(words, verb.error().detail);
-  rest = rest.subspan(1);
-  if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{*verb, Noun::SslCert, std::nullopt});
-  // Exact names first, then unique prefixes of at least three letters ("ssl" is sslcert).
-  const std::string& word = rest.front();
-  std::optional<Noun> noun;
-  for (Noun n : {Noun::SslCert, Noun::Cert, Noun::Ccs}) {
-    if (text::iequals(noun_name(n), word)) noun = n;
-  }
-  const std::string_view sslcert = noun_name(Noun::SslCert);
-  if (!noun && word.size() >= 3 && word.size() < sslcert.size() &&
-      text::iequals(sslcert.substr(0, word.size()), word)) {
-    noun = Noun::SslCert;
-  }
-  if (!noun) {
-    return unknown_command(words, text::quote(word) + " is not something sslbind manages; the objects are sslcert, cert and ccs");
-  }
-  rest = rest.subspan(1);
-  for (const auto& w : rest) {
-    if (is_help_word(w)) return Invocation(HelpRequest{*verb, *noun, std::nullopt});
-  }
-  if (*noun != Noun::SslCert) {
-    return Invocation(ObjectWords{*verb, *noun, std::vector<std::string>(rest.begin(), rest.end())});
-  }
-  auto cmd = parse_sslcert_arguments(*verb, rest);
-  if (!cmd) return cmd.error();
-  return Invocation(std::move(*cmd));
 }
 
 }  // namespace sslbind

@@ -1,0 +1,116 @@
+#include "cli/run.hpp"
+
+#include <CLI/CLI.hpp>
+#include <ctime>
+#include <exception>
+#include <iostream>
+
+#include "cli/command_table.hpp"
+#include "cli/commands.hpp"
+#include "cli/completion_scripts.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/usage.hpp"
+#include "core/key_values.hpp"
+#include "core/text.hpp"
+#include "store/registry_file.hpp"
+#include "store/root_dir.hpp"
+
+namespace sslbind::cli {
+namespace {
+
+std::string help_text(const HelpRequest& h) {
+  if (!h.tool.empty()) return tool_command(h.tool).usage();
+  if (!h.object.empty()) return object_command(h.object).usage(h.verb.value_or(Verb::Show));
+  return h.verb ? usage(*h.verb) : general_help();
+}
+
+CommandInfo parse_failure_info(const Context& ctx) {
+  const auto verb = verb_of(ctx.words);
+  return {verb ? std::string(verb_name(*verb)) + " sslcert" : "", verb, "SSL Certificate", verb ? usage(*verb) : ""};
+}
+
+int run(const std::vector<std::string>& arguments, Context& ctx) {
+  CLI::App app{"sslbind: netsh-compatible TLS certificate bindings"};
+  app.set_help_flag();  // help is netsh-style: "sslbind help", "sslbind add sslcert help"
+  std::string root;
+  bool help = false;
+  bool version = false;
+  app.add_option("--root", root, "folder of the registry");
+  app.add_flag("--json", ctx.json, "JSON output");
+  app.add_flag("-h,--help", help, "usage");
+  app.add_flag("--version", version, "version");
+  std::string completion;
+  app.add_option("--completion", completion, "print the completion script for bash, zsh or fish");
+  BatchOptions& batch = ctx.batch;
+  app.add_option("-f", batch.file, "run the sslcert commands of a file (- for standard input) as one transaction");
+  app.add_flag("--dry-run", batch.dry_run, "with -f: report the changes, write nothing");
+  app.add_flag("--add-or-update", batch.add_or_update, "with -f: add creates or updates; delete of a missing key is fine");
+  app.add_option("words", ctx.words, "the netsh-style command");
+  try {
+    app.parse(std::vector<std::string>(arguments.rbegin(), arguments.rend()));  // CLI11 takes them reversed
+  } catch (const CLI::ParseError& e) {
+    return fail(ctx, Error(ErrorCode::InvalidParameter, std::string(e.what()) + "; see 'sslbind help'"), {});
+  }
+  if (version) {
+    *ctx.out << "sslbind " << SSLBIND_VERSION << '\n';
+    return kExitOk;
+  }
+  if (!completion.empty()) {
+    const auto script = completion_script(completion);
+    if (!script) return fail(ctx, invalid("--completion " + completion + ": the shells are bash, zsh and fish"), {});
+    *ctx.out << *script;
+    return kExitOk;
+  }
+  if (help) ctx.words.insert(ctx.words.begin(), "help");
+  if (auto s = check_utf8(root, "--root " + text::quote(root)); !s) return fail(ctx, s.error(), {});
+  ctx.root = store::resolve_root(root.empty() ? std::nullopt : std::optional<std::string>(root));
+  ctx.now = std::time(nullptr);
+  // Opened once and handed down; opening reads nothing, so help and parse errors never touch the root.
+  store::RegistryFile registry(ctx.root);
+  ctx.registry = &registry;
+  ctx.registry_file = &registry;
+  if (!batch.file.empty()) {
+    if (!ctx.words.empty()) {
+      return fail(ctx, invalid("-f runs the commands of a file; give no command words with it"), {});
+    }
+    return run_batch(ctx);
+  }
+  const bool importing = !ctx.words.empty() && text::iequals(ctx.words.front(), "import");
+  if ((batch.dry_run || batch.add_or_update) && !importing) {
+    return fail(ctx, invalid("--dry-run and --add-or-update apply to -f FILE and import netsh"), {});
+  }
+
+  auto invocation = parse_invocation(ctx.words, command_names());
+  if (!invocation) return fail(ctx, invocation.error(), parse_failure_info(ctx));
+  if (const auto* h = std::get_if<HelpRequest>(&*invocation)) {
+    *ctx.out << help_text(*h);
+    return kExitOk;
+  }
+  if (const auto* words = std::get_if<ObjectWords>(&*invocation)) {
+    return object_command(words->object).run(ctx, words->verb, words->arguments);
+  }
+  const auto& tool = std::get<ToolWords>(*invocation);
+  return tool_command(tool.tool).run(ctx, tool.arguments);
+}
+
+}  // namespace
+
+int run_command_line(const std::vector<std::string>& arguments, std::istream& in, std::ostream& out,
+                     std::ostream& err) {
+  Context ctx;
+  ctx.in = &in;
+  ctx.out = &out;
+  ctx.err = &err;
+  try {
+    return run(arguments, ctx);
+  } catch (const std::exception& e) {
+    // A bug, not a user error: say so in one line, and never abort with a core dump.
+    err << "sslbind: internal error: " << e.what() << "; nothing more was written. Please report this.\n";
+    return kExitInternal;
+  } catch (...) {
+    err << "sslbind: internal error of unknown kind; nothing more was written. Please report this.\n";
+    return kExitInternal;
+  }
+}
+
+}  // namespace sslbind::cli

@@ -1,0 +1,28 @@
+#pragma once
+// Where the bindings and the CCS provider live, as the commands and the front end see it: read a consistent
+// snapshot, or apply one change as a transaction. The file under the root (RegistryFile) is the first implementation;
+// a shared store for a farm is the next. Host-local concerns (the lock that the certificate stores share with the
+// registry file) are not part of this interface.
+#include <functional>
+#include <string>
+
+#include "core/registry_state.hpp"
+#include "core/result.hpp"
+
+namespace sslbind::store {
+
+class Registry {
+ public:
+  virtual ~Registry() = default;
+
+  // The committed state; a registry that holds nothing yet is empty. RegistryUnreadable when it cannot be decoded.
+  virtual Result<RegistryState> load() const = 0;
+  // Runs `change` on the latest committed state and commits what it leaves if it succeeds; nothing is written when
+  // it fails. `change` may run more than once (a store with optimistic concurrency retries it), so it must not have
+  // effects outside the state it is given other than recording its result.
+  virtual Status transact(const std::function<Status(RegistryState&)>& change) = 0;
+  // Where it is, for messages and logs: "/etc/sslbind/registry.json".
+  virtual std::string location() const = 0;
+};
+
+}  // namespace sslbind::store
