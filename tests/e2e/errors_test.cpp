@@ -207,3 +207,22 @@ TEST_CASE("show json=enable reports a missing key as JSON too") {
   CHECK(r.err.empty());
   CHECK(nlohmann::json::parse(r.out)["error"]["win32"] == 2);
 }
+
+TEST_CASE("bytes that are not UTF-8 are refused, never an abort (exit 134 before)") {
+  check_case({{"add", "ccs", "location=/srv/ccs\xff"}, 2,
+              "The parameter is incorrect.\n'location=/srv/ccs\\xFF' is not valid UTF-8 (byte 0xFF at offset 17); sslbind keeps only "
+              "UTF-8 text in the registry and its output\n"});
+  check_case({{"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash0(), "appid=" + kAppId,
+               "sslctlidentifier=Tr\xc3\x28sted"},
+              2,
+              "The parameter is incorrect.\n'sslctlidentifier=Tr\\xC3(sted' is not valid UTF-8 (byte 0xC3 at offset 19); "
+              "sslbind keeps only UTF-8 text in the registry and its output\n"});
+  // A root that is not UTF-8 would reach the JSON output in error texts: it is refused before anything is read.
+  Sslbind sslbind(EmptyRoot{});
+  const auto r = run_process({SSLBIND_BINARY, "--root", "/srv/root\xff", "--json", "show", "sslcert"});
+  CHECK(r.exit_code == 2);
+  const auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["error"]["detail"] == "--root '/srv/root\\xFF' is not valid UTF-8 (byte 0xFF at offset 9); sslbind keeps "
+                                  "only UTF-8 text in the registry and its output");
+  CHECK(run_process({SSLBIND_BINARY, "--root", "/srv/root\xff", "show", "sslcert"}).exit_code == 2);
+}

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
 #include "store/ccs_provider.hpp"
 #include "store/sealed_secret.hpp"
 #include "tests/support/certificate_factory.hpp"
@@ -104,4 +107,53 @@ TEST_CASE("CCS provider: not configured, disabled, or folder missing") {
   auto missing = f.config;
   missing.location = (f.root.path() / "gone").string();
   CHECK(store::CcsProvider::open(missing, f.root.path()).error().detail.find("cannot be listed") != std::string::npos);
+}
+
+TEST_CASE("refresh lists the folder again; a changed file is read again") {
+  Folder f;
+  const auto first = test::write_pfx(f.dir / "www.contoso.com.pfx", test::host_certificate("www.contoso.com"), "");
+  auto provider = f.open();
+  CHECK_FALSE(provider.outcome("new.contoso.com").file);
+  CHECK(provider.outcome("www.contoso.com").certificate->thumbprint.hex() == first);
+
+  test::write_pfx(f.dir / "new.contoso.com.pfx", test::host_certificate("new.contoso.com"), "");
+  CHECK_FALSE(provider.outcome("new.contoso.com").file);  // the listing is the one made at open
+  REQUIRE(provider.refresh());
+  CHECK(provider.outcome("new.contoso.com").usable);
+
+  // Replaced under the same name (a new inode): the next load reads the new certificate.
+  const auto second = test::write_pfx(f.dir / "www.contoso.com.pfx.new", test::host_certificate("www.contoso.com"), "");
+  std::filesystem::rename(f.dir / "www.contoso.com.pfx.new", f.dir / "www.contoso.com.pfx");
+  REQUIRE(second != first);
+  CHECK(provider.outcome("www.contoso.com").certificate->thumbprint.hex() == second);
+
+  // A file that is gone is gone after the next refresh; a folder that cannot be listed keeps the last listing.
+  std::filesystem::remove(f.dir / "new.contoso.com.pfx");
+  REQUIRE(provider.refresh());
+  CHECK_FALSE(provider.outcome("new.contoso.com").file);
+  std::filesystem::rename(f.dir, f.root.path() / "moved");
+  CHECK_FALSE(provider.refresh());
+  CHECK(provider.index()->files().size() == 1);
+}
+
+TEST_CASE("lookups from several threads while the folder is refreshed") {
+  Folder f;
+  for (int i = 0; i < 8; ++i) {
+    const std::string host = "site" + std::to_string(i) + ".contoso.com";
+    test::write_pfx(f.dir / (host + ".pfx"), test::host_certificate(host), "");
+  }
+  auto provider = f.open();
+  std::atomic<int> usable{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round) {
+        const std::string host = "site" + std::to_string((t + round) % 8) + ".contoso.com";
+        usable += provider.outcome(host).usable ? 1 : 0;
+      }
+    });
+  }
+  for (int round = 0; round < 20; ++round) CHECK(provider.refresh());
+  for (auto& r : readers) r.join();
+  CHECK(usable == 4 * 50);
 }
