@@ -30,8 +30,8 @@ SslSettings with_hash() {
 
 struct Registry {
   BindingSet set;
-  std::vector<std::string> hosts;       // SNI-bound host names
-  std::vector<IpAddress> addresses;     // addresses with an exact binding
+  std::vector<std::string> hosts;    // SNI-bound host names
+  std::vector<IpAddress> addresses;  // addresses with an exact binding
   std::unordered_set<std::string> ccs_files;
 
   explicit Registry(std::int64_t n) {

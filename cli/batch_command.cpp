@@ -88,7 +88,8 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
     report += "line " + std::to_string(c.line) + ": " + c.key.as_parameter() + " " + std::string(outcome) + "\n";
     out["changes"].push_back({{"line", c.line}, {"key", c.key.as_parameter()}, {"result", outcome}});
   }
-  for (BatchOutcome o : {BatchOutcome::Created, BatchOutcome::Updated, BatchOutcome::Unchanged, BatchOutcome::Deleted}) {
+  for (BatchOutcome o :
+       {BatchOutcome::Created, BatchOutcome::Updated, BatchOutcome::Unchanged, BatchOutcome::Deleted}) {
     out[std::string(outcome_name(o))] = counts[o];
   }
   report += std::to_string(counts[BatchOutcome::Created]) + " created, " +

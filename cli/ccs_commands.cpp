@@ -22,7 +22,8 @@ Result<std::string> folder_of(const std::string& location) {
   std::error_code ec;
   const fs::path folder = fs::absolute(location, ec).lexically_normal();
   if (ec || !fs::is_directory(folder, ec)) {
-    return invalid("location " + text::quote(location) + " is not a folder; create it, or give the folder that "
+    return invalid("location " + text::quote(location) +
+                   " is not a folder; create it, or give the folder that "
                    "holds the <hostname>.pfx files");
   }
   std::string text = folder.string();
@@ -59,8 +60,9 @@ Result<CcsProviderConfig> configured(const Context& ctx, const CcsCommand& cmd, 
 }
 
 Error not_configured() {
-  return Error(ErrorCode::NotFound, "no Central Certificate Store provider is enabled; add one with: sslbind add ccs "
-                                    "location=<folder>");
+  return Error(ErrorCode::NotFound,
+               "no Central Certificate Store provider is enabled; add one with: sslbind add ccs "
+               "location=<folder>");
 }
 
 int run_show(const Context& ctx, const CommandInfo& info) {
@@ -111,7 +113,8 @@ int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> argument
     const bool enabled = state.ccs_provider && state.ccs_provider->enabled;
     if (verb == Verb::Add && enabled) {
       return Error(ErrorCode::AlreadyExists, "a Central Certificate Store provider is already enabled (location " +
-                                                 state.ccs_provider->location + "); change it with: sslbind update ccs");
+                                                 state.ccs_provider->location +
+                                                 "); change it with: sslbind update ccs");
     }
     if (verb != Verb::Add && !enabled) return not_configured();
     if (verb == Verb::Delete) {
@@ -126,8 +129,10 @@ int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> argument
     return Ok{};
   });
   if (!status) return fail(ctx, status.error(), info);
-  const std::string message = std::string("Central Certificate Store provider successfully ") +
-                              (verb == Verb::Add ? "added" : verb == Verb::Update ? "updated" : "deleted");
+  const std::string message =
+      std::string("Central Certificate Store provider successfully ") + (verb == Verb::Add      ? "added"
+                                                                         : verb == Verb::Update ? "updated"
+                                                                                                : "deleted");
   nlohmann::ordered_json out = ok_json(info.name);
   out["message"] = message;
   out["provider"] = ccs_provider_json(*result);

@@ -1,7 +1,7 @@
 // check: findings about bindings, stores and the CCS folder, with a severity and a fix each.
 #include <ctime>
-#include <ostream>
 #include <map>
+#include <ostream>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -10,8 +10,8 @@
 #include "core/checks.hpp"
 #include "core/text.hpp"
 #include "core/tool_commands.hpp"
-#include "store/cert_store.hpp"
 #include "store/ccs_provider.hpp"
+#include "store/cert_store.hpp"
 #include "store/registry.hpp"
 
 namespace sslbind::cli {
@@ -36,8 +36,10 @@ int run_check(const Context& ctx, std::span<const std::string> arguments) {
   };
   if (state->ccs_provider && state->ccs_provider->enabled) {
     auto provider = store::CcsProvider::open(state->ccs_provider, ctx.root);
-    if (provider) input.ccs_files = provider->list();
-    else input.ccs_problem = provider.error().detail;
+    if (provider)
+      input.ccs_files = provider->list();
+    else
+      input.ccs_problem = provider.error().detail;
   }
   input.now = ctx.now;
   input.expiry_days = parsed->expiry_days;
@@ -51,18 +53,19 @@ int run_check(const Context& ctx, std::span<const std::string> arguments) {
     ++counts[static_cast<std::size_t>(f.severity)];
     const std::string severity(severity_name(f.severity));
     if (json) {
-      json->add({{"severity", severity}, {"rule", f.rule}, {"subject", f.subject}, {"message", f.message},
-                 {"fix", f.fix}});
+      json->add(
+          {{"severity", severity}, {"rule", f.rule}, {"subject", f.subject}, {"message", f.message}, {"fix", f.fix}});
     } else {
       *ctx.out << severity << ": " << f.subject << ": " << f.message << " [" << f.rule << "]\n"
-                << std::string(severity.size() + 2, ' ') << "fix: " << f.fix << "\n";
+               << std::string(severity.size() + 2, ' ') << "fix: " << f.fix << "\n";
     }
   }
   if (json) {
     json->finish({{"errors", counts[0]}, {"warnings", counts[1]}, {"notes", counts[2]}});
   } else {
     *ctx.out << (findings.empty() ? "" : "\n") << counts[0] << " errors, " << counts[1] << " warnings, " << counts[2]
-              << " notes\n" << std::flush;
+             << " notes\n"
+             << std::flush;
   }
   return counts[0] > 0 ? kExitOperationFailed : kExitOk;
 }

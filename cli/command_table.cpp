@@ -29,18 +29,24 @@ const std::vector<ObjectCommand>& objects() {
         {Verb::Delete, "Deletes an SSL server certificate binding."},
         {Verb::Show, "Displays SSL server certificate bindings."},
         {Verb::Update, "Updates an SSL server certificate binding."}},
-       usage, sslcert_parameter_names, run_sslcert},
+       usage,
+       sslcert_parameter_names,
+       run_sslcert},
       {"cert",
        {{Verb::Add, "Adds a certificate (PFX or PEM) to a certificate store."},
         {Verb::Delete, "Deletes a certificate from a certificate store."},
         {Verb::Show, "Lists the certificates of one store or of every store."}},
-       [](Verb) { return cert_usage(); }, [](Verb v) { return names(cert_parameters(v)); }, run_cert},
+       [](Verb) { return cert_usage(); },
+       [](Verb v) { return names(cert_parameters(v)); },
+       run_cert},
       {"ccs",
        {{Verb::Add, "Enables the Central Certificate Store provider on a folder of <hostname>.pfx files."},
         {Verb::Update, "Changes the provider's folder, password or polling interval."},
         {Verb::Delete, "Disables the provider (its folder is kept for a later add)."},
         {Verb::Show, "Shows the provider and every certificate its folder serves."}},
-       [](Verb) { return ccs_usage(); }, [](Verb v) { return names(ccs_parameters(v)); }, run_ccs},
+       [](Verb) { return ccs_usage(); },
+       [](Verb v) { return names(ccs_parameters(v)); },
+       run_ccs},
   };
   return kObjects;
 }
@@ -131,19 +137,23 @@ std::string general_help() {
   std::string plain_tools;
   std::string tool_lines;
   for (const auto& t : tools()) {
-    if (t.synopsis.empty()) plain_tools += (plain_tools.empty() ? "" : "|") + std::string(t.name);
-    else tool_lines += std::string(kGlobal) + std::string(t.synopsis) + "\n";
+    if (t.synopsis.empty())
+      plain_tools += (plain_tools.empty() ? "" : "|") + std::string(t.name);
+    else
+      tool_lines += std::string(kGlobal) + std::string(t.synopsis) + "\n";
   }
   std::string text = "Usage: sslbind [--root DIR] [--json] [http] <command> ";
   for (std::size_t i = 0; i < objects().size(); ++i) text += (i == 0 ? "" : "|") + std::string(objects()[i].name);
   text += " [key=value ...]\n" + std::string(kGlobal) + plain_tools + " [key=value ...]\n" + tool_lines +
-          std::string(kGlobal) + "[--dry-run] [--add-or-update] -f FILE\n"
+          std::string(kGlobal) +
+          "[--dry-run] [--add-or-update] -f FILE\n"
           "\n"
           "The following commands are available:\n"
           "\n"
           "Commands in this context:\n";
   for (const auto& o : objects()) {
-    for (const auto& [verb, line] : o.verbs) text += help_row(std::string(verb_name(verb)) + " " + std::string(o.name), line);
+    for (const auto& [verb, line] : o.verbs)
+      text += help_row(std::string(verb_name(verb)) + " " + std::string(o.name), line);
   }
   for (const auto& t : tools()) {
     text += help_row(std::string(t.name) + (t.object.empty() ? "" : " " + std::string(t.object)), t.help_line);

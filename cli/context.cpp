@@ -22,8 +22,10 @@ int fail(const Context& ctx, const Error& error, const CommandInfo& command) {
 }
 
 int succeed(const Context& ctx, const nlohmann::ordered_json& json, const std::string& text) {
-  if (ctx.json) *ctx.out << dump_json(json) << '\n';
-  else *ctx.out << text << std::flush;
+  if (ctx.json)
+    *ctx.out << dump_json(json) << '\n';
+  else
+    *ctx.out << text << std::flush;
   return kExitOk;
 }
 

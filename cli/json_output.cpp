@@ -12,8 +12,10 @@ json binding_json(const Binding& b) {
   const std::string key_name(key_parameter(b.key.kind()));
   json j;
   j["keytype"] = key_name;
-  if (b.key.kind() == KeyKind::Ccs) j[key_name] = b.key.port();
-  else j[key_name] = b.key.value();
+  if (b.key.kind() == KeyKind::Ccs)
+    j[key_name] = b.key.port();
+  else
+    j[key_name] = b.key.value();
   auto optional = [](const auto& v) -> json { return v ? json(*v) : json(nullptr); };
   j["certhash"] = s.certhash ? json(s.certhash->hex()) : json(nullptr);
   j["appid"] = s.appid.str();

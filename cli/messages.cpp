@@ -50,8 +50,10 @@ ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::sp
     case ErrorCode::NotFound:
       r.kind = "not-found";
       r.win32 = 2;
-      if (verb == Verb::Show) r.netsh = {"The system cannot find the file specified."};
-      else r.netsh = {failure_prefix(object, verb) + "2", "The system cannot find the file specified."};
+      if (verb == Verb::Show)
+        r.netsh = {"The system cannot find the file specified."};
+      else
+        r.netsh = {failure_prefix(object, verb) + "2", "The system cannot find the file specified."};
       r.exit_code = kExitOperationFailed;
       break;
     case ErrorCode::CertificateNotUsable:

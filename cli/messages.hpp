@@ -5,16 +5,16 @@
 #include <string>
 #include <vector>
 
-#include "core/verb.hpp"
 #include "core/error.hpp"
+#include "core/verb.hpp"
 
 namespace sslbind::cli {
 
 struct ErrorReport {
-  std::string kind;                 // stable name for tooling: "already-exists", "invalid-parameter", ...
-  std::optional<int> win32;         // 183, 2, 87, 1312 where netsh reports one
-  std::vector<std::string> netsh;   // netsh's own lines, exactly as netsh prints them
-  std::string detail;               // sslbind's one line naming the value and the rule
+  std::string kind;                // stable name for tooling: "already-exists", "invalid-parameter", ...
+  std::optional<int> win32;        // 183, 2, 87, 1312 where netsh reports one
+  std::vector<std::string> netsh;  // netsh's own lines, exactly as netsh prints them
+  std::string detail;              // sslbind's one line naming the value and the rule
   int exit_code = 1;
 };
 

@@ -10,10 +10,10 @@
 #include "core/name_match.hpp"
 #include "core/selection.hpp"
 #include "core/tool_commands.hpp"
-#include "store/cert_store.hpp"
 #include "store/ccs_provider.hpp"
-#include "store/served_by.hpp"
+#include "store/cert_store.hpp"
 #include "store/registry.hpp"
+#include "store/served_by.hpp"
 
 namespace sslbind::cli {
 namespace {

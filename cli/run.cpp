@@ -44,7 +44,8 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   BatchOptions& batch = ctx.batch;
   app.add_option("-f", batch.file, "run the sslcert commands of a file (- for standard input) as one transaction");
   app.add_flag("--dry-run", batch.dry_run, "with -f: report the changes, write nothing");
-  app.add_flag("--add-or-update", batch.add_or_update, "with -f: add creates or updates; delete of a missing key is fine");
+  app.add_flag("--add-or-update", batch.add_or_update,
+               "with -f: add creates or updates; delete of a missing key is fine");
   app.add_option("words", ctx.words, "the netsh-style command");
   try {
     app.parse(std::vector<std::string>(arguments.rbegin(), arguments.rend()));  // CLI11 takes them reversed

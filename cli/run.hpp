@@ -8,7 +8,6 @@
 namespace sslbind::cli {
 
 // `arguments` excludes the program name. Never throws: an unexpected exception is reported as exit code 4.
-int run_command_line(const std::vector<std::string>& arguments, std::istream& in, std::ostream& out,
-                     std::ostream& err);
+int run_command_line(const std::vector<std::string>& arguments, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace sslbind::cli

@@ -20,8 +20,10 @@ std::string or_null(const std::optional<std::string>& v) { return v ? *v : "(nul
 
 void toggle_line(std::string& out, const ToggleRow& row, const SslSettings& s) {
   const bool on = toggle_enabled(*find_parameter(row.parameter), s);
-  if (row.wording == Wording::EnabledDisabled) line(out, row.label, on ? "Enabled" : "Disabled");
-  else line(out, row.label, on ? "Set" : "Not Set");
+  if (row.wording == Wording::EnabledDisabled)
+    line(out, row.label, on ? "Enabled" : "Disabled");
+  else
+    line(out, row.label, on ? "Set" : "Not Set");
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // add|update|delete|show sslcert.
-#include <ostream>
 #include <optional>
+#include <ostream>
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -9,8 +9,8 @@
 #include "cli/show_text.hpp"
 #include "cli/usage.hpp"
 #include "core/cert_command.hpp"
-#include "store/cert_store.hpp"
 #include "core/sslcert_command.hpp"
+#include "store/cert_store.hpp"
 #include "store/registry.hpp"
 
 namespace sslbind::cli {

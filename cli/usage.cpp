@@ -27,7 +27,8 @@ std::string_view remark(Verb verb) {
     case Verb::Update:
       return "Updates an existing SSL server certificate binding in one step; parameters not given return to their "
              "defaults.";
-    case Verb::Delete: return "Deletes SSL server certificate bindings and the corresponding client certificate policies.";
+    case Verb::Delete:
+      return "Deletes SSL server certificate bindings and the corresponding client certificate policies.";
     case Verb::Show: return "Lists SSL server certificate bindings; without a key, all of them.";
   }
   return "";
@@ -59,8 +60,10 @@ std::string examples(Verb verb) {
 
 std::string usage(Verb verb) {
   std::string out = "Usage: " + std::string(verb_name(verb)) + " sslcert ";
-  if (verb == Verb::Show) out += "[" + std::string(kKeys) + "]\n";
-  else out += std::string(kKeys) + "\n";
+  if (verb == Verb::Show)
+    out += "[" + std::string(kKeys) + "]\n";
+  else
+    out += std::string(kKeys) + "\n";
   for (const ParamSpec& p : sslcert_parameters()) {
     if (is_key_parameter(p) || !sslcert_verb_takes(verb, p)) continue;
     const std::string item = std::string(p.name) + "=" + std::string(p.placeholder);

@@ -23,8 +23,10 @@ Result<std::vector<std::string>> split_command_line(std::string_view line) {
     std::string word;
     bool quoted = false;
     for (; i < line.size() && (quoted || !is_blank(line[i])); ++i) {
-      if (line[i] == '"') quoted = !quoted;
-      else word += line[i];
+      if (line[i] == '"')
+        quoted = !quoted;
+      else
+        word += line[i];
     }
     if (quoted) return invalid("a double quote is not closed");
     words.push_back(std::move(word));

@@ -29,7 +29,7 @@ class BindingKey {
 
   KeyKind kind() const { return kind_; }
   std::uint16_t port() const { return port_; }
-  const IpPort& ip_port() const { return ip_; }   // meaningful for IpPort keys only
+  const IpPort& ip_port() const { return ip_; }      // meaningful for IpPort keys only
   const std::string& host() const { return host_; }  // as typed; for HostnamePort and ScopedCcs keys only
 
   // The value as netsh takes and shows it: "0.0.0.0:443", "[::]:443", "www.contoso.com:443", "443".
@@ -88,12 +88,12 @@ inline std::string store_or_default(const std::optional<std::string>& store) {
 }
 
 struct SslSettings {
-  std::optional<Thumbprint> certhash;            // absent for CCS bindings
+  std::optional<Thumbprint> certhash;  // absent for CCS bindings
   Guid appid;
-  std::optional<std::string> certstorename;      // absent: HTTP.SYS uses MY, show prints (null)
+  std::optional<std::string> certstorename;  // absent: HTTP.SYS uses MY, show prints (null)
   std::uint32_t check_mode = 0;
-  std::uint32_t revocation_freshness_time = 0;   // seconds
-  std::uint32_t url_retrieval_timeout = 0;       // milliseconds
+  std::uint32_t revocation_freshness_time = 0;  // seconds
+  std::uint32_t url_retrieval_timeout = 0;      // milliseconds
   std::optional<std::string> ctl_identifier;
   std::optional<std::string> ctl_store_name;
   std::uint32_t flags = 0;

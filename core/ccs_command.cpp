@@ -8,8 +8,8 @@
 namespace sslbind {
 namespace {
 
-constexpr std::array<std::string_view, 5> kSettingParams{"location", "privatekeypassword", "passwordfile",
-                                                         "username", "pollinginterval"};
+constexpr std::array<std::string_view, 5> kSettingParams{"location", "privatekeypassword", "passwordfile", "username",
+                                                         "pollinginterval"};
 
 }  // namespace
 

@@ -81,8 +81,7 @@ class Checker {
   static std::string some_of(const std::vector<std::string>& items) {
     constexpr std::size_t kShown = 3;
     if (items.size() <= kShown) return text::join(items, ", ");
-    return text::join(std::span(items).first(kShown), ", ") + " and " + std::to_string(items.size() - kShown) +
-           " more";
+    return text::join(std::span(items).first(kShown), ", ") + " and " + std::to_string(items.size() - kShown) + " more";
   }
 
   static std::string names_of(const CertificateInfo& c) {
@@ -100,8 +99,8 @@ class Checker {
       const auto it = names_by_port.find(key.port());
       if (it == names_by_port.end()) continue;
       add(Severity::Warning, "ip-binding-hides-names", key.as_parameter(),
-          "every client connecting to " + key.value() + " gets this binding's certificate; " +
-              some_of(it->second) + " never serve connections to that address",
+          "every client connecting to " + key.value() + " gets this binding's certificate; " + some_of(it->second) +
+              " never serve connections to that address",
           "if the sites on " + key.value() + " use SNI or CCS, delete it (sslbind delete sslcert " +
               key.as_parameter() + ") and keep 0.0.0.0:" + std::to_string(key.port()) + " as the fallback");
     }
@@ -166,8 +165,10 @@ class Checker {
     std::set<std::uint16_t> ports_with_names;
     std::set<std::uint16_t> ports_with_fallback;
     for (const auto& [key, b] : bindings_) {
-      if (key.kind() != KeyKind::IpPort) ports_with_names.insert(key.port());
-      else if (key.ip_port().address.is_wildcard()) ports_with_fallback.insert(key.port());
+      if (key.kind() != KeyKind::IpPort)
+        ports_with_names.insert(key.port());
+      else if (key.ip_port().address.is_wildcard())
+        ports_with_fallback.insert(key.port());
     }
     for (const auto& [key, b] : bindings_) {
       if (key.kind() != KeyKind::IpPort || !key.ip_port().address.is_wildcard()) continue;
@@ -175,11 +176,12 @@ class Checker {
       if (!cert) continue;  // reported as certificate-missing
       if (cert->dns_names.empty() && (common_name(*cert).empty() || cert->subject == cert->issuer)) {
         add(Severity::Warning, "fallback-certificate-no-names", key.as_parameter(),
-            "serves " + cert->subject + ", a self-signed certificate without host names, to every client that "
-            "no other binding or CCS file serves; browsers show a certificate error",
+            "serves " + cert->subject +
+                ", a self-signed certificate without host names, to every client that "
+                "no other binding or CCS file serves; browsers show a certificate error",
             "bind a wildcard certificate for your sites' domain: sslbind delete sslcert " + key.as_parameter() +
-                ", then sslbind add sslcert " + key.as_parameter() + " certhash=<thumbprint> appid=" +
-                b.settings.appid.str() + " certstorename=MY (docs/recipes.md)");
+                ", then sslbind add sslcert " + key.as_parameter() +
+                " certhash=<thumbprint> appid=" + b.settings.appid.str() + " certstorename=MY (docs/recipes.md)");
         continue;
       }
       for (const CcsEntry& f : in_.ccs_files) {
@@ -193,8 +195,9 @@ class Checker {
     for (std::uint16_t port : ports_with_names) {
       if (ports_with_fallback.contains(port)) continue;
       add(Severity::Info, "no-fallback", "port " + std::to_string(port),
-          "no 0.0.0.0:" + std::to_string(port) + " binding: clients without SNI, and host names without a binding "
-          "or CCS file, get no certificate and the handshake fails",
+          "no 0.0.0.0:" + std::to_string(port) +
+              " binding: clients without SNI, and host names without a binding "
+              "or CCS file, get no certificate and the handshake fails",
           "add a default: sslbind add sslcert ipport=0.0.0.0:" + std::to_string(port) +
               " certhash=<thumbprint> appid=<GUID>");
     }

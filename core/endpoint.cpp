@@ -47,8 +47,8 @@ Result<IpAddress> IpAddress::parse(std::string_view text, std::string_view what)
     if (part == 4) return invalid(where() + " has more than four parts; an IPv4 address is like 10.0.0.5");
     const bool all_digits = !piece.empty() && piece.find_first_not_of("0123456789") == std::string_view::npos;
     if (!all_digits) {
-      const bool looks_like_name = text.find_first_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") !=
-                                   std::string_view::npos;
+      const bool looks_like_name =
+          text.find_first_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string_view::npos;
       if (looks_like_name) {
         return invalid(where() + " is not an IP address; for a host name use hostnameport=<name:port>");
       }

@@ -21,8 +21,8 @@ class IpAddress {
   static Result<IpAddress> parse(std::string_view text, std::string_view what);
 
   Family family() const { return family_; }
-  bool is_wildcard() const;             // 0.0.0.0 or ::
-  std::string str() const;              // canonical text (RFC 5952 for IPv6), no brackets
+  bool is_wildcard() const;  // 0.0.0.0 or ::
+  std::string str() const;   // canonical text (RFC 5952 for IPv6), no brackets
   const std::array<std::uint8_t, 16>& bytes() const { return bytes_; }  // IPv4 uses the first 4
 
   friend bool operator==(const IpAddress&, const IpAddress&) = default;

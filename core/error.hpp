@@ -6,11 +6,11 @@
 namespace sslbind {
 
 enum class ErrorCode {
-  InvalidParameter,   // Win32 87: a value breaks a rule ("The parameter is incorrect.")
-  MissingParameters,  // netsh: "One or more essential parameters were not entered."
-  UnknownCommand,     // netsh: "The following command was not found: ..."
-  AlreadyExists,      // Win32 183: add on a key that is taken
-  NotFound,           // Win32 2: update/delete/show of a key that is not there
+  InvalidParameter,      // Win32 87: a value breaks a rule ("The parameter is incorrect.")
+  MissingParameters,     // netsh: "One or more essential parameters were not entered."
+  UnknownCommand,        // netsh: "The following command was not found: ..."
+  AlreadyExists,         // Win32 183: add on a key that is taken
+  NotFound,              // Win32 2: update/delete/show of a key that is not there
   CertificateNotUsable,  // Win32 1312: certhash not in the store, or without private key
   RegistryUnreadable,    // registry file corrupt, of an unknown version, or not readable
   RegistryWriteFailed,   // could not lock, write or rename the registry file

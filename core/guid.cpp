@@ -28,16 +28,19 @@ Result<Guid> Guid::parse(std::string_view input) {
     const char c = body[i];
     const bool dash_here = i == 8 || i == 13 || i == 18 || i == 23;
     if (dash_here) {
-      if (c != '-') return invalid("appid " + text::quote(input) + " needs '-' at position " +
-                                   std::to_string(i + 1 + (open ? 1 : 0)) + rule);
+      if (c != '-')
+        return invalid("appid " + text::quote(input) + " needs '-' at position " +
+                       std::to_string(i + 1 + (open ? 1 : 0)) + rule);
       continue;
     }
     if (!text::is_hex_digit(c)) {
       return invalid("appid " + text::quote(input) + " contains " + text::quote(std::string_view(&c, 1)) +
                      ", which is not a hex digit" + rule);
     }
-    if (n % 2 == 0) g.canonical_[n / 2] = static_cast<std::uint8_t>(text::hex_value(c) << 4);
-    else g.canonical_[n / 2] = static_cast<std::uint8_t>(g.canonical_[n / 2] | text::hex_value(c));
+    if (n % 2 == 0)
+      g.canonical_[n / 2] = static_cast<std::uint8_t>(text::hex_value(c) << 4);
+    else
+      g.canonical_[n / 2] = static_cast<std::uint8_t>(g.canonical_[n / 2] | text::hex_value(c));
     ++n;
   }
   return g;
@@ -56,7 +59,7 @@ std::string Guid::str() const {
 
 // Swapping Data1 (4 bytes), Data2 and Data3 (2 bytes each) is its own inverse.
 static std::array<std::uint8_t, 16> swap_struct_order(const std::array<std::uint8_t, 16>& in) {
-  return {in[3], in[2], in[1], in[0], in[5], in[4], in[7], in[6],
+  return {in[3], in[2], in[1],  in[0],  in[5],  in[4],  in[7],  in[6],
           in[8], in[9], in[10], in[11], in[12], in[13], in[14], in[15]};
 }
 

@@ -6,9 +6,7 @@
 namespace sslbind {
 namespace {
 
-bool is_ldh(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-}
+bool is_ldh(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'; }
 
 // `where` is called only on failure: building the message costs more than checking a valid label.
 template <class Where>
@@ -43,7 +41,8 @@ Status validate_label(std::string_view label, const Where& where) {
 
 Status validate_hostname(std::string_view host, std::string_view what, bool allow_wildcard) {
   const auto where = [&] { return std::string(what) + " host name " + text::quote(host); };
-  if (host.empty()) return invalid(std::string(what) + " has no host name; write <name:port>, e.g. www.contoso.com:443");
+  if (host.empty())
+    return invalid(std::string(what) + " has no host name; write <name:port>, e.g. www.contoso.com:443");
   if (host.size() > 253) {
     return invalid(std::string(what) + " host name of " + std::to_string(host.size()) +
                    " bytes is too long; a host name has at most 253");
@@ -53,7 +52,8 @@ Status validate_hostname(std::string_view host, std::string_view what, bool allo
   }
   if (host.back() == '.') return invalid(where() + " ends with a dot; write the name without the trailing dot");
   if (host == "*") {
-    return invalid(where() + " is only a wildcard; for a Central Certificate Store binding of every name use ccs=<port>");
+    return invalid(where() +
+                   " is only a wildcard; for a Central Certificate Store binding of every name use ccs=<port>");
   }
   // Only a name of digits and dots can be an IPv4 address; trying others would build an error message each time.
   if (host.find_first_not_of("0123456789.") == std::string_view::npos && IpAddress::parse(host, what)) {
@@ -68,7 +68,8 @@ Status validate_hostname(std::string_view host, std::string_view what, bool allo
     const std::size_t dot = rest.find('.');
     const std::string_view label = rest.substr(0, dot);
     if (label.find('*') != std::string_view::npos) {
-      return invalid(where() + " has '*' inside; a wildcard is allowed only as the whole first label, as in *.contoso.com");
+      return invalid(where() +
+                     " has '*' inside; a wildcard is allowed only as the whole first label, as in *.contoso.com");
     }
     if (auto s = validate_label(label, where); !s) return s;
     if (dot == std::string_view::npos) break;
@@ -80,7 +81,8 @@ Status validate_hostname(std::string_view host, std::string_view what, bool allo
 Result<HostPort> HostPort::parse(std::string_view text, std::string_view what) {
   const std::size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) {
-    return invalid(std::string(what) + " " + text::quote(text) + " has no port; write <name:port>, e.g. www.contoso.com:443");
+    return invalid(std::string(what) + " " + text::quote(text) +
+                   " has no port; write <name:port>, e.g. www.contoso.com:443");
   }
   const std::string_view host = text.substr(0, colon);
   if (auto s = validate_hostname(host, what, /*allow_wildcard=*/true); !s) return s.error();

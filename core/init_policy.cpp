@@ -33,7 +33,8 @@ Result<std::vector<InitOutcome>> apply_init(BindingSet& bindings, const std::opt
   for (const auto& [key, prepared] : steps) {
     bool added = false;
     if (!bindings.find(key)) {
-      if (!prepared) return Error(ErrorCode::NotFound, key.as_parameter() + " was deleted while init ran; run init again");
+      if (!prepared)
+        return Error(ErrorCode::NotFound, key.as_parameter() + " was deleted while init ran; run init again");
       added = static_cast<bool>(bindings.add(*prepared));
     }
     out.push_back({*bindings.find(key), added});

@@ -84,7 +84,8 @@ Result<Invocation> parse_invocation(std::span<const std::string> words, const Co
     std::vector<std::string_view> commands;
     for (Verb v : kVerbs) commands.push_back(verb_name(v));
     commands.insert(commands.end(), names.tools.begin(), names.tools.end());
-    return unknown_command(words, text::quote(rest.front()) + " is not a command; the commands are " + listed(commands));
+    return unknown_command(words,
+                           text::quote(rest.front()) + " is not a command; the commands are " + listed(commands));
   }
   rest = rest.subspan(1);
   if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{*verb, {}, {}});

@@ -9,9 +9,9 @@ namespace sslbind {
 namespace {
 
 // Windows Server 2019 and later print these after a binding's fields; they have no netsh parameter to set.
-constexpr std::array<std::string_view, 6> kIgnoredLabels{"Extended Properties", "PropertyId", "Receive Window",
-                                                         "Max Settings Per Frame", "Max Settings Per Minute",
-                                                         "Use Revocation Freshness Time"};
+constexpr std::array<std::string_view, 6> kIgnoredLabels{"Extended Properties",     "PropertyId",
+                                                         "Receive Window",          "Max Settings Per Frame",
+                                                         "Max Settings Per Minute", "Use Revocation Freshness Time"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -33,5 +33,4 @@ class NetshShowReader {
   std::vector<BatchLine> lines_;
 };
 
-
 }  // namespace sslbind

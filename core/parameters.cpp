@@ -31,8 +31,8 @@ constexpr std::array<ParamSpec, 28> kParameters{{
     {"verifyrevocationwithcachedclientcertonly", ParamType::Toggle, kToggle,
      "Turns on/off usage of only cached client certificate for revocation checking.", ToggleField::CheckMode,
      check_mode::kCachedRevocationOnly, true},
-    {"usagecheck", ParamType::Toggle, kToggle, "Turns on/off usage check. Default is enabled.",
-     ToggleField::CheckMode, check_mode::kNoUsageCheck, false},
+    {"usagecheck", ParamType::Toggle, kToggle, "Turns on/off usage check. Default is enabled.", ToggleField::CheckMode,
+     check_mode::kNoUsageCheck, false},
     {"revocationfreshnesstime", ParamType::UInt, "<u-int>",
      "Time interval to check for an updated certificate revocation list (CRL) (in seconds). If this value is 0, "
      "then the new CRL is updated only if the previous one expires."},
@@ -46,8 +46,7 @@ constexpr std::array<ParamSpec, 28> kParameters{{
     flag("dsmapperusage", "Turns on/off DS mappers. Default is disabled.", ssl_flag::kUseDsMapper),
     flag("clientcertnegotiation", "Turns on/off negotiation of certificate. Default is disabled.",
          ssl_flag::kNegotiateClientCert),
-    flag("reject", "Turns on/off reject mode. Any new matching connection is immediately dropped.",
-         ssl_flag::kReject),
+    flag("reject", "Turns on/off reject mode. Any new matching connection is immediately dropped.", ssl_flag::kReject),
     flag("disablehttp2", "Turns on/off HTTP2 for the binding. Default is disabled (HTTP2 on).",
          ssl_flag::kDisableHttp2),
     flag("disablequic", "Turns on/off QUIC for the binding. Default is disabled (QUIC on).", ssl_flag::kDisableQuic),
@@ -59,8 +58,7 @@ constexpr std::array<ParamSpec, 28> kParameters{{
     flag("enabletokenbinding", "Turns on/off token binding for the binding.", ssl_flag::kEnableTokenBinding),
     flag("logextendedevents", "Turns on/off logging of extended events.", ssl_flag::kLogExtendedEvents),
     flag("enablesessionticket", "Turns on/off TLS session tickets for the binding.", ssl_flag::kEnableSessionTicket),
-    flag("disablesessionid", "Turns on/off TLS session id resumption for the binding.",
-         ssl_flag::kDisableSessionId),
+    flag("disablesessionid", "Turns on/off TLS session id resumption for the binding.", ssl_flag::kDisableSessionId),
     {"json", ParamType::JsonSwitch, kToggle, "show only: print the bindings as JSON, like --json."},
 }};
 
@@ -94,8 +92,10 @@ bool toggle_enabled(const ParamSpec& toggle, const SslSettings& settings) {
 
 void set_toggle(const ParamSpec& toggle, SslSettings& settings, bool enable) {
   std::uint32_t& word = toggle.field == ToggleField::CheckMode ? settings.check_mode : settings.flags;
-  if (enable == toggle.enable_sets_bit) word |= toggle.bit;
-  else word &= ~toggle.bit;
+  if (enable == toggle.enable_sets_bit)
+    word |= toggle.bit;
+  else
+    word &= ~toggle.bit;
 }
 
 std::vector<std::string> parameter_choices(std::string_view parameter) {

@@ -62,7 +62,7 @@ void append_utf16(std::string_view utf8, std::string& out) {
 
 std::string reg_file(const RegistryState& state) {
   // Written a key at a time into the UTF-16 result, so that 100k bindings are not also held as UTF-8 text.
-  std::string bytes = "\xFF\xFE";  // UTF-16LE byte order mark
+  std::string bytes = "\xFF\xFE";                              // UTF-16LE byte order mark
   bytes.reserve(state.bindings.size() * kBytesPerKey + 4096);  // one allocation: growth by doubling would copy
   std::string block = "Windows Registry Editor Version 5.00\n";
   // BindingSet keeps IP, hostname, CCS and scoped CCS keys in that order, as regedit would list them.

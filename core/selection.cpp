@@ -46,8 +46,8 @@ const Binding* SelectionIndex::find_ip(const IpAddress& address, std::uint16_t p
   return it == ip_.end() ? nullptr : it->second;
 }
 
-const Binding* SelectionIndex::find_host(const std::unordered_map<std::string, const Binding*>& map,
-                                         std::uint16_t port, const std::string& lower_host) const {
+const Binding* SelectionIndex::find_host(const std::unordered_map<std::string, const Binding*>& map, std::uint16_t port,
+                                         const std::string& lower_host) const {
   if (map.empty()) return nullptr;
   const std::string suffix = ":" + std::to_string(port);
   if (const auto it = map.find(lower_host + suffix); it != map.end()) return it->second;
@@ -76,7 +76,8 @@ Selection SelectionIndex::select(const ClientHello& hello, const CcsLookup& ccs)
     const auto ccs_it = ccs_.find(port);
     consider(SelectionStep::Ccs, scoped != nullptr ? scoped : ccs_it == ccs_.end() ? nullptr : ccs_it->second);
   } else if (const auto it = ccs_.find(port); it != ccs_.end()) {
-    out.passed_over.push_back(it->second->key.as_parameter() + " needs the client's SNI host name; this client sent none");
+    out.passed_over.push_back(it->second->key.as_parameter() +
+                              " needs the client's SNI host name; this client sent none");
   }
   if (v6) {
     static const IpAddress any6 = *IpAddress::parse("::", "ipport");

@@ -25,7 +25,7 @@ enum class SelectionStep { ExactIpPort, HostnamePort, Ccs, Ipv6Wildcard, Ipv4Wil
 std::string_view step_name(SelectionStep step);  // "exact IP:port", "hostname:port (SNI)", ...
 
 struct ClientHello {
-  IpAddress address;                // the server address the client connected to
+  IpAddress address;  // the server address the client connected to
   std::uint16_t port = 0;
   std::optional<std::string> sni;  // absent: a client without SNI
 };
@@ -33,10 +33,10 @@ struct ClientHello {
 // What the CCS provider made of a host name: the files it tried and the one it found, if any.
 struct CcsOutcome {
   std::vector<std::string> tried;
-  std::optional<std::string> file;  // the first file that exists
+  std::optional<std::string> file;             // the first file that exists
   std::optional<CertificateInfo> certificate;  // what the file holds, when it opens
-  bool usable = false;              // it opens and has its private key
-  std::string problem;              // why the lookup or the file failed
+  bool usable = false;                         // it opens and has its private key
+  std::string problem;                         // why the lookup or the file failed
 };
 using CcsLookup = std::function<CcsOutcome(std::string_view host)>;
 
@@ -46,9 +46,9 @@ struct Candidate {
 };
 
 struct Selection {
-  std::optional<Candidate> winner;      // absent: the handshake fails
-  std::optional<CcsOutcome> ccs;        // the CCS lookup, when step 3 was tried
-  std::vector<Candidate> hidden;        // bindings of later steps that match this connection too
+  std::optional<Candidate> winner;       // absent: the handshake fails
+  std::optional<CcsOutcome> ccs;         // the CCS lookup, when step 3 was tried
+  std::vector<Candidate> hidden;         // bindings of later steps that match this connection too
   std::vector<std::string> passed_over;  // why earlier steps that had a binding did not serve, in order
 };
 
@@ -75,7 +75,7 @@ class SelectionIndex {
                            const std::string& lower_host) const;
 
   std::unordered_map<AddressKey, const Binding*, AddressHash> ip_;
-  std::unordered_map<std::string, const Binding*> sni_;        // "<lower-case host>:<port>"
+  std::unordered_map<std::string, const Binding*> sni_;  // "<lower-case host>:<port>"
   std::unordered_map<std::string, const Binding*> scoped_ccs_;
   std::unordered_map<std::uint16_t, const Binding*> ccs_;
 };
@@ -84,9 +84,9 @@ class SelectionIndex {
 // and the front end loads it, so both name the same certificate.
 struct ServedFrom {
   enum class Kind { Store, CcsFile } kind = Kind::Store;
-  std::string store;                    // Store: the store HTTP.SYS reads (MY when the binding names none)
+  std::string store;                     // Store: the store HTTP.SYS reads (MY when the binding names none)
   std::optional<Thumbprint> thumbprint;  // Store
-  std::string ccs_file;                 // CcsFile: the file name in the folder
+  std::string ccs_file;                  // CcsFile: the file name in the folder
 };
 // For a selection with a winner.
 ServedFrom source_of(const Selection& selection);

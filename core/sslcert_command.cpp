@@ -105,8 +105,9 @@ Status check_required(const SslCertCommand& cmd, const std::set<std::string_view
   const std::string verb = std::string(verb_name(cmd.verb)) + " sslcert";
   if (!cmd.key) {
     if (cmd.verb == Verb::Show) return Ok{};
-    return missing(verb + " needs the binding: ipport=<ipaddr:port>, hostnameport=<name:port>, ccs=<port> or "
-                          "scopedccs=<name:port>");
+    return missing(verb +
+                   " needs the binding: ipport=<ipaddr:port>, hostnameport=<name:port>, ccs=<port> or "
+                   "scopedccs=<name:port>");
   }
   if (cmd.verb != Verb::Add && cmd.verb != Verb::Update) return Ok{};
   const KeyKind kind = cmd.key->kind();

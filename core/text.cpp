@@ -24,9 +24,7 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool is_hex_digit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool is_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 std::uint8_t hex_value(char c) {
   if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
@@ -73,10 +71,20 @@ std::optional<CodePoint> decode_utf8(std::string_view s, std::size_t pos) {
   std::size_t len = 0;
   char32_t cp = 0;
   char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) { len = 2; cp = b0 & 0x1F; min = 0x80; }
-  else if ((b0 & 0xF0) == 0xE0) { len = 3; cp = b0 & 0x0F; min = 0x800; }
-  else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07; min = 0x10000; }
-  else return std::nullopt;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2;
+    cp = b0 & 0x1F;
+    min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3;
+    cp = b0 & 0x0F;
+    min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4;
+    cp = b0 & 0x07;
+    min = 0x10000;
+  } else
+    return std::nullopt;
   if (pos + len > s.size()) return std::nullopt;
   for (std::size_t i = 1; i < len; ++i) {
     const auto b = static_cast<unsigned char>(s[pos + i]);
@@ -97,7 +105,10 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
 }
 
 std::string describe_code_point(char32_t cp) {
-  struct Named { char32_t cp; const char* name; };
+  struct Named {
+    char32_t cp;
+    const char* name;
+  };
   static constexpr std::array<Named, 9> names{{
       {0x00A0, "NO-BREAK SPACE"},
       {0x200B, "ZERO WIDTH SPACE"},

@@ -44,8 +44,6 @@ Result<Thumbprint> Thumbprint::parse(std::string_view text) {
   return Thumbprint(bytes);
 }
 
-std::string Thumbprint::hex() const {
-  return text::to_hex(bytes_.data(), bytes_.size());
-}
+std::string Thumbprint::hex() const { return text::to_hex(bytes_.data(), bytes_.size()); }
 
 }  // namespace sslbind

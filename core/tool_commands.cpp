@@ -46,11 +46,14 @@ Result<ResolveCommand> parse_resolve_arguments(std::span<const std::string> argu
   auto kv = KeyValues::parse(arguments, kResolveParams, "resolve", "ipport=10.0.0.5:443");
   if (!kv) return kv.error();
   const auto ipport = kv->get("ipport");
-  if (!ipport) return Error(ErrorCode::MissingParameters, "resolve needs ipport=<ipaddr:port>, the address the client connects to");
+  if (!ipport)
+    return Error(ErrorCode::MissingParameters,
+                 "resolve needs ipport=<ipaddr:port>, the address the client connects to");
   auto connection = IpPort::parse(*ipport);
   if (!connection) return connection.error();
   if (connection->address.is_wildcard()) {
-    return invalid("ipport " + text::quote(*ipport) + " is a wildcard; give the address a client connects to, "
+    return invalid("ipport " + text::quote(*ipport) +
+                   " is a wildcard; give the address a client connects to, "
                    "e.g. 10.0.0.5:443 or [2001:db8::5]:443");
   }
   ResolveCommand cmd{*connection, kv->get("hostname")};

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+echo "== Format and layer rules"
+scripts/check-style.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
 build_and_test() {

@@ -12,9 +12,9 @@
 namespace sslbind::store {
 
 struct CcsFileMatch {
-  std::vector<std::string> tried;    // the file names looked for, in order (lower case)
-  std::optional<std::string> file;   // the first that exists, as spelled on disk
-  std::string hostname;              // what that file serves: "www.contoso.com", "*.contoso.com"
+  std::vector<std::string> tried;   // the file names looked for, in order (lower case)
+  std::optional<std::string> file;  // the first that exists, as spelled on disk
+  std::string hostname;             // what that file serves: "www.contoso.com", "*.contoso.com"
 };
 
 class CcsFolderIndex {

@@ -39,12 +39,14 @@ CcsProvider::~CcsProvider() = default;
 
 Result<CcsProvider> CcsProvider::open(const std::optional<CcsProviderConfig>& config, const fs::path& root) {
   if (!config) {
-    return unavailable("no Central Certificate Store provider is configured; add one with: sslbind add ccs "
-                       "location=<folder>");
+    return unavailable(
+        "no Central Certificate Store provider is configured; add one with: sslbind add ccs "
+        "location=<folder>");
   }
   if (!config->enabled) {
-    return unavailable("the Central Certificate Store provider is disabled; enable it with: sslbind add ccs "
-                       "location=<folder>");
+    return unavailable(
+        "the Central Certificate Store provider is disabled; enable it with: sslbind add ccs "
+        "location=<folder>");
   }
   std::string password;
   if (config->sealed_private_key_password) {
@@ -62,9 +64,8 @@ Status CcsProvider::refresh() {
   if (!listed) return listed.error();
   auto index = std::make_shared<const CcsFolderIndex>(std::move(*listed));
   const std::lock_guard lock(shared_->mutex);
-  std::erase_if(shared_->cache, [&](const auto& cached) {
-    return !index->files().contains(text::to_lower(cached.first));
-  });
+  std::erase_if(shared_->cache,
+                [&](const auto& cached) { return !index->files().contains(text::to_lower(cached.first)); });
   shared_->index = std::move(index);
   return Ok{};
 }
@@ -86,8 +87,10 @@ CcsEntry CcsProvider::load(const std::string& file_name, const std::string& host
   // Read outside the lock: other lookups go on while one file is parsed.
   CcsEntry entry{file_name, hostname, std::nullopt, ""};
   auto info = read_certificate({path, std::nullopt, password_});
-  if (info) entry.certificate = std::move(*info);
-  else entry.problem = info.error().detail;
+  if (info)
+    entry.certificate = std::move(*info);
+  else
+    entry.problem = info.error().detail;
   const std::lock_guard lock(shared_->mutex);
   shared_->cache.insert_or_assign(file_name, CachedEntry{entry, identity});
   return entry;
@@ -109,8 +112,10 @@ CcsOutcome outcome_of(const CcsFileMatch& match, const std::optional<CcsEntry>& 
   out.file = e.file_name;
   out.certificate = e.certificate;
   out.usable = e.usable();
-  if (!e.certificate) out.problem = e.file_name + " cannot be opened: " + e.problem;
-  else if (!e.usable()) out.problem = e.file_name + " holds no private key";
+  if (!e.certificate)
+    out.problem = e.file_name + " cannot be opened: " + e.problem;
+  else if (!e.usable())
+    out.problem = e.file_name + " holds no private key";
   return out;
 }
 

@@ -101,11 +101,13 @@ Status CertStore::require_usable(std::string_view store, const Thumbprint& thumb
   if (!*found) {
     return Error(ErrorCode::CertificateNotUsable, where + "is not in store " + std::string(store) +
                                                       "; import it with: sslbind add cert file=<pfx or pem> "
-                                                      "certstorename=" + std::string(store));
+                                                      "certstorename=" +
+                                                      std::string(store));
   }
   if (!(*found)->has_private_key) {
-    return Error(ErrorCode::CertificateNotUsable, where + "is in store " + std::string(store) +
-                                                      " without its private key; add it again from a PFX or with keyfile=");
+    return Error(ErrorCode::CertificateNotUsable,
+                 where + "is in store " + std::string(store) +
+                     " without its private key; add it again from a PFX or with keyfile=");
   }
   return Ok{};
 }

@@ -63,9 +63,12 @@ std::string key_type(EVP_PKEY* key) {
       std::size_t len = 0;
       if (EVP_PKEY_get_group_name(key, group.data(), group.size(), &len) == 1) {
         std::string g(group.data(), len);
-        if (g == "prime256v1") g = "P-256";
-        else if (g == "secp384r1") g = "P-384";
-        else if (g == "secp521r1") g = "P-521";
+        if (g == "prime256v1")
+          g = "P-256";
+        else if (g == "secp384r1")
+          g = "P-384";
+        else if (g == "secp521r1")
+          g = "P-521";
         return "EC " + g;
       }
       return "EC " + std::to_string(bits);

@@ -11,9 +11,9 @@
 namespace sslbind::store {
 
 struct CertificateSource {
-  std::filesystem::path file;                 // .pfx/.p12 read as PKCS#12, anything else as PEM
+  std::filesystem::path file;                     // .pfx/.p12 read as PKCS#12, anything else as PEM
   std::optional<std::filesystem::path> key_file;  // PEM only: the private key, when not in `file`
-  std::string password;                       // PFX password, or the PEM key's pass phrase; may be empty
+  std::string password;                           // PFX password, or the PEM key's pass phrase; may be empty
 };
 
 Result<CertificateInfo> read_certificate(const CertificateSource& source);

@@ -15,7 +15,9 @@ namespace sslbind::store {
 template <auto Free>
 struct OpenSslDeleter {
   template <class T>
-  void operator()(T* p) const { Free(p); }
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
 using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO_free_all>>;
 using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509_free>>;

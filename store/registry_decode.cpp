@@ -109,7 +109,8 @@ Status decode_subkey(KeyKind kind, const std::string& name, const RawValues& val
   if (!binding) return binding.error();
   // Host-name keys are read from HostnamePort, so only IP and CCS subkey names must be canonical.
   if (kind != KeyKind::HostnamePort && kind != KeyKind::ScopedCcs && binding_subkey_name(binding->key) != name) {
-    return unreadable(where(), "the subkey name is not in canonical form " + text::quote(binding_subkey_name(binding->key)));
+    return unreadable(where(),
+                      "the subkey name is not in canonical form " + text::quote(binding_subkey_name(binding->key)));
   }
   if (auto added = set.add(std::move(*binding)); !added) {
     return unreadable(where(), "a second subkey for the same binding (names differ only in case or spelling)");
@@ -121,7 +122,8 @@ Status decode_bindings_into(const json& document, BindingSet& set) {
   if (auto s = check_version(document); !s) return s;
   const json* params = find_key(document, kParametersPath.data());
   if (params == nullptr) return Ok{};
-  if (!params->is_object()) return unreadable(kParametersDisplay, "this key and every key above it must be JSON objects");
+  if (!params->is_object())
+    return unreadable(kParametersDisplay, "this key and every key above it must be JSON objects");
   for (KeyKind kind : kKinds) {
     const std::string info = std::string(binding_info_key(kind));
     if (!params->contains(info)) continue;
@@ -179,8 +181,10 @@ void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, json& d
   // As IIS does on disable: the credentials go, the location stays.
   for (auto [name, value] : {std::pair{kUserName, &config->user_name},
                              std::pair{kPrivateKeyPassword, &config->sealed_private_key_password}}) {
-    if (*value) key[name] = reg_sz(**value);
-    else key.erase(name);
+    if (*value)
+      key[name] = reg_sz(**value);
+    else
+      key.erase(name);
   }
   if (!config->enabled) key.erase(kPassword);
 }

@@ -14,14 +14,15 @@ namespace sslbind::store::layout {
 using nlohmann::json;
 
 // Key paths under HKEY_LOCAL_MACHINE, ended by nullptr.
-inline constexpr std::array<const char*, 6> kParametersPath{"SYSTEM", "CurrentControlSet", "Services", "HTTP",
-                                                            "Parameters", nullptr};
+inline constexpr std::array<const char*, 6> kParametersPath{"SYSTEM", "CurrentControlSet", "Services",
+                                                            "HTTP",   "Parameters",        nullptr};
 inline constexpr std::array<const char*, 5> kCcsProviderPath{"SOFTWARE", "Microsoft", "IIS", "CentralCertProvider",
                                                              nullptr};
 inline constexpr const char* kHive = "HKEY_LOCAL_MACHINE";
 inline constexpr const char* kParametersDisplay = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters";
 inline constexpr const char* kCcsProviderDisplay = "HKLM\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider";
-inline constexpr std::array<KeyKind, 4> kKinds{KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs};
+inline constexpr std::array<KeyKind, 4> kKinds{KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs,
+                                               KeyKind::ScopedCcs};
 
 // Value names, as HTTP.SYS writes them under each binding subkey.
 inline constexpr const char* kCertHash = "SslCertHash";

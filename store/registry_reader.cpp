@@ -27,7 +27,8 @@ class RegistryReader {
   bool boolean(bool v) { return scalar(v); }
   bool number_integer(number_integer_t v) { return scalar(v); }
   bool number_unsigned(number_unsigned_t v) {
-    if (stack_.size() == 1 && key_ == "schemaVersion") version_ok_ = v == static_cast<number_unsigned_t>(kSchemaVersion);
+    if (stack_.size() == 1 && key_ == "schemaVersion")
+      version_ok_ = v == static_cast<number_unsigned_t>(kSchemaVersion);
     return scalar(v);
   }
   bool number_float(number_float_t v, const string_t&) { return scalar(v); }
@@ -47,9 +48,12 @@ class RegistryReader {
     return true;
   }
   bool key(string_t& k) {
-    if (level_ == 1 && skip_ == 0) values_.push_back(RawValue{k, "", nullptr, false, false, true});
-    else if (level_ == 2 && skip_ == 0) field_ = k;
-    else if (level_ == 0) key_ = std::move(k);
+    if (level_ == 1 && skip_ == 0)
+      values_.push_back(RawValue{k, "", nullptr, false, false, true});
+    else if (level_ == 2 && skip_ == 0)
+      field_ = k;
+    else if (level_ == 0)
+      key_ = std::move(k);
     return true;
   }
   bool end_object() {
@@ -84,8 +88,8 @@ class RegistryReader {
   // A binding subkey starts when an object opens under HKEY_LOCAL_MACHINE\...\Parameters\<Info>, once the
   // schema version is known (before that, subkeys go into the tree and are decoded from there).
   bool entering_binding() {
-    static const std::array<std::string, 7> kInfoParent = {"", kHive, "SYSTEM", "CurrentControlSet", "Services",
-                                                           "HTTP", "Parameters"};
+    static const std::array<std::string, 7> kInfoParent = {"",         kHive,  "SYSTEM",    "CurrentControlSet",
+                                                           "Services", "HTTP", "Parameters"};
     if (!version_ok_ || path_.size() != kInfoParent.size() + 1 || stack_.empty() || !stack_.back()->is_object()) {
       return false;
     }
@@ -151,8 +155,10 @@ class RegistryReader {
     RawValue& raw = values_.back();
     if (field_ == "type" && !raw.has_type) {
       json t(std::forward<V>(v));
-      if (!t.is_string()) raw.well_formed = false;
-      else raw.type = t.template get<std::string>();
+      if (!t.is_string())
+        raw.well_formed = false;
+      else
+        raw.type = t.template get<std::string>();
       raw.has_type = true;
     } else if (field_ == "data" && !raw.has_data) {
       raw.data = json(std::forward<V>(v));
@@ -181,8 +187,8 @@ class RegistryReader {
   std::vector<std::string> path_;  // the key each open container has in its parent ("" for the root)
   std::string key_;                // the last key read outside bindings
   bool version_ok_ = false;
-  int level_ = 0;                  // 0 outside a binding subkey
-  int skip_ = 0;                   // nesting inside a malformed value
+  int level_ = 0;  // 0 outside a binding subkey
+  int skip_ = 0;   // nesting inside a malformed value
   std::optional<KeyKind> kind_;
   std::string subkey_;
   std::string field_;
@@ -198,7 +204,8 @@ Result<RegistryState> read_registry(std::string_view text, json& rest) {
   RegistryReader reader(rest);
   const bool parsed = json::sax_parse(text, &reader);
   if (reader.failure()) return *reader.failure();
-  if (!parsed) return Error(ErrorCode::RegistryUnreadable, "not valid JSON at byte " + std::to_string(reader.error_byte()));
+  if (!parsed)
+    return Error(ErrorCode::RegistryUnreadable, "not valid JSON at byte " + std::to_string(reader.error_byte()));
   RegistryState state{reader.take_bindings(), std::nullopt};
   // What was not decoded on the way (a file whose schemaVersion comes late, or none) is decoded from the tree.
   if (auto s = decode_bindings_into(rest, state.bindings); !s) return s.error();

@@ -15,8 +15,8 @@
 
 namespace sslbind::store {
 
-using nlohmann::json;
 using layout::unreadable;
+using nlohmann::json;
 
 // One value of a registry key as the file holds it: {"type": ..., "data": ...}. `well_formed` is false when the
 // value has another shape; the reader reports it only if the value is one it needs.
@@ -44,7 +44,6 @@ inline RawValues raw_values(const json& key) {
   return out;
 }
 
-
 // Reads the typed values of one key.
 class ValueReader {
  public:
@@ -63,7 +62,8 @@ class ValueReader {
       return unreadable(where_() + "\\" + name, "a value must be {\"type\": ..., \"data\": ...}");
     }
     if (v->type != type) {
-      return unreadable(where_() + "\\" + name, "expected type " + std::string(type) + ", found " + json(v->type).dump());
+      return unreadable(where_() + "\\" + name,
+                        "expected type " + std::string(type) + ", found " + json(v->type).dump());
     }
     return &v->data;
   }
@@ -94,7 +94,7 @@ class ValueReader {
     if (*v == nullptr) return std::optional<std::array<std::uint8_t, N>>();
     auto bad = [&] {
       return unreadable(where_() + "\\" + name, "REG_BINARY data must be " + std::to_string(N) + " bytes as " +
-                                                   std::to_string(2 * N) + " hex digits");
+                                                    std::to_string(2 * N) + " hex digits");
     };
     if (!(*v)->is_string()) return bad();
     const auto& hex = (*v)->get_ref<const std::string&>();

@@ -17,10 +17,10 @@ namespace {
 // Writes `node` as compact JSON, except that the path to the binding keys gets a line per key and each binding a
 // line of its own: the file stays readable and diffable, and is written in one pass.
 void write_node(const json& node, const RegistryState& state, std::vector<std::string>& path, std::string& out) {
-  static const std::vector<std::string> kBindingsPath = {kHive, "SYSTEM", "CurrentControlSet", "Services", "HTTP",
-                                                         "Parameters"};
-  const bool on_path = path.size() <= kBindingsPath.size() &&
-                       std::equal(path.begin(), path.end(), kBindingsPath.begin());
+  static const std::vector<std::string> kBindingsPath = {kHive,      "SYSTEM", "CurrentControlSet",
+                                                         "Services", "HTTP",   "Parameters"};
+  const bool on_path =
+      path.size() <= kBindingsPath.size() && std::equal(path.begin(), path.end(), kBindingsPath.begin());
   if (path.size() == kBindingsPath.size() + 1 && std::equal(kBindingsPath.begin(), kBindingsPath.end(), path.begin())) {
     if (const auto kind = kind_of_info_key(path.back())) {
       out += '{';

@@ -28,8 +28,8 @@ Result<Key> parse_key(const std::filesystem::path& file, const std::string& text
   if (text.size() < 2 * kKeyBytes) return damaged(file, "the key file is damaged");
   for (std::size_t i = 0; i < 2 * kKeyBytes; ++i) {
     if (!text::is_hex_digit(text[i])) return damaged(file, "the key file is damaged");
-    key[i / 2] = static_cast<unsigned char>(key[i / 2] | (i % 2 == 0 ? text::hex_value(text[i]) << 4
-                                                                    : text::hex_value(text[i])));
+    key[i / 2] = static_cast<unsigned char>(key[i / 2] |
+                                            (i % 2 == 0 ? text::hex_value(text[i]) << 4 : text::hex_value(text[i])));
   }
   return key;
 }
@@ -55,8 +55,8 @@ Result<Key> read_or_create_key(const std::filesystem::path& file) {
 
 std::string base64(const std::vector<unsigned char>& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
-                                static_cast<int>(bytes.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(), static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
@@ -64,8 +64,8 @@ std::string base64(const std::vector<unsigned char>& bytes) {
 std::optional<std::vector<unsigned char>> unbase64(std::string_view text) {
   if (text.empty() || text.size() % 4 != 0) return std::nullopt;
   std::vector<unsigned char> out(text.size() / 4 * 3);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
+  const int n =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   std::size_t size = static_cast<std::size_t>(n);
   // EVP_DecodeBlock counts the padding as zero bytes.

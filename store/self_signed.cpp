@@ -13,7 +13,8 @@ namespace sslbind::store {
 namespace {
 
 Error failed(const std::string& step) {
-  return Error(ErrorCode::RegistryWriteFailed, "cannot make a self-signed certificate (" + step + "): " + openssl_reason());
+  return Error(ErrorCode::RegistryWriteFailed,
+               "cannot make a self-signed certificate (" + step + "): " + openssl_reason());
 }
 
 bool add_extension(X509* cert, int nid, const char* value) {
@@ -46,19 +47,18 @@ Result<LoadedCertificate> make_self_signed(const SelfSignedSpec& spec) {
   const std::string& cn = spec.common_name;
   std::string san;
   for (const auto& dns : spec.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + dns;
-  const bool ok =
-      X509_set_version(cert.get(), X509_VERSION_3) == 1 &&
-      X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(spec.valid_from)) != nullptr &&
-      X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(spec.valid_to)) != nullptr &&
-      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
-                                 -1, 0) == 1 &&
-      X509_set_issuer_name(cert.get(), name) == 1 && X509_set_pubkey(cert.get(), key.get()) == 1 &&
-      add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE") &&
-      add_extension(cert.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment") &&
-      add_extension(cert.get(), NID_ext_key_usage, "serverAuth") &&
-      add_extension(cert.get(), NID_subject_key_identifier, "hash") &&
-      (san.empty() || add_extension(cert.get(), NID_subject_alt_name, san.c_str())) &&
-      X509_sign(cert.get(), key.get(), EVP_sha256()) > 0;
+  const bool ok = X509_set_version(cert.get(), X509_VERSION_3) == 1 &&
+                  X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(spec.valid_from)) != nullptr &&
+                  X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(spec.valid_to)) != nullptr &&
+                  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0) == 1 &&
+                  X509_set_issuer_name(cert.get(), name) == 1 && X509_set_pubkey(cert.get(), key.get()) == 1 &&
+                  add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE") &&
+                  add_extension(cert.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment") &&
+                  add_extension(cert.get(), NID_ext_key_usage, "serverAuth") &&
+                  add_extension(cert.get(), NID_subject_key_identifier, "hash") &&
+                  (san.empty() || add_extension(cert.get(), NID_subject_alt_name, san.c_str())) &&
+                  X509_sign(cert.get(), key.get(), EVP_sha256()) > 0;
   if (!ok) return failed("signing");
   return encode_certificate(cert.get(), key.get());
 }

@@ -31,8 +31,9 @@ TEST_CASE("-f runs a script as one transaction") {
   auto r = sslbind({"-f", script.path});
   CHECK(r.err == "");
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "line 2: ipport=0.0.0.0:443 created\nline 4: ccs=443 created\n"
-                 "line 5: hostnameport=www.contoso.com:443 created\n3 created, 0 updated, 0 unchanged, 0 deleted\n");
+  CHECK(r.out ==
+        "line 2: ipport=0.0.0.0:443 created\nline 4: ccs=443 created\n"
+        "line 5: hostnameport=www.contoso.com:443 created\n3 created, 0 updated, 0 unchanged, 0 deleted\n");
   CHECK(json::parse(sslbind({"--json", "show", "sslcert"}).out)["bindings"].size() == 3);
 }
 
@@ -40,12 +41,14 @@ TEST_CASE("-f: a failing line rolls the whole script back and is named") {
   Sslbind sslbind;
   REQUIRE(sslbind({"add", "sslcert", "ipport=10.0.0.5:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
   const std::string before = sslbind.registry();
-  Script taken(add("ipport=0.0.0.0:443", hash0()) + add("ipport=[::]:443", hash0()) + add("ipport=10.0.0.5:443", hash1()));
+  Script taken(add("ipport=0.0.0.0:443", hash0()) + add("ipport=[::]:443", hash0()) +
+               add("ipport=10.0.0.5:443", hash1()));
   auto r = sslbind({"-f", taken.path});
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "SSL Certificate add failed, Error: 183\nCannot create a file when that file already exists.\n"
-                 "line 3: ipport=10.0.0.5:443 already has a binding; use update sslcert to change it, or delete it "
-                 "first\n");
+  CHECK(r.err ==
+        "SSL Certificate add failed, Error: 183\nCannot create a file when that file already exists.\n"
+        "line 3: ipport=10.0.0.5:443 already has a binding; use update sslcert to change it, or delete it "
+        "first\n");
   CHECK(sslbind.registry() == before);
 
   Script bad_value(add("ipport=0.0.0.0:443", hash0()) + "add sslcert ipport=0.0.0.0:70000 certhash=" + hash0() +
@@ -77,11 +80,13 @@ TEST_CASE("-f --dry-run reports and writes nothing; --add-or-update is idempoten
   CHECK(r.out.ends_with("2 created, 0 updated, 1 unchanged, 0 deleted (dry run: nothing was written)\n"));
   CHECK_FALSE(std::filesystem::exists(sslbind.root.path() / "registry.json"));
 
-  CHECK(sslbind({"--add-or-update", "-f", script.path}).out.ends_with("2 created, 0 updated, 1 unchanged, 0 deleted\n"));
+  CHECK(
+      sslbind({"--add-or-update", "-f", script.path}).out.ends_with("2 created, 0 updated, 1 unchanged, 0 deleted\n"));
   const std::string after = sslbind.registry();
   r = sslbind({"--add-or-update", "-f", script.path});
-  CHECK(r.out == "line 1: ipport=0.0.0.0:443 unchanged\nline 2: ccs=443 unchanged\nline 3: ipport=[::]:443 "
-                 "unchanged\n0 created, 0 updated, 3 unchanged, 0 deleted\n");
+  CHECK(r.out ==
+        "line 1: ipport=0.0.0.0:443 unchanged\nline 2: ccs=443 unchanged\nline 3: ipport=[::]:443 "
+        "unchanged\n0 created, 0 updated, 3 unchanged, 0 deleted\n");
   CHECK(sslbind.registry() == after);
   // Without --add-or-update the same script is netsh's: the add fails on the taken key.
   CHECK(sslbind({"-f", script.path}).exit_code == 1);

@@ -51,7 +51,8 @@ TEST_CASE("add ccs writes CentralCertProvider with a sealed password; show ccs l
   CHECK(r.out.find("    Certificate Store Location : " + folder.path + "\n") != std::string::npos);
   CHECK(r.out.find("    Hostname                   : www.contoso.com\n"
                    "    File                       : www.contoso.com.pfx\n"
-                   "    Thumbprint                 : " + folder.www + "\n") != std::string::npos);
+                   "    Thumbprint                 : " +
+                   folder.www + "\n") != std::string::npos);
   CHECK(r.out.find("    Hostname                   : *.contoso.com\n") != std::string::npos);
   CHECK(r.out.find("(expired)") != std::string::npos);
   CHECK(r.out.find("    File                       : other.contoso.com.pfx\n"
@@ -114,8 +115,9 @@ TEST_CASE("ccs errors leave the registry as it was") {
   Sslbind sslbind{EmptyRoot{}};
   auto r = sslbind({"show", "ccs"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "The system cannot find the file specified.\nno Central Certificate Store provider is enabled; add "
-                 "one with: sslbind add ccs location=<folder>\n");
+  CHECK(r.err ==
+        "The system cannot find the file specified.\nno Central Certificate Store provider is enabled; add "
+        "one with: sslbind add ccs location=<folder>\n");
   r = sslbind({"add", "ccs", "location=" + folder.path + "/missing"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == "The parameter is incorrect.\nlocation '" + folder.path +

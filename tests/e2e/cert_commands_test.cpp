@@ -1,8 +1,8 @@
 // add/show/delete cert with files that the openssl command line made.
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/e2e/sslbind_runner.hpp"
 #include "tests/support/certificate_factory.hpp"
@@ -41,7 +41,7 @@ TEST_CASE("add cert from PFX and PEM, show it, delete it") {
             .out == "Certificate " + f.thumbprint + " successfully added to store WebHosting\n");
   CHECK(sslbind({"add", "cert", "file=" + f.pem, "keyfile=" + f.key}).exit_code == 0);
 
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat((sslbind.root.path() / "stores" / "MY" / (f.thumbprint + ".key")).c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 
@@ -76,7 +76,8 @@ TEST_CASE("add cert refusals") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("add cert needs file=<path of a .pfx or .pem file>\n\nUsage: add cert") != std::string::npos);
   r = sslbind({"update", "cert", "file=x"});
-  CHECK(r.err == "The parameter is incorrect.\nupdate cert is not a command: add the certificate again to replace it\n");
+  CHECK(r.err ==
+        "The parameter is incorrect.\nupdate cert is not a command: add the certificate again to replace it\n");
   CHECK_FALSE(std::filesystem::exists(sslbind.root.path() / "stores"));
 }
 
@@ -93,6 +94,7 @@ TEST_CASE("an expired certificate: imported and bound as netsh allows, marked by
   r = sslbind({"check"});
   CHECK(r.exit_code == 1);
   CHECK(r.out.starts_with("error: ipport=0.0.0.0:443: certificate " + hash + " (CN=old.contoso.com) has expired"));
-  const json resolved = json::parse(sslbind({"--json", "resolve", "ipport=10.0.0.5:443", "hostname=old.contoso.com"}).out);
+  const json resolved =
+      json::parse(sslbind({"--json", "resolve", "ipport=10.0.0.5:443", "hostname=old.contoso.com"}).out);
   CHECK(resolved["certificate"]["expired"] == true);
 }

@@ -11,10 +11,15 @@ namespace {
 
 std::string entry(const std::string& label_line, const std::string& hash, const std::string& store,
                   const std::string& http2 = "Not Set") {
-  return label_line + "\n"
-         "    Certificate Hash             : " + hash + "\n"
+  return label_line +
+         "\n"
+         "    Certificate Hash             : " +
+         hash +
+         "\n"
          "    Application ID               : {4dc3e181-e14b-4a21-b022-59fc669b0914}\n"
-         "    Certificate Store Name       : " + store + "\n"
+         "    Certificate Store Name       : " +
+         store +
+         "\n"
          "    Verify Client Certificate Revocation : Enabled\n"
          "    Verify Revocation Using Cached Client Certificate Only : Disabled\n"
          "    Usage Check                  : Enabled\n"
@@ -25,7 +30,9 @@ std::string entry(const std::string& label_line, const std::string& hash, const 
          "    DS Mapper Usage              : Disabled\n"
          "    Negotiate Client Certificate : Disabled\n"
          "    Reject Connections           : Disabled\n"
-         "    Disable HTTP2                : " + http2 + "\n"
+         "    Disable HTTP2                : " +
+         http2 +
+         "\n"
          "    Disable QUIC                 : Not Set\n"
          "    Disable TLS1.2               : Not Set\n"
          "    Disable TLS1.3               : Not Set\n"
@@ -69,14 +76,13 @@ TEST_CASE("add, show, update, delete for each key form, in netsh's texts") {
                      entry("    Central Certificate Store    : 443", "(null)", "(null)") +
                      entry("    Scoped CCS:port              : shop.contoso.com:443", "(null)", "(null)"));
 
-  r = sslbind({"update", "sslcert", "hostnameport=WWW.CONTOSO.COM:443",
-               "certhash=" + upper(hash1()), "appid=" + kAppId, "certstorename=WebHosting",
-               "disablehttp2=enable"});
+  r = sslbind({"update", "sslcert", "hostnameport=WWW.CONTOSO.COM:443", "certhash=" + upper(hash1()), "appid=" + kAppId,
+               "certstorename=WebHosting", "disablehttp2=enable"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "SSL Certificate successfully updated\n");
   r = sslbind({"show", "sslcert", "hostnameport=www.contoso.com:443"});
-  CHECK(r.out == kHeader + entry("    Hostname:port                : www.contoso.com:443",
-                                 hash1(), "WebHosting", "Set"));
+  CHECK(r.out ==
+        kHeader + entry("    Hostname:port                : www.contoso.com:443", hash1(), "WebHosting", "Set"));
 
   for (const char* key : {"ipport=0.0.0.0:443", "ipport=[0::0]:443", "hostnameport=www.contoso.com:443", "ccs=443",
                           "scopedccs=shop.contoso.com:443"}) {
@@ -91,8 +97,7 @@ TEST_CASE("add, show, update, delete for each key form, in netsh's texts") {
 
 TEST_CASE("keywords, verbs and enum values are case-insensitive; values are stored as netsh shows them") {
   Sslbind sslbind;
-  auto r = sslbind({"HTTP", "ADD", "SSLCERT", "IPPORT=10.0.0.5:443",
-                    "CertHash=" + upper(hash0()),
+  auto r = sslbind({"HTTP", "ADD", "SSLCERT", "IPPORT=10.0.0.5:443", "CertHash=" + upper(hash0()),
                     "APPID=4DC3E181-E14B-4A21-B022-59FC669B0914", "CertStoreName=My", "UsageCheck=DISABLE"});
   CHECK(r.exit_code == 0);
   r = sslbind({"sh", "ssl", "ipport=10.0.0.5:443"});
@@ -154,8 +159,8 @@ TEST_CASE("help texts and version") {
 
 TEST_CASE("SSLBIND_ROOT chooses the root when --root is absent") {
   TempDir root;
-  auto r = run_process({SSLBIND_BINARY, "add", "sslcert", "ccs=443", "appid=" + kAppId},
-                       {"SSLBIND_ROOT=" + root.str()});
+  auto r =
+      run_process({SSLBIND_BINARY, "add", "sslcert", "ccs=443", "appid=" + kAppId}, {"SSLBIND_ROOT=" + root.str()});
   CHECK(r.exit_code == 0);
   CHECK(read_file(root.path() / "registry.json").find("SslCcsBindingInfo") != std::string::npos);
 }

@@ -12,9 +12,10 @@ const std::filesystem::path kCompletions = std::filesystem::path(SSLBIND_SOURCE_
 
 // COMPREPLY for a command line typed up to its end, as bash's programmable completion computes it.
 std::string complete(const std::string& line) {
-  const std::string script = "source '" + (kCompletions / "sslbind.bash").string() +
-                             "'\nCOMP_WORDBREAKS=$' \\t\\n\"\\'><=;|&(:'\n"
-                             "COMP_LINE=\"$1\"; COMP_POINT=${#COMP_LINE}\n_sslbind\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
+  const std::string script =
+      "source '" + (kCompletions / "sslbind.bash").string() +
+      "'\nCOMP_WORDBREAKS=$' \\t\\n\"\\'><=;|&(:'\n"
+      "COMP_LINE=\"$1\"; COMP_POINT=${#COMP_LINE}\n_sslbind\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
   const auto r = run_process({"/bin/bash", "-c", script, "bash", line});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   return r.out;
@@ -23,8 +24,8 @@ std::string complete(const std::string& line) {
 }  // namespace
 
 TEST_CASE("completions/ matches what the binary generates") {
-  for (const auto& [shell, file] : {std::pair<std::string, std::string>{"bash", "sslbind.bash"}, {"zsh", "_sslbind"},
-                                    {"fish", "sslbind.fish"}}) {
+  for (const auto& [shell, file] :
+       {std::pair<std::string, std::string>{"bash", "sslbind.bash"}, {"zsh", "_sslbind"}, {"fish", "sslbind.fish"}}) {
     CAPTURE(shell);
     const auto r = run_process({SSLBIND_BINARY, "--completion", shell});
     CHECK(r.exit_code == 0);
@@ -35,8 +36,9 @@ TEST_CASE("completions/ matches what the binary generates") {
 }
 
 TEST_CASE("bash completes verbs, nouns, parameters and values") {
-  CHECK(complete("sslbind ") == "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nexport\nimport\nhttp\n--root\n--json\n-f\n"
-                                "--dry-run\n--add-or-update\n--version\nhelp\n");
+  CHECK(complete("sslbind ") ==
+        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nexport\nimport\nhttp\n--root\n--json\n-f\n"
+        "--dry-run\n--add-or-update\n--version\nhelp\n");
   CHECK(complete("sslbind export ") == "reg\n");
   CHECK(complete("sslbind import netsh f") == "file=\n");
   CHECK(complete("sslbind update ") == "sslcert\nccs\n");

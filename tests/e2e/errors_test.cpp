@@ -47,20 +47,23 @@ const std::string kParam = "The parameter is incorrect.\n";
 }  // namespace
 
 TEST_CASE("183: add on an existing key") {
-  check_case({{"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId}, 1,
+  check_case({{"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId},
+              1,
               "SSL Certificate add failed, Error: 183\nCannot create a file when that file already exists.\n"
               "ipport=0.0.0.0:443 already has a binding; use update sslcert to change it, or delete it first\n"});
 }
 
 TEST_CASE("2: update, delete and show of a missing key") {
-  check_case({{"update", "sslcert", "ipport=10.0.0.1:443", "certhash=" + hash0(), "appid=" + kAppId}, 1,
+  check_case({{"update", "sslcert", "ipport=10.0.0.1:443", "certhash=" + hash0(), "appid=" + kAppId},
+              1,
               "SSL Certificate update failed, Error: 2\nThe system cannot find the file specified.\n"
               "ipport=10.0.0.1:443 has no binding to update; use add sslcert\n"});
-  check_case({{"delete", "sslcert", "hostnameport=www.contoso.com:443"}, 1,
+  check_case({{"delete", "sslcert", "hostnameport=www.contoso.com:443"},
+              1,
               "SSL Certificate deletion failed, Error: 2\nThe system cannot find the file specified.\n"
               "hostnameport=www.contoso.com:443 has no binding\n"});
-  check_case({{"show", "sslcert", "ccs=8443"}, 1,
-              "The system cannot find the file specified.\nccs=8443 has no binding\n"});
+  check_case(
+      {{"show", "sslcert", "ccs=8443"}, 1, "The system cannot find the file specified.\nccs=8443 has no binding\n"});
   Sslbind sslbind;
   seed(sslbind);
   CHECK(sslbind({"show", "sslcert", "ccs=8443"}).out == "\nSSL Certificate bindings:\n-------------------------\n\n");
@@ -70,40 +73,51 @@ TEST_CASE("87: each validator's error reaches the user in one line") {
   const std::string ip = "ipport=0.0.0.0:8443";
   const std::string hash = "certhash=" + hash0();
   const std::string app = "appid=" + kAppId;
-  check_case({{"add", "sslcert", ip, "certhash=\xE2\x80\x8E" + hash0(), app}, 2,
+  check_case({{"add", "sslcert", ip, "certhash=\xE2\x80\x8E" + hash0(), app},
+              2,
               kParam + "certhash '<U+200E>" + hash0() +
                   "' contains the invisible or non-ASCII character U+200E LEFT-TO-RIGHT MARK at position 1 (the "
                   "Windows certificate dialog adds this invisible mark when you copy the thumbprint); retype the "
                   "value or delete that character\n"});
-  check_case({{"add", "sslcert", ip, "certhash=0102", app}, 2,
+  check_case({{"add", "sslcert", ip, "certhash=0102", app},
+              2,
               kParam + "certhash '0102' has 4 hex digits; a SHA-1 thumbprint has exactly 40\n"});
-  check_case({{"add", "sslcert", ip, hash, "appid={4dc3e181-e14b-4a21-b022-59fc669b0914"}, 2,
+  check_case({{"add", "sslcert", ip, hash, "appid={4dc3e181-e14b-4a21-b022-59fc669b0914"},
+              2,
               kParam + "appid '{4dc3e181-e14b-4a21-b022-59fc669b0914' has an unmatched brace; an appid is a GUID like "
                        "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}, braces optional\n"});
-  check_case({{"add", "sslcert", "ipport=0.0.0.0:70000", hash, app}, 2,
+  check_case({{"add", "sslcert", "ipport=0.0.0.0:70000", hash, app},
+              2,
               kParam + "ipport '0.0.0.0:70000' has the port '70000', which is above 65535; a port is a number from 1 "
                        "to 65535\n"});
-  check_case({{"add", "sslcert", "ipport=www.contoso.com:443", hash, app}, 2,
+  check_case({{"add", "sslcert", "ipport=www.contoso.com:443", hash, app},
+              2,
               kParam + "ipport address 'www.contoso.com' is not an IP address; for a host name use "
                        "hostnameport=<name:port>\n"});
-  check_case({{"add", "sslcert", "hostnameport=www.contoso.com.:443", hash, app, "certstorename=MY"}, 2,
+  check_case({{"add", "sslcert", "hostnameport=www.contoso.com.:443", hash, app, "certstorename=MY"},
+              2,
               kParam + "hostnameport host name 'www.contoso.com.' ends with a dot; write the name without the trailing "
                        "dot\n"});
-  check_case({{"add", "sslcert", "ccs=0", app}, 2,
-              kParam + "ccs '0' has port 0; a port is a number from 1 to 65535\n"});
-  check_case({{"add", "sslcert", ip, hash, app, "clientcertnegotiation=on"}, 2,
+  check_case(
+      {{"add", "sslcert", "ccs=0", app}, 2, kParam + "ccs '0' has port 0; a port is a number from 1 to 65535\n"});
+  check_case({{"add", "sslcert", ip, hash, app, "clientcertnegotiation=on"},
+              2,
               kParam + "clientcertnegotiation 'on' is neither enable nor disable\n"});
-  check_case({{"add", "sslcert", ip, hash, app, "urlretrievaltimeout=10s"}, 2,
+  check_case({{"add", "sslcert", ip, hash, app, "urlretrievaltimeout=10s"},
+              2,
               kParam + "urlretrievaltimeout '10s' is not a decimal number; it takes an unsigned 32-bit number\n"});
-  check_case({{"add", "sslcert", "ccs=8443", app, hash}, 2,
+  check_case({{"add", "sslcert", "ccs=8443", app, hash},
+              2,
               kParam + "certhash= is not used with ccs=: the Central Certificate Store provider finds the certificate "
                        "by host name\n"});
-  check_case({{"add", "sslcert", ip, hash, app, "bogus=1"}, 2,
+  check_case({{"add", "sslcert", ip, hash, app, "bogus=1"},
+              2,
               kParam + "'bogus' is not a parameter of add sslcert; see 'sslbind add sslcert help'\n"});
-  check_case({{"delete", "sslcert", "ipport=0.0.0.0:443", hash}, 2,
+  check_case({{"delete", "sslcert", "ipport=0.0.0.0:443", hash},
+              2,
               kParam + "certhash= is not used by delete sslcert, which takes only the binding key\n"});
-  check_case({{"add", "sslcert", ip, "ccs=8443", hash, app}, 2,
-              kParam + "give one binding key, not both ipport= and ccs=\n"});
+  check_case(
+      {{"add", "sslcert", ip, "ccs=8443", hash, app}, 2, kParam + "give one binding key, not both ipport= and ccs=\n"});
 }
 
 TEST_CASE("missing essential parameters print netsh's three lines, the missing one, and the usage") {
@@ -121,13 +135,16 @@ TEST_CASE("missing essential parameters print netsh's three lines, the missing o
 }
 
 TEST_CASE("unknown commands") {
-  check_case({{"http", "frob", "sslcert"}, 2,
+  check_case({{"http", "frob", "sslcert"},
+              2,
               "The following command was not found: http frob sslcert\n'frob' is not a command; the commands are "
               "add, update, delete, show, init, resolve, check, export and import\n"});
-  check_case({{"add", "urlacl", "url=http://+:80/"}, 2,
+  check_case({{"add", "urlacl", "url=http://+:80/"},
+              2,
               "The following command was not found: add urlacl url=http://+:80/\n'urlacl' is not something sslbind "
               "manages; the objects are sslcert, cert and ccs\n"});
-  check_case({{"--frobnicate", "show", "sslcert"}, 2,
+  check_case({{"--frobnicate", "show", "sslcert"},
+              2,
               kParam + "The following argument was not expected: --frobnicate; see 'sslbind help'\n"});
 }
 
@@ -158,13 +175,15 @@ TEST_CASE("1312: the certificate is not in the named store, or has no private ke
               "A specified logon session does not exist. It may already have been terminated.\n"
               "certificate 0102030405060708090a0b0c0d0e0f1011121314 is not in store MY; import it with: sslbind add "
               "cert file=<pfx or pem> certstorename=MY\n"});
-  check_case({{"update", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId,
-               "certstorename=Other"},
-              1,
-              "SSL Certificate update failed, Error: 1312\n"
-              "A specified logon session does not exist. It may already have been terminated.\n"
-              "certificate " + hash0() + " is not in store Other; import it with: sslbind add cert file=<pfx or pem> "
-              "certstorename=Other\n"});
+  check_case(
+      {{"update", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId, "certstorename=Other"},
+       1,
+       "SSL Certificate update failed, Error: 1312\n"
+       "A specified logon session does not exist. It may already have been terminated.\n"
+       "certificate " +
+           hash0() +
+           " is not in store Other; import it with: sslbind add cert file=<pfx or pem> "
+           "certstorename=Other\n"});
 
   // The same certificate without its key, in a store of its own.
   Sslbind sslbind;
@@ -178,10 +197,13 @@ TEST_CASE("1312: the certificate is not in the named store, or has no private ke
   const auto r = sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash0(),
                           "appid=" + kAppId, "certstorename=nokey"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "SSL Certificate add failed, Error: 1312\n"
-                 "A specified logon session does not exist. It may already have been terminated.\n"
-                 "certificate " + hash0() + " is in store nokey without its private key; add it again from a PFX or "
-                 "with keyfile=\n");
+  CHECK(r.err ==
+        "SSL Certificate add failed, Error: 1312\n"
+        "A specified logon session does not exist. It may already have been terminated.\n"
+        "certificate " +
+            hash0() +
+            " is in store nokey without its private key; add it again from a PFX or "
+            "with keyfile=\n");
   CHECK(sslbind.registry() == before);
 }
 
@@ -189,13 +211,13 @@ TEST_CASE("3: a registry that cannot be written is reported and nothing is half-
   TempDir dir;
   const auto not_a_folder = dir.path() / "root";
   write_file(not_a_folder, "a file where the root folder should be");
-  const auto r = run_process({SSLBIND_BINARY, "--root", not_a_folder.string(), "add", "sslcert", "ccs=443",
-                              "appid=" + kAppId});
+  const auto r =
+      run_process({SSLBIND_BINARY, "--root", not_a_folder.string(), "add", "sslcert", "ccs=443", "appid=" + kAppId});
   CHECK(r.exit_code == 3);
   CHECK(r.err.rfind("sslbind: cannot create the folder " + not_a_folder.string() + ": ", 0) == 0);
   CHECK(read_file(not_a_folder) == "a file where the root folder should be");
-  const auto j = run_process({SSLBIND_BINARY, "--json", "--root", not_a_folder.string(), "add", "sslcert", "ccs=443",
-                              "appid=" + kAppId});
+  const auto j = run_process(
+      {SSLBIND_BINARY, "--json", "--root", not_a_folder.string(), "add", "sslcert", "ccs=443", "appid=" + kAppId});
   CHECK(j.exit_code == 3);
   CHECK(nlohmann::json::parse(j.out)["error"]["kind"] == "registry-write-failed");
 }
@@ -209,20 +231,24 @@ TEST_CASE("show json=enable reports a missing key as JSON too") {
 }
 
 TEST_CASE("bytes that are not UTF-8 are refused, never an abort (exit 134 before)") {
-  check_case({{"add", "ccs", "location=/srv/ccs\xff"}, 2,
-              "The parameter is incorrect.\n'location=/srv/ccs\\xFF' is not valid UTF-8 (byte 0xFF at offset 17); sslbind keeps only "
-              "UTF-8 text in the registry and its output\n"});
-  check_case({{"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash0(), "appid=" + kAppId,
-               "sslctlidentifier=Tr\xc3\x28sted"},
+  check_case({{"add", "ccs", "location=/srv/ccs\xff"},
               2,
-              "The parameter is incorrect.\n'sslctlidentifier=Tr\\xC3(sted' is not valid UTF-8 (byte 0xC3 at offset 19); "
-              "sslbind keeps only UTF-8 text in the registry and its output\n"});
+              "The parameter is incorrect.\n'location=/srv/ccs\\xFF' is not valid UTF-8 (byte 0xFF at offset 17); "
+              "sslbind keeps only "
+              "UTF-8 text in the registry and its output\n"});
+  check_case(
+      {{"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash0(), "appid=" + kAppId,
+        "sslctlidentifier=Tr\xc3\x28sted"},
+       2,
+       "The parameter is incorrect.\n'sslctlidentifier=Tr\\xC3(sted' is not valid UTF-8 (byte 0xC3 at offset 19); "
+       "sslbind keeps only UTF-8 text in the registry and its output\n"});
   // A root that is not UTF-8 would reach the JSON output in error texts: it is refused before anything is read.
   Sslbind sslbind(EmptyRoot{});
   const auto r = run_process({SSLBIND_BINARY, "--root", "/srv/root\xff", "--json", "show", "sslcert"});
   CHECK(r.exit_code == 2);
   const auto doc = nlohmann::json::parse(r.out);
-  CHECK(doc["error"]["detail"] == "--root '/srv/root\\xFF' is not valid UTF-8 (byte 0xFF at offset 9); sslbind keeps "
-                                  "only UTF-8 text in the registry and its output");
+  CHECK(doc["error"]["detail"] ==
+        "--root '/srv/root\\xFF' is not valid UTF-8 (byte 0xFF at offset 9); sslbind keeps "
+        "only UTF-8 text in the registry and its output");
   CHECK(run_process({SSLBIND_BINARY, "--root", "/srv/root\xff", "show", "sslcert"}).exit_code == 2);
 }

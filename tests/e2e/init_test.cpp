@@ -31,9 +31,10 @@ TEST_CASE("init creates the Default certificate and the two front-end bindings, 
   CHECK(certs[0]["issuer"] == "CN=Default");
   CHECK(certs[0]["privatekey"] == true);
   CHECK(certs[0]["keytype"] == "RSA 2048");
-  CHECK(r.out == "Certificate CN=Default " + hash + " created in store MY\n"
-                 "ipport=0.0.0.0:443: SSL Certificate successfully added\n"
-                 "ccs=443: SSL Certificate successfully added\n");
+  CHECK(r.out == "Certificate CN=Default " + hash +
+                     " created in store MY\n"
+                     "ipport=0.0.0.0:443: SSL Certificate successfully added\n"
+                     "ccs=443: SSL Certificate successfully added\n");
 
   const json bindings = json::parse(sslbind({"--json", "show", "sslcert"}).out)["bindings"];
   REQUIRE(bindings.size() == 2);

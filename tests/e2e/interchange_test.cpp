@@ -15,7 +15,8 @@ const std::filesystem::path kFixtures = std::filesystem::path(SSLBIND_SOURCE_DIR
 // A fixture with the test certificates' thumbprints in place of {HASH0} and {HASH1}, with Windows' CRLF line ends.
 std::string fixture(const std::string& name) {
   std::string text = read_file(kFixtures / name);
-  for (const auto& [mark, hash] : {std::pair{std::string("{HASH0}"), hash0()}, std::pair{std::string("{HASH1}"), hash1()}}) {
+  for (const auto& [mark, hash] :
+       {std::pair{std::string("{HASH0}"), hash0()}, std::pair{std::string("{HASH1}"), hash1()}}) {
     for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark)) text.replace(at, mark.size(), hash);
   }
   std::string crlf;
@@ -44,8 +45,9 @@ TEST_CASE("import netsh reads Windows Server 2022's layout: extended properties,
   write_file(dir.path() / "show.txt", fixture("netsh_show_2022.txt"));
   auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "show.txt").string()});
   CHECK(r.err == "");
-  CHECK(r.out == "line 5: ipport=0.0.0.0:443 created\nline 39: hostnameport=www.contoso.com:443 created\n"
-                 "line 66: ccs=443 created\n3 created, 0 updated, 0 unchanged, 0 deleted\n");
+  CHECK(r.out ==
+        "line 5: ipport=0.0.0.0:443 created\nline 39: hostnameport=www.contoso.com:443 created\n"
+        "line 66: ccs=443 created\n3 created, 0 updated, 0 unchanged, 0 deleted\n");
   const json b = bindings(sslbind);
   REQUIRE(b.size() == 3);
   CHECK(b[0]["certhash"] == hash0());
@@ -100,8 +102,9 @@ TEST_CASE("import netsh refuses a line it cannot read, with its number, and impo
   const std::string good = fixture("netsh_show_2008r2.txt");
   CHECK(refused(good + "    Colour Of The Sky            : blue\r\n") ==
         "The parameter is incorrect.\nline 33: the label 'Colour Of The Sky' is not one netsh's show sslcert prints\n");
-  CHECK(refused("    Certificate Hash : " + hash0() + "\n").find("line 1: 'Certificate Hash' comes before any binding") !=
-        std::string::npos);
+  CHECK(
+      refused("    Certificate Hash : " + hash0() + "\n").find("line 1: 'Certificate Hash' comes before any binding") !=
+      std::string::npos);
   CHECK(refused("garbage\n").find("line 1: 'garbage' is not a \"Label : value\" line") != std::string::npos);
   CHECK(refused("    IP:port : 0.0.0.0:443\n    Certificate Hash : " + hash0() + "\n    Usage Check : Maybe\n")
             .find("line 3: Usage Check is 'Maybe'; netsh prints Enabled or Disabled") != std::string::npos);
@@ -114,10 +117,12 @@ TEST_CASE("import netsh refuses a line it cannot read, with its number, and impo
 
 TEST_CASE("export reg writes a regedit file of the bindings and the CCS provider") {
   Sslbind sslbind;
-  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId,
-                   "certstorename=MY", "disablehttp2=enable"}).exit_code == 0);
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId, "certstorename=MY",
+                   "disablehttp2=enable"})
+              .exit_code == 0);
   REQUIRE(sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash1(), "appid=" + kAppId,
-                   "certstorename=WebHosting", "sslctlidentifier=Quote\"And\\Back"}).exit_code == 0);
+                   "certstorename=WebHosting", "sslctlidentifier=Quote\"And\\Back"})
+              .exit_code == 0);
   REQUIRE(sslbind({"add", "sslcert", "ccs=443", "appid=" + kAppId}).exit_code == 0);
   TempDir dir;
   REQUIRE(sslbind({"add", "ccs", "location=" + dir.str(), "privatekeypassword=secret"}).exit_code == 0);
@@ -128,8 +133,11 @@ TEST_CASE("export reg writes a regedit file of the bindings and the CCS provider
   std::string hash_bytes;
   for (std::size_t i = 0; i < 40; i += 2) hash_bytes += (i ? "," : "") + hash0().substr(i, 2);
   const std::string params = "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\";
-  CHECK(text.starts_with("Windows Registry Editor Version 5.00\r\n\r\n" + params + "SslBindingInfo\\0.0.0.0:443]\r\n"
-                         "\"SslCertHash\"=hex:" + hash_bytes + "\r\n"
+  CHECK(text.starts_with("Windows Registry Editor Version 5.00\r\n\r\n" + params +
+                         "SslBindingInfo\\0.0.0.0:443]\r\n"
+                         "\"SslCertHash\"=hex:" +
+                         hash_bytes +
+                         "\r\n"
                          "\"AppId\"=hex:81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14\r\n"
                          "\"SslCertStoreName\"=\"MY\"\r\n"
                          "\"DefaultSslCertCheckMode\"=dword:00000000\r\n"
@@ -140,7 +148,8 @@ TEST_CASE("export reg writes a regedit file of the bindings and the CCS provider
   CHECK(text.find("\"HostnamePort\"=\"www.contoso.com:443\"\r\n") != std::string::npos);
   CHECK(text.find("\"DefaultSslCtlIdentifier\"=\"Quote\\\"And\\\\Back\"\r\n") != std::string::npos);
   CHECK(text.find(params + "SslCcsBindingInfo\\0.0.0.0:443]\r\n") != std::string::npos);
-  CHECK(text.find("[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider]\r\n\"Enabled\"=dword:00000001\r\n") !=
+  CHECK(text.find(
+            "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider]\r\n\"Enabled\"=dword:00000001\r\n") !=
         std::string::npos);
   CHECK(text.find("secret") == std::string::npos);
   CHECK(text.find("; PrivateKeyPassword is not exported") != std::string::npos);

@@ -21,8 +21,8 @@ TEST_CASE("4 processes adding 100 distinct bindings each at once: all 400 are th
       int failures = 0;
       for (int i = 0; i < kEach; ++i) {
         // Writer w owns 10.w.x.y, so that every binding is distinct.
-        const std::string ip = "10." + std::to_string(w) + "." + std::to_string(i / 250) + "." +
-                               std::to_string(i % 250 + 1) + ":443";
+        const std::string ip =
+            "10." + std::to_string(w) + "." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) + ":443";
         const auto r = sslbind({"add", "sslcert", "ipport=" + ip, "certhash=" + hash0(), "appid=" + kAppId});
         if (r.exit_code != 0) ++failures;
       }

@@ -49,10 +49,12 @@ TEST_CASE("resolve: each step as the real binary reports it") {
   FrontEnd fe;
   auto r = fe.sslbind({"resolve", "ipport=10.0.0.5:443", "hostname=www.contoso.com"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.starts_with("Client: 10.0.0.5:443 with SNI host name www.contoso.com\n\n"
-                          "Selected by step 1, exact IP:port: ipport=10.0.0.5:443\n"
-                          "    Source                : store MY\n"
-                          "    Certificate Hash      : " + fe.legacy + "\n"));
+  CHECK(
+      r.out.starts_with("Client: 10.0.0.5:443 with SNI host name www.contoso.com\n\n"
+                        "Selected by step 1, exact IP:port: ipport=10.0.0.5:443\n"
+                        "    Source                : store MY\n"
+                        "    Certificate Hash      : " +
+                        fe.legacy + "\n"));
   CHECK(r.out.find("    Covers Host Name      : No: the client shows a certificate error\n") != std::string::npos);
   CHECK(r.out.find("Hidden by this step:\n"
                    "    hostnameport=www.contoso.com:443 (step 2, hostname:port (SNI))\n"
@@ -63,7 +65,8 @@ TEST_CASE("resolve: each step as the real binary reports it") {
   CHECK(r.out.find("Selected by step 2, hostname:port (SNI): hostnameport=www.contoso.com:443\n") != std::string::npos);
   CHECK(r.out.find("Covers Host Name      : Yes") != std::string::npos);
 
-  const json ccs = json::parse(fe.sslbind({"--json", "resolve", "ipport=[2001:db8::6]:443", "hostname=shop.fabrikam.com"}).out);
+  const json ccs =
+      json::parse(fe.sslbind({"--json", "resolve", "ipport=[2001:db8::6]:443", "hostname=shop.fabrikam.com"}).out);
   CHECK(ccs["selected"] == true);
   CHECK(ccs["step"] == 3);
   CHECK(ccs["certificate"]["certhash"] == fe.shop);
@@ -71,7 +74,8 @@ TEST_CASE("resolve: each step as the real binary reports it") {
   CHECK(ccs["certificate"]["coversHostname"] == true);
   CHECK(ccs["hidden"] == json::array({{{"step", 5}, {"key", "ipport=0.0.0.0:443"}}}));
 
-  const json fallback = json::parse(fe.sslbind({"--json", "resolve", "ipport=10.0.0.6:443", "hostname=blog.contoso.com"}).out);
+  const json fallback =
+      json::parse(fe.sslbind({"--json", "resolve", "ipport=10.0.0.6:443", "hostname=blog.contoso.com"}).out);
   CHECK(fallback["step"] == 5);
   CHECK(fallback["certificate"]["certhash"] == fe.wildcard);
   CHECK(fallback["certificate"]["coversHostname"] == true);
@@ -84,8 +88,9 @@ TEST_CASE("resolve: each step as the real binary reports it") {
 
   r = fe.sslbind({"resolve", "ipport=10.0.0.6:8443", "hostname=www.contoso.com"});
   CHECK(r.exit_code == 1);
-  CHECK(r.out == "Client: 10.0.0.6:8443 with SNI host name www.contoso.com\n\n"
-                 "No binding matches: no certificate is sent and the TLS handshake fails.\n");
+  CHECK(r.out ==
+        "Client: 10.0.0.6:8443 with SNI host name www.contoso.com\n\n"
+        "No binding matches: no certificate is sent and the TLS handshake fails.\n");
   CHECK(json::parse(fe.sslbind({"--json", "resolve", "ipport=10.0.0.6:8443"}).out)["selected"] == false);
 
   r = fe.sslbind({"resolve", "ipport=0.0.0.0:443"});
@@ -99,10 +104,11 @@ TEST_CASE("check: findings, severities, fixes and the exit code") {
   FrontEnd fe;
   auto r = fe.sslbind({"check"});
   CHECK(r.exit_code == 0);  // a warning only: the legacy IP binding hides the names on port 443
-  CHECK(r.out.starts_with("warning: ipport=10.0.0.5:443: every client connecting to 10.0.0.5:443 gets this "
-                          "binding's certificate; hostnameport=www.contoso.com:443, ccs=443 never serve connections "
-                          "to that address [ip-binding-hides-names]\n"
-                          "         fix: if the sites on 10.0.0.5:443 use SNI or CCS, delete it"));
+  CHECK(
+      r.out.starts_with("warning: ipport=10.0.0.5:443: every client connecting to 10.0.0.5:443 gets this "
+                        "binding's certificate; hostnameport=www.contoso.com:443, ccs=443 never serve connections "
+                        "to that address [ip-binding-hides-names]\n"
+                        "         fix: if the sites on 10.0.0.5:443 use SNI or CCS, delete it"));
   CHECK(r.out.ends_with("\n0 errors, 1 warnings, 0 notes\n"));
 
   write_file(fe.files.path() / "ccs" / "broken.contoso.com.pfx", "garbage");
@@ -110,7 +116,8 @@ TEST_CASE("check: findings, severities, fixes and the exit code") {
   const json j = json::parse(fe.sslbind({"--json", "check", "days=400"}).out);
   CHECK(j["errors"] == 2);
   std::vector<std::string> rules;
-  for (const auto& f : j["findings"]) rules.push_back(f["severity"].get<std::string>() + " " + f["rule"].get<std::string>());
+  for (const auto& f : j["findings"])
+    rules.push_back(f["severity"].get<std::string>() + " " + f["rule"].get<std::string>());
   CHECK(rules == std::vector<std::string>{"error certificate-missing", "error ccs-file-unreadable",
                                           "warning certificate-expiring", "warning certificate-expiring",
                                           "warning ip-binding-hides-names", "warning certificate-expiring"});

@@ -21,7 +21,8 @@ class Sslbind {
   Sslbind() {
     for (int which : {0, 1}) {
       for (const char* store : {"MY", "WebHosting"}) {
-        const auto r = (*this)({"add", "cert", "file=" + test_certificate(which).pem, std::string("certstorename=") + store});
+        const auto r =
+            (*this)({"add", "cert", "file=" + test_certificate(which).pem, std::string("certstorename=") + store});
         if (r.exit_code != 0) throw std::runtime_error("cannot import a test certificate: " + r.err);
       }
     }

@@ -19,15 +19,17 @@ store::LoadedCertificate make(const store::SelfSignedSpec& spec) {
 
 }  // namespace
 
-std::string write_pfx(const std::filesystem::path& file, const store::SelfSignedSpec& spec,
-                      const std::string& password, bool with_key) {
+std::string write_pfx(const std::filesystem::path& file, const store::SelfSignedSpec& spec, const std::string& password,
+                      bool with_key) {
   const auto loaded = make(spec);
-  store::BioPtr cert_bio(BIO_new_mem_buf(loaded.certificate_pem.data(), static_cast<int>(loaded.certificate_pem.size())));
-  store::BioPtr key_bio(BIO_new_mem_buf(loaded.private_key_pem.data(), static_cast<int>(loaded.private_key_pem.size())));
+  store::BioPtr cert_bio(
+      BIO_new_mem_buf(loaded.certificate_pem.data(), static_cast<int>(loaded.certificate_pem.size())));
+  store::BioPtr key_bio(
+      BIO_new_mem_buf(loaded.private_key_pem.data(), static_cast<int>(loaded.private_key_pem.size())));
   store::X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
   store::KeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  store::Pkcs12Ptr p12(PKCS12_create(password.c_str(), nullptr, with_key ? key.get() : nullptr, cert.get(), nullptr,
-                                     0, 0, 0, 0, 0));
+  store::Pkcs12Ptr p12(
+      PKCS12_create(password.c_str(), nullptr, with_key ? key.get() : nullptr, cert.get(), nullptr, 0, 0, 0, 0, 0));
   if (!p12) throw std::runtime_error("PKCS12_create failed: " + store::openssl_reason());
   store::BioPtr out(BIO_new_file(file.c_str(), "wb"));
   if (!out || i2d_PKCS12_bio(out.get(), p12.get()) != 1) throw std::runtime_error("cannot write " + file.string());

@@ -11,8 +11,8 @@ namespace sslbind::test {
 constexpr std::int64_t kDay = 24 * 3600;
 
 // Writes a .pfx (PKCS#12) with `password`, with or without the private key. Returns the thumbprint (hex).
-std::string write_pfx(const std::filesystem::path& file, const store::SelfSignedSpec& spec,
-                      const std::string& password, bool with_key = true);
+std::string write_pfx(const std::filesystem::path& file, const store::SelfSignedSpec& spec, const std::string& password,
+                      bool with_key = true);
 // Writes the certificate and its key into one PEM file. Returns the thumbprint (hex).
 std::string write_pem(const std::filesystem::path& file, const store::SelfSignedSpec& spec);
 

@@ -18,7 +18,8 @@ std::string openssl_sha1(const std::filesystem::path& pem) {
   if (r.exit_code != 0) throw std::runtime_error("openssl x509 failed: " + r.err);
   std::string hex;
   for (char c : r.out.substr(r.out.find('=') + 1)) {
-    if (std::isxdigit(static_cast<unsigned char>(c))) hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isxdigit(static_cast<unsigned char>(c)))
+      hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return hex;
 }

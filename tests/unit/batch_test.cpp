@@ -43,8 +43,9 @@ TEST_CASE("batch: words, quotes, comments and netsh prefixes") {
 }
 
 TEST_CASE("batch: a wrong line is named by its number") {
-  CHECK(parse_batch(add("ipport=0.0.0.0:443") + "\n" + add("ipport=0.0.0.0:99999")).error().detail.starts_with(
-      "line 2: "));
+  CHECK(parse_batch(add("ipport=0.0.0.0:443") + "\n" + add("ipport=0.0.0.0:99999"))
+            .error()
+            .detail.starts_with("line 2: "));
   CHECK(parse_batch("\n\nadd sslcert ipport=0.0.0.0:443").error().code == ErrorCode::MissingParameters);
   CHECK(parse_batch("\n\nadd sslcert ipport=0.0.0.0:443").error().detail.starts_with("line 3: "));
   CHECK(parse_batch("show sslcert").error().detail ==
@@ -75,8 +76,8 @@ TEST_CASE("batch: netsh's rules, the failing line named, nothing half-applied by
 
 TEST_CASE("batch: add-or-update makes a script idempotent") {
   BindingSet set;
-  const std::string script = add("ipport=0.0.0.0:443") + "\nadd sslcert ccs=443 appid=" + kAppId +
-                             "\ndelete sslcert ipport=[::]:443\n";
+  const std::string script =
+      add("ipport=0.0.0.0:443") + "\nadd sslcert ccs=443 appid=" + kAppId + "\ndelete sslcert ipport=[::]:443\n";
   auto lines = parse_batch(script);
   REQUIRE(lines);
   CHECK(summary(*apply_batch(set, *lines, true)) ==

@@ -11,8 +11,8 @@ Result<CcsCommand> parse(Verb verb, std::vector<std::string> args) { return pars
 }  // namespace
 
 TEST_CASE("ccs: parameters") {
-  auto add = parse(Verb::Add, {"location=/srv/ccs", "PrivateKeyPassword=s3cret", "username=HOST\\ccs",
-                               "pollinginterval=60"});
+  auto add =
+      parse(Verb::Add, {"location=/srv/ccs", "PrivateKeyPassword=s3cret", "username=HOST\\ccs", "pollinginterval=60"});
   REQUIRE(add);
   CHECK(add->location == "/srv/ccs");
   CHECK(add->private_key_password == "s3cret");
@@ -35,6 +35,7 @@ TEST_CASE("ccs: refusals") {
         "pollinginterval '0' is not a number of seconds from 1 to 4294967295");
   CHECK(parse(Verb::Add, {"location=/a", "pollinginterval=4294967296"}).error().code == ErrorCode::InvalidParameter);
   CHECK(parse(Verb::Add, {"location=/a", "pollinginterval=-1"}).error().code == ErrorCode::InvalidParameter);
-  CHECK(parse(Verb::Show, {"location=/a"}).error().detail == "'location' is not a parameter of show ccs; see 'sslbind show ccs help'");
+  CHECK(parse(Verb::Show, {"location=/a"}).error().detail ==
+        "'location' is not a parameter of show ccs; see 'sslbind show ccs help'");
   CHECK(parse(Verb::Delete, {"location=/a"}).error().code == ErrorCode::InvalidParameter);
 }

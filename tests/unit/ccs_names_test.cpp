@@ -24,15 +24,16 @@ TEST_CASE("CCS file names: the exact file, then the wildcard file of the parent"
 
 TEST_CASE("CCS file names: names that could leave the folder are refused, by name") {
   auto detail = [](std::string host) { return ccs_file_names(host).error().detail; };
-  CHECK(detail("../etc/passwd") == "host name '../etc/passwd' contains a path separator; the Central Certificate "
-                                   "Store is not searched");
+  CHECK(detail("../etc/passwd") ==
+        "host name '../etc/passwd' contains a path separator; the Central Certificate "
+        "Store is not searched");
   CHECK(detail("..") == "host name '..' contains '..'; the Central Certificate Store is not searched");
   CHECK(detail("a..b.com").find("contains '..'") != std::string::npos);
   CHECK(detail("a/b.com").find("path separator") != std::string::npos);
   CHECK(detail("a\\b.com").find("path separator") != std::string::npos);
   CHECK(detail(std::string("www.contoso.com\0.evil", 21)).find("NUL byte") != std::string::npos);
-  const std::string long_name = std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') +
-                                "." + std::string(63, 'd');  // 255 bytes
+  const std::string long_name = std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') + "." +
+                                std::string(63, 'd');  // 255 bytes
   CHECK(detail(long_name).find("is 255 bytes long; a host name has at most 253") != std::string::npos);
   CHECK(detail("").find("no host name") != std::string::npos);
   CHECK(detail(".hidden.com").find("empty label") != std::string::npos);

@@ -19,7 +19,9 @@ struct Folder {
   CcsProviderConfig config{true, dir.string(), std::nullopt, std::nullopt, 300};
 
   Folder() { std::filesystem::create_directories(dir); }
-  void password(const std::string& p) { config.sealed_private_key_password = *store::SecretSealer(root.path()).seal(p); }
+  void password(const std::string& p) {
+    config.sealed_private_key_password = *store::SecretSealer(root.path()).seal(p);
+  }
   store::CcsProvider open() const { return store::CcsProvider::open(config, root.path()).value(); }
 };
 
@@ -60,8 +62,9 @@ TEST_CASE("CCS lookup: traversal attempts are refused before the folder is touch
   Folder f;
   test::write_pfx(f.root.path() / "secret.pfx", test::host_certificate("secret"), "");
   const auto provider = f.open();
-  for (const std::string& host : std::vector<std::string>{"../secret", "..", "../../etc/passwd", "a/../../secret", "x\\..\\secret",
-                           std::string("www.contoso.com\0/../secret", 26), std::string(300, 'a')}) {
+  for (const std::string& host :
+       std::vector<std::string>{"../secret", "..", "../../etc/passwd", "a/../../secret", "x\\..\\secret",
+                                std::string("www.contoso.com\0/../secret", 26), std::string(300, 'a')}) {
     CAPTURE(host);
     auto r = provider.lookup(host);
     REQUIRE_FALSE(r);

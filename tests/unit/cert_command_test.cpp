@@ -29,7 +29,8 @@ TEST_CASE("cert: refusals") {
   CHECK(parse(Verb::Add, {}).error().code == ErrorCode::MissingParameters);
   CHECK(parse(Verb::Delete, {}).error().code == ErrorCode::MissingParameters);
   CHECK(parse(Verb::Update, {"file=a"}).error().code == ErrorCode::InvalidParameter);
-  CHECK(parse(Verb::Show, {"file=a"}).error().detail == "'file' is not a parameter of show cert; see 'sslbind show cert help'");
+  CHECK(parse(Verb::Show, {"file=a"}).error().detail ==
+        "'file' is not a parameter of show cert; see 'sslbind show cert help'");
   CHECK(parse(Verb::Add, {"file="}).error().detail == "file is empty; give a path");
   CHECK(parse(Verb::Add, {"file=a", "file=b"}).error().detail == "file= is given twice");
   CHECK(parse(Verb::Add, {"file=a", "password=x", "passwordfile=y"}).error().detail ==

@@ -24,10 +24,12 @@ struct Fixture {
   }
   std::filesystem::path pfx(const std::string& name, const std::string& password, bool with_key = true) {
     const auto out = dir.path() / name;
-    std::vector<std::string> args{"pkcs12", "-export", "-in", cert.string(), "-out", out.string(), "-passout",
-                                  "pass:" + password};
-    if (with_key) args.insert(args.end(), {"-inkey", key.string()});
-    else args.push_back("-nokeys");
+    std::vector<std::string> args{"pkcs12", "-export",    "-in",      cert.string(),
+                                  "-out",   out.string(), "-passout", "pass:" + password};
+    if (with_key)
+      args.insert(args.end(), {"-inkey", key.string()});
+    else
+      args.push_back("-nokeys");
     openssl(args);
     return out;
   }

@@ -104,8 +104,8 @@ TEST_CASE("check: certhash missing from its store, or without its private key") 
   Setup s;
   s.bind(ip("0.0.0.0:443", 'a')).bind(ip("0.0.0.0:8443", 'b'));
   s.hold(cert('b', "x.contoso.com", {"x.contoso.com"}, 365, /*key=*/false));
-  CHECK(rules(s.run()) == Rules{"error certificate-missing ipport=0.0.0.0:443",
-                                "error certificate-without-key ipport=0.0.0.0:8443"});
+  CHECK(rules(s.run()) ==
+        Rules{"error certificate-missing ipport=0.0.0.0:443", "error certificate-without-key ipport=0.0.0.0:8443"});
   CHECK(s.run()[0].fix.find("sslbind add cert") != std::string::npos);
 }
 
@@ -113,8 +113,8 @@ TEST_CASE("check: expired, and expiring within the days given") {
   Setup s;
   s.bind(ip("0.0.0.0:443", 'a')).hold(cert('a', "*.contoso.com", {"*.contoso.com"}, -1));
   s.bind(ip("0.0.0.0:8443", 'b')).hold(cert('b', "*.contoso.com", {"*.contoso.com"}, 20));
-  CHECK(rules(s.run()) == Rules{"error certificate-expired ipport=0.0.0.0:443",
-                                "warning certificate-expiring ipport=0.0.0.0:8443"});
+  CHECK(rules(s.run()) ==
+        Rules{"error certificate-expired ipport=0.0.0.0:443", "warning certificate-expiring ipport=0.0.0.0:8443"});
   CHECK(s.run()[1].message.find("expires in 20 days") != std::string::npos);
   CHECK(rules(s.run(10)) == Rules{"error certificate-expired ipport=0.0.0.0:443"});
 }
@@ -183,8 +183,8 @@ TEST_CASE("check: PFX files that cannot be opened or have no key") {
   s.bind(ccs(443)).provider().bind(ip("0.0.0.0:443", 'a')).hold(cert('a', "*.contoso.com", {"*.contoso.com"}));
   s.files = {file("a.contoso.com", std::nullopt, "is not a PFX (PKCS#12) file"),
              file("b.contoso.com", cert('b', "b.contoso.com", {"b.contoso.com"}, 365, false))};
-  CHECK(rules(s.run()) == Rules{"error ccs-file-unreadable a.contoso.com.pfx",
-                                "error ccs-file-without-key b.contoso.com.pfx"});
+  CHECK(rules(s.run()) ==
+        Rules{"error ccs-file-unreadable a.contoso.com.pfx", "error ccs-file-without-key b.contoso.com.pfx"});
 }
 
 TEST_CASE("check: certificate names that do not match the binding or the file name") {
@@ -193,8 +193,8 @@ TEST_CASE("check: certificate names that do not match the binding or the file na
   s.bind(ccs(443)).provider().bind(ip("0.0.0.0:443", 'c')).hold(cert('c', "*.contoso.com", {"*.contoso.com"}));
   s.files = {file("www.fabrikam.com", cert('b', "www.northwind.com", {"www.northwind.com"})),
              file("*.fabrikam.com", cert('d', "*.fabrikam.com", {"*.fabrikam.com"}))};
-  CHECK(rules(s.run()) == Rules{"warning name-mismatch hostnameport=www.contoso.com:443",
-                                "warning name-mismatch www.fabrikam.com.pfx"});
+  CHECK(rules(s.run()) ==
+        Rules{"warning name-mismatch hostnameport=www.contoso.com:443", "warning name-mismatch www.fabrikam.com.pfx"});
 }
 
 TEST_CASE("check: a host name both as SNI binding and as CCS file") {

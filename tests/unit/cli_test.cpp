@@ -37,76 +37,76 @@ class FailingBuffer : public std::streambuf {
 }  // namespace
 
 TEST_SUITE("cli") {
-
-TEST_CASE("help lists every command of the table, and the man page names each of them") {
-  const Outcome help = run({"help"});
-  CHECK(help.code == 0);
-  for (const auto& entry : cli::command_catalog()) {
-    CAPTURE(entry.command);
-    CHECK(help.out.find("\n" + entry.command + " ") != std::string::npos);
-  }
-  // The man page gives each object one entry for all its verbs, and each tool its own.
-  const std::string man = test::read_file(std::string(SSLBIND_SOURCE_DIR) + "/docs/sslbind.1");
-  for (const auto& object : cli::object_commands()) {
-    std::string verbs;  // in netsh's order: add|update|delete|show
-    for (Verb verb : kVerbs) {
-      const bool taken = std::any_of(object.verbs.begin(), object.verbs.end(), [&](const auto& v) { return v.first == verb; });
-      if (taken) verbs += (verbs.empty() ? "" : "|") + std::string(verb_name(verb));
+  TEST_CASE("help lists every command of the table, and the man page names each of them") {
+    const Outcome help = run({"help"});
+    CHECK(help.code == 0);
+    for (const auto& entry : cli::command_catalog()) {
+      CAPTURE(entry.command);
+      CHECK(help.out.find("\n" + entry.command + " ") != std::string::npos);
     }
-    const std::string entry = "\n.B " + verbs + " " + std::string(object.name) + "\n";
-    CAPTURE(entry);
-    CHECK(man.find(entry) != std::string::npos);
+    // The man page gives each object one entry for all its verbs, and each tool its own.
+    const std::string man = test::read_file(std::string(SSLBIND_SOURCE_DIR) + "/docs/sslbind.1");
+    for (const auto& object : cli::object_commands()) {
+      std::string verbs;  // in netsh's order: add|update|delete|show
+      for (Verb verb : kVerbs) {
+        const bool taken =
+            std::any_of(object.verbs.begin(), object.verbs.end(), [&](const auto& v) { return v.first == verb; });
+        if (taken) verbs += (verbs.empty() ? "" : "|") + std::string(verb_name(verb));
+      }
+      const std::string entry = "\n.B " + verbs + " " + std::string(object.name) + "\n";
+      CAPTURE(entry);
+      CHECK(man.find(entry) != std::string::npos);
+    }
+    for (const auto& tool : cli::tool_commands()) {
+      CAPTURE(tool.name);
+      const std::string entry =
+          "\n.B " + std::string(tool.name) + (tool.object.empty() ? "" : " " + std::string(tool.object));
+      CHECK(man.find(entry) != std::string::npos);
+    }
   }
-  for (const auto& tool : cli::tool_commands()) {
-    CAPTURE(tool.name);
-    const std::string entry = "\n.B " + std::string(tool.name) + (tool.object.empty() ? "" : " " + std::string(tool.object));
-    CHECK(man.find(entry) != std::string::npos);
+
+  TEST_CASE("an unknown command names the commands of the table") {
+    const Outcome r = run({"frob"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("the commands are add, update, delete, show, init, resolve, check, export and import") !=
+          std::string::npos);
   }
-}
 
-TEST_CASE("an unknown command names the commands of the table") {
-  const Outcome r = run({"frob"});
-  CHECK(r.code == 2);
-  CHECK(r.err.find("the commands are add, update, delete, show, init, resolve, check, export and import") !=
-        std::string::npos);
-}
+  TEST_CASE("a --root that is not UTF-8 is refused, and --json still prints valid JSON") {
+    const Outcome r = run({"--root", "/srv/root\xff", "--json", "show", "sslcert"});
+    CHECK(r.code == 2);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["status"] == "error");
+    const std::string detail = doc["error"]["detail"];
+    CHECK(detail.find("--root '/srv/root\\xFF' is not valid UTF-8 (byte 0xFF at offset 9)") != std::string::npos);
+  }
 
-TEST_CASE("a --root that is not UTF-8 is refused, and --json still prints valid JSON") {
-  const Outcome r = run({"--root", "/srv/root\xff", "--json", "show", "sslcert"});
-  CHECK(r.code == 2);
-  const auto doc = nlohmann::json::parse(r.out);
-  CHECK(doc["status"] == "error");
-  const std::string detail = doc["error"]["detail"];
-  CHECK(detail.find("--root '/srv/root\\xFF' is not valid UTF-8 (byte 0xFF at offset 9)") != std::string::npos);
-}
+  TEST_CASE("a parameter value that is not UTF-8 is refused before anything is read") {
+    test::TempDir root;
+    const Outcome r = run({"--root", root.str(), "add", "ccs", "location=/srv/ccs\xff"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("'location=/srv/ccs\\xFF' is not valid UTF-8 (byte 0xFF at offset 17)") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(root.path() / "registry.json"));
+  }
 
-TEST_CASE("a parameter value that is not UTF-8 is refused before anything is read") {
-  test::TempDir root;
-  const Outcome r = run({"--root", root.str(), "add", "ccs", "location=/srv/ccs\xff"});
-  CHECK(r.code == 2);
-  CHECK(r.err.find("'location=/srv/ccs\\xFF' is not valid UTF-8 (byte 0xFF at offset 17)") != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(root.path() / "registry.json"));
-}
+  TEST_CASE("an unexpected exception is reported in one line with exit code 4") {
+    FailingBuffer failing;
+    std::ostream out(&failing);
+    out.exceptions(std::ios::badbit);
+    std::istringstream in;
+    std::ostringstream err;
+    CHECK(cli::run_command_line({"--version"}, in, out, err) == 4);
+    const std::string text = err.str();
+    CHECK(text.rfind("sslbind: internal error: ", 0) == 0);
+    CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+  }
 
-TEST_CASE("an unexpected exception is reported in one line with exit code 4") {
-  FailingBuffer failing;
-  std::ostream out(&failing);
-  out.exceptions(std::ios::badbit);
-  std::istringstream in;
-  std::ostringstream err;
-  CHECK(cli::run_command_line({"--version"}, in, out, err) == 4);
-  const std::string text = err.str();
-  CHECK(text.rfind("sslbind: internal error: ", 0) == 0);
-  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
-}
-
-TEST_CASE("JSON errors carry the exit code they exit with") {
-  test::TempDir root;
-  const Outcome r = run({"--root", root.str(), "--json", "delete", "sslcert", "ipport=10.0.0.1:443"});
-  CHECK(r.code == 1);
-  const auto doc = nlohmann::json::parse(r.out);
-  CHECK(doc["error"]["exitCode"] == 1);
-  CHECK(doc["command"] == "delete sslcert");
-}
-
+  TEST_CASE("JSON errors carry the exit code they exit with") {
+    test::TempDir root;
+    const Outcome r = run({"--root", root.str(), "--json", "delete", "sslcert", "ipport=10.0.0.1:443"});
+    CHECK(r.code == 1);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["error"]["exitCode"] == 1);
+    CHECK(doc["command"] == "delete sslcert");
+  }
 }

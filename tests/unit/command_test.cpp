@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "core/invocation.hpp"
-#include "core/sslcert_command.hpp"
 #include "core/parameters.hpp"
+#include "core/sslcert_command.hpp"
 
 using namespace sslbind;
 
@@ -61,14 +61,32 @@ TEST_CASE("help anywhere asks for the usage") {
 }
 
 TEST_CASE("add: every parameter is read into the settings") {
-  auto c = command({"add", "sslcert", "ipport=[::]:443", kHash, kApp, "certstorename=WebHosting",
-                    "verifyclientcertrevocation=disable", "verifyrevocationwithcachedclientcertonly=enable",
-                    "usagecheck=DISABLE", "revocationfreshnesstime=60", "urlretrievaltimeout=1000",
-                    "sslctlidentifier=Trusted", "sslctlstorename=CA", "dsmapperusage=enable",
-                    "clientcertnegotiation=enable", "reject=enable", "disablehttp2=enable", "disablequic=enable",
-                    "disablelegacytls=enable", "disabletls12=enable", "disabletls13=enable",
-                    "disableocspstapling=enable", "enabletokenbinding=enable", "logextendedevents=enable",
-                    "enablesessionticket=enable", "disablesessionid=enable"});
+  auto c = command({"add",
+                    "sslcert",
+                    "ipport=[::]:443",
+                    kHash,
+                    kApp,
+                    "certstorename=WebHosting",
+                    "verifyclientcertrevocation=disable",
+                    "verifyrevocationwithcachedclientcertonly=enable",
+                    "usagecheck=DISABLE",
+                    "revocationfreshnesstime=60",
+                    "urlretrievaltimeout=1000",
+                    "sslctlidentifier=Trusted",
+                    "sslctlstorename=CA",
+                    "dsmapperusage=enable",
+                    "clientcertnegotiation=enable",
+                    "reject=enable",
+                    "disablehttp2=enable",
+                    "disablequic=enable",
+                    "disablelegacytls=enable",
+                    "disabletls12=enable",
+                    "disabletls13=enable",
+                    "disableocspstapling=enable",
+                    "enabletokenbinding=enable",
+                    "logextendedevents=enable",
+                    "enablesessionticket=enable",
+                    "disablesessionid=enable"});
   CHECK(c.key->as_parameter() == "ipport=[::]:443");
   CHECK(c.settings.certstorename == "WebHosting");
   CHECK(c.settings.check_mode == (0x1u | 0x2u | 0x4u | 0x10000u));
@@ -76,8 +94,8 @@ TEST_CASE("add: every parameter is read into the settings") {
   CHECK(c.settings.url_retrieval_timeout == 1000);
   CHECK(c.settings.ctl_identifier == "Trusted");
   CHECK(c.settings.ctl_store_name == "CA");
-  CHECK(c.settings.flags == (0x1u | 0x2u | 0x8u | 0x10u | 0x20u | 0x40u | 0x80u | 0x100u | 0x200u | 0x400u | 0x800u |
-                             0x1000u | 0x4000u));
+  CHECK(c.settings.flags ==
+        (0x1u | 0x2u | 0x8u | 0x10u | 0x20u | 0x40u | 0x80u | 0x100u | 0x200u | 0x400u | 0x800u | 0x1000u | 0x4000u));
 }
 
 TEST_CASE("defaults: nothing set, store name absent") {
@@ -130,14 +148,14 @@ TEST_CASE("argument-level errors") {
         "revocationfreshnesstime '-1' is not a decimal number; it takes an unsigned 32-bit number");
   CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "certstorename="}).detail ==
         "certstorename is empty; give a store name such as MY or WebHosting");
-  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "certstorename=../etc"}).detail.find(
-            "path separator") != std::string::npos);
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "certstorename=../etc"})
+            .detail.find("path separator") != std::string::npos);
   CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "certstorename=.."}).code ==
         ErrorCode::InvalidParameter);
   CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "sslctlidentifier=" + std::string(257, 'a')})
             .detail.find("longer than 256") != std::string::npos);
-  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "json=c:\\x.json"}).detail.find(
-            "not supported by add sslcert") != std::string::npos);
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "json=c:\\x.json"})
+            .detail.find("not supported by add sslcert") != std::string::npos);
   CHECK(failure({"show", "sslcert", "json=maybe"}).code == ErrorCode::InvalidParameter);
 }
 

@@ -13,12 +13,16 @@ TEST_CASE("hostnameport: names as typed, compared without case") {
   CHECK(HostPort::parse("localhost:8443", "hostnameport"));
   CHECK(HostPort::parse("*.contoso.com:443", "hostnameport"));
   CHECK(HostPort::parse("xn--bcher-kva.example:443", "hostnameport"));
-  CHECK(HostPort::parse("b\xC3\xBC" "cher.example:443", "hostnameport"));  // Unicode, as netsh takes it
+  CHECK(
+      HostPort::parse("b\xC3\xBC"
+                      "cher.example:443",
+                      "hostnameport"));  // Unicode, as netsh takes it
 }
 
 TEST_CASE("hostnameport: refusals name the rule") {
   auto err = [](const char* v) { return HostPort::parse(v, "hostnameport").error().detail; };
-  CHECK(err("www.contoso.com") == "hostnameport 'www.contoso.com' has no port; write <name:port>, e.g. www.contoso.com:443");
+  CHECK(err("www.contoso.com") ==
+        "hostnameport 'www.contoso.com' has no port; write <name:port>, e.g. www.contoso.com:443");
   CHECK(err(":443").find("has no host name") != std::string::npos);
   CHECK(err("www.contoso.com.:443").find("ends with a dot") != std::string::npos);
   CHECK(err("*:443").find("use ccs=<port>") != std::string::npos);

@@ -108,8 +108,9 @@ TEST_CASE("other keys of the document survive a rewrite; one binding per line") 
   const json rewritten = json::parse(store::write_registry(*state, rest));
   CHECK(rewritten["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["Vendor"]["Setting"]["data"] == 1);
   CHECK(params(const_cast<json&>(rewritten))["EnableNonSsl"]["data"] == 1);
-  CHECK(rewritten["HKEY_LOCAL_MACHINE"]["SYSTEM"]["CurrentControlSet"]["Services"]["HTTP"]["Parameters"]["SslBindingInfo"]
-            .empty());
+  CHECK(
+      rewritten["HKEY_LOCAL_MACHINE"]["SYSTEM"]["CurrentControlSet"]["Services"]["HTTP"]["Parameters"]["SslBindingInfo"]
+          .empty());
   const std::string text = written(sample());
   CHECK(text.starts_with("{\"schemaVersion\":1,\n"));
   CHECK(text.find("\n\"0.0.0.0:443\":{\"AppId\":") != std::string::npos);
@@ -143,20 +144,25 @@ TEST_CASE("damaged values are named by their registry path") {
     edit(params(doc));
     return decode_error(doc);
   };
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["SslCertHash"]["data"] = "abcd"; })
-            .find("SslBindingInfo\\0.0.0.0:443\\SslCertHash: REG_BINARY data must be 20 bytes") != std::string::npos);
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["DefaultFlags"]["data"] = -1; })
-            .find("REG_DWORD data must be a number") != std::string::npos);
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["DefaultFlags"]["type"] = "REG_SZ"; })
-            .find("expected type REG_DWORD") != std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["0.0.0.0:443"]["SslCertHash"]["data"] = "abcd";
+        }).find("SslBindingInfo\\0.0.0.0:443\\SslCertHash: REG_BINARY data must be 20 bytes") != std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["0.0.0.0:443"]["DefaultFlags"]["data"] = -1;
+        }).find("REG_DWORD data must be a number") != std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["0.0.0.0:443"]["DefaultFlags"]["type"] = "REG_SZ";
+        }).find("expected type REG_DWORD") != std::string::npos);
   CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"].erase("AppId"); }).find("AppId value is missing") !=
         std::string::npos);
   CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["Colour"] = 1; }).find("unknown value 'Colour'") !=
         std::string::npos);
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["999.0.0.0:443"] = p["SslBindingInfo"]["0.0.0.0:443"]; })
-            .find("above 255") != std::string::npos);
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["[FE80::1]:443"] = p["SslBindingInfo"]["[fe80::1]:443"]; })
-            .find("not in canonical form") != std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["999.0.0.0:443"] = p["SslBindingInfo"]["0.0.0.0:443"];
+        }).find("above 255") != std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["[FE80::1]:443"] = p["SslBindingInfo"]["[fe80::1]:443"];
+        }).find("not in canonical form") != std::string::npos);
   CHECK(damaged([](json& p) {
           p["SslSniBindingInfo"]["WWW.CONTOSO.COM:443"] = p["SslSniBindingInfo"]["www.Contoso.com:443"];
         }).find("a second subkey for the same binding") != std::string::npos);
@@ -167,18 +173,22 @@ TEST_CASE("damaged values are named by their registry path") {
   const std::string shape = "a value must be {\"type\": ..., \"data\": ...}";
   CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"] = "81e1c34d"; }).find(shape) !=
         std::string::npos);
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"] = json::array({1, 2}); }).find(shape) !=
-        std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["0.0.0.0:443"]["AppId"] = json::array({1, 2});
+        }).find(shape) != std::string::npos);
   CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"]["extra"] = 1; }).find(shape) !=
         std::string::npos);
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"]["data"] = json::object({{"x", 1}}); })
-            .find("REG_BINARY data must be 16 bytes") != std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["0.0.0.0:443"]["AppId"]["data"] = json::object({{"x", 1}});
+        }).find("REG_BINARY data must be 16 bytes") != std::string::npos);
   CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["AppId"]["type"] = 3; }).find(shape) !=
         std::string::npos);
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"] = json::object(); })
-            .find("SslCertHash value is missing") != std::string::npos);
-  CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"]["DefaultFlags"]["data"] = json::array({1}); })
-            .find("REG_DWORD data must be a number") != std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["0.0.0.0:443"] = json::object();
+        }).find("SslCertHash value is missing") != std::string::npos);
+  CHECK(damaged([](json& p) {
+          p["SslBindingInfo"]["0.0.0.0:443"]["DefaultFlags"]["data"] = json::array({1});
+        }).find("REG_DWORD data must be a number") != std::string::npos);
   CHECK(damaged([](json& p) { p["SslBindingInfo"]["0.0.0.0:443"] = "x"; }).find("must be a JSON object") !=
         std::string::npos);
   CHECK(damaged([](json& p) { p["SslBindingInfo"] = json::array(); }).find("must be a JSON object") !=

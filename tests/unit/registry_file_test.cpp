@@ -18,7 +18,7 @@ TEST_CASE("a missing registry is empty; the first write creates a private folder
   store::RegistryFile reg(dir.path() / "nested" / "root");
   CHECK(reg.load()->bindings.empty());
   REQUIRE(reg.transact([](RegistryState& s) { return s.bindings.add(ccs(443)); }));
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(reg.path().c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   REQUIRE(::stat((dir.path() / "nested" / "root").c_str(), &st) == 0);

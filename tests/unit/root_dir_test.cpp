@@ -25,6 +25,5 @@ TEST_CASE("root: --root, then SSLBIND_ROOT, then /etc/sslbind for root, then XDG
   CHECK(store::resolve_root(std::nullopt, env({{"XDG_CONFIG_HOME", "/xdg"}}), true) == "/etc/sslbind");
   CHECK(store::resolve_root(std::nullopt, env({{"XDG_CONFIG_HOME", "/xdg"}, {"HOME", "/h"}}), false) == "/xdg/sslbind");
   CHECK(store::resolve_root(std::nullopt, env({{"HOME", "/h"}}), false) == "/h/.config/sslbind");
-  CHECK(store::resolve_root(std::string(), env({{"SSLBIND_ROOT", ""}, {"HOME", "/h"}}), false) ==
-        "/h/.config/sslbind");
+  CHECK(store::resolve_root(std::string(), env({{"SSLBIND_ROOT", ""}, {"HOME", "/h"}}), false) == "/h/.config/sslbind");
 }

@@ -17,7 +17,7 @@ TEST_CASE("sealed secrets open with the key of their root only") {
   CHECK(*sealer.seal("p@ss wörd") != *sealed);  // a fresh nonce each time
   CHECK(sealer.unseal(*sealer.seal("")).value().empty());
 
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat((root.path() / "keys" / "registry-secret.key").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 
@@ -27,8 +27,7 @@ TEST_CASE("sealed secrets open with the key of their root only") {
   CHECK(foreign.error().code == ErrorCode::RegistryUnreadable);
   CHECK(foreign.error().detail.find("the key file is missing") != std::string::npos);
   REQUIRE(store::SecretSealer(other.path()).seal("x"));  // now `other` has a key of its own
-  CHECK(store::SecretSealer(other.path()).unseal(*sealed).error().detail.find("does not open it") !=
-        std::string::npos);
+  CHECK(store::SecretSealer(other.path()).unseal(*sealed).error().detail.find("does not open it") != std::string::npos);
 
   std::string tampered = *sealed;
   tampered[tampered.size() - 3] = tampered[tampered.size() - 3] == 'A' ? 'B' : 'A';

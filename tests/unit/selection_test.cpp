@@ -60,8 +60,8 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("step 1: the exact IP:port binding wins over SNI, CCS and the wildcards (IPv4 and IPv6)") {
-  const Fixture f{ip("10.0.0.5:443"), ip("[2001:db8::5]:443"), sni("www.contoso.com:443"), ccs(443),
-                  ip("0.0.0.0:443"), ip("[::]:443")};
+  const Fixture f{ip("10.0.0.5:443"), ip("[2001:db8::5]:443"), sni("www.contoso.com:443"),
+                  ccs(443),           ip("0.0.0.0:443"),       ip("[::]:443")};
   const auto s = f.select(hello("10.0.0.5", 443, "www.contoso.com"), folder({"www.contoso.com.pfx"}));
   REQUIRE(s.winner);
   CHECK(s.winner->step == SelectionStep::ExactIpPort);
@@ -128,7 +128,10 @@ TEST_CASE("step 3: CCS serves SNI clients whose file exists, else the next step 
 TEST_CASE("step 3: a file that cannot be used falls through, with the reason") {
   const Fixture f{ccs(443), ip("0.0.0.0:443")};
   const CcsLookup broken = [](std::string_view) {
-    return CcsOutcome{{"www.contoso.com.pfx"}, "www.contoso.com.pfx", std::nullopt, false,
+    return CcsOutcome{{"www.contoso.com.pfx"},
+                      "www.contoso.com.pfx",
+                      std::nullopt,
+                      false,
                       "www.contoso.com.pfx cannot be opened: the password is wrong"};
   };
   const auto s = f.select(hello("10.0.0.5", 443, "www.contoso.com"), broken);

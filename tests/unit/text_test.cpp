@@ -27,7 +27,8 @@ TEST_CASE("decode_utf8 refuses malformed, overlong and surrogate sequences") {
 
 TEST_CASE("quote shows invisible characters and bad bytes") {
   CHECK(text::quote("ab") == "'ab'");
-  CHECK(text::quote("\xE2\x80\x8E" "a") == "'<U+200E>a'");
+  CHECK(text::quote("\xE2\x80\x8E"
+                    "a") == "'<U+200E>a'");
   CHECK(text::quote("\xFF") == "'\\xFF'");
   CHECK(text::describe_code_point(0x200E) == "U+200E LEFT-TO-RIGHT MARK");
 }
