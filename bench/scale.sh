@@ -5,14 +5,16 @@
 #   add     - one add sslcert on the full registry
 #   show    - show sslcert --json of the full registry
 #   resolve - resolve of an SNI name on the full registry
-# and reports the peak resident memory of each step. Usage: bench/scale.sh [sizes...]  (RUNS=5 by default)
+# and reports the peak resident memory of each step. Usage: bench/scale.sh [sizes...]  (RUNS=5 by default;
+# SSLBIND=path measures another build of the binary, e.g. an older commit's, instead of building this tree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)" --target sslbind >/dev/null
-
-sslbind=$PWD/build/release/cli/sslbind
+if [ -z "${SSLBIND:-}" ]; then
+  scripts/install-deps.sh
+  cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)" --target sslbind >/dev/null
+fi
+sslbind=${SSLBIND:-$PWD/build/release/cli/sslbind}
 runs=${RUNS:-5}
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000 100000)

@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/usage.hpp"
 #include "core/ccs_command.hpp"
 #include "core/cert_command.hpp"
 #include "core/parameters.hpp"
+#include "core/serve_command.hpp"
 #include "core/tool_commands.hpp"
 
 namespace sslbind::cli {
@@ -47,6 +49,11 @@ const std::vector<ObjectCommand>& objects() {
        [](Verb) { return ccs_usage(); },
        [](Verb v) { return names(ccs_parameters(v)); },
        run_ccs},
+      {"frontend",
+       {{Verb::Show, "Shows the running front end: snapshot, listeners, handshakes, failures, certificates."}},
+       [](Verb) { return frontend_usage(); },
+       [](Verb) { return names(frontend_parameters()); },
+       run_frontend},
   };
   return kObjects;
 }
@@ -64,6 +71,8 @@ const std::vector<ToolCommand>& tools() {
       {"import", "netsh", "[--dry-run] [--add-or-update] import netsh file=<path>|-",
        "Adds the bindings of a `netsh http show sslcert` listing from Windows.", interchange_usage,
        [] { return names(interchange_parameters()); }, run_import},
+      {"serve", "", "", "Runs the TLS front end: serves every binding by HTTP.SYS's order, live.", serve_usage,
+       [] { return names(serve_parameters()); }, run_serve},
   };
   return kTools;
 }

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/text.hpp"
@@ -120,6 +121,20 @@ Result<IpPort> IpPort::parse(std::string_view text) {
 std::string IpPort::str() const {
   if (address.family() == IpAddress::Family::V6) return "[" + address.str() + "]:" + std::to_string(port);
   return address.str() + ":" + std::to_string(port);
+}
+
+IpAddress IpAddress::v4(const std::array<std::uint8_t, 4>& bytes) {
+  IpAddress a;
+  a.family_ = Family::V4;
+  std::copy(bytes.begin(), bytes.end(), a.bytes_.begin());
+  return a;
+}
+
+IpAddress IpAddress::v6(const std::array<std::uint8_t, 16>& bytes) {
+  IpAddress a;
+  a.family_ = Family::V6;
+  a.bytes_ = bytes;
+  return a;
 }
 
 }  // namespace sslbind

@@ -19,6 +19,9 @@ class IpAddress {
   // IPv4 dotted quad (four decimal parts 0-255, no leading zeros, which some parsers read as octal) or an IPv6
   // address without brackets and without a zone.
   static Result<IpAddress> parse(std::string_view text, std::string_view what);
+  // From the bytes of a socket address, in network order (IPv4: 4 bytes; IPv6: 16).
+  static IpAddress v4(const std::array<std::uint8_t, 4>& bytes);
+  static IpAddress v6(const std::array<std::uint8_t, 16>& bytes);
 
   Family family() const { return family_; }
   bool is_wildcard() const;  // 0.0.0.0 or ::

@@ -18,6 +18,8 @@ struct CcsProviderConfig {
   // PrivateKeyPassword as stored: sealed by the store layer (never the clear text), absent when PFX files carry none.
   std::optional<std::string> sealed_private_key_password;
   std::uint32_t polling_interval = kDefaultCcsPollingInterval;
+
+  friend bool operator==(const CcsProviderConfig&, const CcsProviderConfig&) = default;
 };
 
 struct RegistryState {

@@ -96,6 +96,10 @@ CcsEntry CcsProvider::load(const std::string& file_name, const std::string& host
   return entry;
 }
 
+Result<LoadedCertificate> CcsProvider::read_file(const std::string& file_name) const {
+  return load_certificate({folder_ / file_name, std::nullopt, password_});
+}
+
 Result<CcsMatch> CcsProvider::lookup(std::string_view host) const {
   auto found = index()->find(host);
   if (!found) return found.error();

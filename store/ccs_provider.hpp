@@ -16,6 +16,7 @@
 #include "core/result.hpp"
 #include "core/selection.hpp"
 #include "store/ccs_folder_index.hpp"
+#include "store/certificate_file.hpp"
 
 namespace sslbind::store {
 
@@ -44,6 +45,9 @@ class CcsProvider {
   std::shared_ptr<const CcsFolderIndex> index() const;
   // Reads one file of the listing (cached; read again when the file changed).
   CcsEntry load(const std::string& file_name, const std::string& hostname) const;
+
+  // The file with its key and chain, as the front end serves it (not cached here: the front end caches objects).
+  Result<LoadedCertificate> read_file(const std::string& file_name) const;
 
   // InvalidParameter when the host name is refused (it could leave the folder, or is not a host name).
   Result<CcsMatch> lookup(std::string_view host) const;

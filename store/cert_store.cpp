@@ -49,7 +49,8 @@ Result<StoredCertificate> CertStore::add(const LoadedCertificate& certificate, s
   if (!loaded->private_key_pem.empty()) {
     if (auto s = replace_file(folder / (base + ".key"), loaded->private_key_pem, 0600); !s) return s.error();
   }
-  if (auto s = replace_file(folder / (base + ".pem"), loaded->certificate_pem, 0644); !s) return s.error();
+  if (auto s = replace_file(folder / (base + ".pem"), loaded->certificate_pem + loaded->chain_pem, 0644); !s)
+    return s.error();
   return StoredCertificate{folder.filename().string(), loaded->info};
 }
 
@@ -87,6 +88,19 @@ Result<std::optional<CertificateInfo>> CertStore::find(std::string_view store, c
   auto info = read_stored(pem);
   if (!info) return info.error();
   return std::optional<CertificateInfo>(*info);
+}
+
+Result<LoadedCertificate> CertStore::load(std::string_view store, const Thumbprint& thumbprint) const {
+  const auto folder = existing_folder(store);
+  const auto missing = [&] {
+    return Error(ErrorCode::NotFound, "certificate " + thumbprint.hex() + " is not in store " + std::string(store));
+  };
+  if (!folder) return missing();
+  const fs::path pem = *folder / (thumbprint.hex() + ".pem");
+  const fs::path key = *folder / (thumbprint.hex() + ".key");
+  std::error_code ec;
+  if (!fs::exists(pem, ec)) return missing();
+  return load_certificate({pem, fs::exists(key, ec) ? std::optional<fs::path>(key) : std::nullopt, ""});
 }
 
 Status CertStore::require_bindable(const SslSettings& settings) const {

@@ -36,6 +36,8 @@ class CertStore {
   // netsh's 1312 check for a binding about to be added or updated: the certificate it names is usable from its
   // store (MY when it names none). CCS bindings name no certificate and always pass.
   Status require_bindable(const SslSettings& settings) const;
+  // The certificate with its key and chain, as the front end serves it. NotFound if the store does not hold it.
+  Result<LoadedCertificate> load(std::string_view store, const Thumbprint& thumbprint) const;
   // NotFound if the store does not hold it.
   Status remove(std::string_view store, const Thumbprint& thumbprint);
 

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "core/text.hpp"
 #include "store/openssl_handles.hpp"
@@ -116,6 +117,7 @@ CertificateInfo describe(X509* cert) {
 struct Pair {
   X509Ptr cert;
   KeyPtr key;
+  std::vector<X509Ptr> chain;  // the issuers that came with it, as the file lists them
 };
 
 Result<Pair> checked(X509Ptr cert, KeyPtr key, const std::filesystem::path& file) {
@@ -123,7 +125,7 @@ Result<Pair> checked(X509Ptr cert, KeyPtr key, const std::filesystem::path& file
     ERR_clear_error();
     return cannot(file, "the private key does not belong to the certificate " + describe(cert.get()).thumbprint.hex());
   }
-  return Pair{std::move(cert), std::move(key)};
+  return Pair{std::move(cert), std::move(key), {}};
 }
 
 std::string pem_text(BIO* bio) {
@@ -156,10 +158,14 @@ Result<Pair> read_pfx(const CertificateSource& src) {
   // Without a private key PKCS12_parse cannot tell the leaf from the chain and returns every certificate in
   // `chain`; the first one is the leaf in files made by openssl and by Windows' export.
   if (!cert && chain != nullptr && sk_X509_num(chain) > 0) cert.reset(sk_X509_shift(chain));
-  sk_X509_pop_free(chain, X509_free);
+  std::vector<X509Ptr> issuers;
+  while (chain != nullptr && sk_X509_num(chain) > 0) issuers.emplace_back(sk_X509_shift(chain));
+  sk_X509_free(chain);
   if (ok != 1) return cannot(src.file, "cannot be decoded: " + openssl_reason());
   if (!cert) return cannot(src.file, "holds no certificate");
-  return checked(std::move(cert), std::move(key), src.file);
+  auto pair = checked(std::move(cert), std::move(key), src.file);
+  if (pair) pair->chain = std::move(issuers);
+  return pair;
 }
 
 Result<Pair> read_pem(const CertificateSource& src) {
@@ -167,6 +173,10 @@ Result<Pair> read_pem(const CertificateSource& src) {
   if (!bio) return bio.error();
   X509Ptr cert(PEM_read_bio_X509(bio->get(), nullptr, nullptr, nullptr));
   if (!cert) return cannot(src.file, "holds no PEM certificate: " + openssl_reason());
+  // Certificates after the first are its chain, as nginx and HAProxy read a PEM bundle.
+  std::vector<X509Ptr> issuers;
+  while (X509* next = PEM_read_bio_X509(bio->get(), nullptr, nullptr, nullptr)) issuers.emplace_back(next);
+  ERR_clear_error();
   const std::filesystem::path& key_path = src.key_file ? *src.key_file : src.file;
   auto key_bio = open_file(key_path);
   if (!key_bio) return key_bio.error();
@@ -177,7 +187,9 @@ Result<Pair> read_pem(const CertificateSource& src) {
     // A certificate file without a key is normal; a key file that cannot be read is not.
     if (src.key_file) return cannot(key_path, "holds no private key that can be read: " + reason);
   }
-  return checked(std::move(cert), std::move(key), src.file);
+  auto pair = checked(std::move(cert), std::move(key), src.file);
+  if (pair) pair->chain = std::move(issuers);
+  return pair;
 }
 
 }  // namespace
@@ -200,7 +212,13 @@ LoadedCertificate encode_certificate(X509* cert, EVP_PKEY* key) {
 Result<LoadedCertificate> load_certificate(const CertificateSource& source) {
   auto pair = is_pkcs12(source.file) ? read_pfx(source) : read_pem(source);
   if (!pair) return pair.error();
-  return encode_certificate(pair->cert.get(), pair->key.get());
+  LoadedCertificate out = encode_certificate(pair->cert.get(), pair->key.get());
+  for (const X509Ptr& issuer : pair->chain) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    PEM_write_bio_X509(bio.get(), issuer.get());
+    out.chain_pem += pem_text(bio.get());
+  }
+  return out;
 }
 
 Result<CertificateInfo> read_certificate(const CertificateSource& source) {

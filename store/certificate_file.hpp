@@ -23,6 +23,7 @@ struct LoadedCertificate {
   CertificateInfo info;
   std::string certificate_pem;
   std::string private_key_pem;  // empty without a key; unencrypted, so the store writes it with mode 0600
+  std::string chain_pem;        // the issuers that came with it (PFX bag or PEM bundle), leaf first; may be empty
 };
 Result<LoadedCertificate> load_certificate(const CertificateSource& source);
 

@@ -1,0 +1,45 @@
+// serve: runs the front end in the foreground until SIGTERM; the output is the log on standard error.
+#include "cli/serve_command.hpp"
+
+#include "core/serve_command.hpp"
+#include "serve/server.hpp"
+
+namespace sslbind::cli {
+
+std::string serve_usage() {
+  return "Usage: sslbind [--root DIR] serve [threads=N] [backend=IP:PORT[,IP:PORT...]]\n"
+         "              [proxyprotocol=enable|disable] [admin=SOCKET] [maxconnections=N]\n"
+         "\n"
+         "Terminates TLS for every binding of the registry, choosing each connection's certificate by\n"
+         "HTTP.SYS's order exactly as 'sslbind resolve' explains it. It listens on [::]:port for every port\n"
+         "that has a binding (IPv4 clients included) and on the address of each ipport binding that is local.\n"
+         "Certificates are loaded on first use; registry changes apply to new handshakes at once; the CCS\n"
+         "folder is re-read every PollingInterval and when it changes.\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    Tag              Value\n"
+         "    threads        - I/O threads (default: one per core).\n"
+         "    backend        - web workers to forward the decrypted stream to, round robin; a backend that\n"
+         "                     refuses is skipped for 10 s. Without it, a built-in page answers every request.\n"
+         "    proxyprotocol  - enable: send a PROXY protocol v2 header (client address, SNI, TLS) first.\n"
+         "    admin          - the admin socket (default: <root>/admin.sock), read by 'sslbind show frontend'.\n"
+         "    maxconnections - connections at once (default 10000); more are closed and counted.\n"
+         "\n"
+         "Signals: SIGTERM or SIGINT stop accepting and drain for up to 10 s; SIGHUP reads everything again.\n"
+         "Exit codes: 0 stopped, 1 cannot start (admin socket), 2 bad parameter, 3 registry unreadable at start.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         serve\n"
+         "         serve backend=10.0.0.21:80,10.0.0.22:80 threads=2\n";
+}
+
+int run_serve(const Context& ctx, std::span<const std::string> arguments) {
+  const CommandInfo info{"serve", std::nullopt, "SSL Certificate", serve_usage()};
+  auto cmd = parse_serve_arguments(arguments);
+  if (!cmd) return fail(ctx, cmd.error(), info);
+  return serve::run_server(*cmd, ctx.root, *ctx.registry);
+}
+
+}  // namespace sslbind::cli

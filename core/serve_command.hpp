@@ -1,0 +1,31 @@
+#pragma once
+// `sslbind serve [threads=N] [backend=IP:PORT[,IP:PORT...]] [proxyprotocol=enable|disable] [admin=SOCKET]
+//  [maxconnections=N]`: the TLS front end's options, in sslbind's key=value style.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/endpoint.hpp"
+#include "core/result.hpp"
+
+namespace sslbind {
+
+struct ServeCommand {
+  unsigned threads = 0;              // 0: one I/O thread per core
+  std::vector<IpPort> backends;      // empty: answer every request with the built-in page
+  bool proxy_protocol = false;       // send a PROXY protocol v2 header to the backend first
+  std::optional<std::string> admin;  // the admin socket; absent: <root>/admin.sock
+  std::uint32_t max_connections = 10000;
+};
+
+std::span<const std::string_view> serve_parameters();
+Result<ServeCommand> parse_serve_arguments(std::span<const std::string> arguments);
+
+// `sslbind show frontend [admin=SOCKET]`.
+std::span<const std::string_view> frontend_parameters();
+Result<std::optional<std::string>> parse_frontend_arguments(std::span<const std::string> arguments);
+
+}  // namespace sslbind

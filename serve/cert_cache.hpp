@@ -1,0 +1,86 @@
+#pragma once
+// The certificates the front end has loaded, by source ("store/my/<thumbprint>", "ccs/<file name>"), shared by all
+// I/O threads. A miss starts one load per source on a loader thread (single flight: later misses wait for the same
+// load) and the asking handshake is resumed when it ends. A source that cannot be served is remembered for a short
+// while (a negative entry), so that a scanner asking for it again costs a hash lookup. The cache is bounded by entry
+// count and bytes, and entries unused for a while are evicted; a connection keeps the objects it holds alive.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "serve/cert_objects.hpp"
+#include "serve/loader_pool.hpp"
+
+namespace sslbind::serve {
+
+struct CacheLimits {
+  std::size_t max_entries = 100'000;
+  std::size_t max_bytes = std::size_t{1} << 30;
+  std::chrono::seconds idle{3600};    // unused this long: evicted
+  std::chrono::seconds negative{10};  // a failed load is retried after this
+  std::size_t max_waiters = 1000;     // handshakes waiting for one load
+};
+
+class CertCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // Runs on a loader thread; reads and decodes the certificate.
+  using Load = std::function<Result<std::shared_ptr<const CertObjects>>()>;
+  // Called on the loader thread when the load ends; it must only post to the waiting connection's own loop.
+  using Resume = std::function<void()>;
+
+  struct Found {
+    enum class State { Ready, Unusable, Loading } state = State::Loading;
+    std::shared_ptr<const CertObjects> objects;  // Ready
+    std::string problem;                         // Unusable
+  };
+
+  CertCache(LoaderPool& loaders, CacheLimits limits);
+
+  // Never blocks on I/O. Loading: `resume` will be called once the load ends (or at once, if it could not start).
+  Found get(const std::string& source, const Load& load, Resume resume);
+  // Forgets a source (its file changed) or every source with a prefix ("ccs/"); loads in flight finish as they are.
+  void forget(const std::string& source);
+  void forget_negative();
+  // Evicts idle entries and, beyond the limits, the least recently used ones. Returns how many went.
+  std::size_t evict(Clock::time_point now);
+  // Sources of the entries whose name starts with `prefix`.
+  std::vector<std::string> sources(const std::string& prefix) const;
+  nlohmann::json status(std::int64_t now_unix) const;
+
+ private:
+  struct Entry {
+    std::shared_ptr<const CertObjects> objects;
+    std::string problem;
+    Clock::time_point expires;  // negative entries only
+    Clock::time_point last_used;
+    std::uint64_t hits = 0;
+    std::list<std::string>::iterator lru;
+  };
+  struct Pending {
+    std::vector<Resume> waiters;
+  };
+
+  void finish(const std::string& source, Result<std::shared_ptr<const CertObjects>> loaded);
+  void touch(Entry& e, Clock::time_point now);
+  void erase(std::unordered_map<std::string, Entry>::iterator it);
+
+  LoaderPool& loaders_;
+  CacheLimits limits_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Pending> pending_;
+  std::list<std::string> lru_;  // most recent first
+  std::size_t bytes_ = 0;
+  std::uint64_t hits_ = 0, misses_ = 0, loads_ = 0, failures_ = 0, evictions_ = 0, refused_ = 0;
+};
+
+}  // namespace sslbind::serve

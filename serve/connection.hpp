@@ -1,0 +1,72 @@
+#pragma once
+// One client connection on an I/O thread: OpenSSL driven on the non-blocking socket (SSL_do_handshake, SSL_read and
+// SSL_write, with the loop waiting for readiness on WANT_READ/WANT_WRITE and for a loader on
+// WANT_CLIENT_HELLO_CB), then either the built-in page (no backend configured) or a TCP stream to a backend with an
+// optional PROXY protocol v2 header. Timeouts for the handshake and for idleness; any fault drops this connection
+// only, and is counted.
+#include <array>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <memory>
+#include <string>
+
+#include "serve/handshake.hpp"
+
+namespace sslbind::serve {
+
+class Worker;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Worker& worker, asio::ip::tcp::socket socket);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void start();
+
+ private:
+  using Step = void (Connection::*)();
+  void handshake();
+  void established();
+  // Waits until the client socket can be read (or written), then runs `next`, unless the connection closed.
+  void wait(bool for_write, Step next);
+  void arm_timer(std::chrono::milliseconds after, Failure why);
+  void close();
+
+  // The built-in page.
+  void read_requests();
+  void answer(bool keep_alive, int status);
+  void write_pending();
+
+  // Forwarding to a backend.
+  void connect_backend(std::size_t attempt);
+  void send_proxy_header();
+  void client_to_backend();
+  void backend_to_client();
+  void write_to_client();
+
+  Worker& worker_;
+  asio::ip::tcp::socket socket_;
+  asio::steady_timer timer_;
+  SSL* ssl_ = nullptr;
+  Handshake handshake_;
+  IpPort client_{};
+  std::shared_ptr<Connection> waiting_for_loader_;  // set while a loader thread reads our certificate
+  bool closed_ = false;
+  bool established_ = false;
+
+  std::string in_;       // built-in page: request bytes not answered yet
+  std::string pending_;  // bytes for the client not written yet
+  bool close_after_write_ = false;
+
+  asio::ip::tcp::socket backend_;
+  std::array<char, 16 * 1024> up_{};
+  std::array<char, 16 * 1024> down_{};
+  std::size_t down_size_ = 0;
+  std::size_t down_written_ = 0;
+  bool up_done_ = false;
+  bool down_done_ = false;
+};
+
+}  // namespace sslbind::serve

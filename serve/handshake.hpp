@@ -1,0 +1,49 @@
+#pragma once
+// The certificate choice for one TLS connection, made in OpenSSL's ClientHello callback by HTTP.SYS's order with the
+// snapshot's SelectionIndex: the same code path as `sslbind resolve`, so the wire and the report agree. The callback
+// also applies the winning binding's options to the connection before version negotiation and resumption:
+// disablelegacytls, disabletls12, disabletls13, clientcertnegotiation, enablesessionticket, disablesessionid, and a
+// session-id context derived from the binding and its certificate, so that no session or ticket resumes on another
+// binding. A certificate that is not loaded yet pauses the handshake (SSL_CLIENT_HELLO_RETRY) until a loader thread
+// has read it; `resume` then continues the handshake on the connection's own loop.
+#include <openssl/types.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "serve/cert_cache.hpp"
+#include "serve/snapshot.hpp"
+#include "serve/stats.hpp"
+#include "store/cert_store.hpp"
+
+namespace sslbind::serve {
+
+struct Handshake {
+  // Set by the connection before the handshake starts.
+  IpAddress local;
+  std::uint16_t port = 0;
+  std::shared_ptr<const Snapshot> snapshot;
+  CertCache* cache = nullptr;
+  const store::CertStore* stores = nullptr;
+  std::function<void()> resume;
+
+  // Set by the callback.
+  std::optional<SelectionStep> step;
+  std::string binding;  // the winner as a parameter: "hostnameport=www.contoso.com:443"
+  std::string source;   // "store MY" or "file www.contoso.com.pfx"
+  std::string sni;      // lower case, empty without SNI
+  std::shared_ptr<const CertObjects> certificate;
+  bool forget_session = false;  // disablesessionid: the session is not kept for session-id resumption
+  std::optional<Failure> failure;
+};
+
+// The listener context every connection starts from: TLS 1.2 and 1.3, the callbacks, the server session cache and the
+// ticket keys (OpenSSL encrypts tickets with the context the SSL was made from, so all threads share them).
+SSL_CTX* make_listener_context();
+
+// Attaches the handshake state to a new SSL object.
+void attach(SSL* ssl, Handshake* handshake);
+
+}  // namespace sslbind::serve

@@ -1,0 +1,457 @@
+#include "serve/server.hpp"
+
+#include <sys/inotify.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <asio/io_context.hpp>
+#include <asio/local/stream_protocol.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <asio/post.hpp>
+#include <asio/read_until.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/streambuf.hpp>
+#include <asio/write.hpp>
+#include <csignal>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "serve/log.hpp"
+#include "serve/shared_state.hpp"
+#include "serve/snapshot.hpp"
+#include "serve/worker.hpp"
+#include "store/file_identity.hpp"
+
+namespace sslbind::serve {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kDebounce{50};
+constexpr seconds kDrain{10};
+constexpr seconds kEvictEvery{30};
+constexpr unsigned kLoaderThreads = 2;
+constexpr std::size_t kMaxAdminRequest = 1024;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// inotify sees changes made on this machine only; a network share is polled (HTTP.SYS's PollingInterval).
+bool is_network_file_system(const fs::path& folder) {
+  struct statfs fs_info {};
+  if (::statfs(folder.c_str(), &fs_info) != 0) return true;
+  constexpr long kNfs = 0x6969, kSmb = 0x517B, kCifs = static_cast<long>(0xFF534D42),
+                 kSmb2 = static_cast<long>(0xFE534D42);
+  const long type = static_cast<long>(fs_info.f_type);
+  return type == kNfs || type == kSmb || type == kCifs || type == kSmb2;
+}
+
+// The most descriptors this process may hold: a front end holds two per proxied connection.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+class Control {
+ public:
+  Control(const ServeCommand& command, fs::path root, store::Registry& registry)
+      : command_(command),
+        root_(std::move(root)),
+        admin_path_(command.admin ? fs::path(*command.admin) : default_admin_socket(root_)),
+        registry_(registry),
+        signals_(io_, SIGTERM, SIGINT, SIGHUP),
+        inotify_(io_),
+        debounce_(io_),
+        ccs_debounce_(io_),
+        poll_(io_),
+        evict_(io_),
+        drain_(io_),
+        admin_(io_) {}
+
+  int run() {
+    std::signal(SIGPIPE, SIG_IGN);  // a peer that goes away is an error code on write, not a death
+    raise_descriptor_limit();
+    std::error_code ec;
+    fs::create_directories(root_, ec);
+    auto state = registry_.load();
+    if (!state) {
+      log(Level::Error, "cannot start: " + state.error().detail);
+      return 3;
+    }
+    const unsigned threads =
+        command_.threads != 0 ? command_.threads : std::max(1u, std::thread::hardware_concurrency());
+    shared_ = std::make_unique<SharedState>(command_, root_, kLoaderThreads);
+    if (shared_->tls == nullptr) {
+      log(Level::Error, "cannot start: OpenSSL cannot make a TLS context");
+      return 1;
+    }
+    if (auto s = open_admin(); !s) {
+      log(Level::Error, "cannot start: " + s.error().detail);
+      return 1;
+    }
+    for (unsigned i = 0; i < threads; ++i) {
+      workers_.push_back(std::make_unique<Worker>(*shared_, i, [this](const ListenAddress& l, const std::string& why) {
+        asio::post(io_, [this, l, why] { report_listen_failure(l, why); });
+      }));
+      workers_.back()->start();
+    }
+    publish(std::make_shared<const Snapshot>(++generation_, std::move(*state), root_, nullptr), "started");
+    log(Level::Info, "ready: " + std::to_string(threads) + " I/O threads, admin socket " + admin_path_.string() +
+                         (command_.backends.empty() ? ", built-in page (no backend)"
+                                                    : ", " + std::to_string(command_.backends.size()) + " backends" +
+                                                          (command_.proxy_protocol ? " with PROXY protocol v2" : "")));
+    watch_root();
+    wait_signals();
+    schedule_eviction();
+    io_.run();
+    shutdown();
+    return 0;
+  }
+
+ private:
+  // --- snapshots ---
+
+  void publish(std::shared_ptr<const Snapshot> snapshot, const std::string& why) {
+    const auto started = std::chrono::steady_clock::now();
+    current_ = std::move(snapshot);
+    for (auto& w : workers_) w->publish(current_);
+    std::string ports;
+    std::set<std::uint16_t> seen;
+    for (const auto& l : current_->listeners()) {
+      if (seen.insert(l.port).second) ports += (ports.empty() ? "" : ",") + std::to_string(l.port);
+    }
+    log(Level::Info,
+        why + ": generation " + std::to_string(current_->generation()) + ", " +
+            std::to_string(current_->state().bindings.size()) + " bindings, ports " +
+            (ports.empty() ? "(none)" : ports) +
+            (current_->ccs() ? ", CCS folder " + current_->ccs()->folder().string() + " with " +
+                                   std::to_string(current_->ccs()->index()->files().size()) + " files"
+             : current_->ccs_problem().empty() ? ""
+                                               : ", CCS unavailable: " + current_->ccs_problem()) +
+            " (" +
+            std::to_string(
+                std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count()) +
+            " ms)");
+    watch_ccs();
+    schedule_poll();
+  }
+
+  void reload(const std::string& why) {
+    auto state = registry_.load();
+    if (!state) {
+      ++reload_failures_;
+      log(Level::Warning, "registry not applied, still serving generation " + std::to_string(current_->generation()) +
+                              ": " + state.error().detail);
+      return;
+    }
+    publish(std::make_shared<const Snapshot>(++generation_, std::move(*state), root_, current_.get()), why);
+  }
+
+  void report_listen_failure(const ListenAddress& l, const std::string& why) {
+    if (!reported_.insert(l.str() + why).second) return;
+    log(Level::Warning,
+        "cannot listen on " + l.str() + ": " + why +
+            (l.address ? "; its bindings are kept, and reached only if this address becomes local" : ""));
+  }
+
+  // --- watching the registry and the CCS folder ---
+
+  void watch_root() {
+    const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0) {
+      log(Level::Warning, "inotify is unavailable: registry changes are applied on SIGHUP only");
+      return;
+    }
+    inotify_.assign(fd);
+    // The CLI commits by rename (IN_MOVED_TO); a file written in place closes (IN_CLOSE_WRITE).
+    root_watch_ = ::inotify_add_watch(fd, root_.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE);
+    read_events();
+  }
+
+  void watch_ccs() {
+    const auto& ccs = current_->ccs();
+    const fs::path folder = ccs ? ccs->folder() : fs::path();
+    if (folder == watched_ccs_folder_) return;
+    if (ccs_watch_ >= 0) ::inotify_rm_watch(inotify_.native_handle(), ccs_watch_);
+    ccs_watch_ = -1;
+    watched_ccs_folder_ = folder;
+    if (!ccs || !inotify_.is_open()) return;
+    if (is_network_file_system(folder)) {
+      log(Level::Info, "CCS folder " + folder.string() + " is a network share: polled every " +
+                           std::to_string(poll_interval().count()) + " s");
+      return;
+    }
+    ccs_watch_ = ::inotify_add_watch(inotify_.native_handle(), folder.c_str(),
+                                     IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM | IN_CREATE);
+  }
+
+  void read_events() {
+    inotify_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const asio::error_code& ec) {
+      if (ec) return;
+      alignas(inotify_event) char buffer[8192];
+      bool registry = false;
+      bool ccs = false;
+      while (true) {
+        const ssize_t n = ::read(inotify_.native_handle(), buffer, sizeof buffer);
+        if (n <= 0) break;
+        for (ssize_t at = 0; at < n;) {
+          const auto* e = reinterpret_cast<const inotify_event*>(buffer + at);
+          const std::string name = e->len > 0 ? e->name : "";
+          if (e->wd == root_watch_ && name == "registry.json") registry = true;
+          if (e->wd == ccs_watch_) ccs = true;
+          if ((e->mask & IN_Q_OVERFLOW) != 0) registry = ccs = true;
+          at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+        }
+      }
+      // A burst of changes (a batch, a copy of many .pfx files) becomes one reload.
+      if (registry) {
+        debounce_.expires_after(kDebounce);
+        debounce_.async_wait([this](const asio::error_code& e) {
+          if (!e) reload("registry changed");
+        });
+      }
+      if (ccs) {
+        ccs_debounce_.expires_after(kDebounce);
+        ccs_debounce_.async_wait([this](const asio::error_code& e) {
+          if (!e) refresh_ccs("CCS folder changed");
+        });
+      }
+      read_events();
+    });
+  }
+
+  seconds poll_interval() const {
+    const auto& config = current_->state().ccs_provider;
+    return seconds(config ? std::max<std::uint32_t>(1, config->polling_interval) : kDefaultCcsPollingInterval);
+  }
+
+  void schedule_poll() {
+    if (!current_->ccs()) return;
+    poll_.expires_after(poll_interval());
+    poll_.async_wait([this](const asio::error_code& ec) {
+      if (ec) return;
+      refresh_ccs("");
+      schedule_poll();
+    });
+  }
+
+  // Lists the folder again (new and removed files) and forgets cached certificates whose file changed.
+  void refresh_ccs(const std::string& why) {
+    const auto& ccs = current_->ccs();
+    if (!ccs) return;
+    if (auto s = ccs->refresh(); !s) {
+      log(Level::Warning, "CCS folder not re-listed, the last listing stays in use: " + s.error().detail);
+      return;
+    }
+    std::size_t changed = 0;
+    for (const std::string& source : shared_->cache.sources("ccs/")) {
+      const auto identity = store::identity_of(ccs->folder() / source.substr(4));
+      auto& known = ccs_files_[source];
+      if (known && identity != known) {
+        shared_->cache.forget(source);
+        ++changed;
+      }
+      known = identity;
+    }
+    if (!why.empty() || changed > 0) {
+      log(Level::Info, (why.empty() ? std::string("CCS folder polled") : why) + ": " +
+                           std::to_string(ccs->index()->files().size()) + " files, " + std::to_string(changed) +
+                           " cached certificates changed");
+    }
+  }
+
+  void schedule_eviction() {
+    evict_.expires_after(kEvictEvery);
+    evict_.async_wait([this](const asio::error_code& ec) {
+      if (ec) return;
+      if (const auto gone = shared_->cache.evict(std::chrono::steady_clock::now()); gone > 0) {
+        log(Level::Info, "certificate cache: " + std::to_string(gone) + " idle entries evicted");
+      }
+      schedule_eviction();
+    });
+  }
+
+  // --- signals and stopping ---
+
+  void wait_signals() {
+    signals_.async_wait([this](const asio::error_code& ec, int signal) {
+      if (ec) return;
+      if (signal == SIGHUP) {
+        log(Level::Info, "SIGHUP: reading everything again");
+        shared_->cache.forget_negative();
+        reload("SIGHUP");
+        refresh_ccs("SIGHUP");
+        return wait_signals();
+      }
+      stop(signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    });
+  }
+
+  void stop(const std::string& why) {
+    log(Level::Info, why + ": no new connections; draining " + std::to_string(shared_->stats.active.load()) +
+                         " for up to " + std::to_string(kDrain.count()) + " s");
+    for (auto& w : workers_) w->stop_accepting();
+    asio::error_code ignored;
+    admin_.close(ignored);
+    drain_deadline_ = std::chrono::steady_clock::now() + kDrain;
+    drain();
+  }
+
+  void drain() {
+    if (shared_->stats.active.load() <= 0 || std::chrono::steady_clock::now() >= drain_deadline_) {
+      const auto left = shared_->stats.active.load();
+      log(Level::Info, "stopped" + (left > 0 ? ", " + std::to_string(left) + " connections cut" : std::string()));
+      io_.stop();
+      return;
+    }
+    drain_.expires_after(milliseconds(100));
+    drain_.async_wait([this](const asio::error_code& ec) {
+      if (!ec) drain();
+    });
+  }
+
+  void shutdown() {
+    // Loops first, then loaders (their last results post to stopped loops), then connections, then shared state.
+    for (auto& w : workers_) w->stop();
+    shared_->loaders.stop();
+    workers_.clear();
+    shared_.reset();
+    std::error_code ec;
+    fs::remove(admin_path_, ec);
+  }
+
+  // --- the admin socket ---
+
+  Status open_admin() {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(admin_path_, ec))) {
+      asio::local::stream_protocol::socket probe(io_);
+      asio::error_code e;
+      probe.connect(admin_path_.string(), e);
+      if (!e) return Error(ErrorCode::SourceUnavailable, "another front end answers on " + admin_path_.string());
+      fs::remove(admin_path_, ec);  // left by a front end that died
+    }
+    const mode_t old = ::umask(077);  // the socket is created 0600: status is for the administrator only
+    asio::error_code e;
+    admin_.open(asio::local::stream_protocol(), e);
+    if (!e) admin_.bind(asio::local::stream_protocol::endpoint(admin_path_.string()), e);
+    if (!e) admin_.listen(asio::socket_base::max_listen_connections, e);
+    ::umask(old);
+    if (e)
+      return Error(ErrorCode::SourceUnavailable,
+                   "the admin socket " + admin_path_.string() + " cannot be opened: " + e.message());
+    ::chmod(admin_path_.c_str(), 0600);
+    accept_admin();
+    return Ok{};
+  }
+
+  void accept_admin() {
+    admin_.async_accept([this](const asio::error_code& ec, asio::local::stream_protocol::socket socket) {
+      if (ec == asio::error::operation_aborted || !admin_.is_open()) return;
+      if (!ec) answer_admin(std::make_shared<asio::local::stream_protocol::socket>(std::move(socket)));
+      accept_admin();
+    });
+  }
+
+  void answer_admin(std::shared_ptr<asio::local::stream_protocol::socket> socket) {
+    auto request = std::make_shared<asio::streambuf>(kMaxAdminRequest);
+    asio::async_read_until(*socket, *request, '\n', [this, socket, request](const asio::error_code& ec, std::size_t) {
+      if (ec) return;
+      std::string line((std::istreambuf_iterator<char>(request.get())), std::istreambuf_iterator<char>());
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+      nlohmann::json reply;
+      if (line == "status" || line.empty()) {
+        reply = status();
+      } else if (line == "reload") {
+        shared_->cache.forget_negative();
+        reload("admin reload");
+        refresh_ccs("admin reload");
+        reply = {{"status", "ok"}, {"generation", current_->generation()}};
+      } else {
+        reply = {{"status", "error"}, {"error", "unknown request; the requests are status and reload"}};
+      }
+      auto text =
+          std::make_shared<std::string>(reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      asio::async_write(*socket, asio::buffer(*text), [socket, text](const asio::error_code&, std::size_t) {});
+    });
+  }
+
+  nlohmann::json status() const {
+    const auto now = std::chrono::system_clock::now();
+    nlohmann::json listeners = nlohmann::json::array();
+    for (const auto& l : current_->listeners()) listeners.push_back(l.str());
+    nlohmann::json backends = nlohmann::json::array();
+    const auto steady =
+        std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    for (std::size_t i = 0; i < command_.backends.size(); ++i) {
+      backends.push_back(
+          {{"address", command_.backends[i].str()}, {"up", shared_->backend_down_until[i].load() <= steady}});
+    }
+    nlohmann::json ccs = nullptr;
+    if (current_->ccs()) {
+      ccs = {{"folder", current_->ccs()->folder().string()},
+             {"files", current_->ccs()->index()->files().size()},
+             {"pollingInterval", poll_interval().count()},
+             {"watched", ccs_watch_ >= 0}};
+    } else if (!current_->ccs_problem().empty()) {
+      ccs = {{"error", current_->ccs_problem()}};
+    }
+    return {{"status", "ok"},
+            {"pid", ::getpid()},
+            {"root", root_.string()},
+            {"generation", current_->generation()},
+            {"snapshotAgeSeconds", std::chrono::duration_cast<seconds>(now - current_->built()).count()},
+            {"reloadFailures", reload_failures_},
+            {"bindings", current_->state().bindings.size()},
+            {"threads", workers_.size()},
+            {"listeners", listeners},
+            {"connections", shared_->stats.to_json()},
+            {"backends", backends},
+            {"ccs", ccs},
+            {"cache", shared_->cache.status(unix_now())}};
+  }
+
+  ServeCommand command_;
+  fs::path root_;
+  fs::path admin_path_;
+  store::Registry& registry_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::posix::stream_descriptor inotify_;
+  asio::steady_timer debounce_, ccs_debounce_, poll_, evict_, drain_;
+  asio::local::stream_protocol::acceptor admin_;
+  std::unique_ptr<SharedState> shared_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::shared_ptr<const Snapshot> current_;
+  std::uint64_t generation_ = 0;
+  std::uint64_t reload_failures_ = 0;
+  int root_watch_ = -1;
+  int ccs_watch_ = -1;
+  fs::path watched_ccs_folder_;
+  std::map<std::string, std::optional<store::FileIdentity>> ccs_files_;
+  std::set<std::string> reported_;
+  std::chrono::steady_clock::time_point drain_deadline_;
+};
+
+}  // namespace
+
+fs::path default_admin_socket(const fs::path& root) { return root / "admin.sock"; }
+
+int run_server(const ServeCommand& command, const fs::path& root, store::Registry& registry) {
+  Control control(command, root, registry);
+  return control.run();
+}
+
+}  // namespace sslbind::serve

@@ -1,0 +1,23 @@
+#include "serve/shared_state.hpp"
+
+#include <openssl/ssl.h>
+
+#include "serve/handshake.hpp"
+
+namespace sslbind::serve {
+
+namespace {
+constexpr std::size_t kMaxQueuedLoads = 10'000;
+}
+
+SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, unsigned loader_threads)
+    : options(std::move(opts)),
+      stores(root),
+      tls(make_listener_context()),
+      loaders(loader_threads, kMaxQueuedLoads),
+      cache(loaders, CacheLimits{}),
+      backend_down_until(std::make_unique<std::atomic<std::int64_t>[]>(options.backends.size() + 1)) {}
+
+SharedState::~SharedState() { SSL_CTX_free(tls); }
+
+}  // namespace sslbind::serve

@@ -1,0 +1,43 @@
+#pragma once
+// What every I/O thread of one front end shares: the options, the listener TLS context, the certificate cache, the
+// stores, the counters and the backends' health. Read-mostly; the cache and the counters are thread-safe.
+#include <openssl/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "core/serve_command.hpp"
+#include "serve/cert_cache.hpp"
+#include "serve/stats.hpp"
+#include "store/cert_store.hpp"
+
+namespace sslbind::serve {
+
+struct Timeouts {
+  std::chrono::milliseconds handshake{10'000};     // a client that does not finish its handshake (slowloris)
+  std::chrono::milliseconds idle{60'000};          // no byte either way
+  std::chrono::milliseconds connect{5'000};        // to a backend
+  std::chrono::milliseconds backend_down{10'000};  // a backend that refused is skipped this long
+};
+
+struct SharedState {
+  SharedState(ServeCommand options, const std::filesystem::path& root, unsigned loader_threads);
+  ~SharedState();
+  SharedState(const SharedState&) = delete;
+  SharedState& operator=(const SharedState&) = delete;
+
+  ServeCommand options;
+  Timeouts timeouts;
+  store::CertStore stores;
+  SSL_CTX* tls = nullptr;
+  LoaderPool loaders;
+  CertCache cache;
+  Stats stats;
+  // Per backend: until when it counts as down (steady clock, milliseconds since its epoch); 0: up.
+  std::unique_ptr<std::atomic<std::int64_t>[]> backend_down_until;
+};
+
+}  // namespace sslbind::serve

@@ -1,0 +1,53 @@
+#pragma once
+// One committed state of the registry as the front end serves it: the bindings, the selection index built on them
+// (the same SelectionIndex that `sslbind resolve` uses), the CCS provider and the addresses to listen on. Immutable
+// once built; each connection keeps the snapshot it was accepted with, so a change never alters a handshake in flight.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/registry_state.hpp"
+#include "core/selection.hpp"
+#include "store/ccs_provider.hpp"
+
+namespace sslbind::serve {
+
+// A listening socket: the dual-stack wildcard [::]:port, or the specific address of an ipport binding.
+struct ListenAddress {
+  std::optional<IpAddress> address;  // absent: [::] (IPv4 clients arrive as ::ffff:a.b.c.d)
+  std::uint16_t port = 0;
+  std::string str() const;
+  friend bool operator<(const ListenAddress& a, const ListenAddress& b);
+  friend bool operator==(const ListenAddress& a, const ListenAddress& b) { return !(a < b) && !(b < a); }
+};
+
+class Snapshot {
+ public:
+  // `previous` lends its CCS provider when the provider's settings did not change, so that its listing is kept.
+  Snapshot(std::uint64_t generation, RegistryState state, const std::filesystem::path& root, const Snapshot* previous);
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+  std::uint64_t generation() const { return generation_; }
+  std::chrono::system_clock::time_point built() const { return built_; }
+  const RegistryState& state() const { return state_; }
+  const SelectionIndex& index() const { return index_; }
+  // Null when no provider is enabled or its folder cannot be listed; ccs_problem() says which.
+  const std::shared_ptr<store::CcsProvider>& ccs() const { return ccs_; }
+  const std::string& ccs_problem() const { return ccs_problem_; }
+  const std::set<ListenAddress>& listeners() const { return listeners_; }
+
+ private:
+  std::uint64_t generation_;
+  std::chrono::system_clock::time_point built_;
+  RegistryState state_;
+  SelectionIndex index_;  // points into state_.bindings
+  std::shared_ptr<store::CcsProvider> ccs_;
+  std::string ccs_problem_;
+  std::set<ListenAddress> listeners_;
+};
+
+}  // namespace sslbind::serve

@@ -1,0 +1,36 @@
+#pragma once
+// The front end's counters, shared by every thread (relaxed atomics: they are read for the admin status only).
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+
+namespace sslbind::serve {
+
+enum class Failure {
+  NoMatch,                 // no binding for the connection: the handshake fails, as in HTTP.SYS
+  Rejected,                // the binding says reject=enable
+  CertificateUnavailable,  // the certificate is not in its store, or cannot be read
+  BadClientHello,          // not TLS, truncated, malformed, oversized, or no common protocol or cipher
+  HandshakeTimeout,        // slowloris: the handshake did not finish in time
+  IdleTimeout,
+  ConnectionLimit,
+  BackendUnavailable,  // no backend took the connection
+  kCount
+};
+std::string_view failure_name(Failure f);
+
+struct Stats {
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::int64_t> active{0};
+  std::atomic<std::uint64_t> resumed{0};
+  std::array<std::atomic<std::uint64_t>, 5> handshakes{};  // by selection step
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(Failure::kCount)> failures{};
+  std::atomic<std::uint64_t> requests{0};  // built-in page answers
+  std::atomic<std::uint64_t> forwarded{0};
+
+  void fail(Failure f) { failures[static_cast<std::size_t>(f)].fetch_add(1, std::memory_order_relaxed); }
+  nlohmann::json to_json() const;
+};
+
+}  // namespace sslbind::serve

@@ -1,0 +1,57 @@
+#pragma once
+// One I/O thread: its own event loop (an asio::io_context used as a reactor), its own SO_REUSEPORT listening
+// sockets, its connections and its current snapshot. Nothing on it blocks: certificate loading is on the loader
+// threads, registry reading on the control thread. Everything it is told comes as a post to its loop.
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "serve/shared_state.hpp"
+#include "serve/snapshot.hpp"
+
+namespace sslbind::serve {
+
+class Worker {
+ public:
+  // `report` receives listen failures (on this worker's thread); the control thread logs them once.
+  using ListenReport = std::function<void(const ListenAddress&, const std::string& why)>;
+
+  Worker(SharedState& shared, unsigned id, ListenReport report);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();  // runs the loop on a thread of its own
+  void stop();   // stops the loop and joins the thread; connections are dropped with it
+  // The snapshot for new connections, and the listening sockets it needs: new ones open, removed ones close.
+  void publish(std::shared_ptr<const Snapshot> snapshot);
+  void stop_accepting();
+
+  asio::io_context& io() { return io_; }
+  SharedState& shared() { return shared_; }
+  const std::shared_ptr<const Snapshot>& snapshot() const { return snapshot_; }  // on this thread only
+  std::size_t next_backend() { return round_robin_++; }
+
+ private:
+  void sync_listeners(const std::set<ListenAddress>& wanted);
+  void accept(const ListenAddress& address);
+
+  SharedState& shared_;
+  unsigned id_;
+  ListenReport report_;
+  asio::io_context io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::map<ListenAddress, std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
+  bool accepting_ = true;
+  std::size_t round_robin_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace sslbind::serve
