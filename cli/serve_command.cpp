@@ -9,6 +9,7 @@ namespace sslbind::cli {
 std::string serve_usage() {
   return "Usage: sslbind [--root DIR] serve [threads=N] [backend=IP:PORT[,IP:PORT...]]\n"
          "              [proxyprotocol=enable|disable] [admin=SOCKET] [maxconnections=N]\n"
+         "              [handshaketimeout=S] [idletimeout=S]\n"
          "\n"
          "Terminates TLS for every binding of the registry, choosing each connection's certificate by\n"
          "HTTP.SYS's order exactly as 'sslbind resolve' explains it. It listens on [::]:port for every port\n"
@@ -25,6 +26,8 @@ std::string serve_usage() {
          "    proxyprotocol  - enable: send a PROXY protocol v2 header (client address, SNI, TLS) first.\n"
          "    admin          - the admin socket (default: <root>/admin.sock), read by 'sslbind show frontend'.\n"
          "    maxconnections - connections at once (default 10000); more are closed and counted.\n"
+         "    handshaketimeout - seconds a client has to finish its TLS handshake (default 10).\n"
+         "    idletimeout    - seconds a connection may stay silent both ways (default 60).\n"
          "\n"
          "Signals: SIGTERM or SIGINT stop accepting and drain for up to 10 s; SIGHUP reads everything again.\n"
          "Exit codes: 0 stopped, 1 cannot start (admin socket), 2 bad parameter, 3 registry unreadable at start.\n"

@@ -11,17 +11,19 @@ declare -gA _sslbind_params=(
   ["show sslcert"]="ipport= hostnameport= ccs= scopedccs= json="
   ["show cert"]="certstorename="
   ["show ccs"]=""
+  ["show frontend"]="admin="
   ["init"]=""
   ["resolve"]="ipport= hostname="
   ["check"]="days="
   ["export reg"]="file="
   ["import netsh"]="file="
+  ["serve"]="threads= backend= proxyprotocol= admin= maxconnections= handshaketimeout= idletimeout="
 )
 declare -gA _sslbind_objects=(
   [add]="sslcert cert ccs"
   [update]="sslcert ccs"
   [delete]="sslcert cert ccs"
-  [show]="sslcert cert ccs"
+  [show]="sslcert cert ccs frontend"
   [export]="reg"
   [import]="netsh"
 )
@@ -66,7 +68,7 @@ _sslbind() {
   COMPREPLY=()
   if [[ -n $skip ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
   if [[ ${#args[@]} -eq 0 ]]; then
-    COMPREPLY=($(compgen -W "add update delete show init resolve check export import http --root --json -f --dry-run --add-or-update --version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "add update delete show init resolve check export import serve http --root --json -f --dry-run --add-or-update --version help" -- "$cur"))
     return
   fi
   local command=${args[0]}

@@ -8,8 +8,9 @@
 namespace sslbind {
 namespace {
 
-constexpr std::array<std::string_view, 5> kServeParams{"threads", "backend", "proxyprotocol", "admin",
-                                                       "maxconnections"};
+constexpr std::array<std::string_view, 7> kServeParams{"threads",        "backend",          "proxyprotocol", "admin",
+                                                       "maxconnections", "handshaketimeout", "idletimeout"};
+constexpr std::uint64_t kMaxTimeout = 86'400;
 constexpr std::array<std::string_view, 1> kFrontendParams{"admin"};
 constexpr unsigned kMaxThreads = 256;
 constexpr std::uint64_t kMaxConnections = 1'000'000;
@@ -69,6 +70,15 @@ Result<ServeCommand> parse_serve_arguments(std::span<const std::string> argument
     const auto n = text::parse_decimal(*limit, kMaxConnections);
     if (!n || *n == 0) return invalid("maxconnections " + text::quote(*limit) + " is not a number from 1 to 1000000");
     cmd.max_connections = static_cast<std::uint32_t>(*n);
+  }
+  for (auto [name, field] :
+       {std::pair{"handshaketimeout", &cmd.handshake_timeout}, std::pair{"idletimeout", &cmd.idle_timeout}}) {
+    if (auto value = kv->get(name)) {
+      const auto n = text::parse_decimal(*value, kMaxTimeout);
+      if (!n || *n == 0)
+        return invalid(std::string(name) + " " + text::quote(*value) + " is not a number of seconds from 1 to 86400");
+      *field = static_cast<std::uint32_t>(*n);
+    }
   }
   return cmd;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // `sslbind serve [threads=N] [backend=IP:PORT[,IP:PORT...]] [proxyprotocol=enable|disable] [admin=SOCKET]
-//  [maxconnections=N]`: the TLS front end's options, in sslbind's key=value style.
+//  [maxconnections=N] [handshaketimeout=S] [idletimeout=S]`: the TLS front end's options, in sslbind's key=value style.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -19,6 +19,8 @@ struct ServeCommand {
   bool proxy_protocol = false;       // send a PROXY protocol v2 header to the backend first
   std::optional<std::string> admin;  // the admin socket; absent: <root>/admin.sock
   std::uint32_t max_connections = 10000;
+  std::uint32_t handshake_timeout = 10;  // seconds for a client to finish its handshake (slowloris)
+  std::uint32_t idle_timeout = 60;       // seconds without a byte either way
 };
 
 std::span<const std::string_view> serve_parameters();

@@ -16,7 +16,10 @@ SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, u
       tls(make_listener_context()),
       loaders(loader_threads, kMaxQueuedLoads),
       cache(loaders, CacheLimits{}),
-      backend_down_until(std::make_unique<std::atomic<std::int64_t>[]>(options.backends.size() + 1)) {}
+      backend_down_until(std::make_unique<std::atomic<std::int64_t>[]>(options.backends.size() + 1)) {
+  timeouts.handshake = std::chrono::seconds(options.handshake_timeout);
+  timeouts.idle = std::chrono::seconds(options.idle_timeout);
+}
 
 SharedState::~SharedState() { SSL_CTX_free(tls); }
 

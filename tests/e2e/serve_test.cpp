@@ -1,0 +1,335 @@
+// sslbind serve on loopback with a real TLS client: the certificate on the wire is the one resolve names.
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/e2e/sslbind_runner.hpp"
+#include "tests/support/certificate_factory.hpp"
+#include "tests/support/serve_process.hpp"
+#include "tests/support/tls_client.hpp"
+
+using namespace sslbind::test;
+
+namespace {
+
+// A front end's root with certificates imported into MY, named by host.
+struct FrontEnd {
+  Sslbind sslbind{EmptyRoot{}};
+  TempDir files;
+  std::filesystem::path ccs = files.path() / "ccs";
+
+  FrontEnd() { std::filesystem::create_directories(ccs); }
+
+  std::string import(const std::string& host) {
+    const auto pem = files.path() / (host + ".pem");
+    const std::string thumbprint = write_pem(pem, host_certificate(host));
+    REQUIRE(sslbind({"add", "cert", "file=" + pem.string()}).exit_code == 0);
+    return thumbprint;
+  }
+  void bind(const std::string& key, const std::string& thumbprint, std::vector<std::string> options = {}) {
+    std::vector<std::string> args{"add", "sslcert", key, "appid=" + kAppId};
+    if (!thumbprint.empty()) args.push_back("certhash=" + thumbprint);
+    if (key.starts_with("hostnameport=")) args.push_back("certstorename=MY");
+    args.insert(args.end(), options.begin(), options.end());
+    const auto r = sslbind(args);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  }
+  std::string ccs_file(const std::string& file, const std::string& host) {
+    return write_pfx(ccs / file, host_certificate(host), "");
+  }
+  ServeProcess serve(std::uint16_t port, std::vector<std::string> args = {}) {
+    args.insert(args.begin(), "threads=2");
+    return ServeProcess(SSLBIND_BINARY, sslbind.root.path(), port, args);
+  }
+  nlohmann::json status() { return nlohmann::json::parse(sslbind({"--json", "show", "frontend"}).out)["frontend"]; }
+};
+
+// What `sslbind resolve` says a client gets: the thumbprint, or "" when the handshake fails.
+std::string resolved(const Sslbind& sslbind, const std::string& address, std::uint16_t port,
+                     const std::optional<std::string>& sni) {
+  const std::string ipport = address.find(':') != std::string::npos ? "[" + address + "]:" + std::to_string(port)
+                                                                    : address + ":" + std::to_string(port);
+  std::vector<std::string> args{"--json", "resolve", "ipport=" + ipport};
+  if (sni) args.push_back("hostname=" + *sni);
+  const auto doc = nlohmann::json::parse(sslbind(args).out);
+  if (!doc["selected"].get<bool>()) return "";
+  return doc["certificate"].value("certhash", "<not in store>");
+}
+
+std::string header(const std::string& answer, const std::string& name) {
+  const auto at = answer.find(name + ": ");
+  if (at == std::string::npos) return "";
+  return answer.substr(at + name.size() + 2, answer.find("\r\n", at) - at - name.size() - 2);
+}
+
+}  // namespace
+
+TEST_SUITE("serve") {
+  TEST_CASE("every binding family: the certificate a client receives is the one resolve names") {
+    FrontEnd fe;
+    const std::uint16_t p1 = free_port(), p2 = free_port(), p3 = free_port();
+    fe.bind("ipport=127.0.0.2:" + std::to_string(p1), fe.import("exact.test"));
+    fe.bind("hostnameport=www.contoso.com:" + std::to_string(p1), fe.import("www.contoso.com"));
+    fe.bind("hostnameport=*.wild.test:" + std::to_string(p1), fe.import("*.wild.test"));
+    fe.bind("ipport=[::]:" + std::to_string(p1), fe.import("v6.wildcard.test"));
+    fe.bind("ipport=0.0.0.0:" + std::to_string(p1), fe.import("v4.wildcard.test"));
+    fe.bind("ccs=" + std::to_string(p1), "");
+    fe.ccs_file("shop.contoso.com.pfx", "shop.contoso.com");
+    fe.ccs_file("_.fabrikam.com.pfx", "*.fabrikam.com");
+    write_file(fe.ccs / "broken.contoso.com.pfx", "not a PFX at all");
+    REQUIRE(fe.sslbind({"add", "ccs", "location=" + fe.ccs.string()}).exit_code == 0);
+    fe.bind("hostnameport=api.contoso.com:" + std::to_string(p2), fe.import("api.contoso.com"));  // SNI only
+    fe.bind("ipport=[::1]:" + std::to_string(p3), fe.import("exact.v6.test"));
+    fe.bind("ipport=0.0.0.0:" + std::to_string(p3), fe.import("p3.v4.test"));
+    auto server = fe.serve(p1);
+    REQUIRE(server.ok());
+    REQUIRE(eventually([&] { return tcp_connect("127.0.0.1", p3) >= 0 && tcp_connect("::1", p2) >= 0; }, 5000));
+
+    const std::vector<std::optional<std::string>> names{std::nullopt,         "www.contoso.com",     "WWW.Contoso.COM",
+                                                        "a.wild.test",        "shop.contoso.com",    "x.fabrikam.com",
+                                                        "broken.contoso.com", "unknown.example.org", "api.contoso.com"};
+    int cases = 0, failures = 0;
+    for (const std::string address : {"127.0.0.1", "127.0.0.2", "::1"}) {
+      for (std::uint16_t port : {p1, p2, p3}) {
+        for (const auto& sni : names) {
+          CAPTURE(address);
+          CAPTURE(port);
+          CAPTURE(sni.value_or("(no SNI)"));
+          const std::string expected = resolved(fe.sslbind, address, port, sni);
+          const auto got = tls_connect(address, port, {sni, nullptr, 0, ""});
+          CHECK(got.handshake == !expected.empty());
+          CHECK(got.thumbprint == expected);
+          ++cases;
+          failures += expected.empty() ? 1 : 0;
+        }
+      }
+    }
+    CHECK(cases == 81);
+    CHECK(failures > 0);  // the no-match cases are part of the comparison
+    const auto status = fe.status();
+    CHECK(status["connections"]["failures"]["noMatch"].get<int>() == failures);
+    CHECK(status["connections"]["handshakesByStep"]["Central Certificate Store"].get<int>() > 0);
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("changes while serving: new handshakes see them within 1 s, an open connection keeps working") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string a = fe.import("a.test"), b = fe.import("b.test");
+    const std::string key = "ipport=0.0.0.0:" + std::to_string(port);
+    fe.bind(key, a);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    TlsConnection open("127.0.0.1", port, std::nullopt);
+    REQUIRE(open.ok());
+    CHECK(open.thumbprint() == a);
+
+    REQUIRE(fe.sslbind({"update", "sslcert", key, "certhash=" + b, "appid=" + kAppId}).exit_code == 0);
+    CHECK(eventually([&] { return tls_connect("127.0.0.1", port).thumbprint == b; }));
+    CHECK(header(open.get("a.test"), "X-Sslbind-Certificate") == a);  // the connection keeps its snapshot
+
+    // A new port starts listening; a damaged registry keeps the last good snapshot.
+    const std::uint16_t second = free_port();
+    fe.bind("ipport=0.0.0.0:" + std::to_string(second), a);
+    CHECK(eventually([&] { return tls_connect("127.0.0.1", second).thumbprint == a; }));
+    const std::string good = fe.sslbind.registry();
+    write_file(fe.sslbind.root.path() / "registry.json.tmp", "{\"schemaVersion\": 1, \"HKEY");
+    std::filesystem::rename(fe.sslbind.root.path() / "registry.json.tmp", fe.sslbind.root.path() / "registry.json");
+    CHECK(eventually([&] { return fe.status()["reloadFailures"].get<int>() >= 1; }));
+    CHECK(tls_connect("127.0.0.1", port).thumbprint == b);
+    write_file(fe.sslbind.root.path() / "registry.json", good);
+
+    REQUIRE(fe.sslbind({"delete", "sslcert", key}).exit_code == 0);
+    CHECK(eventually([&] { return !tls_connect("127.0.0.1", port).handshake; }));
+    CHECK(header(open.get("a.test"), "X-Sslbind-Binding") == key);
+    CHECK(server.log().find("registry not applied, still serving generation") != std::string::npos);
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("resumption: a session or ticket from one binding never resumes on another") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string cert = fe.import("shared.test");  // the same certificate on every binding
+    const std::string p = std::to_string(port);
+    fe.bind("hostnameport=a.test:" + p, cert, {"enablesessionticket=enable"});
+    fe.bind("hostnameport=b.test:" + p, cert, {"enablesessionticket=enable"});
+    fe.bind("hostnameport=c.test:" + p, cert);  // session ids only (HTTP.SYS issues tickets only when enabled)
+    fe.bind("hostnameport=d.test:" + p, cert);
+    fe.bind("hostnameport=e.test:" + p, cert, {"disablesessionid=enable"});
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    const std::string request = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    for (int version : {TLS1_3_VERSION, TLS1_2_VERSION}) {
+      CAPTURE(version);
+      for (const auto& [first, other] : {std::pair{"a.test", "b.test"}, std::pair{"c.test", "d.test"}}) {
+        CAPTURE(first);
+        auto full = tls_connect("127.0.0.1", port, {first, nullptr, version, request});
+        REQUIRE(full.handshake);
+        REQUIRE(full.session);
+        CHECK_FALSE(full.resumed);
+        const auto same = tls_connect("127.0.0.1", port, {first, full.session.get(), version, request});
+        CHECK(same.resumed);
+        const auto elsewhere = tls_connect("127.0.0.1", port, {other, full.session.get(), version, request});
+        CHECK(elsewhere.handshake);
+        CHECK_FALSE(elsewhere.resumed);
+      }
+      auto once = tls_connect("127.0.0.1", port, {"e.test", nullptr, version, request});
+      REQUIRE(once.handshake);
+      CHECK_FALSE(tls_connect("127.0.0.1", port, {"e.test", once.session.get(), version, request}).resumed);
+    }
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("per-binding options: reject, protocol versions, client certificate request") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string cert = fe.import("opts.test");
+    const std::string p = std::to_string(port);
+    fe.bind("hostnameport=rejected.test:" + p, cert, {"reject=enable"});
+    fe.bind("hostnameport=old.test:" + p, cert, {"disabletls13=enable"});
+    fe.bind("hostnameport=new.test:" + p, cert, {"disabletls12=enable"});
+    fe.bind("hostnameport=none.test:" + p, cert,
+            {"disabletls12=enable", "disabletls13=enable", "disablelegacytls=enable"});
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    CHECK_FALSE(tls_connect("127.0.0.1", port, {"rejected.test", nullptr, 0, ""}).handshake);
+    CHECK(tls_connect("127.0.0.1", port, {"old.test", nullptr, 0, ""}).version == "TLSv1.2");
+    CHECK(tls_connect("127.0.0.1", port, {"new.test", nullptr, 0, ""}).version == "TLSv1.3");
+    CHECK_FALSE(tls_connect("127.0.0.1", port, {"new.test", nullptr, TLS1_2_VERSION, ""}).handshake);
+    CHECK_FALSE(tls_connect("127.0.0.1", port, {"none.test", nullptr, 0, ""}).handshake);
+    CHECK(fe.status()["connections"]["failures"]["rejected"].get<int>() == 1);
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("bad input: garbage, truncated and oversized hellos, silence and a crowd are dropped and counted") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string cert = fe.import("bad.test");
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), cert);
+    auto server = fe.serve(port, {"handshaketimeout=1"});
+    REQUIRE(server.ok());
+    auto send_and_close = [&](const std::string& bytes) {
+      const int fd = tcp_connect("127.0.0.1", port);
+      REQUIRE(fd >= 0);
+      ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      char buf[512];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);  // an alert, or the close; never a hang (10 s timeout)
+      ::close(fd);
+      return n;
+    };
+    send_and_close("GET / HTTP/1.1\r\nHost: bad.test\r\n\r\n");                       // plain HTTP on a TLS port
+    send_and_close(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));  // a hello cut short
+    std::string oversized("\x16\x03\x01\x40\x01", 5);                                 // a record over 2^14 bytes
+    oversized += std::string(0x4001, 'A');
+    send_and_close(oversized);
+    std::string junk(300, '\0');
+    for (std::size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>(i * 7 + 3);
+    send_and_close("\x16\x03\x01\x01\x2c" + junk);  // a handshake record of noise
+    {
+      const int silent = tcp_connect("127.0.0.1", port);  // connects, then says nothing: the timeout drops it
+      REQUIRE(silent >= 0);
+      char buf[16];
+      CHECK(::recv(silent, buf, sizeof buf, 0) <= 0);
+      ::close(silent);
+    }
+    // 1,000 connections at once; a real client is still served while they are open.
+    std::vector<int> crowd;
+    for (int i = 0; i < 1000; ++i) {
+      const int fd = tcp_connect("127.0.0.1", port);
+      if (fd >= 0) crowd.push_back(fd);
+    }
+    CHECK(crowd.size() == 1000);
+    CHECK(tls_connect("127.0.0.1", port).thumbprint == cert);
+    for (int fd : crowd) ::close(fd);
+    CHECK(eventually([&] { return fe.status()["connections"]["active"].get<int>() == 0; }, 5000));
+    const auto failures = fe.status()["connections"]["failures"];
+    CHECK(failures["badClientHello"].get<int>() >= 1004);
+    CHECK(failures["handshakeTimeout"].get<int>() >= 1);
+    CHECK(tls_connect("127.0.0.1", port).thumbprint == cert);
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("forwarding: round robin past a dead backend, with a PROXY v2 header naming client and SNI") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string cert = fe.import("fwd.test");
+    fe.bind("hostnameport=fwd.test:" + std::to_string(port), cert);
+    // A backend that reads the PROXY header and answers with what it learnt.
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t size = sizeof a;
+    ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &size);
+    ::listen(listener, 16);
+    const std::uint16_t backend = ntohs(a.sin_port);
+    std::atomic<int> served{0};
+    std::thread worker([&] {
+      for (int i = 0; i < 4; ++i) {
+        const int fd = ::accept(listener, nullptr, nullptr);
+        if (fd < 0) return;
+        std::string got;
+        char buf[4096];
+        while (got.find("\r\n\r\n") == std::string::npos) {
+          const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+          if (n <= 0) break;
+          got.append(buf, static_cast<std::size_t>(n));
+        }
+        const bool signature = got.compare(0, 12, std::string("\r\n\r\n\0\r\nQUIT\n", 12)) == 0;
+        const bool sni = got.find("fwd.test") != std::string::npos;
+        const bool tls = got.find("TLSv1.3") != std::string::npos;
+        const std::string body = std::string(signature ? "proxy-v2 " : "") + (sni ? "sni " : "") + (tls ? "tls" : "");
+        const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                                   "\r\nConnection: close\r\n\r\n" + body;
+        ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+        ::close(fd);
+        ++served;
+      }
+    });
+    const std::uint16_t dead = free_port();
+    auto server = fe.serve(port, {"backend=127.0.0.1:" + std::to_string(dead) + ",127.0.0.1:" + std::to_string(backend),
+                                  "proxyprotocol=enable"});
+    REQUIRE(server.ok());
+    for (int i = 0; i < 4; ++i) {
+      const auto r =
+          tls_connect("127.0.0.1", port, {"fwd.test", nullptr, 0, "GET / HTTP/1.1\r\nHost: fwd.test\r\n\r\n"});
+      CHECK(r.answer.ends_with("proxy-v2 sni tls"));
+    }
+    worker.join();
+    ::close(listener);
+    CHECK(served == 4);
+    const auto status = fe.status();
+    CHECK(status["backends"][0]["up"] == false);
+    CHECK(status["backends"][1]["up"] == true);
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("the built-in page names the binding and certificate; show frontend reads the admin socket") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string cert = fe.import("page.test");
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), cert);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    TlsConnection c("127.0.0.1", port, "page.test");
+    const std::string first = c.get("page.test");
+    CHECK(first.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(first.find("Certificate: " + cert + " from store MY") != std::string::npos);
+    CHECK(c.get("page.test").find("SNI:         page.test") != std::string::npos);  // keep-alive
+    const auto text = fe.sslbind({"show", "frontend"});
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("Handshakes by step  : IPv4 wildcard 0.0.0.0:port 1") != std::string::npos);
+    CHECK(text.out.find("store/my/" + cert + ": " + cert) != std::string::npos);
+    CHECK(server.stop() == 0);
+    const auto gone = fe.sslbind({"show", "frontend"});
+    CHECK(gone.exit_code == 1);
+    CHECK(gone.err.find("no front end answers on") != std::string::npos);
+  }
+}

@@ -1,0 +1,67 @@
+#include "tests/support/serve_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/tls_client.hpp"
+
+extern char** environ;
+
+namespace sslbind::test {
+
+ServeProcess::ServeProcess(const std::string& binary, const std::filesystem::path& root, std::uint16_t port,
+                           const std::vector<std::string>& arguments)
+    : log_(root / "serve.log") {
+  std::filesystem::create_directories(root);
+  std::vector<std::string> argv{binary, "--root", root.string(), "serve"};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    pid_ = -1;
+    return;
+  }
+  ready_ = eventually(
+      [&] {
+        const int fd = tcp_connect("127.0.0.1", port);
+        if (fd >= 0) ::close(fd);
+        return fd >= 0;
+      },
+      10'000);
+}
+
+ServeProcess::~ServeProcess() { stop(); }
+
+std::string ServeProcess::log() const { return read_file(log_); }
+
+int ServeProcess::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    ::usleep(10'000);
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+}  // namespace sslbind::test

@@ -1,0 +1,176 @@
+#include "tests/support/tls_client.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace sslbind::test {
+
+void SessionFree::operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
+
+int tcp_connect(const std::string& address, std::uint16_t port) {
+  sockaddr_storage storage{};
+  socklen_t size = 0;
+  int family = AF_INET;
+  if (address.find(':') != std::string::npos) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    if (inet_pton(AF_INET6, address.c_str(), &a->sin6_addr) != 1) return -1;
+    size = sizeof *a;
+    family = AF_INET6;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    if (inet_pton(AF_INET, address.c_str(), &a->sin_addr) != 1) return -1;
+    size = sizeof *a;
+  }
+  const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  const timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), size) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t size = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+namespace {
+
+std::string thumbprint_of(SSL* ssl) {
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (cert == nullptr) return "";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  X509_digest(cert, EVP_sha1(), md, &n);
+  X509_free(cert);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 0xF];
+  }
+  return out;
+}
+
+std::string openssl_error() {
+  char buf[256];
+  const unsigned long e = ERR_get_error();
+  if (e == 0) return "connection closed";
+  ERR_error_string_n(e, buf, sizeof buf);
+  ERR_clear_error();
+  return buf;
+}
+
+SSL_CTX* client_context(int max_version) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);  // tests compare thumbprints instead
+  // No client cache: freeing a context flushes its cache, and a flushed session is marked not resumable.
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  if (max_version != 0) SSL_CTX_set_max_proto_version(ctx, max_version);
+  return ctx;
+}
+
+}  // namespace
+
+TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsOptions& options) {
+  TlsResult r;
+  const int fd = tcp_connect(address, port);
+  if (fd < 0) {
+    r.error = "cannot connect";
+    return r;
+  }
+  SSL_CTX* ctx = client_context(options.max_version);
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  if (options.sni) SSL_set_tlsext_host_name(ssl, options.sni->c_str());
+  if (options.resume != nullptr) SSL_set_session(ssl, options.resume);
+  if (SSL_connect(ssl) == 1) {
+    r.handshake = true;
+    r.thumbprint = thumbprint_of(ssl);
+    r.version = SSL_get_version(ssl);
+    r.resumed = SSL_session_reused(ssl) == 1;
+    if (!options.request.empty()) {
+      SSL_write(ssl, options.request.data(), static_cast<int>(options.request.size()));
+      char buf[4096];
+      int n = 0;
+      while ((n = SSL_read(ssl, buf, sizeof buf)) > 0) r.answer.append(buf, static_cast<std::size_t>(n));
+    }
+    r.session.reset(SSL_get1_session(ssl));
+    SSL_shutdown(ssl);  // SSL_free without it would mark the session not resumable
+  } else {
+    r.error = openssl_error();
+  }
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  ::close(fd);
+  ERR_clear_error();
+  return r;
+}
+
+TlsConnection::TlsConnection(const std::string& address, std::uint16_t port, std::optional<std::string> sni) {
+  fd_ = tcp_connect(address, port);
+  if (fd_ < 0) return;
+  ctx_ = client_context(0);
+  ssl_ = SSL_new(ctx_);
+  SSL_set_fd(ssl_, fd_);
+  if (sni) SSL_set_tlsext_host_name(ssl_, sni->c_str());
+  if (SSL_connect(ssl_) != 1) {
+    SSL_free(ssl_);
+    ssl_ = nullptr;
+    ERR_clear_error();
+  }
+}
+
+TlsConnection::~TlsConnection() {
+  SSL_free(ssl_);
+  SSL_CTX_free(ctx_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::string TlsConnection::thumbprint() const { return ssl_ ? thumbprint_of(ssl_) : ""; }
+
+std::string TlsConnection::get(const std::string& host) {
+  if (ssl_ == nullptr) return "";
+  const std::string request = "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
+  if (SSL_write(ssl_, request.data(), static_cast<int>(request.size())) <= 0) return "";
+  std::string answer;
+  char buf[4096];
+  // Reads the head, then Content-Length bytes of body.
+  while (true) {
+    const std::size_t head_end = answer.find("\r\n\r\n");
+    if (head_end != std::string::npos) {
+      const std::size_t at = answer.find("Content-Length: ");
+      const std::size_t length = at == std::string::npos ? 0 : std::stoul(answer.substr(at + 16));
+      if (answer.size() >= head_end + 4 + length) return answer;
+    }
+    const int n = SSL_read(ssl_, buf, sizeof buf);
+    if (n <= 0) return "";
+    answer.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace sslbind::test
