@@ -37,9 +37,11 @@ TEST_CASE("completions/ matches what the binary generates") {
 
 TEST_CASE("bash completes verbs, nouns, parameters and values") {
   CHECK(complete("sslbind ") ==
-        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nexport\nimport\nhttp\n--root\n--json\n-f\n"
+        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nexport\nimport\nserve\nhttp\n--root\n--json\n-f\n"
         "--dry-run\n--add-or-update\n--version\nhelp\n");
   CHECK(complete("sslbind export ") == "reg\n");
+  CHECK(complete("sslbind show f") == "frontend\n");
+  CHECK(complete("sslbind serve back") == "backend=\n");
   CHECK(complete("sslbind import netsh f") == "file=\n");
   CHECK(complete("sslbind update ") == "sslcert\nccs\n");
   CHECK(complete("sslbind up") == "update\n");
