@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds sslbind (Release) and runs a short demo on a throw-away root:
-# the two default bindings of a hosting front end, then the replacement of the default certificate.
+# the two default bindings of a hosting front end, the replacement of the default certificate, then the
+# front end itself (sslbind serve) on loopback, with openssl s_client receiving the certificates resolve names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,12 @@ cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)"
 
 sslbind=build/release/cli/sslbind
 root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+serve_pid=""
+cleanup() {
+  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
+  rm -rf "$root"
+}
+trap cleanup EXIT
 export SSLBIND_ROOT=$root
 appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}'
 run() { echo "\$ sslbind $*"; "$sslbind" "$@" || echo "(exit code $?)"; echo; }
@@ -49,4 +55,25 @@ run http add sslcert ipport=0.0.0.0:443 certhash="$wildcard_hash" appid="$appid"
 run http add sslcert ipport=0.0.0.0:8443 certhash="$(printf '\xe2\x80\x8e')$wildcard_hash" appid="$appid"
 run http add sslcert ipport=0.0.0.0:8443 certhash="$wildcard_hash" appid="$appid" certstorename=WebHosting
 run --json show sslcert ipport=0.0.0.0:443
+
+# The front end. Port 443 needs CAP_NET_BIND_SERVICE; the demo serves the same bindings on a free high port.
+port=$((20000 + RANDOM % 20000))
+run add sslcert ipport=0.0.0.0:$port certhash="$wildcard_hash" appid="$appid"
+run add sslcert ccs=$port appid="$appid"
+echo "\$ sslbind serve threads=1 &    (its log:)"
+"$sslbind" serve threads=1 &
+serve_pid=$!
+for _ in $(seq 1 500); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.01; done
+for host in mysite.contoso.com shop.fabrikam.com; do
+  echo
+  echo "\$ openssl s_client -connect 127.0.0.1:$port -servername $host   (and resolve for the same client)"
+  echo | openssl s_client -connect "127.0.0.1:$port" -servername "$host" 2>/dev/null |
+    openssl x509 -noout -subject -fingerprint -sha1
+  "$sslbind" resolve ipport="127.0.0.1:$port" hostname="$host" | grep -E 'Selected|Certificate Hash'
+done
+echo
+echo "\$ curl -k https://shop.fabrikam.com:$port/   (the built-in page: no backend= was given)"
+curl -sk --resolve "shop.fabrikam.com:$port:127.0.0.1" "https://shop.fabrikam.com:$port/" || echo "(curl is not installed)"
+run show frontend
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
 echo "Registry written to $root/registry.json (removed on exit)."

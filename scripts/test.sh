@@ -24,7 +24,8 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cmake --install build/release --prefix "$stage" >/dev/null
 for f in bin/sslbind share/man/man1/sslbind.1.gz share/bash-completion/completions/sslbind \
-         share/zsh/vendor-completions/_sslbind share/fish/vendor_completions.d/sslbind.fish share/doc/sslbind/README.md; do
+         share/zsh/vendor-completions/_sslbind share/fish/vendor_completions.d/sslbind.fish share/doc/sslbind/README.md \
+         lib/systemd/system/sslbind.service; do
   [ -f "$stage/$f" ] || { echo "cmake --install did not install $f" >&2; exit 1; }
 done
 "$stage/bin/sslbind" --version
@@ -34,6 +35,7 @@ info=$(dpkg-deb --info build/release/sslbind_*.deb)
 contents=$(dpkg-deb --contents build/release/sslbind_*.deb)
 grep -q 'Package: sslbind' <<< "$info"
 grep -q './usr/share/man/man1/sslbind.1.gz' <<< "$contents"
+grep -q './usr/lib/systemd/system/sslbind.service' <<< "$contents"
 echo "Installed to a staging prefix and packaged: $(ls build/release/sslbind_*.deb)"
 
 echo "== ASan/UBSan build"

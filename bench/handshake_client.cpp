@@ -1,0 +1,196 @@
+// The handshake client of bench/serve.sh: new TCP connection and full TLS 1.3 handshake each time (X25519), SNI
+// rotating over N names, never resuming; loopback only. Prints one JSON line.
+//   load  HOST PORT NAMES THREADS SECONDS MAX   handshakes from THREADS threads for SECONDS or MAX handshakes
+//   probe HOST PORT NAME SECONDS MAX GAP_MS     sequential handshakes to one name: latency percentiles
+//   warm  HOST PORT NAMES                       one handshake per name, in order
+//   first HOST PORT NAME SINCE_NS TIMEOUT_S     tries until one handshake succeeds; ms since SINCE_NS (CLOCK_REALTIME)
+// NAMES is "PREFIX%SUFFIX:N": site%.bench.test:1000 is site0.bench.test ... site999.bench.test.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Target {
+  std::string host;
+  std::uint16_t port;
+};
+
+struct Names {
+  std::string prefix, suffix;
+  long count = 1;
+  std::string at(long i) const { return prefix + std::to_string(i % count) + suffix; }
+};
+
+Names parse_names(const std::string& spec) {
+  Names n;
+  const auto pct = spec.find('%');
+  const auto colon = spec.rfind(':');
+  if (pct == std::string::npos) return {spec, "", 1};
+  n.prefix = spec.substr(0, pct);
+  n.suffix = spec.substr(pct + 1, colon == std::string::npos ? std::string::npos : colon - pct - 1);
+  n.count = colon == std::string::npos ? 1 : std::atol(spec.c_str() + colon + 1);
+  return n;
+}
+
+SSL_CTX* context() {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+  SSL_CTX_set1_groups_list(ctx, "X25519");
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  return ctx;
+}
+
+// One full handshake; true on success.
+bool handshake(SSL_CTX* ctx, const Target& t, const std::string& sni) {
+  const bool v6 = t.host.find(':') != std::string::npos;
+  const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  const timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  bool ok = false;
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (v6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(t.port);
+    inet_pton(AF_INET6, t.host.c_str(), &a->sin6_addr);
+    len = sizeof *a;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(t.port);
+    inet_pton(AF_INET, t.host.c_str(), &a->sin_addr);
+    len = sizeof *a;
+  }
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, sni.c_str());
+    ok = SSL_connect(ssl) == 1;
+    SSL_free(ssl);
+  }
+  ::close(fd);
+  return ok;
+}
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+void print(long ok, long failed, double seconds, std::vector<double> latencies) {
+  std::sort(latencies.begin(), latencies.end());
+  auto pct = [&](double p) {
+    if (latencies.empty()) return 0.0;
+    return latencies[std::min(latencies.size() - 1,
+                              static_cast<std::size_t>(p * static_cast<double>(latencies.size())))];
+  };
+  std::printf(
+      "{\"handshakes\": %ld, \"failures\": %ld, \"seconds\": %.3f, \"p50_ms\": %.3f, \"p90_ms\": %.3f, "
+      "\"p99_ms\": %.3f, \"max_ms\": %.3f}\n",
+      ok, failed, seconds, pct(0.5), pct(0.9), pct(0.99), latencies.empty() ? 0.0 : latencies.back());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: see the comment at the top of bench/handshake_client.cpp\n");
+    return 2;
+  }
+  const std::string mode = argv[1];
+  const Target target{argv[2], static_cast<std::uint16_t>(std::atoi(argv[3]))};
+  const Names names = parse_names(argv[4]);
+  SSL_CTX* ctx = context();
+  if (mode == "load" && argc >= 8) {
+    const int threads = std::atoi(argv[5]);
+    const double seconds = std::atof(argv[6]);
+    const long max = std::atol(argv[7]);
+    std::atomic<long> next{0}, ok{0}, failed{0};
+    std::mutex mutex;
+    std::vector<double> latencies;
+    const auto start = Clock::now();
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        std::vector<double> mine;
+        while (ms_since(start) < seconds * 1000) {
+          const long i = next++;
+          if (i >= max) break;
+          const auto t0 = Clock::now();
+          if (handshake(ctx, target, names.at(i))) {
+            ++ok;
+            mine.push_back(ms_since(t0));
+          } else {
+            ++failed;
+          }
+        }
+        const std::lock_guard lock(mutex);
+        latencies.insert(latencies.end(), mine.begin(), mine.end());
+      });
+    }
+    for (auto& t : pool) t.join();
+    print(ok, failed, ms_since(start) / 1000, latencies);
+  } else if (mode == "probe" && argc >= 8) {
+    const double seconds = std::atof(argv[5]);
+    const long max = std::atol(argv[6]);
+    const int gap = std::atoi(argv[7]);
+    long ok = 0, failed = 0;
+    std::vector<double> latencies;
+    const auto start = Clock::now();
+    for (long i = 0; i < max && ms_since(start) < seconds * 1000; ++i) {
+      const auto t0 = Clock::now();
+      if (handshake(ctx, target, names.at(0))) {
+        ++ok;
+        latencies.push_back(ms_since(t0));
+      } else {
+        ++failed;
+      }
+      if (gap > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gap));
+    }
+    print(ok, failed, ms_since(start) / 1000, latencies);
+  } else if (mode == "warm") {
+    long ok = 0, failed = 0;
+    const auto start = Clock::now();
+    for (long i = 0; i < names.count; ++i) (handshake(ctx, target, names.at(i)) ? ok : failed)++;
+    print(ok, failed, ms_since(start) / 1000, {});
+  } else if (mode == "first" && argc >= 7) {
+    const long long since = std::atoll(argv[5]);
+    const double timeout = std::atof(argv[6]);
+    const auto start = Clock::now();
+    while (ms_since(start) < timeout * 1000) {
+      if (handshake(ctx, target, names.at(0))) {
+        timespec now{};
+        clock_gettime(CLOCK_REALTIME, &now);
+        const long long ns = static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
+        std::printf("{\"first_handshake_ms\": %.1f}\n", static_cast<double>(ns - since) / 1e6);
+        return 0;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    std::printf("{\"first_handshake_ms\": null}\n");
+    return 1;
+  } else {
+    std::fprintf(stderr, "unknown mode or missing arguments\n");
+    return 2;
+  }
+  SSL_CTX_free(ctx);
+  return 0;
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# sslbind serve side by side with Debian's HAProxy (and nginx for CCS names), on loopback, in one run:
+#   1. server CPU per full TLS 1.3 handshake, SNI rotating over N names (SIZES, default 1000 10000): sslbind with
+#      N hostnameport bindings to N store certificates, HAProxy with a crt directory of the same N certificates;
+#   2. CCS names: sslbind's ccs= binding over N .pfx files against nginx's `ssl_certificate $ssl_server_name`
+#      (a certificate loaded per handshake), N = CCS_SIZE (default 1000);
+#   3. exec to first served handshake with START_SIZES bindings and CCS files (default 10000 100000), and HAProxy
+#      with HAPROXY_START_SIZE certificates (default 10000);
+#   4. memory per cached certificate: RSS after one handshake per name minus RSS before, over N.
+# Method: server pinned to CPU 0 with one I/O thread, client (4 threads) pinned to CPU 1, SECONDS per run
+# (default 10), RUNS interleaved runs (default 5) per server; CPU from /proc/<pid>/stat. Prints medians, ranges
+# and ratios; docs/performance.md holds a run's figures. Every server is stopped by its pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+SECS=${SECONDS_PER_RUN:-10}
+SIZES=${SIZES:-"1000 10000"}
+CCS_SIZE=${CCS_SIZE:-1000}
+START_SIZES=${START_SIZES:-"10000 100000"}
+HAPROXY_START_SIZE=${HAPROXY_START_SIZE:-10000}
+
+scripts/install-deps.sh
+for p in haproxy nginx-light; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="${missing:-} $p"
+done
+if [ -n "${missing:-}" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSSLBIND_BENCH=ON >/dev/null
+cmake --build build/release -j"$(nproc)" --target sslbind sslbind_make_certs sslbind_handshake_client >/dev/null
+sslbind=$PWD/build/release/cli/sslbind
+make_certs=$PWD/build/release/bench/sslbind_make_certs
+client=$PWD/build/release/bench/sslbind_handshake_client
+
+work=$(mktemp -d /tmp/sslbind-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}'
+hz=$(getconf CLK_TCK)
+
+json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+now_ns() { date +%s%N; }
+wait_port() {  # until a TCP connection to 127.0.0.1:$1 succeeds, 120 s at most
+  for _ in $(seq 1 12000); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.01; done
+  return 1
+}
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
+next_port=$((20000 + RANDOM % 20000))
+port() { next_port=$((next_port + 1)); echo "$next_port"; }
+
+start_sslbind() {  # root port -> pid
+  taskset -c 0 "$sslbind" --root "$1" serve threads=1 admin="$1/admin.sock" 2>>"$work/sslbind.log" &
+  pids+=($!)
+  echo $!
+}
+start_haproxy() {  # crt-dir port -> pid
+  cat > "$work/haproxy-$2.cfg" <<CFG
+global
+  nbthread 1
+  maxconn 10000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+frontend fe
+  bind 127.0.0.1:$2 ssl crt $1 strict-sni no-tls-tickets
+  http-request return status 200
+CFG
+  taskset -c 0 haproxy -f "$work/haproxy-$2.cfg" -db >/dev/null 2>>"$work/haproxy.log" &
+  pids+=($!)
+  echo $!
+}
+start_nginx() {  # pem-dir port -> pid
+  mkdir -p "$work/nginx-$2"
+  cat > "$work/nginx-$2/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx-$2/nginx.pid;
+error_log $work/nginx-$2/error.log;
+events { worker_connections 10000; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$2 ssl;
+    ssl_protocols TLSv1.3;
+    ssl_session_tickets off;
+    ssl_certificate $1/\$ssl_server_name.pem;
+    ssl_certificate_key $1/\$ssl_server_name.pem;
+    return 200;
+  }
+}
+CONF
+  taskset -c 0 nginx -c "$work/nginx-$2/nginx.conf" -g 'daemon off; master_process off;' 2>>"$work/nginx.log" &
+  pids+=($!)
+  echo $!
+}
+# Server CPU microseconds per handshake over one run of the client.
+measure() {  # pid port names
+  local t0 t1 out n
+  t0=$(cpu_ticks "$1")
+  out=$(taskset -c 1 "$client" load 127.0.0.1 "$2" "$3" 4 "$SECS" 100000000)
+  t1=$(cpu_ticks "$1")
+  n=$(echo "$out" | json_field handshakes)
+  [ "$(echo "$out" | json_field failures)" = 0 ] || echo "warning: failed handshakes: $out" >&2
+  awk -v d=$((t1 - t0)) -v n="$n" -v hz="$hz" 'BEGIN {printf "%.1f", d * 1e6 / hz / n}'
+}
+report() {  # label ours-list peers-list peer-name
+  local mo mp
+  mo=$(echo "$2" | median); mp=$(echo "$3" | median)
+  printf '%-46s sslbind %7s us (%s)  %s %7s us (%s)  ratio %.2f\n' "$1" "$mo" "$(echo "$2" | range)" "$4" "$mp" \
+    "$(echo "$3" | range)" "$(awk -v a="$mo" -v b="$mp" 'BEGIN {print a / b}')"
+}
+
+echo "== 1. Server CPU per full TLS 1.3 handshake, SNI over N names (runs: $RUNS x ${SECS}s, interleaved)"
+for n in $SIZES; do
+  dir=$work/certs-$n
+  "$make_certs" "$dir" "$n" 0 pem,store >/dev/null
+  p_ours=$(port); p_peer=$(port)
+  root=$work/root-$n
+  mkdir -p "$root/stores" && cp -r "$dir/stores/MY" "$root/stores/"
+  sed "s/:0 certhash/:$p_ours certhash/" "$dir/bindings.txt" > "$dir/bindings-$p_ours.txt"
+  "$sslbind" --root "$root" -f "$dir/bindings-$p_ours.txt" >/dev/null
+  ours=$(start_sslbind "$root" "$p_ours"); peer=$(start_haproxy "$dir/pem" "$p_peer")
+  wait_port "$p_ours"; wait_port "$p_peer"
+  names="site%.bench.test:$n"
+  taskset -c 1 "$client" warm 127.0.0.1 "$p_ours" "$names" >/dev/null
+  taskset -c 1 "$client" warm 127.0.0.1 "$p_peer" "$names" >/dev/null
+  a=""; b=""
+  for _ in $(seq 1 "$RUNS"); do a="$a $(measure "$ours" "$p_ours" "$names")"; b="$b $(measure "$peer" "$p_peer" "$names")"; done
+  report "$n names" "$a" "$b" HAProxy
+  echo "   memory: sslbind $(rss_kib "$ours") KiB after warming $n names; HAProxy $(rss_kib "$peer") KiB with $n loaded"
+  stop "$ours"; stop "$peer"
+done
+
+echo "== 2. CCS names, warm: sslbind ccs= over $CCS_SIZE .pfx files vs nginx ssl_certificate \$ssl_server_name"
+dir=$work/ccs-$CCS_SIZE
+"$make_certs" "$dir" "$CCS_SIZE" 0 pem,ccs >/dev/null
+p_ours=$(port); p_peer=$(port)
+root=$work/root-ccs
+"$sslbind" --root "$root" add ccs location="$dir/ccs" >/dev/null
+"$sslbind" --root "$root" add sslcert ccs="$p_ours" appid="$appid" >/dev/null
+ours=$(start_sslbind "$root" "$p_ours"); peer=$(start_nginx "$dir/pem" "$p_peer")
+wait_port "$p_ours"; wait_port "$p_peer"
+names="site%.bench.test:$CCS_SIZE"
+idle=$(rss_kib "$ours")
+taskset -c 1 "$client" warm 127.0.0.1 "$p_ours" "$names" >/dev/null
+warm=$(rss_kib "$ours")
+taskset -c 1 "$client" warm 127.0.0.1 "$p_peer" "$names" >/dev/null
+a=""; b=""
+for _ in $(seq 1 "$RUNS"); do a="$a $(measure "$ours" "$p_ours" "$names")"; b="$b $(measure "$peer" "$p_peer" "$names")"; done
+report "$CCS_SIZE CCS names" "$a" "$b" nginx
+echo "== 4. Memory per cached certificate: ($warm - $idle) KiB / $CCS_SIZE = $(awk -v w="$warm" -v i="$idle" -v n="$CCS_SIZE" 'BEGIN {printf "%.1f KiB", (w - i) / n}')"
+stop "$ours"; stop "$peer"
+
+echo "== 3. exec to first served handshake (median of $RUNS)"
+one=$work/one
+"$make_certs" "$one" 1 0 pem,ccs,store >/dev/null
+for n in $START_SIZES; do
+  p=$(port)
+  # N bindings: hostnameport bindings for N names, all bound to one certificate (certificates load lazily).
+  root=$work/start-sni-$n
+  mkdir -p "$root/stores" && cp -r "$one/stores/MY" "$root/stores/"
+  hash=$(ls "$one/stores/MY" | head -1); hash=${hash%.*}
+  awk -v n="$n" -v p="$p" -v h="$hash" -v a="$appid" 'BEGIN {for (i = 0; i < n; i++)
+    printf "add sslcert hostnameport=site%d.bench.test:%d certhash=%s appid=%s certstorename=MY\n", i, p, h, a}' > "$root.txt"
+  "$sslbind" --root "$root" -f "$root.txt" >/dev/null
+  # N CCS files: one real .pfx and N-1 hard links to it (listing is what start-up costs; nothing is parsed).
+  croot=$work/start-ccs-$n; cdir=$work/start-ccs-files-$n
+  mkdir -p "$cdir"; cp "$one/ccs/site0.bench.test.pfx" "$cdir/"
+  for i in $(seq 1 $((n - 1))); do ln "$cdir/site0.bench.test.pfx" "$cdir/site$i.bench.test.pfx"; done
+  "$sslbind" --root "$croot" add ccs location="$cdir" >/dev/null
+  "$sslbind" --root "$croot" add sslcert ccs="$p" appid="$appid" >/dev/null
+  for kind in sni ccs; do
+    r=$root; [ "$kind" = ccs ] && r=$croot
+    times=""
+    for _ in $(seq 1 "$RUNS"); do
+      since=$(now_ns)
+      pid=$(start_sslbind "$r" "$p")
+      times="$times $(taskset -c 1 "$client" first 127.0.0.1 "$p" site0.bench.test "$since" 60 | json_field first_handshake_ms)"
+      stop "$pid"
+    done
+    printf '   sslbind, %6d %-12s %8s ms (%s)\n' "$n" "$([ $kind = sni ] && echo bindings || echo 'CCS files')" \
+      "$(echo "$times" | median)" "$(echo "$times" | range)"
+  done
+done
+n=$HAPROXY_START_SIZE
+dir=$work/certs-$n
+[ -d "$dir/pem" ] || "$make_certs" "$dir" "$n" 0 pem >/dev/null
+p=$(port); times=""
+for _ in $(seq 1 "$RUNS"); do
+  since=$(now_ns)
+  pid=$(start_haproxy "$dir/pem" "$p")
+  times="$times $(taskset -c 1 "$client" first 127.0.0.1 "$p" site0.bench.test "$since" 300 | json_field first_handshake_ms)"
+  stop "$pid"
+done
+printf '   HAProxy, %6d certificates %8s ms (%s)\n' "$n" "$(echo "$times" | median)" "$(echo "$times" | range)"
