@@ -96,7 +96,10 @@ std::optional<CodePoint> decode_utf8(std::string_view s, std::size_t pos) {
 }
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
+  // Command lines and registry values are ASCII nearly always: skip those bytes without decoding.
+  std::size_t i = 0;
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  while (i < s.size()) {
     const auto cp = decode_utf8(s, i);
     if (!cp) return i;
     i += cp->length;

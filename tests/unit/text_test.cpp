@@ -48,3 +48,13 @@ TEST_CASE("hex and join helpers") {
   CHECK(text::join(words) == "http add sslcert");
   CHECK(text::join(std::vector<std::string>{}).empty());
 }
+
+TEST_CASE("first_invalid_utf8 names the offset of the first bad byte") {
+  CHECK_FALSE(text::first_invalid_utf8(""));
+  CHECK_FALSE(text::first_invalid_utf8("plain ascii"));
+  CHECK_FALSE(text::first_invalid_utf8("caf\xC3\xA9 \xE2\x80\x8E"));
+  CHECK(text::first_invalid_utf8("/srv/ccs\xff") == 8u);
+  CHECK(text::first_invalid_utf8("ab\xC3") == 2u);            // cut short
+  CHECK(text::first_invalid_utf8("\xC3\xA9\xC0\xAF") == 2u);  // overlong after a good one
+  CHECK(text::first_invalid_utf8("x\xED\xA0\x80") == 1u);     // surrogate
+}
