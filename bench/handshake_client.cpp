@@ -34,14 +34,15 @@ struct Target {
 struct Names {
   std::string prefix, suffix;
   long count = 1;
-  std::string at(long i) const { return prefix + std::to_string(i % count) + suffix; }
+  bool numbered = true;  // false: one plain name, in `prefix`
+  std::string at(long i) const { return numbered ? prefix + std::to_string(i % count) + suffix : prefix; }
 };
 
 Names parse_names(const std::string& spec) {
   Names n;
   const auto pct = spec.find('%');
   const auto colon = spec.rfind(':');
-  if (pct == std::string::npos) return {spec, "", 1};
+  if (pct == std::string::npos) return {spec, "", 1, false};
   n.prefix = spec.substr(0, pct);
   n.suffix = spec.substr(pct + 1, colon == std::string::npos ? std::string::npos : colon - pct - 1);
   n.count = colon == std::string::npos ? 1 : std::atol(spec.c_str() + colon + 1);

@@ -47,26 +47,33 @@ json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline(
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 now_ns() { date +%s%N; }
-wait_port() {  # until a TCP connection to 127.0.0.1:$1 succeeds, 120 s at most
-  for _ in $(seq 1 12000); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.01; done
-  return 1
+wait_port() {  # port pid: until a TCP connection to 127.0.0.1:port succeeds, 120 s at most, while pid lives
+  for _ in $(seq 1 12000); do
+    kill -0 "$2" 2>/dev/null || { echo "the server on port $1 exited; logs:" >&2; tail -n 5 "$work"/*.log "$work"/nginx-*/error.log >&2 2>/dev/null; exit 1; }
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.01
+  done
+  echo "nothing listens on port $1 after 120 s" >&2
+  exit 1
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
 next_port=$((20000 + RANDOM % 20000))
-port() { next_port=$((next_port + 1)); echo "$next_port"; }
+new_port() { next_port=$((next_port + 1)); }  # sets $next_port (a command substitution could not)
 
-start_sslbind() {  # root port -> pid
-  taskset -c 0 "$sslbind" --root "$1" serve threads=1 admin="$1/admin.sock" 2>>"$work/sslbind.log" &
-  pids+=($!)
-  echo $!
+# The start_* functions set $started to the server's pid (not printed: a command substitution would wait for the
+# server's output to end).
+start_sslbind() {  # root port
+  taskset -c 0 "$sslbind" --root "$1" serve threads=1 admin="$1/admin.sock" >/dev/null 2>>"$work/sslbind.log" &
+  started=$!
+  pids+=("$started")
 }
-start_haproxy() {  # crt-dir port -> pid
+start_haproxy() {  # crt-dir port
   cat > "$work/haproxy-$2.cfg" <<CFG
 global
   nbthread 1
-  maxconn 10000
+  maxconn 4000
 defaults
   mode http
   timeout connect 5s
@@ -77,16 +84,16 @@ frontend fe
   http-request return status 200
 CFG
   taskset -c 0 haproxy -f "$work/haproxy-$2.cfg" -db >/dev/null 2>>"$work/haproxy.log" &
-  pids+=($!)
-  echo $!
+  started=$!
+  pids+=("$started")
 }
-start_nginx() {  # pem-dir port -> pid
+start_nginx() {  # pem-dir port
   mkdir -p "$work/nginx-$2"
   cat > "$work/nginx-$2/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx-$2/nginx.pid;
 error_log $work/nginx-$2/error.log;
-events { worker_connections 10000; }
+events { worker_connections 4000; }
 http {
   access_log off;
   server {
@@ -99,9 +106,10 @@ http {
   }
 }
 CONF
-  taskset -c 0 nginx -c "$work/nginx-$2/nginx.conf" -g 'daemon off; master_process off;' 2>>"$work/nginx.log" &
-  pids+=($!)
-  echo $!
+  taskset -c 0 nginx -c "$work/nginx-$2/nginx.conf" -g 'daemon off; master_process off;' >/dev/null \
+    2>>"$work/nginx.log" &
+  started=$!
+  pids+=("$started")
 }
 # Server CPU microseconds per handshake over one run of the client.
 measure() {  # pid port names
@@ -124,13 +132,14 @@ echo "== 1. Server CPU per full TLS 1.3 handshake, SNI over N names (runs: $RUNS
 for n in $SIZES; do
   dir=$work/certs-$n
   "$make_certs" "$dir" "$n" 0 pem,store >/dev/null
-  p_ours=$(port); p_peer=$(port)
+  new_port; p_ours=$next_port; new_port; p_peer=$next_port
   root=$work/root-$n
   mkdir -p "$root/stores" && cp -r "$dir/stores/MY" "$root/stores/"
   sed "s/:0 certhash/:$p_ours certhash/" "$dir/bindings.txt" > "$dir/bindings-$p_ours.txt"
   "$sslbind" --root "$root" -f "$dir/bindings-$p_ours.txt" >/dev/null
-  ours=$(start_sslbind "$root" "$p_ours"); peer=$(start_haproxy "$dir/pem" "$p_peer")
-  wait_port "$p_ours"; wait_port "$p_peer"
+  start_sslbind "$root" "$p_ours"; ours=$started
+  start_haproxy "$dir/pem" "$p_peer"; peer=$started
+  wait_port "$p_ours" "$ours"; wait_port "$p_peer" "$peer"
   names="site%.bench.test:$n"
   taskset -c 1 "$client" warm 127.0.0.1 "$p_ours" "$names" >/dev/null
   taskset -c 1 "$client" warm 127.0.0.1 "$p_peer" "$names" >/dev/null
@@ -144,28 +153,46 @@ done
 echo "== 2. CCS names, warm: sslbind ccs= over $CCS_SIZE .pfx files vs nginx ssl_certificate \$ssl_server_name"
 dir=$work/ccs-$CCS_SIZE
 "$make_certs" "$dir" "$CCS_SIZE" 0 pem,ccs >/dev/null
-p_ours=$(port); p_peer=$(port)
+new_port; p_ours=$next_port; new_port; p_peer=$next_port
 root=$work/root-ccs
 "$sslbind" --root "$root" add ccs location="$dir/ccs" >/dev/null
 "$sslbind" --root "$root" add sslcert ccs="$p_ours" appid="$appid" >/dev/null
-ours=$(start_sslbind "$root" "$p_ours"); peer=$(start_nginx "$dir/pem" "$p_peer")
-wait_port "$p_ours"; wait_port "$p_peer"
+start_sslbind "$root" "$p_ours"; ours=$started
+start_nginx "$dir/pem" "$p_peer"; peer=$started
+wait_port "$p_ours" "$ours"; wait_port "$p_peer" "$peer"
 names="site%.bench.test:$CCS_SIZE"
-idle=$(rss_kib "$ours")
 taskset -c 1 "$client" warm 127.0.0.1 "$p_ours" "$names" >/dev/null
-warm=$(rss_kib "$ours")
 taskset -c 1 "$client" warm 127.0.0.1 "$p_peer" "$names" >/dev/null
 a=""; b=""
 for _ in $(seq 1 "$RUNS"); do a="$a $(measure "$ours" "$p_ours" "$names")"; b="$b $(measure "$peer" "$p_peer" "$names")"; done
 report "$CCS_SIZE CCS names" "$a" "$b" nginx
-echo "== 4. Memory per cached certificate: ($warm - $idle) KiB / $CCS_SIZE = $(awk -v w="$warm" -v i="$idle" -v n="$CCS_SIZE" 'BEGIN {printf "%.1f KiB", (w - i) / n}')"
 stop "$ours"; stop "$peer"
+
+# Memory: RSS before and after one handshake per name, with disablesessionid=enable so that the session cache (which
+# grows with handshakes, not certificates) stays empty; HAProxy's per-certificate cost from its RSS with N and 1.
+echo "== 4. Memory per cached certificate ($CCS_SIZE names)"
+root=$work/root-memory
+"$sslbind" --root "$root" add ccs location="$dir/ccs" >/dev/null
+"$sslbind" --root "$root" add sslcert ccs="$p_ours" appid="$appid" disablesessionid=enable >/dev/null
+start_sslbind "$root" "$p_ours"; ours=$started
+wait_port "$p_ours" "$ours"
+taskset -c 1 "$client" probe 127.0.0.1 "$p_ours" site0.bench.test 5 20 0 >/dev/null  # the first loads and threads
+idle=$(rss_kib "$ours")
+taskset -c 1 "$client" warm 127.0.0.1 "$p_ours" "$names" >/dev/null
+warm=$(rss_kib "$ours")
+stop "$ours"
+one_pem=$work/one-pem; mkdir -p "$one_pem"; cp "$dir/pem/site0.bench.test.pem" "$one_pem/"
+start_haproxy "$one_pem" "$p_peer"; peer=$started; wait_port "$p_peer" "$peer"; h1=$(rss_kib "$peer"); stop "$peer"
+start_haproxy "$dir/pem" "$p_peer"; peer=$started; wait_port "$p_peer" "$peer"; hn=$(rss_kib "$peer"); stop "$peer"
+printf '   sslbind: (%s - %s) KiB / %s = %.1f KiB per certificate; HAProxy: (%s - %s) KiB / %s = %.1f KiB\n' \
+  "$warm" "$idle" "$CCS_SIZE" "$(awk -v w="$warm" -v i="$idle" -v n="$CCS_SIZE" 'BEGIN {print (w - i) / n}')" \
+  "$hn" "$h1" "$((CCS_SIZE - 1))" "$(awk -v w="$hn" -v i="$h1" -v n="$CCS_SIZE" 'BEGIN {print (w - i) / (n - 1)}')"
 
 echo "== 3. exec to first served handshake (median of $RUNS)"
 one=$work/one
 "$make_certs" "$one" 1 0 pem,ccs,store >/dev/null
 for n in $START_SIZES; do
-  p=$(port)
+  new_port; p=$next_port
   # N bindings: hostnameport bindings for N names, all bound to one certificate (certificates load lazily).
   root=$work/start-sni-$n
   mkdir -p "$root/stores" && cp -r "$one/stores/MY" "$root/stores/"
@@ -176,7 +203,8 @@ for n in $START_SIZES; do
   # N CCS files: one real .pfx and N-1 hard links to it (listing is what start-up costs; nothing is parsed).
   croot=$work/start-ccs-$n; cdir=$work/start-ccs-files-$n
   mkdir -p "$cdir"; cp "$one/ccs/site0.bench.test.pfx" "$cdir/"
-  for i in $(seq 1 $((n - 1))); do ln "$cdir/site0.bench.test.pfx" "$cdir/site$i.bench.test.pfx"; done
+  python3 -c "import os, sys
+for i in range(1, int(sys.argv[2])): os.link(sys.argv[1] + '/site0.bench.test.pfx', sys.argv[1] + f'/site{i}.bench.test.pfx')" "$cdir" "$n"
   "$sslbind" --root "$croot" add ccs location="$cdir" >/dev/null
   "$sslbind" --root "$croot" add sslcert ccs="$p" appid="$appid" >/dev/null
   for kind in sni ccs; do
@@ -184,9 +212,9 @@ for n in $START_SIZES; do
     times=""
     for _ in $(seq 1 "$RUNS"); do
       since=$(now_ns)
-      pid=$(start_sslbind "$r" "$p")
+      start_sslbind "$r" "$p"
       times="$times $(taskset -c 1 "$client" first 127.0.0.1 "$p" site0.bench.test "$since" 60 | json_field first_handshake_ms)"
-      stop "$pid"
+      stop "$started"
     done
     printf '   sslbind, %6d %-12s %8s ms (%s)\n' "$n" "$([ $kind = sni ] && echo bindings || echo 'CCS files')" \
       "$(echo "$times" | median)" "$(echo "$times" | range)"
@@ -195,11 +223,11 @@ done
 n=$HAPROXY_START_SIZE
 dir=$work/certs-$n
 [ -d "$dir/pem" ] || "$make_certs" "$dir" "$n" 0 pem >/dev/null
-p=$(port); times=""
+new_port; p=$next_port; times=""
 for _ in $(seq 1 "$RUNS"); do
   since=$(now_ns)
-  pid=$(start_haproxy "$dir/pem" "$p")
+  start_haproxy "$dir/pem" "$p"
   times="$times $(taskset -c 1 "$client" first 127.0.0.1 "$p" site0.bench.test "$since" 300 | json_field first_handshake_ms)"
-  stop "$pid"
+  stop "$started"
 done
 printf '   HAProxy, %6d certificates %8s ms (%s)\n' "$n" "$(echo "$times" | median)" "$(echo "$times" | range)"

@@ -1,5 +1,10 @@
 #include "serve/loader_pool.hpp"
 
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace sslbind::serve {
 
 LoaderPool::LoaderPool(unsigned threads, std::size_t max_queued) : max_queued_(max_queued) {
@@ -36,6 +41,9 @@ std::size_t LoaderPool::queued() const {
 }
 
 void LoaderPool::work() {
+  // Parsing a PFX is CPU work (key derivation); at a lower priority it never takes the core from an I/O thread.
+  constexpr int kNiceness = 10;
+  setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kNiceness);
   while (true) {
     std::function<void()> job;
     {
@@ -46,6 +54,14 @@ void LoaderPool::work() {
       jobs_.pop_front();
     }
     job();
+    // A PFX parse leaves freed scratch memory in this thread's malloc arena; give it back while the queue is empty,
+    // so that the resident size follows the certificates kept rather than the parsing done.
+    bool idle = false;
+    {
+      const std::lock_guard lock(mutex_);
+      idle = jobs_.empty();
+    }
+    if (idle) malloc_trim(0);
   }
 }
 
