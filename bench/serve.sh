@@ -18,6 +18,7 @@ SIZES=${SIZES:-"1000 10000"}
 CCS_SIZE=${CCS_SIZE:-1000}
 START_SIZES=${START_SIZES:-"10000 100000"}
 HAPROXY_START_SIZE=${HAPROXY_START_SIZE:-10000}
+SECTIONS=${SECTIONS:-"1 2 3"}  # 2 includes 4 (memory)
 
 scripts/install-deps.sh
 for p in haproxy nginx-light; do
@@ -129,6 +130,7 @@ report() {  # label ours-list peers-list peer-name
 }
 
 echo "== 1. Server CPU per full TLS 1.3 handshake, SNI over N names (runs: $RUNS x ${SECS}s, interleaved)"
+[[ " $SECTIONS " == *" 1 "* ]] || SIZES=""
 for n in $SIZES; do
   dir=$work/certs-$n
   "$make_certs" "$dir" "$n" 0 pem,store >/dev/null
@@ -150,6 +152,7 @@ for n in $SIZES; do
   stop "$ours"; stop "$peer"
 done
 
+if [[ " $SECTIONS " == *" 2 "* ]]; then
 echo "== 2. CCS names, warm: sslbind ccs= over $CCS_SIZE .pfx files vs nginx ssl_certificate \$ssl_server_name"
 dir=$work/ccs-$CCS_SIZE
 "$make_certs" "$dir" "$CCS_SIZE" 0 pem,ccs >/dev/null
@@ -187,6 +190,8 @@ start_haproxy "$dir/pem" "$p_peer"; peer=$started; wait_port "$p_peer" "$peer"; 
 printf '   sslbind: (%s - %s) KiB / %s = %.1f KiB per certificate; HAProxy: (%s - %s) KiB / %s = %.1f KiB\n' \
   "$warm" "$idle" "$CCS_SIZE" "$(awk -v w="$warm" -v i="$idle" -v n="$CCS_SIZE" 'BEGIN {print (w - i) / n}')" \
   "$hn" "$h1" "$((CCS_SIZE - 1))" "$(awk -v w="$hn" -v i="$h1" -v n="$CCS_SIZE" 'BEGIN {print (w - i) / (n - 1)}')"
+fi
+[[ " $SECTIONS " == *" 3 "* ]] || exit 0
 
 echo "== 3. exec to first served handshake (median of $RUNS)"
 one=$work/one
@@ -200,11 +205,12 @@ for n in $START_SIZES; do
   awk -v n="$n" -v p="$p" -v h="$hash" -v a="$appid" 'BEGIN {for (i = 0; i < n; i++)
     printf "add sslcert hostnameport=site%d.bench.test:%d certhash=%s appid=%s certstorename=MY\n", i, p, h, a}' > "$root.txt"
   "$sslbind" --root "$root" -f "$root.txt" >/dev/null
-  # N CCS files: one real .pfx and N-1 hard links to it (listing is what start-up costs; nothing is parsed).
+  # N CCS files: copies of one real .pfx (listing is what start-up costs; nothing is parsed).
   croot=$work/start-ccs-$n; cdir=$work/start-ccs-files-$n
   mkdir -p "$cdir"; cp "$one/ccs/site0.bench.test.pfx" "$cdir/"
   python3 -c "import os, sys
-for i in range(1, int(sys.argv[2])): os.link(sys.argv[1] + '/site0.bench.test.pfx', sys.argv[1] + f'/site{i}.bench.test.pfx')" "$cdir" "$n"
+data = open(sys.argv[1] + '/site0.bench.test.pfx', 'rb').read()
+for i in range(1, int(sys.argv[2])): open(sys.argv[1] + f'/site{i}.bench.test.pfx', 'wb').write(data)" "$cdir" "$n"
   "$sslbind" --root "$croot" add ccs location="$cdir" >/dev/null
   "$sslbind" --root "$croot" add sslcert ccs="$p" appid="$appid" >/dev/null
   for kind in sni ccs; do

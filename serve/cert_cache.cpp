@@ -120,11 +120,12 @@ std::size_t CertCache::evict(Clock::time_point now) {
   return gone;
 }
 
-std::vector<std::string> CertCache::sources(const std::string& prefix) const {
+std::vector<std::pair<std::string, std::shared_ptr<const CertObjects>>> CertCache::entries(
+    const std::string& prefix) const {
   const std::lock_guard lock(mutex_);
-  std::vector<std::string> out;
+  std::vector<std::pair<std::string, std::shared_ptr<const CertObjects>>> out;
   for (const auto& [source, e] : entries_) {
-    if (source.starts_with(prefix)) out.push_back(source);
+    if (source.starts_with(prefix)) out.emplace_back(source, e.objects);
   }
   return out;
 }

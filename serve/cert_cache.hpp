@@ -52,8 +52,8 @@ class CertCache {
   void forget_negative();
   // Evicts idle entries and, beyond the limits, the least recently used ones. Returns how many went.
   std::size_t evict(Clock::time_point now);
-  // Sources of the entries whose name starts with `prefix`.
-  std::vector<std::string> sources(const std::string& prefix) const;
+  // The entries whose source starts with `prefix`, with their objects (null for a source that cannot be served).
+  std::vector<std::pair<std::string, std::shared_ptr<const CertObjects>>> entries(const std::string& prefix) const;
   nlohmann::json status(std::int64_t now_unix) const;
 
  private:

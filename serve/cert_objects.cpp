@@ -32,7 +32,8 @@ bool CertObjects::apply(SSL* ssl) const {
   return SSL_use_certificate(ssl, cert_) == 1 && SSL_use_PrivateKey(ssl, key_) == 1 && SSL_set1_chain(ssl, chain_) == 1;
 }
 
-Result<std::shared_ptr<const CertObjects>> make_cert_objects(const store::LoadedCertificate& loaded) {
+Result<std::shared_ptr<const CertObjects>> make_cert_objects(const store::LoadedCertificate& loaded,
+                                                             std::optional<store::FileIdentity> identity) {
   if (loaded.private_key_pem.empty()) {
     return invalid("certificate " + loaded.info.thumbprint.hex() + " has no private key: it cannot be served");
   }
@@ -55,8 +56,10 @@ Result<std::shared_ptr<const CertObjects>> make_cert_objects(const store::Loaded
     return invalid("certificate " + loaded.info.thumbprint.hex() + " cannot be decoded");
   }
   bytes += static_cast<std::size_t>(i2d_X509(cert, nullptr)) + static_cast<std::size_t>(i2d_PrivateKey(key, nullptr));
-  return std::shared_ptr<const CertObjects>(
-      std::make_shared<CertObjects>(cert, key, chain, loaded.info.thumbprint.hex(), loaded.info.not_after, bytes));
+  auto objects =
+      std::make_shared<CertObjects>(cert, key, chain, loaded.info.thumbprint.hex(), loaded.info.not_after, bytes);
+  objects->set_file_identity(identity);
+  return std::shared_ptr<const CertObjects>(std::move(objects));
 }
 
 }  // namespace sslbind::serve

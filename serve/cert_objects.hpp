@@ -10,6 +10,7 @@
 
 #include "core/result.hpp"
 #include "store/certificate_file.hpp"
+#include "store/file_identity.hpp"
 
 namespace sslbind::serve {
 
@@ -27,6 +28,9 @@ class CertObjects {
   std::int64_t not_after() const { return not_after_; }
   // DER bytes of the certificate, chain and key: the cache's measure of size.
   std::size_t bytes() const { return bytes_; }
+  // The file it was read from as it was then (CCS files): a file that differs now has changed.
+  const std::optional<store::FileIdentity>& file_identity() const { return file_identity_; }
+  void set_file_identity(std::optional<store::FileIdentity> identity) { file_identity_ = identity; }
 
  private:
   X509* cert_;
@@ -35,9 +39,12 @@ class CertObjects {
   std::string thumbprint_;
   std::int64_t not_after_;
   std::size_t bytes_;
+  std::optional<store::FileIdentity> file_identity_;
 };
 
 // Decodes what the store read. InvalidParameter when there is no private key (HTTP.SYS cannot serve it either).
-Result<std::shared_ptr<const CertObjects>> make_cert_objects(const store::LoadedCertificate& loaded);
+// `identity`: the file's identity taken before it was read, for CCS files.
+Result<std::shared_ptr<const CertObjects>> make_cert_objects(
+    const store::LoadedCertificate& loaded, std::optional<store::FileIdentity> identity = std::nullopt);
 
 }  // namespace sslbind::serve

@@ -106,7 +106,10 @@ void Connection::start() {
 
 void Connection::arm_timer(std::chrono::milliseconds after, Failure why) {
   timer_.expires_after(after);
-  timer_.async_wait([weak = weak_from_this(), why](const asio::error_code& ec) {
+  // Until the handshake ends the timer's wait holds the connection: while a loader thread reads its certificate,
+  // nothing else does. Afterwards the socket waits hold it, and the timer only watches.
+  auto held = established_ ? nullptr : shared_from_this();
+  timer_.async_wait([weak = weak_from_this(), held, why](const asio::error_code& ec) {
     if (ec) return;  // re-armed or cancelled
     auto self = weak.lock();
     if (!self || self->closed_) return;
@@ -128,7 +131,6 @@ void Connection::close() {
   if (closed_) return;
   closed_ = true;
   timer_.cancel();
-  waiting_for_loader_.reset();
   asio::error_code ignored;
   if (ssl_ != nullptr && established_) {
     SSL_shutdown(ssl_);  // one try at close_notify; the socket is non-blocking and closes next
@@ -139,7 +141,6 @@ void Connection::close() {
 }
 
 void Connection::handshake() {
-  const auto keep = std::move(waiting_for_loader_);
   if (closed_) return;
   ERR_clear_error();
   const int r = SSL_do_handshake(ssl_);
@@ -147,10 +148,7 @@ void Connection::handshake() {
   switch (SSL_get_error(ssl_, r)) {
     case SSL_ERROR_WANT_READ: return wait(false, &Connection::handshake);
     case SSL_ERROR_WANT_WRITE: return wait(true, &Connection::handshake);
-    case SSL_ERROR_WANT_CLIENT_HELLO_CB:
-      // Nothing else holds the connection while a loader thread works; the load or the timeout ends the wait.
-      waiting_for_loader_ = shared_from_this();
-      return;
+    case SSL_ERROR_WANT_CLIENT_HELLO_CB: return;  // a loader resumes it; the handshake timer holds it meanwhile
     default:
       worker_.shared().stats.fail(handshake_.failure.value_or(Failure::BadClientHello));
       ERR_clear_error();

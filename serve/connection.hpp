@@ -52,7 +52,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   SSL* ssl_ = nullptr;
   Handshake handshake_;
   IpPort client_{};
-  std::shared_ptr<Connection> waiting_for_loader_;  // set while a loader thread reads our certificate
   bool closed_ = false;
   bool established_ = false;
 

@@ -120,9 +120,11 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
     auto got = h->cache->get(
         "ccs/" + file,
         [provider, file]() -> Result<std::shared_ptr<const CertObjects>> {
+          // Taken before the read: a file replaced during the read then looks changed, and is read again.
+          const auto identity = store::identity_of(provider->folder() / file);
           auto loaded = provider->read_file(file);
           if (!loaded) return loaded.error();
-          return make_cert_objects(*loaded);
+          return make_cert_objects(*loaded, identity);
         },
         h->resume);
     switch (got.state) {

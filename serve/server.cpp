@@ -16,7 +16,6 @@
 #include <asio/streambuf.hpp>
 #include <asio/write.hpp>
 #include <csignal>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -107,12 +106,12 @@ class Control {
       }));
       workers_.back()->start();
     }
+    watch_root();  // before the first snapshot, which adds the CCS folder to the same watch
     publish(std::make_shared<const Snapshot>(++generation_, std::move(*state), root_, nullptr), "started");
     log(Level::Info, "ready: " + std::to_string(threads) + " I/O threads, admin socket " + admin_path_.string() +
                          (command_.backends.empty() ? ", built-in page (no backend)"
                                                     : ", " + std::to_string(command_.backends.size()) + " backends" +
                                                           (command_.proxy_protocol ? " with PROXY protocol v2" : "")));
-    watch_root();
     wait_signals();
     schedule_eviction();
     io_.run();
@@ -156,6 +155,8 @@ class Control {
                               ": " + state.error().detail);
       return;
     }
+    // A binding may now name a certificate that was missing before: failures are not remembered across changes.
+    shared_->cache.forget_negative();
     publish(std::make_shared<const Snapshot>(++generation_, std::move(*state), root_, current_.get()), why);
   }
 
@@ -255,20 +256,17 @@ class Control {
       log(Level::Warning, "CCS folder not re-listed, the last listing stays in use: " + s.error().detail);
       return;
     }
+    // A file that changed (or could not be served, and may be fixed now) is read again on its next handshake.
     std::size_t changed = 0;
-    for (const std::string& source : shared_->cache.sources("ccs/")) {
-      const auto identity = store::identity_of(ccs->folder() / source.substr(4));
-      auto& known = ccs_files_[source];
-      if (known && identity != known) {
-        shared_->cache.forget(source);
-        ++changed;
-      }
-      known = identity;
+    for (const auto& [source, objects] : shared_->cache.entries("ccs/")) {
+      if (objects && store::identity_of(ccs->folder() / source.substr(4)) == objects->file_identity()) continue;
+      shared_->cache.forget(source);
+      ++changed;
     }
     if (!why.empty() || changed > 0) {
       log(Level::Info, (why.empty() ? std::string("CCS folder polled") : why) + ": " +
                            std::to_string(ccs->index()->files().size()) + " files, " + std::to_string(changed) +
-                           " cached certificates changed");
+                           " cached entries to read again");
     }
   }
 
@@ -290,7 +288,6 @@ class Control {
       if (ec) return;
       if (signal == SIGHUP) {
         log(Level::Info, "SIGHUP: reading everything again");
-        shared_->cache.forget_negative();
         reload("SIGHUP");
         refresh_ccs("SIGHUP");
         return wait_signals();
@@ -375,7 +372,6 @@ class Control {
       if (line == "status" || line.empty()) {
         reply = status();
       } else if (line == "reload") {
-        shared_->cache.forget_negative();
         reload("admin reload");
         refresh_ccs("admin reload");
         reply = {{"status", "ok"}, {"generation", current_->generation()}};
@@ -440,7 +436,6 @@ class Control {
   int root_watch_ = -1;
   int ccs_watch_ = -1;
   fs::path watched_ccs_folder_;
-  std::map<std::string, std::optional<store::FileIdentity>> ccs_files_;
   std::set<std::string> reported_;
   std::chrono::steady_clock::time_point drain_deadline_;
 };

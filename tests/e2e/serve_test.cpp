@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -331,5 +332,62 @@ TEST_SUITE("serve") {
     const auto gone = fe.sslbind({"show", "frontend"});
     CHECK(gone.exit_code == 1);
     CHECK(gone.err.find("no front end answers on") != std::string::npos);
+  }
+}
+
+TEST_SUITE("serve") {
+  TEST_CASE("SIGTERM: no new connections, the open one is served until it closes, then exit 0") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string cert = fe.import("drain.test");
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), cert);
+    // A binding on an address that is not this machine's is reported once and serving goes on.
+    fe.bind("ipport=192.0.2.1:" + std::to_string(port), cert);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    {
+      TlsConnection open("127.0.0.1", port, "drain.test");
+      REQUIRE(open.ok());
+      ::kill(server.pid(), SIGTERM);
+      CHECK(eventually([&] { return tcp_connect("127.0.0.1", port) < 0; }, 2000));
+      CHECK(header(open.get("drain.test"), "X-Sslbind-Certificate") == cert);
+      CHECK(::kill(server.pid(), 0) == 0);  // still draining
+    }
+    CHECK(server.stop() == 0);  // the last connection closed: the drain ends
+    const std::string log = server.log();
+    CHECK(log.find("SIGTERM: no new connections; draining 1") != std::string::npos);
+    const auto listen_reports = [&] {
+      std::size_t n = 0;
+      for (auto at = log.find("cannot listen on 192.0.2.1:"); at != std::string::npos;
+           at = log.find("cannot listen on 192.0.2.1:", at + 1)) {
+        ++n;
+      }
+      return n;
+    }();
+    CHECK(listen_reports == 1);
+  }
+}
+
+TEST_SUITE("serve") {
+  TEST_CASE("CCS folder changes: a new file is served, a replaced one is read again, a removed one falls through") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string fallback = fe.import("fallback.test");
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), fallback);
+    fe.bind("ccs=" + std::to_string(port), "");
+    REQUIRE(fe.sslbind({"add", "ccs", "location=" + fe.ccs.string()}).exit_code == 0);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    const TlsOptions shop{"shop.contoso.com", nullptr, 0, ""};
+    CHECK(tls_connect("127.0.0.1", port, shop).thumbprint == fallback);
+    const std::string first = fe.ccs_file("shop.contoso.com.pfx", "shop.contoso.com");
+    CHECK(eventually([&] { return tls_connect("127.0.0.1", port, shop).thumbprint == first; }));
+    // Replaced the way a deployment does it: written aside, renamed over the old file.
+    const std::string second = fe.ccs_file("shop.contoso.com.pfx.new", "shop.contoso.com");
+    std::filesystem::rename(fe.ccs / "shop.contoso.com.pfx.new", fe.ccs / "shop.contoso.com.pfx");
+    CHECK(eventually([&] { return tls_connect("127.0.0.1", port, shop).thumbprint == second; }));
+    std::filesystem::remove(fe.ccs / "shop.contoso.com.pfx");
+    CHECK(eventually([&] { return tls_connect("127.0.0.1", port, shop).thumbprint == fallback; }));
+    CHECK(server.stop() == 0);
   }
 }

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Does a storm of cold CCS loads stall handshakes for a name already cached? One sslbind serve (one I/O thread,
+# pinned to CPU 0 with its loader threads) serves a CCS folder of COLD .pfx files made slow to open (PBKDF2_ITER
+# key-derivation rounds, default 20000: tens of ms of CPU each). A probe makes PROBES sequential handshakes to a
+# cached name, alone (idle) and while a client (CPU 1) asks for every cold name (storm); the server is restarted
+# before each storm so that every name is cold. Reports the probe's p50/p99 both ways over RUNS interleaved runs,
+# and the ratio of the p99 medians (the issue's bound: 1.5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+COLD=${COLD:-1000}
+PROBES=${PROBES:-300}
+export PBKDF2_ITER=${PBKDF2_ITER:-20000}
+
+scripts/install-deps.sh
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSSLBIND_BENCH=ON >/dev/null
+cmake --build build/release -j"$(nproc)" --target sslbind sslbind_make_certs sslbind_handshake_client >/dev/null
+sslbind=$PWD/build/release/cli/sslbind
+client=$PWD/build/release/bench/sslbind_handshake_client
+work=$(mktemp -d /tmp/sslbind-stall.XXXXXX)
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+port=$((20000 + RANDOM % 20000))
+json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+"$PWD/build/release/bench/sslbind_make_certs" "$work" $((COLD + 1)) 0 ccs >/dev/null
+"$sslbind" --root "$work/root" add ccs location="$work/ccs" >/dev/null
+"$sslbind" --root "$work/root" add sslcert ccs="$port" appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}' >/dev/null
+
+start() {
+  taskset -c 0 "$sslbind" --root "$work/root" serve threads=1 >/dev/null 2>>"$work/serve.log" &
+  server=$!
+  for _ in $(seq 1 1000); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.01; done
+  taskset -c 1 "$client" probe 127.0.0.1 "$port" site0.bench.test 10 5 0 >/dev/null  # site0 is now cached
+}
+stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
+probe() { taskset -c 1 "$client" probe 127.0.0.1 "$port" site0.bench.test 60 "$PROBES" 0; }
+
+idle50=""; idle99=""; storm50=""; storm99=""; loads=""
+for _ in $(seq 1 "$RUNS"); do
+  start
+  out=$(probe); idle50="$idle50 $(echo "$out" | json_field p50_ms)"; idle99="$idle99 $(echo "$out" | json_field p99_ms)"
+  stop
+  start
+  # Names 1..COLD: every one a cold load; two client threads keep both loader threads busy.
+  taskset -c 1 "$client" load 127.0.0.1 "$port" "site%.bench.test:$((COLD + 1))" 2 120 "$COLD" > "$work/storm.json" &
+  storm=$!
+  sleep 0.2
+  out=$(probe); storm50="$storm50 $(echo "$out" | json_field p50_ms)"; storm99="$storm99 $(echo "$out" | json_field p99_ms)"
+  wait "$storm"
+  loads="$loads $(json_field handshakes < "$work/storm.json")"
+  stop
+done
+i99=$(echo "$idle99" | median); s99=$(echo "$storm99" | median)
+echo "probe to a cached name, $PROBES sequential handshakes, medians of $RUNS runs (ms):"
+echo "  idle:                    p50 $(echo "$idle50" | median)  p99 $i99   (p99 runs:$idle99)"
+echo "  during $COLD cold loads: p50 $(echo "$storm50" | median)  p99 $s99   (p99 runs:$storm99)"
+echo "  cold handshakes served per storm:$loads"
+awk -v a="$s99" -v b="$i99" 'BEGIN {printf "  p99 ratio storm/idle: %.2f (bound 1.5)\n", a / b}'
