@@ -136,7 +136,7 @@ class Control {
             std::to_string(current_->state().bindings.size()) + " bindings, ports " +
             (ports.empty() ? "(none)" : ports) +
             (current_->ccs() ? ", CCS folder " + current_->ccs()->folder().string() + " with " +
-                                   std::to_string(current_->ccs()->index()->files().size()) + " files"
+                                   std::to_string(current_->ccs()->index()->pfx_files().size()) + " files"
              : current_->ccs_problem().empty() ? ""
                                                : ", CCS unavailable: " + current_->ccs_problem()) +
             " (" +
@@ -265,7 +265,7 @@ class Control {
     }
     if (!why.empty() || changed > 0) {
       log(Level::Info, (why.empty() ? std::string("CCS folder polled") : why) + ": " +
-                           std::to_string(ccs->index()->files().size()) + " files, " + std::to_string(changed) +
+                           std::to_string(ccs->index()->pfx_files().size()) + " files, " + std::to_string(changed) +
                            " cached entries to read again");
     }
   }
@@ -398,7 +398,7 @@ class Control {
     nlohmann::json ccs = nullptr;
     if (current_->ccs()) {
       ccs = {{"folder", current_->ccs()->folder().string()},
-             {"files", current_->ccs()->index()->files().size()},
+             {"files", current_->ccs()->index()->pfx_files().size()},
              {"pollingInterval", poll_interval().count()},
              {"watched", ccs_watch_ >= 0}};
     } else if (!current_->ccs_problem().empty()) {

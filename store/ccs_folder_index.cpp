@@ -1,6 +1,12 @@
 #include "store/ccs_folder_index.hpp"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
 
 #include "core/ccs_names.hpp"
 #include "core/text.hpp"
@@ -10,28 +16,56 @@ namespace sslbind::store {
 namespace fs = std::filesystem;
 
 Result<CcsFolderIndex> CcsFolderIndex::list(const fs::path& folder) {
-  auto unlistable = [&](const std::error_code& ec) {
+  auto unlistable = [&](int error) {
     return Error(ErrorCode::SourceUnavailable, "the Central Certificate Store folder " + text::quote(folder.string()) +
-                                                   " cannot be listed: " + ec.message());
+                                                   " cannot be listed: " + std::strerror(error));
   };
+  // readdir directly: at 100k files the listing is the front end's start-up, and the entry type comes with the name
+  // (a stat only for links and file systems that do not report it).
+  DIR* dir = ::opendir(folder.c_str());
+  if (dir == nullptr) return unlistable(errno);
+  const std::unique_ptr<DIR, int (*)(DIR*)> closer(dir, ::closedir);
   CcsFolderIndex index;
-  std::error_code ec;
-  fs::directory_iterator it(folder, ec);
-  if (ec) return unlistable(ec);
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    const auto host = it->is_regular_file(ec) ? ccs_hostname_of_file(name) : std::nullopt;
-    if (!host) {
-      index.ignored_.push_back(name);
-      continue;
+  errno = 0;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    bool regular = entry->d_type == DT_REG;
+    if (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) {
+      struct stat st {};
+      regular = ::fstatat(::dirfd(dir), entry->d_name, &st, 0) == 0 && S_ISREG(st.st_mode);
     }
+    std::string lower = text::to_lower(name);
     // Windows shares match names without regard to case; of two files that differ only in case, the first
     // listed would win there too, so the second is reported as ignored.
-    if (!index.files_.emplace(text::to_lower(name), std::pair{name, *host}).second) index.ignored_.push_back(name);
+    if (!regular || lower.size() <= 4 || !lower.ends_with(".pfx") ||
+        !index.pfx_.try_emplace(std::move(lower), name).second) {
+      index.other_.emplace_back(name);
+    }
+    errno = 0;
   }
-  if (ec) return unlistable(ec);
-  std::sort(index.ignored_.begin(), index.ignored_.end());
+  if (errno != 0) return unlistable(errno);
   return index;
+}
+
+std::vector<std::pair<std::string, std::string>> CcsFolderIndex::served() const {
+  std::vector<std::pair<std::string, const std::string*>> by_lower;  // sorted by the lower-case name
+  for (const auto& [lower, name] : pfx_) by_lower.emplace_back(lower, &name);
+  std::sort(by_lower.begin(), by_lower.end());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [lower, name] : by_lower) {
+    if (auto host = ccs_hostname_of_file(*name)) out.emplace_back(*name, std::move(*host));
+  }
+  return out;
+}
+
+std::vector<std::string> CcsFolderIndex::ignored() const {
+  std::vector<std::string> out = other_;
+  for (const auto& [lower, name] : pfx_) {
+    if (!ccs_hostname_of_file(name)) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Result<CcsFileMatch> CcsFolderIndex::find(std::string_view host) const {
@@ -41,9 +75,9 @@ Result<CcsFileMatch> CcsFolderIndex::find(std::string_view host) const {
   for (const auto* candidate : {&names->exact, names->wildcard ? &*names->wildcard : nullptr}) {
     if (candidate == nullptr) continue;
     match.tried.push_back(*candidate);
-    if (const auto it = files_.find(*candidate); it != files_.end()) {
-      match.file = it->second.first;
-      match.hostname = it->second.second;
+    if (const auto it = pfx_.find(*candidate); it != pfx_.end()) {
+      match.file = it->second;
+      match.hostname = ccs_hostname_of_file(it->second).value_or("");
       break;
     }
   }

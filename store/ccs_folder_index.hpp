@@ -1,10 +1,11 @@
 #pragma once
-// The listing of a Central Certificate Store folder: which <hostname>.pfx file serves which host name. It is built
-// by one pass over the folder and never opens a file, so that it is cheap at 100k files and a lookup is in memory.
+// The listing of a Central Certificate Store folder: which .pfx file has which name, without regard to case. It is
+// built by one pass over the folder and never opens a file, and it does not judge names until asked: at 100k files
+// the listing is the front end's start-up, and a lookup only ever asks for names made from a valid host name.
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.hpp"
@@ -25,14 +26,16 @@ class CcsFolderIndex {
   // <host>.pfx, then _.<parent>.pfx. InvalidParameter when the host name is refused (it could leave the folder, or
   // is not a host name).
   Result<CcsFileMatch> find(std::string_view host) const;
-  // Every served file: lower-case name -> (name on disk, host name), sorted by name.
-  const std::map<std::string, std::pair<std::string, std::string>>& files() const { return files_; }
-  // Files that the provider never serves (not .pfx, or not named after a host), sorted.
-  const std::vector<std::string>& ignored() const { return ignored_; }
+  // The .pfx files: lower-case name -> name on disk. Some may not be named after a host (see served()).
+  const std::unordered_map<std::string, std::string>& pfx_files() const { return pfx_; }
+  // The files the provider serves, (name on disk, host name), sorted by name.
+  std::vector<std::pair<std::string, std::string>> served() const;
+  // Files that the provider never serves (not .pfx, not named after a host, or a second spelling), sorted.
+  std::vector<std::string> ignored() const;
 
  private:
-  std::map<std::string, std::pair<std::string, std::string>> files_;
-  std::vector<std::string> ignored_;
+  std::unordered_map<std::string, std::string> pfx_;
+  std::vector<std::string> other_;  // not a regular .pfx file, or a name that differs from another only in case
 };
 
 }  // namespace sslbind::store

@@ -1,5 +1,6 @@
 #include "store/ccs_provider.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -65,7 +66,7 @@ Status CcsProvider::refresh() {
   auto index = std::make_shared<const CcsFolderIndex>(std::move(*listed));
   const std::lock_guard lock(shared_->mutex);
   std::erase_if(shared_->cache,
-                [&](const auto& cached) { return !index->files().contains(text::to_lower(cached.first)); });
+                [&](const auto& cached) { return !index->pfx_files().contains(text::to_lower(cached.first)); });
   shared_->index = std::move(index);
   return Ok{};
 }
@@ -138,8 +139,7 @@ CcsOutcome CcsProvider::outcome(std::string_view host) const {
 std::vector<CcsEntry> CcsProvider::list() const {
   const auto listing = index();
   std::vector<CcsEntry> out;
-  out.reserve(listing->files().size());
-  for (const auto& [lower, file] : listing->files()) out.push_back(load(file.first, file.second));
+  for (const auto& [file, host] : listing->served()) out.push_back(load(file, host));
   return out;
 }
 

@@ -136,7 +136,7 @@ TEST_CASE("refresh lists the folder again; a changed file is read again") {
   CHECK_FALSE(provider.outcome("new.contoso.com").file);
   std::filesystem::rename(f.dir, f.root.path() / "moved");
   CHECK_FALSE(provider.refresh());
-  CHECK(provider.index()->files().size() == 1);
+  CHECK(provider.index()->pfx_files().size() == 1);
 }
 
 TEST_CASE("lookups from several threads while the folder is refreshed") {

@@ -53,9 +53,11 @@ TEST_SUITE("cli") {
             std::any_of(object.verbs.begin(), object.verbs.end(), [&](const auto& v) { return v.first == verb; });
         if (taken) verbs += (verbs.empty() ? "" : "|") + std::string(verb_name(verb));
       }
-      const std::string entry = "\n.B " + verbs + " " + std::string(object.name) + "\n";
+      const std::string entry = "\n.B " + verbs + " " + std::string(object.name);
       CAPTURE(entry);
-      CHECK(man.find(entry) != std::string::npos);
+      const auto at = man.find(entry);
+      REQUIRE(at != std::string::npos);
+      CHECK((man[at + entry.size()] == '\n' || man[at + entry.size()] == ' '));
     }
     for (const auto& tool : cli::tool_commands()) {
       CAPTURE(tool.name);
