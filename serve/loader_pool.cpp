@@ -1,6 +1,7 @@
 #include "serve/loader_pool.hpp"
 
 #include <malloc.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -41,9 +42,13 @@ std::size_t LoaderPool::queued() const {
 }
 
 void LoaderPool::work() {
-  // Parsing a PFX is CPU work (key derivation); at a lower priority it never takes the core from an I/O thread.
-  constexpr int kNiceness = 10;
-  setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kNiceness);
+  // Parsing a PFX is CPU work (key derivation): loaders run when a core would otherwise idle (SCHED_IDLE), so a
+  // storm of cold names never takes a core from an I/O thread serving names already loaded.
+  const sched_param lowest{0};
+  if (sched_setscheduler(0, SCHED_IDLE, &lowest) != 0) {
+    constexpr int kNiceness = 19;
+    setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kNiceness);
+  }
   while (true) {
     std::function<void()> job;
     {
