@@ -33,6 +33,13 @@ for lower in core store; do
   layer "$lower" 'std::(cout|cerr|clog|exit|abort)\b|[^_a-z]printf\(' "only cli and serve print or exit"
 done
 
+# ctest registers each doctest case by name (doctest_discover_tests); a ';' splits a name into two filters that
+# match nothing, and the case would pass without running.
+if grep -rnE 'TEST_CASE\("[^"]*;' tests >&2; then
+  echo "check-style: a test case name holds ';', which ctest cannot run by name; use ',' instead" >&2
+  failed=1
+fi
+
 # ARCHITECTURE.md has a paragraph for every folder of the repository, and names no folder that is gone.
 tracked=$(git ls-files | grep / | cut -d/ -f1 | sort -u)
 documented=$(grep -E '^### [^ ]+/$' ARCHITECTURE.md | sed -E 's/^### (.*)\/$/\1/' | sort -u)

@@ -71,7 +71,7 @@ TEST_CASE("-f: a failing line rolls the whole script back and is named") {
   CHECK(sslbind({"-f", taken.dir.str() + "/missing.txt"}).exit_code == 2);
 }
 
-TEST_CASE("-f --dry-run reports and writes nothing; --add-or-update is idempotent; -f - reads stdin") {
+TEST_CASE("-f --dry-run reports and writes nothing, --add-or-update is idempotent, -f - reads stdin") {
   Sslbind sslbind;
   Script script(add("ipport=0.0.0.0:443", hash0()) + "add sslcert ccs=443 appid=" + kAppId + "\n" +
                 "delete sslcert ipport=[::]:443\n");

@@ -30,7 +30,7 @@ json provider_key(const Sslbind& s) {
 
 }  // namespace
 
-TEST_CASE("add ccs writes CentralCertProvider with a sealed password; show ccs lists what the folder serves") {
+TEST_CASE("add ccs writes CentralCertProvider with a sealed password, show ccs lists what the folder serves") {
   CcsFolder folder;
   Sslbind sslbind{EmptyRoot{}};
   auto r = sslbind({"add", "ccs", "location=" + folder.path, "privatekeypassword=s3cret", "pollinginterval=60"});
@@ -73,7 +73,7 @@ TEST_CASE("add ccs writes CentralCertProvider with a sealed password; show ccs l
   CHECK(j["ignored"] == json::array({"notes.txt"}));
 }
 
-TEST_CASE("add ccs twice is 183; update changes it; delete disables it and drops the credentials") {
+TEST_CASE("add ccs twice is 183, update changes it, delete disables it and drops the credentials") {
   CcsFolder folder;
   Sslbind sslbind{EmptyRoot{}};
   REQUIRE(sslbind({"add", "ccs", "location=" + folder.path, "username=HOST\\ccs"}).exit_code == 0);

@@ -95,7 +95,7 @@ TEST_CASE("add, show, update, delete for each key form, in netsh's texts") {
   CHECK(r.out == kHeader);
 }
 
-TEST_CASE("keywords, verbs and enum values are case-insensitive; values are stored as netsh shows them") {
+TEST_CASE("keywords, verbs and enum values are case-insensitive, values are stored as netsh shows them") {
   Sslbind sslbind;
   auto r = sslbind({"HTTP", "ADD", "SSLCERT", "IPPORT=10.0.0.5:443", "CertHash=" + upper(hash0()),
                     "APPID=4DC3E181-E14B-4A21-B022-59FC669B0914", "CertStoreName=My", "UsageCheck=DISABLE"});

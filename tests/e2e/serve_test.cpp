@@ -127,7 +127,8 @@ TEST_SUITE("serve") {
     fe.bind(key, a);
     auto server = fe.serve(port);
     REQUIRE(server.ok());
-    TlsConnection open("127.0.0.1", port, std::nullopt);
+    auto kept = std::make_unique<TlsConnection>("127.0.0.1", port, std::nullopt);
+    TlsConnection& open = *kept;
     REQUIRE(open.ok());
     CHECK(open.thumbprint() == a);
 
@@ -150,6 +151,7 @@ TEST_SUITE("serve") {
     CHECK(eventually([&] { return !tls_connect("127.0.0.1", port).handshake; }));
     CHECK(header(open.get("a.test"), "X-Sslbind-Binding") == key);
     CHECK(server.log().find("registry not applied, still serving generation") != std::string::npos);
+    kept.reset();  // closed first: stopping would otherwise drain it for up to 10 s
     CHECK(server.stop() == 0);
   }
 
@@ -312,18 +314,20 @@ TEST_SUITE("serve") {
     CHECK(server.stop() == 0);
   }
 
-  TEST_CASE("the built-in page names the binding and certificate; show frontend reads the admin socket") {
+  TEST_CASE("the built-in page names the binding and certificate, show frontend reads the admin socket") {
     FrontEnd fe;
     const std::uint16_t port = free_port();
     const std::string cert = fe.import("page.test");
     fe.bind("ipport=0.0.0.0:" + std::to_string(port), cert);
     auto server = fe.serve(port);
     REQUIRE(server.ok());
-    TlsConnection c("127.0.0.1", port, "page.test");
-    const std::string first = c.get("page.test");
-    CHECK(first.starts_with("HTTP/1.1 200 OK\r\n"));
-    CHECK(first.find("Certificate: " + cert + " from store MY") != std::string::npos);
-    CHECK(c.get("page.test").find("SNI:         page.test") != std::string::npos);  // keep-alive
+    {
+      TlsConnection c("127.0.0.1", port, "page.test");
+      const std::string first = c.get("page.test");
+      CHECK(first.starts_with("HTTP/1.1 200 OK\r\n"));
+      CHECK(first.find("Certificate: " + cert + " from store MY") != std::string::npos);
+      CHECK(c.get("page.test").find("SNI:         page.test") != std::string::npos);  // keep-alive
+    }
     const auto text = fe.sslbind({"show", "frontend"});
     CHECK(text.exit_code == 0);
     CHECK(text.out.find("Handshakes by step  : IPv4 wildcard 0.0.0.0:port 1") != std::string::npos);

@@ -112,7 +112,7 @@ TEST_CASE("CCS provider: not configured, disabled, or folder missing") {
   CHECK(store::CcsProvider::open(missing, f.root.path()).error().detail.find("cannot be listed") != std::string::npos);
 }
 
-TEST_CASE("refresh lists the folder again; a changed file is read again") {
+TEST_CASE("refresh lists the folder again, a changed file is read again") {
   Folder f;
   const auto first = test::write_pfx(f.dir / "www.contoso.com.pfx", test::host_certificate("www.contoso.com"), "");
   auto provider = f.open();

@@ -51,7 +51,7 @@ TEST_CASE("PEM: thumbprint as Windows and openssl compute it, names, SANs, valid
   CHECK(info->has_private_key);
 }
 
-TEST_CASE("PEM: certificate alone has no private key; a foreign key is refused") {
+TEST_CASE("PEM: certificate alone has no private key, a foreign key is refused") {
   Fixture f;
   auto alone = read_certificate({f.cert, std::nullopt, ""});
   REQUIRE(alone);

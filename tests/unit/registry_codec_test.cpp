@@ -96,7 +96,7 @@ TEST_CASE("decode(encode(x)) == x") {
   }
 }
 
-TEST_CASE("other keys of the document survive a rewrite; one binding per line") {
+TEST_CASE("other keys of the document survive a rewrite, one binding per line") {
   json doc = encoded(sample());
   doc["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["Vendor"]["Setting"] = {{"type", "REG_DWORD"}, {"data", 1}};
   params(doc)["EnableNonSsl"] = {{"type", "REG_DWORD"}, {"data", 1}};

@@ -13,7 +13,7 @@ Binding ccs(std::uint16_t port) { return Binding{BindingKey::ccs(port), {}}; }
 
 }  // namespace
 
-TEST_CASE("a missing registry is empty; the first write creates a private folder and file") {
+TEST_CASE("a missing registry is empty, the first write creates a private folder and file") {
   test::TempDir dir;
   store::RegistryFile reg(dir.path() / "nested" / "root");
   CHECK(reg.load()->bindings.empty());

@@ -79,7 +79,7 @@ TEST_CASE("step 1: the exact IP:port binding wins over SNI, CCS and the wildcard
   CHECK(f.winner(hello("10.0.0.5", 8443, "www.contoso.com")) == "handshake fails");
 }
 
-TEST_CASE("step 2: hostname:port for SNI clients only; 0.0.0.0 does not beat it") {
+TEST_CASE("step 2: hostname:port for SNI clients only, 0.0.0.0 does not beat it") {
   const Fixture f{sni("www.contoso.com:443"), ip("0.0.0.0:443"), ip("[::]:443")};
   const auto s = f.select(hello("10.0.0.5", 443, "WWW.Contoso.com"));
   REQUIRE(s.winner);
@@ -146,7 +146,7 @@ TEST_CASE("step 3: a scoped CCS binding is taken for its host name") {
   CHECK(f.winner(hello("10.0.0.5", 443, "shop.contoso.com"), folder({"shop.contoso.com.pfx"})) == "handshake fails");
 }
 
-TEST_CASE("steps 4 and 5: [::] only for IPv6 connections; 0.0.0.0 for both") {
+TEST_CASE("steps 4 and 5: [::] only for IPv6 connections, 0.0.0.0 for both") {
   const Fixture f{ip("[::]:443"), ip("0.0.0.0:443")};
   const auto v6 = f.select(hello("2001:db8::5", 443, "www.contoso.com"));
   CHECK(v6.winner->step == SelectionStep::Ipv6Wildcard);
