@@ -77,7 +77,8 @@ TEST_SUITE("serve::proxy_protocol") {
     CHECK(h.substr(0, 12) == std::string("\r\n\r\n\0\r\nQUIT\n", 12));
     CHECK(static_cast<unsigned char>(h[12]) == 0x21);  // version 2, PROXY
     CHECK(static_cast<unsigned char>(h[13]) == 0x11);  // TCP over IPv4
-    const std::size_t length = (static_cast<unsigned char>(h[14]) << 8) | static_cast<unsigned char>(h[15]);
+    const auto length =
+        static_cast<std::size_t>((static_cast<unsigned char>(h[14]) << 8) | static_cast<unsigned char>(h[15]));
     CHECK(h.size() == 16 + length);
     CHECK(h.substr(16, 4) == std::string("\xc0\x00\x02\x0a", 4));  // source 192.0.2.10
     CHECK(h.substr(20, 4) == std::string("\x7f\x00\x00\x01", 4));  // destination 127.0.0.1
