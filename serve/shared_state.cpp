@@ -16,6 +16,7 @@ SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, u
       tls(make_listener_context()),
       loaders(loader_threads, kMaxQueuedLoads),
       cache(loaders, CacheLimits{}),
+      // One more than the backends, so that a front end without backends still has an array.
       backend_down_until(std::make_unique<std::atomic<std::int64_t>[]>(options.backends.size() + 1)) {
   timeouts.handshake = std::chrono::seconds(options.handshake_timeout);
   timeouts.idle = std::chrono::seconds(options.idle_timeout);

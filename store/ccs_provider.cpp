@@ -109,11 +109,16 @@ Result<CcsMatch> CcsProvider::lookup(std::string_view host) const {
   return match;
 }
 
-CcsOutcome outcome_of(const CcsFileMatch& match, const std::optional<CcsEntry>& entry) {
+CcsOutcome CcsProvider::outcome(std::string_view host) const {
   CcsOutcome out;
-  out.tried = match.tried;
-  if (!entry) return out;
-  const CcsEntry& e = *entry;
+  auto match = lookup(host);
+  if (!match) {
+    out.problem = match.error().detail;
+    return out;
+  }
+  out.tried = match->tried;
+  if (!match->entry) return out;
+  const CcsEntry& e = *match->entry;
   out.file = e.file_name;
   out.certificate = e.certificate;
   out.usable = e.usable();
@@ -122,18 +127,6 @@ CcsOutcome outcome_of(const CcsFileMatch& match, const std::optional<CcsEntry>& 
   else if (!e.usable())
     out.problem = e.file_name + " holds no private key";
   return out;
-}
-
-CcsOutcome CcsProvider::outcome(std::string_view host) const {
-  auto found = index()->find(host);
-  if (!found) {
-    CcsOutcome out;
-    out.problem = found.error().detail;
-    return out;
-  }
-  std::optional<CcsEntry> entry;
-  if (found->file) entry = load(*found->file, found->hostname);
-  return outcome_of(*found, entry);
 }
 
 std::vector<CcsEntry> CcsProvider::list() const {

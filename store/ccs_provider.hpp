@@ -67,7 +67,4 @@ class CcsProvider {
   std::unique_ptr<Shared> shared_;
 };
 
-// What the selection order makes of a file the provider found: usable, or the problem that makes it fall through.
-CcsOutcome outcome_of(const CcsFileMatch& match, const std::optional<CcsEntry>& entry);
-
 }  // namespace sslbind::store
