@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 COLD=${COLD:-1000}
-PROBES=${PROBES:-300}
+PROBES=${PROBES:-1000}
 export PBKDF2_ITER=${PBKDF2_ITER:-20000}
 
 scripts/install-deps.sh

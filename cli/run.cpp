@@ -10,6 +10,7 @@
 #include "cli/completion_scripts.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/usage.hpp"
+#include "cli/version.hpp"
 #include "core/key_values.hpp"
 #include "core/text.hpp"
 #include "store/registry_file.hpp"
@@ -53,7 +54,7 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
     return fail(ctx, Error(ErrorCode::InvalidParameter, std::string(e.what()) + "; see 'sslbind help'"), {});
   }
   if (version) {
-    *ctx.out << "sslbind " << SSLBIND_VERSION << '\n';
+    *ctx.out << "sslbind " << version_text() << '\n';
     return kExitOk;
   }
   if (!completion.empty()) {

@@ -30,12 +30,18 @@ SelectionIndex::AddressKey SelectionIndex::key_of(const IpAddress& address, std:
 }
 
 SelectionIndex::SelectionIndex(const BindingSet& bindings) {
+  const auto host_key = [](const BindingKey& key) {
+    std::string k = text::to_lower(key.host());
+    k += ':';
+    k += std::to_string(key.port());
+    return k;
+  };
+  sni_.reserve(bindings.size());  // SNI bindings are the many on a hosting front end
   for (const auto& [key, binding] : bindings) {
-    const std::string host_key = text::to_lower(key.host()) + ":" + std::to_string(key.port());
     switch (key.kind()) {
       case KeyKind::IpPort: ip_.emplace(key_of(key.ip_port().address, key.port()), &binding); break;
-      case KeyKind::HostnamePort: sni_.emplace(host_key, &binding); break;
-      case KeyKind::ScopedCcs: scoped_ccs_.emplace(host_key, &binding); break;
+      case KeyKind::HostnamePort: sni_.emplace(host_key(key), &binding); break;
+      case KeyKind::ScopedCcs: scoped_ccs_.emplace(host_key(key), &binding); break;
       case KeyKind::Ccs: ccs_.emplace(key.port(), &binding); break;
     }
   }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages sslbind builds with, if any is missing. Called by quickstart.sh and test.sh.
+# Installs the Debian packages sslbind builds with, if any is missing, and the extra packages named as arguments
+# (test.sh adds the package checker's). Called by quickstart.sh and test.sh.
 set -euo pipefail
 
 packages=(build-essential cmake libcli11-dev nlohmann-json3-dev libssl-dev openssl doctest-dev libbenchmark-dev time dpkg-dev gzip
-          libasio-dev clang-format)
+          libasio-dev clang-format git "$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh lintian man-db
 echo "== Format and layer rules"
 scripts/check-style.sh
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -23,19 +23,18 @@ echo "== Install and Debian package"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cmake --install build/release --prefix "$stage" >/dev/null
-for f in bin/sslbind share/man/man1/sslbind.1.gz share/bash-completion/completions/sslbind \
+for f in bin/sslbind share/man/man1/sslbind.1.gz share/doc/sslbind/copyright share/doc/sslbind/changelog.gz share/bash-completion/completions/sslbind \
          share/zsh/vendor-completions/_sslbind share/fish/vendor_completions.d/sslbind.fish share/doc/sslbind/README.md \
          lib/systemd/system/sslbind.service; do
   [ -f "$stage/$f" ] || { echo "cmake --install did not install $f" >&2; exit 1; }
 done
 "$stage/bin/sslbind" --version
-(cd build/release && cpack -G DEB >/dev/null)
+(cd build/release && rm -f sslbind_*.deb && cpack -G DEB >/dev/null)
 # Read whole, then searched: `grep -q` on a pipe would stop reading early and fail dpkg-deb under pipefail.
-info=$(dpkg-deb --info build/release/sslbind_*.deb)
 contents=$(dpkg-deb --contents build/release/sslbind_*.deb)
-grep -q 'Package: sslbind' <<< "$info"
 grep -q './usr/share/man/man1/sslbind.1.gz' <<< "$contents"
 grep -q './usr/lib/systemd/system/sslbind.service' <<< "$contents"
+scripts/check-package.sh
 echo "Installed to a staging prefix and packaged: $(ls build/release/sslbind_*.deb)"
 
 echo "== ASan/UBSan build"

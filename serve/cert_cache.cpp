@@ -47,7 +47,10 @@ CertCache::Found CertCache::get(const std::string& source, const Load& load, Res
     }
     pending_[source].waiters.push_back(std::move(resume));
   }
-  const bool queued = loaders_.submit([this, source, load] { finish(source, load()); });
+  const bool queued = loaders_.submit([this, source, load]() -> LoaderPool::Delivery {
+    auto loaded = load();
+    return [this, source, loaded = std::move(loaded)] { finish(source, loaded); };
+  });
   if (!queued) {
     // The loaders are saturated: this source fails now, and is not remembered, so that it is tried again later.
     std::vector<Resume> waiters;

@@ -142,7 +142,7 @@ TEST_CASE("--json for every command follows docs/json.md") {
   CHECK(j["binding"]["reject"] == true);
 }
 
-TEST_CASE("help texts and version") {
+TEST_CASE("help texts") {
   Sslbind sslbind;
   auto r = sslbind({"help"});
   CHECK(r.exit_code == 0);
@@ -153,8 +153,19 @@ TEST_CASE("help texts and version") {
   CHECK(r.out.find("        appid=<GUID>\n        [certhash=<string>]\n") != std::string::npos);
   CHECK(r.out.find("[disablesessionid=enable|disable]") != std::string::npos);
   CHECK(sslbind({"delete", "sslcert", "?"}).out.find("delete sslcert ccs=443") != std::string::npos);
-  r = sslbind({"--version"});
-  CHECK(r.out.rfind("sslbind ", 0) == 0);
+}
+
+TEST_CASE("--version names project()'s version and the commit it was built from") {
+  Sslbind sslbind;
+  const auto r = sslbind({"--version"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("sslbind " SSLBIND_PROJECT_VERSION, 0) == 0);
+  const auto head = run_process({"/usr/bin/git", "-C", SSLBIND_SOURCE_DIR, "rev-parse", "--short=12", "HEAD"});
+  if (head.exit_code == 0 && head.out.size() > 12) {  // built from a git work tree
+    CHECK(r.out.find("(commit " + head.out.substr(0, 12)) != std::string::npos);
+  } else {
+    CHECK(r.out == "sslbind " SSLBIND_PROJECT_VERSION "\n");
+  }
 }
 
 TEST_CASE("SSLBIND_ROOT chooses the root when --root is absent") {
