@@ -1,6 +1,8 @@
 #include "core/sslcert_command.hpp"
 
+#include <optional>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "core/key_values.hpp"
@@ -101,19 +103,27 @@ Status apply_argument(const ParamSpec& spec, std::string_view value, SslCertComm
 
 Error missing(std::string what) { return Error(ErrorCode::MissingParameters, std::move(what)); }
 
-Status check_required(const SslCertCommand& cmd, const std::set<std::string_view>& given) {
-  const std::string verb = std::string(verb_name(cmd.verb)) + " sslcert";
-  if (!cmd.key) {
-    if (cmd.verb == Verb::Show) return Ok{};
-    return missing(verb +
+std::optional<KeyKind> kind_of_key_parameter(std::string_view name) {
+  for (KeyKind kind : {KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs}) {
+    if (key_parameter(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+// netsh checks that the essential parameters are there before it reads any value: which ones are essential follows
+// from the verb and the key's tag alone.
+Status check_required(Verb verb, std::optional<KeyKind> kind, const std::set<std::string_view>& given) {
+  const std::string verb_text = std::string(verb_name(verb)) + " sslcert";
+  if (!kind) {
+    if (verb == Verb::Show) return Ok{};
+    return missing(verb_text +
                    " needs the binding: ipport=<ipaddr:port>, hostnameport=<name:port>, ccs=<port> or "
                    "scopedccs=<name:port>");
   }
-  if (cmd.verb != Verb::Add && cmd.verb != Verb::Update) return Ok{};
-  const KeyKind kind = cmd.key->kind();
-  const std::string key = std::string(key_parameter(kind)) + "=";
-  if (!given.contains("appid")) return missing(verb + " needs appid=<GUID>");
-  const bool ccs_family = kind == KeyKind::Ccs || kind == KeyKind::ScopedCcs;
+  if (verb != Verb::Add && verb != Verb::Update) return Ok{};
+  const std::string key = std::string(key_parameter(*kind)) + "=";
+  if (!given.contains("appid")) return missing(verb_text + " needs appid=<GUID>");
+  const bool ccs_family = *kind == KeyKind::Ccs || *kind == KeyKind::ScopedCcs;
   if (ccs_family) {
     for (std::string_view refused : {"certhash", "certstorename"}) {
       if (given.contains(refused)) {
@@ -123,9 +133,9 @@ Status check_required(const SslCertCommand& cmd, const std::set<std::string_view
     }
     return Ok{};
   }
-  if (!given.contains("certhash")) return missing(verb + " with " + key + " needs certhash=<thumbprint>");
-  if (kind == KeyKind::HostnamePort && !given.contains("certstorename")) {
-    return missing(verb + " with hostnameport= needs certstorename=<store>, e.g. MY or WebHosting");
+  if (!given.contains("certhash")) return missing(verb_text + " with " + key + " needs certhash=<thumbprint>");
+  if (*kind == KeyKind::HostnamePort && !given.contains("certstorename")) {
+    return missing(verb_text + " with hostnameport= needs certstorename=<store>, e.g. MY or WebHosting");
   }
   return Ok{};
 }
@@ -136,9 +146,10 @@ Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::s
   SslCertCommand cmd;
   cmd.verb = verb;
   const std::string verb_text = std::string(verb_name(verb)) + " sslcert";
+  // First the tags (known, once each, used by this verb, one key, the essential ones there), then the values.
   std::set<std::string_view> given;
-  std::vector<BindingKey> keys;
   std::vector<std::string_view> key_names;
+  std::vector<std::pair<const ParamSpec*, std::string_view>> values;
   for (const std::string& word : arguments) {
     auto split = split_argument(word, "ipport=0.0.0.0:443");
     if (!split) return split.error();
@@ -151,14 +162,19 @@ Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::s
       return invalid(std::string(spec->name) + "= is not used by " + verb_text + ", which takes only the binding key");
     }
     if (is_key_parameter(*spec)) key_names.push_back(spec->name);
-    if (auto s = apply_argument(*spec, value, cmd, keys); !s) return s.error();
+    values.emplace_back(spec, value);
   }
-  if (keys.size() > 1) {
+  if (key_names.size() > 1) {
     return invalid("give one binding key, not both " + std::string(key_names[0]) + "= and " +
                    std::string(key_names[1]) + "=");
   }
+  const auto kind = key_names.empty() ? std::nullopt : kind_of_key_parameter(key_names.front());
+  if (auto s = check_required(verb, kind, given); !s) return s.error();
+  std::vector<BindingKey> keys;
+  for (const auto& [spec, value] : values) {
+    if (auto s = apply_argument(*spec, value, cmd, keys); !s) return s.error();
+  }
   if (!keys.empty()) cmd.key = keys.front();
-  if (auto s = check_required(cmd, given); !s) return s.error();
   // netsh sets "freshness time enabled" exactly when a non-zero freshness time is given.
   if (cmd.settings.revocation_freshness_time != 0) cmd.settings.check_mode |= check_mode::kFreshnessTimeEnabled;
   return cmd;

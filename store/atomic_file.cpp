@@ -73,7 +73,8 @@ namespace {
 // name is gone afterwards whatever happens.
 Status publish_file(const fs::path& path, std::string_view text, unsigned mode,
                     const std::function<Status(const fs::path&)>& publish) {
-  const fs::path dir = path.parent_path();
+  // A bare file name ("b.reg") lives in the working folder, which must be synced as any other.
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::string tmp_name = (dir / (path.filename().string() + ".tmp.XXXXXX")).string();
   Fd tmp(::mkstemp(tmp_name.data()));
   if (tmp.get() < 0) return write_error(tmp_name, "cannot create");

@@ -134,6 +134,31 @@ TEST_CASE("missing essential parameters print netsh's three lines, the missing o
   CHECK(sslbind.registry() == before);
 }
 
+TEST_CASE("netsh checks that the essential parameters are there before it reads any value") {
+  Sslbind sslbind;
+  seed(sslbind);
+  const std::string before = sslbind.registry();
+  const std::string kEssential = "One or more essential parameters were not entered.\n";
+  // The forms of IIS.WebManager#510 and of scripts that forget the key: values that are wrong as well.
+  for (const auto& [args, missing] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"add", "sslcert", "ipport=0.0.0.0:55539", "certhash=myhash......"}, "add sslcert needs appid=<GUID>"},
+           {{"add", "sslcert", "certhash=abc"}, "add sslcert needs the binding: ipport=<ipaddr:port>"},
+           {{"add", "sslcert", "hostnameport=bad host:99999", "appid=x", "certhash=y"},
+            "add sslcert with hostnameport= needs certstorename=<store>"},
+           {{"update", "sslcert", "ipport=1.2.3:443", "appid=nope"}, "update sslcert with ipport= needs certhash="}}) {
+    CAPTURE(args[2]);
+    const auto r = sslbind(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.rfind(kEssential, 0) == 0);
+    CHECK(r.err.find(missing) != std::string::npos);
+    CHECK(r.err.find("\nUsage: " + args[0] + " sslcert ") != std::string::npos);
+  }
+  // With every essential parameter there, a bad value is what is reported.
+  const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:55539", "certhash=myhash......", "appid=" + kAppId});
+  CHECK(r.err.rfind("The parameter is incorrect.\ncerthash 'myhash......'", 0) == 0);
+  CHECK(sslbind.registry() == before);
+}
+
 TEST_CASE("unknown commands") {
   check_case({{"http", "frob", "sslcert"},
               2,

@@ -157,3 +157,17 @@ TEST_CASE("export reg writes a regedit file of the bindings and the CCS provider
   CHECK(sslbind({"export", "reg", "file=-"}).out == read_file(file));
   CHECK(sslbind({"export", "reg", "file=" + dir.str() + "/no/such/dir/x.reg"}).exit_code == 3);
 }
+
+TEST_CASE("export reg to a bare file name writes it in the working folder") {
+  Sslbind sslbind;
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
+  TempDir cwd;
+  // The README's own form, `sslbind export reg file=b.reg`, run in another folder than the test's.
+  const auto r = run_process({"/bin/sh", "-c", "cd \"$1\" && exec \"$2\" --root \"$3\" export reg file=b.reg", "sh",
+                              cwd.str(), SSLBIND_BINARY, sslbind.root.str()});
+  CHECK(r.err == "");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "Exported 1 bindings to b.reg (Windows Registry Editor Version 5.00)\n");
+  CHECK(utf16_ascii(read_file(cwd.path() / "b.reg")).starts_with("Windows Registry Editor Version 5.00\r\n"));
+  for (const auto& entry : std::filesystem::directory_iterator(cwd.path())) CHECK(entry.path().filename() == "b.reg");
+}
