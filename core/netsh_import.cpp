@@ -41,14 +41,18 @@ Result<std::string> toggle_word(const ToggleRow& row, std::string_view value, st
 // Turns one "Label : value" line into the word for the parser, or nothing for lines without a parameter.
 Result<std::optional<std::string>> word_for(std::string_view label, std::string_view value, NetshShowEntry& entry,
                                             std::size_t number) {
-  const bool null = value == "(null)";
+  // An empty value (Windows Server 2008 prints "Ctl Identifier :" for none) means what (null) means.
+  const bool null = value == "(null)" || value.empty();
   auto plain = [&](std::string_view parameter) -> std::optional<std::string> {
     if (null) return std::nullopt;
     return std::string(parameter) + "=" + std::string(value);
   };
   if (label == "Certificate Hash") return plain("certhash");
   if (label == "Application ID") return plain("appid");
-  if (label == "Certificate Store Name") return plain("certstorename");
+  if (label == "Certificate Store Name") {
+    entry.null_store = null;
+    return plain("certstorename");
+  }
   if (label == "Revocation Freshness Time") return plain("revocationfreshnesstime");
   if (label == "URL Retrieval Timeout") return plain("urlretrievaltimeout");
   if (label == "Ctl Identifier") return plain("sslctlidentifier");
@@ -75,8 +79,14 @@ Result<std::optional<std::string>> word_for(std::string_view label, std::string_
 }
 
 Result<BatchLine> finish(const NetshShowEntry& entry) {
-  auto cmd = parse_sslcert_arguments(Verb::Add, entry.words);
+  // `add sslcert hostnameport=` needs a store, yet Windows lists hostnameport bindings made by other tools (the
+  // IIS API) with none, and HTTP.SYS reads those from MY: parsed as MY, kept without a store as Windows has it.
+  const bool storeless_sni = entry.null_store && entry.words.front().starts_with("hostnameport=");
+  std::vector<std::string> words = entry.words;
+  if (storeless_sni) words.push_back("certstorename=" + std::string(kDefaultStore));
+  auto cmd = parse_sslcert_arguments(Verb::Add, words);
   if (!cmd) return at_line(entry.line, cmd.error().detail);
+  if (storeless_sni) cmd->settings.certstorename.reset();
   if (entry.caching_client_hello) cmd->settings.flags |= ssl_flag::kEnableCacheClientHello;
   return BatchLine{entry.line, std::move(*cmd)};
 }
@@ -99,7 +109,7 @@ Status NetshShowReader::feed(std::string_view raw) {
   const std::string_view value = trim(line.substr(colon + 2));
   if (const auto key = key_parameter_of(label)) {
     if (auto s = close_entry(); !s) return s;
-    entry_ = NetshShowEntry{number, {std::string(*key) + "=" + std::string(value)}, false};
+    entry_ = NetshShowEntry{number, {std::string(*key) + "=" + std::string(value)}, false, false};
     return Ok{};
   }
   if (!entry_) return at_line(number, text::quote(label) + " comes before any binding (IP:port, Hostname:port, ...)");

@@ -15,6 +15,7 @@ struct NetshShowEntry {
   std::size_t line = 0;
   std::vector<std::string> words;
   bool caching_client_hello = false;
+  bool null_store = false;  // "Certificate Store Name : (null)": HTTP.SYS reads the certificate from MY
 };
 
 // Takes the listing a line at a time, so that a listing of 100k bindings (over 100 MB of text) need not be held.

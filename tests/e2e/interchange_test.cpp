@@ -89,6 +89,44 @@ TEST_CASE("import netsh reads the Windows Server 2008 R2 layout, and sslbind's o
   CHECK(bindings(other) == b);
 }
 
+TEST_CASE("import netsh reads a (null) store of a hostnameport binding as MY and an empty Ctl value as (null)") {
+  Sslbind sslbind;
+  TempDir dir;
+  // A binding made through the IIS API (no store) and a 2008 listing's empty Ctl lines.
+  const std::string listing =
+      "\nSSL Certificate bindings:\n-------------------------\n\n"
+      "    Hostname:port           : www.contoso.com:443\n"
+      "    Certificate Hash        : " +
+      hash0() +
+      "\n"
+      "    Application ID          : " +
+      kAppId +
+      "\n"
+      "    Certificate Store Name  : (null)\n"
+      "    Verify Client Certificate Revocation    : Enabled\n"
+      "    Ctl Identifier          :\n"
+      "    Ctl Store Name          : \n"
+      "    Negotiate Client Certificate    : Disabled\n";
+  write_file(dir.path() / "null.txt", listing);
+  const std::string before = sslbind.registry();
+  const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "null.txt").string()});
+  CHECK(r.err == "");
+  REQUIRE(r.exit_code == 0);
+  const json b = bindings(sslbind);
+  REQUIRE(b.size() == 1);
+  CHECK(b[0]["hostnameport"] == "www.contoso.com:443");
+  CHECK(b[0]["certstorename"] == nullptr);  // kept as Windows has it
+  CHECK(b[0]["sslctlidentifier"] == nullptr);
+  CHECK(b[0]["sslctlstorename"] == nullptr);
+  CHECK(sslbind({"show", "sslcert", "hostnameport=www.contoso.com:443"})
+            .out.find("Certificate Store Name       : (null)") != std::string::npos);
+  // HTTP.SYS reads it from MY, and so does resolve.
+  const auto resolved = sslbind({"resolve", "ipport=127.0.0.1:443", "hostname=www.contoso.com"});
+  CHECK(resolved.out.find(hash0()) != std::string::npos);
+  CHECK(resolved.out.find("MY") != std::string::npos);
+  CHECK(before != sslbind.registry());
+}
+
 TEST_CASE("import netsh refuses a line it cannot read, with its number, and imports nothing") {
   Sslbind sslbind;
   TempDir dir;
