@@ -11,6 +11,7 @@
 #include "store/atomic_file.hpp"
 #include "store/ccs_provider.hpp"
 #include "store/registry.hpp"
+#include "store/registry_file.hpp"
 #include "store/sealed_secret.hpp"
 
 namespace sslbind::cli {
@@ -48,7 +49,9 @@ Result<CcsProviderConfig> configured(const Context& ctx, const CcsCommand& cmd, 
     if (password->empty()) {
       config.sealed_private_key_password.reset();  // privatekeypassword= clears it: the PFX files have none
     } else {
-      auto sealed = store::SecretSealer(ctx.root).seal(*password);
+      // Under the registry lock: sealing may create the sealing key, a write under the root (see RegistryFile).
+      auto sealed =
+          ctx.registry_file->locked<std::string>([&] { return store::SecretSealer(ctx.root).seal(*password); });
       if (!sealed) return sealed.error();
       config.sealed_private_key_password = *sealed;
     }

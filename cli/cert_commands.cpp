@@ -29,11 +29,15 @@ int run_cert(const Context& ctx, Verb verb, std::span<const std::string> argumen
     }
     std::optional<std::filesystem::path> key_file;
     if (cmd.key_file) key_file = *cmd.key_file;
-    auto added = stores.import({cmd.file, key_file, password}, store_name);
+    // Under the registry lock, as every write under the root (see RegistryFile).
+    auto added = ctx.registry_file->locked<store::StoredCertificate>([&] {
+      return stores.import({cmd.file, key_file, password}, store_name);
+    });
     if (!added) return failed(added.error());
-    text = "Certificate " + added->info.thumbprint.hex() + " successfully added to store " + added->store + "\n";
+    const store::StoredCertificate& stored = *added;
+    text = "Certificate " + stored.info.thumbprint.hex() + " successfully added to store " + stored.store + "\n";
     out["message"] = "Certificate successfully added";
-    out["certificate"] = certificate_json(*added, ctx.now);
+    out["certificate"] = certificate_json(stored, ctx.now);
   } else if (cmd.verb == Verb::Delete) {
     // Under the registry lock, so that no add sslcert binds the certificate while it goes.
     auto removed = ctx.registry_file->locked([&] { return stores.remove(store_name, *cmd.certhash); });

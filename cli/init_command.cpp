@@ -7,6 +7,7 @@
 #include "core/key_values.hpp"
 #include "store/cert_store.hpp"
 #include "store/registry.hpp"
+#include "store/registry_file.hpp"
 #include "store/self_signed.hpp"
 
 namespace sslbind::cli {
@@ -44,7 +45,9 @@ int run_init(const Context& ctx, std::span<const std::string> arguments) {
   std::optional<Binding> fallback;  // prepared only when 0.0.0.0:443 is free, since it needs a certificate
   if (!state->bindings.find(init_policy::fallback_key())) {
     store::CertStore stores(ctx.root);
-    auto cert = default_certificate(stores, ctx.now);
+    // Under the registry lock, as every write under the root (see RegistryFile).
+    auto cert = ctx.registry_file->locked<std::pair<store::StoredCertificate, bool>>(
+        [&] { return default_certificate(stores, ctx.now); });
     if (!cert) return fail(ctx, cert.error(), info);
     const auto& [stored, created] = *cert;
     text += "Certificate " + std::string(init_policy::kDefaultSubject) + " " + stored.info.thumbprint.hex() +

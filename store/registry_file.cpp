@@ -11,6 +11,7 @@
 #include <string>
 
 #include "store/atomic_file.hpp"
+#include "store/orphaned_temp_files.hpp"
 #include "store/registry_codec.hpp"
 
 namespace sslbind::store {
@@ -59,6 +60,7 @@ Status RegistryFile::locked(const std::function<Status()>& work) {
   while (::flock(lock, LOCK_EX) != 0) {
     if (errno != EINTR) return write_error(lock_file_, "cannot lock");
   }
+  remove_orphaned_temp_files(root_);  // every writer writes under this lock: any temporary file left is an orphan
   return work();
 }
 

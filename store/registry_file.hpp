@@ -4,9 +4,12 @@
 // Every change runs as a transaction: take an exclusive lock on a separate lock file, re-read the registry,
 // apply the change to what was read, write a temporary file in the same folder, fsync it, rename it over the
 // registry and fsync the folder. A crash leaves either the old or the new file; concurrent commands serialise
-// on the lock; a file that cannot be read is reported and never overwritten.
+// on the lock; a file that cannot be read is reported and never overwritten. Every file under the root (the
+// registry, store certificates and keys, the sealing key) is written under the lock, so the next holder of the
+// lock removes the temporary files a killed writer left.
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 #include "store/registry.hpp"
 
@@ -24,9 +27,21 @@ class RegistryFile final : public Registry {
   Status transact(const std::function<Status(RegistryState&)>& change) override;
   std::string location() const override { return file_.string(); }
 
-  // Runs `work` under the same lock without reading or writing the registry: for changes to the certificate
-  // stores, so that no binding is added for a certificate while it is being deleted.
+  // Runs `work` under the same lock without reading or writing the registry: for every other write under the root
+  // (the certificate stores, so that no binding is added for a certificate while it is being deleted; the
+  // sealing key).
   Status locked(const std::function<Status()>& work);
+  // The same for work that makes a value: locked<StoredCertificate>([&] { return stores.import(...); }).
+  template <typename T>
+  Result<T> locked(const std::function<Result<T>()>& work) {
+    std::optional<Result<T>> made;
+    const Status s = locked([&]() -> Status {
+      made = work();
+      return Ok{};
+    });
+    if (!s) return s.error();
+    return std::move(*made);
+  }
 
  private:
   std::filesystem::path root_;

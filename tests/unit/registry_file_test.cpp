@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/orphaned_temp_files.hpp"
 #include "store/registry_file.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -77,4 +78,18 @@ TEST_CASE("a registry without read permission is reported (unprivileged users on
   ::chmod(reg.path().c_str(), 0);
   // Root reads through any mode: there the file is read, and "{}" is refused for its missing schemaVersion.
   CHECK(reg.load().error().code == ErrorCode::RegistryUnreadable);
+}
+
+TEST_CASE("the names of temporary files: what mkstemp makes after .tmp. and nothing else") {
+  using sslbind::store::is_temp_file_name;
+  CHECK(is_temp_file_name("registry.json.tmp.Ab3dE9"));
+  CHECK(is_temp_file_name("0123456789abcdef0123456789abcdef01234567.pem.tmp.zz01QQ"));
+  CHECK(is_temp_file_name("x.tmp.000000"));
+  CHECK_FALSE(is_temp_file_name("registry.json"));
+  CHECK_FALSE(is_temp_file_name(".tmp.Ab3dE9"));              // no name before the mark
+  CHECK_FALSE(is_temp_file_name("registry.json.tmp.Ab3dE"));  // five characters
+  CHECK_FALSE(is_temp_file_name("registry.json.tmp.Ab3dE90"));
+  CHECK_FALSE(is_temp_file_name("notes.tmp.txt"));
+  CHECK_FALSE(is_temp_file_name("registry.json.tmp.Ab-dE9"));
+  CHECK_FALSE(is_temp_file_name("registry.json.TMP.Ab3dE9"));
 }
