@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/json_output.hpp"
 #include "cli/usage.hpp"
+#include "core/listing_decoder.hpp"
 #include "core/netsh_import.hpp"
 #include "core/reg_export.hpp"
 #include "core/tool_commands.hpp"
@@ -38,7 +39,7 @@ int run_import(const Context& ctx, std::span<const std::string> arguments) {
   const CommandInfo info{"import netsh", std::nullopt, "SSL Certificate", interchange_usage()};
   auto cmd = parse_import_arguments(arguments);
   if (!cmd) return fail(ctx, cmd.error(), info);
-  // Read a line at a time: a listing of 100k bindings is over 100 MB of text.
+  // Read a piece at a time: a listing of 100k bindings is over 100 MB of text.
   auto lines = [&]() -> Result<std::vector<BatchLine>> {
     std::ifstream file;
     if (cmd->file != "-") {
@@ -47,10 +48,25 @@ int run_import(const Context& ctx, std::span<const std::string> arguments) {
     }
     std::istream& in = cmd->file == "-" ? *ctx.in : file;
     NetshShowReader reader;
-    for (std::string line; std::getline(in, line);) {
-      if (auto s = reader.feed(line); !s) return s.error();
+    ListingDecoder decoder;
+    std::vector<std::string> decoded;
+    auto take = [&]() -> Status {
+      for (const auto& line : decoded) {
+        if (auto s = reader.feed(line); !s) return s;
+      }
+      decoded.clear();
+      return Ok{};
+    };
+    std::string chunk(64 * 1024, '\0');
+    while (in) {
+      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      const auto got = static_cast<std::size_t>(in.gcount());
+      if (auto s = decoder.feed(std::string_view(chunk).substr(0, got), decoded); !s) return s.error();
+      if (auto s = take(); !s) return s.error();
     }
     if (in.bad()) return invalid("file " + cmd->file + ": reading failed");
+    if (auto s = decoder.finish(decoded); !s) return s.error();
+    if (auto s = take(); !s) return s.error();
     return reader.finish_all();
   }();
   return apply_lines(ctx, info, std::move(lines));

@@ -95,7 +95,6 @@ Result<BatchLine> finish(const NetshShowEntry& entry) {
 
 Status NetshShowReader::feed(std::string_view raw) {
   const std::size_t number = ++line_number_;
-  if (number == 1 && raw.starts_with("\xEF\xBB\xBF")) raw.remove_prefix(3);  // a UTF-8 byte order mark
   const std::string_view line = trim(raw);
   if (line.empty() || line == "SSL Certificate bindings:" || line.find_first_not_of('-') == std::string_view::npos ||
       line == "Extended Properties:") {

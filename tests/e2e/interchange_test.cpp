@@ -127,6 +127,38 @@ TEST_CASE("import netsh reads a (null) store of a hostnameport binding as MY and
   CHECK(before != sslbind.registry());
 }
 
+TEST_CASE("import netsh reads listings saved as UTF-16 with a byte order mark, refuses a code page") {
+  const std::string ascii = fixture("netsh_show_2008r2.txt");
+  auto utf16 = [&](bool little) {
+    std::string out = little ? "\xFF\xFE" : "\xFE\xFF";
+    for (char c : ascii) out += little ? std::string{c, '\0'} : std::string{'\0', c};
+    return out;
+  };
+  TempDir dir;
+  // PowerShell 5.1's `netsh http show sslcert > x.txt`, a big-endian copy, and `Out-File -Encoding utf8`.
+  for (const auto& [name, bytes] : std::vector<std::pair<std::string, std::string>>{
+           {"le.txt", utf16(true)}, {"be.txt", utf16(false)}, {"bom.txt", "\xEF\xBB\xBF" + ascii}}) {
+    CAPTURE(name);
+    Sslbind sslbind;
+    write_file(dir.path() / name, bytes);
+    const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / name).string()});
+    CHECK(r.err == "");
+    CHECK(r.exit_code == 0);
+    CHECK(bindings(sslbind).size() == 2);
+  }
+  // cmd.exe's console code page (1252): refused in one line that names the line, the byte and what is read.
+  Sslbind sslbind;
+  const std::string before = sslbind.registry();
+  std::string cp1252 = ascii;
+  cp1252.replace(cp1252.find("(null)"), 6, "Caf\xE9");
+  write_file(dir.path() / "cp1252.txt", cp1252);
+  const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "cp1252.txt").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("is not UTF-8 (byte 0xE9 at offset") != std::string::npos);
+  CHECK(r.err.find("a listing is read as UTF-8, or as UTF-16 with a byte order mark") != std::string::npos);
+  CHECK(sslbind.registry() == before);
+}
+
 TEST_CASE("import netsh refuses a line it cannot read, with its number, and imports nothing") {
   Sslbind sslbind;
   TempDir dir;
