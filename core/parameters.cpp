@@ -1,7 +1,10 @@
 #include "core/parameters.hpp"
 
 #include <array>
+#include <string>
+#include <vector>
 
+#include "core/key_values.hpp"
 #include "core/text.hpp"
 
 namespace sslbind {
@@ -71,6 +74,47 @@ const ParamSpec* find_parameter(std::string_view name) {
     if (text::iequals(p.name, name)) return &p;
   }
   return nullptr;
+}
+
+Result<const ParamSpec*> match_sslcert_tag(Verb verb, std::string_view tag, std::string_view command) {
+  if (const ParamSpec* exact = find_parameter(tag)) return exact;
+  // Prefixes among the tags this verb takes first; then among all, so that a tag another verb takes gets its own
+  // message ("certhash= is not used by delete sslcert").
+  for (const bool verb_only : {true, false}) {
+    std::vector<const ParamSpec*> candidates;
+    for (const auto& p : sslcert_parameters()) {
+      if (verb_only && !sslcert_verb_takes(verb, p)) continue;
+      if (!tag.empty() && p.name.size() > tag.size() && text::iequals(p.name.substr(0, tag.size()), tag)) {
+        candidates.push_back(&p);
+      }
+    }
+    if (candidates.size() == 1) return candidates.front();
+    if (candidates.size() > 1) {
+      std::string names;
+      for (const ParamSpec* c : candidates) names += (names.empty() ? "" : ", ") + std::string(c->name);
+      return invalid(text::quote(tag) + " is short for more than one parameter of " + std::string(command) + ": " +
+                     names + "; give more of the name");
+    }
+  }
+  return unknown_parameter(tag, command);
+}
+
+const ParamSpec* sslcert_positional_tag(Verb verb, std::size_t position) {
+  static constexpr std::array<std::string_view, 13> kOldStyleOrder{"ipport",
+                                                                   "certhash",
+                                                                   "appid",
+                                                                   "certstorename",
+                                                                   "verifyclientcertrevocation",
+                                                                   "verifyrevocationwithcachedclientcertonly",
+                                                                   "usagecheck",
+                                                                   "revocationfreshnesstime",
+                                                                   "urlretrievaltimeout",
+                                                                   "sslctlidentifier",
+                                                                   "sslctlstorename",
+                                                                   "dsmapperusage",
+                                                                   "clientcertnegotiation"};
+  const std::size_t taken = verb == Verb::Add || verb == Verb::Update ? kOldStyleOrder.size() : 1;
+  return position < taken ? find_parameter(kOldStyleOrder[position]) : nullptr;
 }
 
 bool sslcert_verb_takes(Verb verb, const ParamSpec& spec) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/binding.hpp"
+#include "core/result.hpp"
 #include "core/verb.hpp"
 
 namespace sslbind {
@@ -44,6 +45,15 @@ struct ParamSpec {
 std::span<const ParamSpec> sslcert_parameters();
 // Case-insensitive, as netsh matches tags.
 const ParamSpec* find_parameter(std::string_view name);
+
+// netsh's token matching: a tag may be shortened to a prefix that only one of the verb's tags starts with ("ipp"
+// for ipport, "certh" for certhash); an exact name always wins. A prefix of several is refused with the
+// candidates; one of none with unknown_parameter's text. `command` names the command in messages.
+Result<const ParamSpec*> match_sslcert_tag(Verb verb, std::string_view tag, std::string_view command);
+// netsh's rule that tags may be left out when values come in order: the tag of the value at `position` (from 0)
+// in the order of netsh's old-style usage ("add sslcert [ipport=]IP:port [certhash=]hash [appid=]GUID ..."), or
+// nullptr past its end. delete and show take the key alone: ipport.
+const ParamSpec* sslcert_positional_tag(Verb verb, std::size_t position);
 
 bool is_key_parameter(const ParamSpec& spec);
 // Which verbs take a parameter: every verb the keys, show the json switch, add and update the settings.

@@ -150,12 +150,28 @@ Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::s
   std::set<std::string_view> given;
   std::vector<std::string_view> key_names;
   std::vector<std::pair<const ParamSpec*, std::string_view>> values;
-  for (const std::string& word : arguments) {
-    auto split = split_argument(word, "ipport=0.0.0.0:443");
-    if (!split) return split.error();
-    const auto [name, value] = *split;
-    const ParamSpec* spec = find_parameter(name);
-    if (!spec) return unknown_parameter(name, verb_text);
+  for (std::size_t position = 0; position < arguments.size(); ++position) {
+    const std::string& word = arguments[position];
+    const ParamSpec* spec = nullptr;
+    std::string_view value;
+    if (word.find('=') == std::string::npos) {
+      // A value without its tag takes the tag of its position, as netsh allows ("delete sslcert 0.0.0.0:443").
+      if (auto s = check_utf8(word, text::quote(word)); !s) return s.error();
+      spec = sslcert_positional_tag(verb, position);
+      if (!spec) {
+        return invalid(text::quote(word) + " has no tag, and " + verb_text +
+                       " takes no value without one at position " + std::to_string(position + 1) +
+                       "; write it as tag=value, e.g. ipport=0.0.0.0:443");
+      }
+      value = word;
+    } else {
+      auto split = split_argument(word, "ipport=0.0.0.0:443");
+      if (!split) return split.error();
+      auto matched = match_sslcert_tag(verb, split->name, verb_text);
+      if (!matched) return matched.error();
+      spec = *matched;
+      value = split->value;
+    }
     if (!given.insert(spec->name).second) return invalid(std::string(spec->name) + "= is given twice");
     const bool settings_param = !is_key_parameter(*spec) && spec->type != ParamType::JsonSwitch;
     if (settings_param && verb != Verb::Add && verb != Verb::Update) {

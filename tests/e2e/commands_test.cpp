@@ -175,3 +175,23 @@ TEST_CASE("SSLBIND_ROOT chooses the root when --root is absent") {
   CHECK(r.exit_code == 0);
   CHECK(read_file(root.path() / "registry.json").find("SslCcsBindingInfo") != std::string::npos);
 }
+
+TEST_CASE("netsh forms: shortened tags and values without tags") {
+  Sslbind sslbind;
+  auto r = sslbind({"add", "sslcert", "ipp=0.0.0.0:443", "certh=" + hash0(), "appi=" + kAppId, "certs=MY"});
+  CHECK(r.err == "");
+  CHECK(r.out == "SSL Certificate successfully added\n");
+  r = sslbind({"add", "sslcert", "0.0.0.0:8443", hash1(), kAppId});  // DOC-OLD's [ipport=] [certhash=] [appid=]
+  CHECK(r.out == "SSL Certificate successfully added\n");
+  CHECK(sslbind({"show", "sslcert", "0.0.0.0:8443"}).out.find("Certificate Hash             : " + hash1()) !=
+        std::string::npos);
+  const std::string before = sslbind.registry();
+  r = sslbind({"update", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash1(), "appid=" + kAppId, "disable=enable"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("'disable' is short for more than one parameter of update sslcert: disablehttp2, disablequic") !=
+        std::string::npos);
+  CHECK(sslbind.registry() == before);
+  CHECK(sslbind({"delete", "sslcert", "0.0.0.0:8443"}).out == "SSL Certificate successfully deleted\n");
+  CHECK(sslbind({"delete", "sslcert", "ip=0.0.0.0:443"}).out == "SSL Certificate successfully deleted\n");
+  CHECK(sslbind({"show", "sslcert", "--json"}).out.find("\"bindings\": []") != std::string::npos);
+}

@@ -130,14 +130,42 @@ TEST_CASE("which parameters each key form requires or refuses") {
   CHECK(command({"show", "sslcert", "json=enable"}).json);
 }
 
+TEST_CASE("tags shortened as netsh's token matching allows, and values in netsh's positional order") {
+  auto c = command({"add", "sslcert", "ipp=0.0.0.0:443", "CERTH=" + std::string(kHash).substr(9),
+                    "appi=" + std::string(kApp).substr(6)});
+  REQUIRE(c.key);
+  CHECK(c.key->as_parameter() == "ipport=0.0.0.0:443");
+  CHECK(c.settings.certhash);
+  c = command(
+      {"add", "sslcert", "0.0.0.0:443", std::string(kHash).substr(9), std::string(kApp).substr(6), "WebHosting"});
+  CHECK(c.key->as_parameter() == "ipport=0.0.0.0:443");
+  CHECK(c.settings.certstorename == "WebHosting");
+  c = command({"delete", "sslcert", "0.0.0.0:443"});
+  CHECK(c.key->as_parameter() == "ipport=0.0.0.0:443");
+  c = command({"delete", "sslcert", "h=www.contoso.com:443"});  // delete takes only keys: h is hostnameport
+  CHECK(c.key->as_parameter() == "hostnameport=www.contoso.com:443");
+  CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "disabletls1=enable"}).detail ==
+        "'disabletls1' is short for more than one parameter of add sslcert: disabletls12, disabletls13; give more of "
+        "the name");
+  CHECK(failure({"add", "sslcert", "c=443", kApp}).detail ==
+        "'c' is short for more than one parameter of add sslcert: ccs, certhash, certstorename, "
+        "clientcertnegotiation; give more of the name");
+  CHECK(failure({"delete", "sslcert", "ipport=0.0.0.0:443", "certh=" + std::string(kHash).substr(9)}).detail ==
+        "certhash= is not used by delete sslcert, which takes only the binding key");
+  // A value without a tag takes the tag of its own position, given or not.
+  CHECK(failure({"add", "sslcert", "0.0.0.0:443", "appid=" + std::string(kApp).substr(6), "x"}).detail ==
+        "appid= is given twice");
+}
+
 TEST_CASE("argument-level errors") {
   CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", "ccs=443", kHash, kApp}).detail ==
         "give one binding key, not both ipport= and ccs=");
   CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, kApp}).detail == "appid= is given twice");
   CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "AppID={4dc3e181-e14b-4a21-b022-59fc669b0914}"})
             .detail == "appid= is given twice");
-  CHECK(failure({"add", "sslcert", "ipport"}).detail ==
-        "'ipport' is not of the form key=value, e.g. ipport=0.0.0.0:443");
+  CHECK(failure({"delete", "sslcert", "0.0.0.0:443", "ipport"}).detail ==
+        "'ipport' has no tag, and delete sslcert takes no value without one at position 2; write it as tag=value, "
+        "e.g. ipport=0.0.0.0:443");
   CHECK(failure({"add", "sslcert", "colour=blue"}).detail ==
         "'colour' is not a parameter of add sslcert; see 'sslbind add sslcert help'");
   CHECK(failure({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "reject=yes"}).detail ==
