@@ -6,7 +6,6 @@
 #include "cli/commands.hpp"
 #include "cli/json_output.hpp"
 #include "cli/usage.hpp"
-#include "core/listing_decoder.hpp"
 #include "core/netsh_import.hpp"
 #include "core/reg_export.hpp"
 #include "core/tool_commands.hpp"
@@ -47,27 +46,15 @@ int run_import(const Context& ctx, std::span<const std::string> arguments) {
       if (!file) return invalid("file " + cmd->file + ": the file cannot be read");
     }
     std::istream& in = cmd->file == "-" ? *ctx.in : file;
-    NetshShowReader reader;
-    ListingDecoder decoder;
-    std::vector<std::string> decoded;
-    auto take = [&]() -> Status {
-      for (const auto& line : decoded) {
-        if (auto s = reader.feed(line); !s) return s;
-      }
-      decoded.clear();
-      return Ok{};
-    };
+    NetshListingFile listing;
     std::string chunk(64 * 1024, '\0');
     while (in) {
       in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
       const auto got = static_cast<std::size_t>(in.gcount());
-      if (auto s = decoder.feed(std::string_view(chunk).substr(0, got), decoded); !s) return s.error();
-      if (auto s = take(); !s) return s.error();
+      if (auto s = listing.feed(std::string_view(chunk).substr(0, got)); !s) return s.error();
     }
     if (in.bad()) return invalid("file " + cmd->file + ": reading failed");
-    if (auto s = decoder.finish(decoded); !s) return s.error();
-    if (auto s = take(); !s) return s.error();
-    return reader.finish_all();
+    return listing.finish();
   }();
   return apply_lines(ctx, info, std::move(lines));
 }

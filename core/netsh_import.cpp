@@ -132,4 +132,19 @@ Result<std::vector<BatchLine>> NetshShowReader::finish_all() {
   return std::move(lines_);
 }
 
+Status NetshListingFile::read_decoded(Status decoded) {
+  for (const auto& line : decoded_) {
+    if (auto s = reader_.feed(line); !s) return s;
+  }
+  decoded_.clear();
+  return decoded;
+}
+
+Status NetshListingFile::feed(std::string_view bytes) { return read_decoded(decoder_.feed(bytes, decoded_)); }
+
+Result<std::vector<BatchLine>> NetshListingFile::finish() {
+  if (auto s = read_decoded(decoder_.finish(decoded_)); !s) return s.error();
+  return reader_.finish_all();
+}
+
 }  // namespace sslbind

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/batch.hpp"
+#include "core/listing_decoder.hpp"
 
 namespace sslbind {
 
@@ -32,6 +33,21 @@ class NetshShowReader {
   std::size_t line_number_ = 0;
   std::optional<NetshShowEntry> entry_;
   std::vector<BatchLine> lines_;
+};
+
+// A saved listing file, as bytes in pieces of any size: decoded (ListingDecoder) and read (NetshShowReader). Errors
+// come in line order whatever the pieces: the lines decoded before a line that cannot be decoded are read first.
+class NetshListingFile {
+ public:
+  Status feed(std::string_view bytes);
+  Result<std::vector<BatchLine>> finish();
+
+ private:
+  Status read_decoded(Status decoded);
+
+  ListingDecoder decoder_;
+  NetshShowReader reader_;
+  std::vector<std::string> decoded_;
 };
 
 }  // namespace sslbind

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds sslbind twice (Release with warnings as errors, and Debug with
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both under ctest.
+# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both under ctest; checks the Debian
+# package; runs every fuzz target for 15 s on its corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,5 +41,8 @@ echo "Installed to a staging prefix and packaged: $(ls build/release/sslbind_*.d
 echo "== ASan/UBSan build"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 build_and_test build/asan -DCMAKE_BUILD_TYPE=Debug -DSSLBIND_SANITIZE=ON -DCMAKE_CXX_FLAGS=-O1
+
+echo "== Fuzz targets, briefly, on their corpora"
+scripts/fuzz.sh 15
 
 echo "All tests passed."

@@ -56,7 +56,6 @@ BindingRecord encode_binding(const Binding& binding) {
 }
 
 Result<Binding> decode_binding(const BindingRecord& record) {
-  constexpr std::array kKinds{KeyKind::IpPort, KeyKind::HostnamePort, KeyKind::Ccs, KeyKind::ScopedCcs};
   const std::string where = record.family + "\\" + record.subkey;
   for (KeyKind kind : kKinds) {
     if (binding_info_key(kind) != record.family) continue;

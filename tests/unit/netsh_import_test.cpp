@@ -85,3 +85,23 @@ TEST_CASE("netsh show: lines that cannot be read are refused with their number")
   bad_hash[1] = "    Certificate Hash : xyz";
   CHECK(fails(bad_hash).starts_with("line 1: certhash 'xyz'"));
 }
+
+TEST_CASE("a listing's errors come in line order however the file is cut (found by fuzz_netsh_import)") {
+  // Line 3 cannot be read and line 4 cannot be decoded: line 3 is the one reported, in one piece or in many.
+  const std::string bytes =
+      std::string("SSL Certificate bindings:\n    IP:port : 0.0.0.0:443\n    Revocation Tim e: 0\n") +
+      std::string("    IP:port : 1.2.3.4:443\0\n", 27);
+  for (std::size_t piece : {1UL, 5UL, bytes.size()}) {
+    CAPTURE(piece);
+    NetshListingFile listing;
+    Status failed = Ok{};
+    for (std::size_t at = 0; at < bytes.size() && failed; at += piece)
+      failed = listing.feed(std::string_view(bytes).substr(at, piece));
+    if (failed) {
+      auto finished = listing.finish();
+      if (!finished) failed = finished.error();
+    }
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().detail.rfind("line 3: ", 0) == 0);
+  }
+}
