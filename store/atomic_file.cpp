@@ -116,8 +116,8 @@ Result<bool> create_file_once(const fs::path& path, std::string_view text, unsig
   return created;
 }
 
-Result<FileText> read_whole_file(const fs::path& p) {
-  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+Result<FileText> read_whole_file(const fs::path& p, FollowLinks follow) {
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | (follow == FollowLinks::No ? O_NOFOLLOW : 0)));
   if (fd.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return FileText{};
     return Error(ErrorCode::RegistryUnreadable, "cannot open " + p.string() + ": " + std::strerror(errno));

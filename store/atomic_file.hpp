@@ -26,8 +26,10 @@ struct FileText {
   bool exists = false;
   std::string text;
 };
+// Files of sslbind's own (the registry, keys) are opened with O_NOFOLLOW; files a user names may be links.
+enum class FollowLinks { Yes, No };
 // A missing file is `exists == false`; any other failure is RegistryUnreadable.
-Result<FileText> read_whole_file(const std::filesystem::path& path);
+Result<FileText> read_whole_file(const std::filesystem::path& path, FollowLinks follow = FollowLinks::Yes);
 
 }  // namespace sslbind::store
 

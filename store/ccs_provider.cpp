@@ -14,6 +14,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A <host>.pfx that is a symbolic link may point only inside the folder: a link leaving it would serve whatever file
+// it names (another site's key, a file of the system) as that host's certificate.
+Status check_inside(const fs::path& folder, const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_symlink(fs::symlink_status(path, ec))) return Ok{};
+  const fs::path target = fs::weakly_canonical(path, ec);
+  const fs::path base = fs::weakly_canonical(folder, ec);
+  const auto [end, at] = std::mismatch(base.begin(), base.end(), target.begin(), target.end());
+  if (ec || end != base.end()) {
+    return Error(ErrorCode::SourceUnavailable, path.filename().string() + " is a symbolic link to " + target.string() +
+                                                   ", outside the CCS folder " + folder.string() +
+                                                   "; only files in the folder are served");
+  }
+  return Ok{};
+}
+
 Error unavailable(std::string why) { return Error(ErrorCode::SourceUnavailable, std::move(why)); }
 
 struct CachedEntry {
@@ -87,7 +103,10 @@ CcsEntry CcsProvider::load(const std::string& file_name, const std::string& host
   }
   // Read outside the lock: other lookups go on while one file is parsed.
   CcsEntry entry{file_name, hostname, std::nullopt, ""};
-  auto info = read_certificate({path, std::nullopt, password_});
+  auto info = [&]() -> Result<CertificateInfo> {
+    if (auto s = check_inside(folder_, path); !s) return s.error();
+    return read_certificate({path, std::nullopt, password_});
+  }();
   if (info)
     entry.certificate = std::move(*info);
   else
@@ -98,6 +117,7 @@ CcsEntry CcsProvider::load(const std::string& file_name, const std::string& host
 }
 
 Result<LoadedCertificate> CcsProvider::read_file(const std::string& file_name) const {
+  if (auto s = check_inside(folder_, folder_ / file_name); !s) return s.error();
   return load_certificate({folder_ / file_name, std::nullopt, password_});
 }
 

@@ -1,9 +1,11 @@
 #include "store/cert_store.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "core/text.hpp"
 #include "store/atomic_file.hpp"
+#include "store/strict_modes.hpp"
 
 namespace sslbind::store {
 namespace {
@@ -14,9 +16,20 @@ Error not_found(std::string_view store, const Thumbprint& t) {
   return Error(ErrorCode::NotFound, "certificate " + t.hex() + " is not in store " + std::string(store));
 }
 
+// stores/, the store's folder and the files of one certificate pass the strict modes before they are read or written.
+Status check_store_files(const fs::path& folder, std::initializer_list<fs::path> files) {
+  if (auto s = check_private(folder.parent_path(), PrivateKind::Folder); !s) return s;
+  if (auto s = check_private(folder, PrivateKind::Folder); !s) return s;
+  for (const auto& f : files) {
+    if (auto s = check_private(f, PrivateKind::File); !s) return s;
+  }
+  return Ok{};
+}
+
 Result<CertificateInfo> read_stored(const fs::path& pem) {
   fs::path key = pem;
   key.replace_extension(".key");
+  if (auto s = check_store_files(pem.parent_path(), {pem, key}); !s) return s.error();
   std::error_code ec;
   const bool has_key = fs::exists(key, ec);
   auto info = read_certificate({pem, has_key ? std::optional<fs::path>(key) : std::nullopt, ""});
@@ -43,8 +56,9 @@ Result<StoredCertificate> CertStore::import(const CertificateSource& source, std
 Result<StoredCertificate> CertStore::add(const LoadedCertificate& certificate, std::string_view store) {
   const auto* loaded = &certificate;
   const fs::path folder = existing_folder(store).value_or(stores_ / std::string(store));
-  if (auto s = ensure_private_folder(folder); !s) return s.error();
   const std::string base = loaded->info.thumbprint.hex();
+  if (auto s = check_store_files(folder, {folder / (base + ".key"), folder / (base + ".pem")}); !s) return s.error();
+  if (auto s = ensure_private_folder(folder); !s) return s.error();
   // The key first: a certificate file is only visible once its key is in place.
   if (!loaded->private_key_pem.empty()) {
     if (auto s = replace_file(folder / (base + ".key"), loaded->private_key_pem, 0600); !s) return s.error();
@@ -98,6 +112,7 @@ Result<LoadedCertificate> CertStore::load(std::string_view store, const Thumbpri
   if (!folder) return missing();
   const fs::path pem = *folder / (thumbprint.hex() + ".pem");
   const fs::path key = *folder / (thumbprint.hex() + ".key");
+  if (auto s = check_store_files(*folder, {pem, key}); !s) return s.error();
   std::error_code ec;
   if (!fs::exists(pem, ec)) return missing();
   return load_certificate({pem, fs::exists(key, ec) ? std::optional<fs::path>(key) : std::nullopt, ""});
@@ -129,6 +144,7 @@ Status CertStore::require_usable(std::string_view store, const Thumbprint& thumb
 Status CertStore::remove(std::string_view store, const Thumbprint& thumbprint) {
   const auto folder = existing_folder(store);
   if (!folder) return not_found(store, thumbprint);
+  if (auto s = check_store_files(*folder, {}); !s) return s;
   std::error_code ec;
   // The certificate first: a key left behind by a crash is invisible, while a certificate whose key had gone
   // would still look usable.

@@ -13,6 +13,7 @@
 #include "store/atomic_file.hpp"
 #include "store/orphaned_temp_files.hpp"
 #include "store/registry_codec.hpp"
+#include "store/strict_modes.hpp"
 
 namespace sslbind::store {
 namespace {
@@ -37,6 +38,13 @@ Result<Loaded> decode(const FileText& file, const fs::path& p) {
   return Loaded{std::move(rest), std::move(*state)};
 }
 
+// The root and the registry file pass the strict modes (see strict_modes.hpp) before the file is read.
+Result<FileText> read_checked(const fs::path& root, const fs::path& file) {
+  if (auto s = check_private(root, PrivateKind::Folder); !s) return s.error();
+  if (auto s = check_private(file, PrivateKind::File); !s) return s.error();
+  return read_whole_file(file, FollowLinks::No);
+}
+
 }  // namespace
 
 RegistryFile::RegistryFile(fs::path root)
@@ -44,7 +52,7 @@ RegistryFile::RegistryFile(fs::path root)
 
 Result<RegistryState> RegistryFile::load() const {
   // Readers need no lock: writers replace the file by rename, so a reader sees the old or the new file whole.
-  auto file = read_whole_file(file_);
+  auto file = read_checked(root_, file_);
   if (!file) return file.error();
   auto loaded = decode(*file, file_);
   if (!loaded) return loaded.error();
@@ -52,8 +60,10 @@ Result<RegistryState> RegistryFile::load() const {
 }
 
 Status RegistryFile::locked(const std::function<Status()>& work) {
+  if (auto s = check_private(root_, PrivateKind::Folder); !s) return s;
   if (auto s = ensure_private_folder(root_); !s) return s;
-  const int lock = ::open(lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (auto s = check_private(lock_file_, PrivateKind::File); !s) return s;
+  const int lock = ::open(lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (lock < 0) return write_error(lock_file_, "cannot open the lock file");
   // Closing the descriptor releases the lock, on every path out of this function.
   const std::unique_ptr<const int, void (*)(const int*)> unlock(&lock, [](const int* fd) { ::close(*fd); });
@@ -67,7 +77,7 @@ Status RegistryFile::locked(const std::function<Status()>& work) {
 Status RegistryFile::transact(const std::function<Status(RegistryState&)>& change) {
   return locked([&]() -> Status {
     // Re-read under the lock: another command may have committed since this one started.
-    auto file = read_whole_file(file_);
+    auto file = read_checked(root_, file_);
     if (!file) return file.error();
     auto loaded = decode(*file, file_);
     if (!loaded) return loaded.error();

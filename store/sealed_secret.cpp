@@ -8,6 +8,7 @@
 #include "core/text.hpp"
 #include "store/atomic_file.hpp"
 #include "store/openssl_handles.hpp"
+#include "store/strict_modes.hpp"
 
 namespace sslbind::store {
 namespace {
@@ -35,7 +36,9 @@ Result<Key> parse_key(const std::filesystem::path& file, const std::string& text
 }
 
 Result<Key> read_key(const std::filesystem::path& file) {
-  auto text = read_whole_file(file);
+  if (auto s = check_private(file.parent_path(), PrivateKind::Folder); !s) return s.error();
+  if (auto s = check_private(file, PrivateKind::File); !s) return s.error();
+  auto text = read_whole_file(file, FollowLinks::No);
   if (!text) return text.error();
   if (!text->exists) return damaged(file, "the key file is missing");
   return parse_key(file, text->text);
@@ -46,6 +49,7 @@ Result<Key> read_or_create_key(const std::filesystem::path& file) {
   if (RAND_bytes(fresh.data(), static_cast<int>(fresh.size())) != 1) {
     return Error(ErrorCode::RegistryWriteFailed, "no random bytes for a key: " + openssl_reason());
   }
+  if (auto s = check_private(file.parent_path(), PrivateKind::Folder); !s) return s.error();
   if (auto s = ensure_private_folder(file.parent_path()); !s) return s.error();
   auto created = create_file_once(file, text::to_hex(fresh.data(), fresh.size()) + "\n", 0600);
   if (!created) return created.error();

@@ -366,7 +366,10 @@ TEST_SUITE("serve") {
     }
     CHECK(server.stop() == 0);  // the last connection closed: the drain ends
     const std::string log = server.log();
-    CHECK(log.find("SIGTERM: no new connections; draining 1") != std::string::npos);
+    // The open connection, and under load perhaps the readiness probe's, whose close the server has not seen yet.
+    const auto draining = log.find("SIGTERM: no new connections; draining ");
+    REQUIRE(draining != std::string::npos);
+    CHECK(log.substr(draining + 38, 2) != "0 ");
     const auto listen_reports = [&] {
       std::size_t n = 0;
       for (auto at = log.find("cannot listen on 192.0.2.1:"); at != std::string::npos;
