@@ -1,5 +1,6 @@
 #include "core/netsh_import.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "core/show_layout.hpp"
@@ -108,10 +109,14 @@ Status NetshShowReader::feed(std::string_view raw) {
   const std::string_view value = trim(line.substr(colon + 2));
   if (const auto key = key_parameter_of(label)) {
     if (auto s = close_entry(); !s) return s;
-    entry_ = NetshShowEntry{number, {std::string(*key) + "=" + std::string(value)}, false, false};
+    entry_ = NetshShowEntry{number, {std::string(*key) + "=" + std::string(value)}, false, false, 0};
     return Ok{};
   }
   if (!entry_) return at_line(number, text::quote(label) + " comes before any binding (IP:port, Hostname:port, ...)");
+  const auto labels = field_labels();
+  if (const auto at = std::find(labels.begin(), labels.end(), label); at != labels.end()) {
+    entry_->fields |= std::uint32_t{1} << (at - labels.begin());
+  }
   auto word = word_for(label, value, *entry_, number);
   if (!word) return word.error();
   if (*word) entry_->words.push_back(std::move(**word));
@@ -121,14 +126,47 @@ Status NetshShowReader::feed(std::string_view raw) {
 Status NetshShowReader::close_entry() {
   if (!entry_) return Ok{};
   auto done = finish(*entry_);
+  const std::uint32_t fields = entry_->fields;
   entry_.reset();
   if (!done) return done.error();
   lines_.push_back(std::move(*done));
+  fields_.push_back(fields);
+  return Ok{};
+}
+
+Status NetshShowReader::check_layouts() const {
+  std::uint32_t seen = 0;
+  for (const std::uint32_t f : fields_) seen |= f;
+  if (seen == 0) return Ok{};
+  const auto labels = field_labels();
+  std::size_t last_seen = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if ((seen >> i) & 1U) last_seen = i;
+  }
+  std::size_t end = labels.size() - 1;
+  for (const std::size_t e : layout_ends()) {
+    if (e >= last_seen) {
+      end = e;
+      break;
+    }
+  }
+  for (std::size_t n = 0; n < fields_.size(); ++n) {
+    std::string missing;
+    for (std::size_t i = 0; i <= end; ++i) {
+      if (((fields_[n] >> i) & 1U) == 0) missing += (missing.empty() ? "'" : ", '") + std::string(labels[i]) + "'";
+    }
+    if (!missing.empty()) {
+      return at_line(lines_[n].number, "the entry stops short of its layout, which ends with '" +
+                                           std::string(labels[end]) + "': " + missing +
+                                           " missing; was the listing cut? Save it whole and import it again");
+    }
+  }
   return Ok{};
 }
 
 Result<std::vector<BatchLine>> NetshShowReader::finish_all() {
   if (auto s = close_entry(); !s) return s.error();
+  if (auto s = check_layouts(); !s) return s.error();
   return std::move(lines_);
 }
 

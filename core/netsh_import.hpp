@@ -1,6 +1,7 @@
 #pragma once
 // Reads the text of `netsh http show sslcert` as Windows prints it (the layouts of Windows Server 2008 R2 to 2022:
 // fewer or more fields, extra blank lines, Extended Properties) into add commands, one per binding.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,8 @@ struct NetshShowEntry {
   std::size_t line = 0;
   std::vector<std::string> words;
   bool caching_client_hello = false;
-  bool null_store = false;  // "Certificate Store Name : (null)": HTTP.SYS reads the certificate from MY
+  bool null_store = false;   // "Certificate Store Name : (null)": HTTP.SYS reads the certificate from MY
+  std::uint32_t fields = 0;  // bit i: field_labels()[i] was present
 };
 
 // Takes the listing a line at a time, so that a listing of 100k bindings (over 100 MB of text) need not be held.
@@ -30,9 +32,14 @@ class NetshShowReader {
  private:
   Status close_entry();
 
+  // A listing comes from one Windows build: its layout is the shortest of layout_ends() that holds every field
+  // seen, and an entry without all of that layout's fields was cut (a copy or a paste that stopped short).
+  Status check_layouts() const;
+
   std::size_t line_number_ = 0;
   std::optional<NetshShowEntry> entry_;
   std::vector<BatchLine> lines_;
+  std::vector<std::uint32_t> fields_;  // per entry of lines_
 };
 
 // A saved listing file, as bytes in pieces of any size: decoded (ListingDecoder) and read (NetshShowReader). Errors

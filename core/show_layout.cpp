@@ -1,6 +1,9 @@
 #include "core/show_layout.hpp"
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
+#include <vector>
 
 namespace sslbind {
 namespace {
@@ -42,5 +45,32 @@ std::string_view show_key_label(KeyKind kind) {
 
 std::span<const ToggleRow> client_cert_rows() { return kClientCertRows; }
 std::span<const ToggleRow> flag_rows() { return kFlagRows; }
+
+std::span<const std::string_view> field_labels() {
+  static const std::vector<std::string_view> labels = [] {
+    std::vector<std::string_view> out{"Certificate Hash", "Application ID", "Certificate Store Name"};
+    for (const auto& row : kClientCertRows) out.push_back(row.label);
+    for (std::string_view l :
+         {"Revocation Freshness Time", "URL Retrieval Timeout", "Ctl Identifier", "Ctl Store Name"})
+      out.push_back(l);
+    for (const auto& row : kFlagRows) out.push_back(row.label);
+    out.push_back(kCachingClientHelloLabel);
+    return out;
+  }();
+  return labels;
+}
+
+std::span<const std::size_t> layout_ends() {
+  static const std::vector<std::size_t> ends = [] {
+    std::vector<std::size_t> out;
+    const auto labels = field_labels();
+    for (const std::string_view last : std::initializer_list<std::string_view>{
+             "Negotiate Client Certificate", "Enable Session Ticket", "Disable Session ID", kCachingClientHelloLabel}) {
+      out.push_back(static_cast<std::size_t>(std::find(labels.begin(), labels.end(), last) - labels.begin()));
+    }
+    return out;
+  }();
+  return ends;
+}
 
 }  // namespace sslbind

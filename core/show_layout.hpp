@@ -1,6 +1,7 @@
 #pragma once
 // The labels of netsh's `show sslcert` and the parameters they show: `show` prints with them, and
 // `import netsh` reads Windows' output back with them.
+#include <cstddef>
 #include <span>
 #include <string_view>
 
@@ -23,5 +24,13 @@ std::span<const ToggleRow> client_cert_rows();  // between "Certificate Store Na
 std::span<const ToggleRow> flag_rows();         // after "Ctl Store Name"
 // No netsh option sets this bit, but netsh shows it.
 inline constexpr std::string_view kCachingClientHelloLabel = "Enable Caching Client Hello";
+
+// The labels of an entry after its key, in the order netsh prints them ("Certificate Hash" ... "Enable Caching
+// Client Hello"). Each Windows generation prints a prefix of this list, ending at one of layout_ends().
+std::span<const std::string_view> field_labels();
+// Indexes into field_labels() of the last field of each layout seen from Windows, shortest first: Server 2008 R2
+// to 2016 end at "Negotiate Client Certificate", Server 2019 at "Enable Session Ticket", later builds at "Disable
+// Session ID", and today's (and sslbind's own show) at "Enable Caching Client Hello".
+std::span<const std::size_t> layout_ends();
 
 }  // namespace sslbind

@@ -104,8 +104,13 @@ TEST_CASE("import netsh reads a (null) store of a hostnameport binding as MY and
       "\n"
       "    Certificate Store Name  : (null)\n"
       "    Verify Client Certificate Revocation    : Enabled\n"
+      "    Verify Revocation Using Cached Client Certificate Only    : Disabled\n"
+      "    Usage Check    : Enabled\n"
+      "    Revocation Freshness Time : 0\n"
+      "    URL Retrieval Timeout   : 0\n"
       "    Ctl Identifier          :\n"
       "    Ctl Store Name          : \n"
+      "    DS Mapper Usage    : Disabled\n"
       "    Negotiate Client Certificate    : Disabled\n";
   write_file(dir.path() / "null.txt", listing);
   const std::string before = sslbind.registry();
@@ -156,6 +161,20 @@ TEST_CASE("import netsh reads listings saved as UTF-16 with a byte order mark, r
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("is not UTF-8 (byte 0xE9 at offset") != std::string::npos);
   CHECK(r.err.find("a listing is read as UTF-8, or as UTF-16 with a byte order mark") != std::string::npos);
+  CHECK(sslbind.registry() == before);
+}
+
+TEST_CASE("import netsh refuses a listing cut short, naming the entry and the labels it lacks") {
+  std::string text = fixture("netsh_show_2022.txt");
+  text = text.substr(0, text.find("    Revocation Freshness Time", text.find("Central Certificate Store")));
+  Sslbind sslbind;
+  TempDir dir;
+  write_file(dir.path() / "cut.txt", text);
+  const std::string before = sslbind.registry();
+  const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "cut.txt").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("line 66: the entry stops short of its layout, which ends with 'Enable Caching Client Hello': "
+                   "'Revocation Freshness Time', 'URL Retrieval Timeout'") != std::string::npos);
   CHECK(sslbind.registry() == before);
 }
 

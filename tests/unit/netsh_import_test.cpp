@@ -2,6 +2,10 @@
 
 #include "core/netsh_import.hpp"
 
+#include <map>
+
+#include "core/show_layout.hpp"
+
 using namespace sslbind;
 
 namespace {
@@ -16,20 +20,45 @@ Result<std::vector<BatchLine>> read(const std::vector<std::string>& lines) {
   return reader.finish_all();
 }
 
-std::vector<std::string> entry(const std::string& key_line) {
-  return {key_line, "    Certificate Hash             : " + kHash,
-          "    Application ID               : {4dc3e181-e14b-4a21-b022-59fc669b0914}",
-          "    Certificate Store Name       : (null)"};
+// A whole entry as Windows prints it: the key line, then every field of the layout that ends with `last` (Server
+// 2008 R2's by default), with the values netsh prints for a new binding unless `values` gives others.
+std::vector<std::string> entry(const std::string& key_line, const std::map<std::string, std::string>& values = {},
+                               const std::string& last = "Negotiate Client Certificate") {
+  const std::map<std::string, std::string> defaults{
+      {"Certificate Hash", kHash},
+      {"Application ID", "{4dc3e181-e14b-4a21-b022-59fc669b0914}"},
+      {"Certificate Store Name", "(null)"},
+      {"Verify Client Certificate Revocation", "Enabled"},
+      {"Verify Revocation Using Cached Client Certificate Only", "Disabled"},
+      {"Usage Check", "Enabled"},
+      {"Revocation Freshness Time", "0"},
+      {"URL Retrieval Timeout", "0"},
+      {"Ctl Identifier", "(null)"},
+      {"Ctl Store Name", "(null)"},
+      {"DS Mapper Usage", "Disabled"},
+      {"Negotiate Client Certificate", "Disabled"},
+      {"Reject Connections", "Disabled"}};
+  std::vector<std::string> out{key_line};
+  for (std::string_view label : field_labels()) {
+    const std::string l(label);
+    std::string value = defaults.contains(l) ? defaults.at(l) : "Not Set";
+    if (values.contains(l)) value = values.at(l);
+    out.push_back("    " + l + " : " + value);
+    if (l == last) break;
+  }
+  return out;
 }
 
 }  // namespace
 
 TEST_CASE("netsh show: headers, blank lines, CR and padding of any width") {
   std::vector<std::string> lines{"", "SSL Certificate bindings:\r", "-------------------------", ""};
-  for (const auto& l : entry("    IP:port                 : 0.0.0.0:443\r")) lines.push_back(l + "\r");
-  lines.push_back("    Usage Check    : Disabled");
-  lines.push_back("    Disable HTTP2                : Set");
-  lines.push_back("    Enable Caching Client Hello  : Set");
+  for (const auto& l :
+       entry("    IP:port                 : 0.0.0.0:443\r",
+             {{"Usage Check", "Disabled"}, {"Disable HTTP2", "Set"}, {"Enable Caching Client Hello", "Set"}},
+             "Enable Caching Client Hello")) {
+    lines.push_back(l + "\r");
+  }
   lines.push_back("    Extended Properties:");
   lines.push_back("    PropertyId                   : 0");
   lines.push_back("    Receive Window               : 1048576");
@@ -48,13 +77,16 @@ TEST_CASE("netsh show: headers, blank lines, CR and padding of any width") {
 
 TEST_CASE("netsh show: every key label, the CCS label in either case") {
   std::vector<std::string> lines = entry("    IP:port : [::]:443");
-  for (const auto& l : entry("    Hostname:port : www.contoso.com:443")) lines.push_back(l);
-  lines.back() = "    Certificate Store Name : WebHosting";
-  lines.push_back("    Central Certificate store : 8443");
-  lines.push_back("    Certificate Hash : (null)");
-  lines.push_back("    Application ID : {4dc3e181-e14b-4a21-b022-59fc669b0914}");
-  lines.push_back("    Scoped CCS:port : shop.contoso.com:443");
-  lines.push_back("    Application ID : {4dc3e181-e14b-4a21-b022-59fc669b0914}");
+  for (const auto& key : {"    Hostname:port : www.contoso.com:443", "    Central Certificate store : 8443",
+                          "    Scoped CCS:port : shop.contoso.com:443"}) {
+    const bool ccs = std::string_view(key).find("CCS") != std::string_view::npos ||
+                     std::string_view(key).find("Central") != std::string_view::npos;
+    for (const auto& l :
+         entry(key, ccs ? std::map<std::string, std::string>{{"Certificate Hash", "(null)"}}
+                        : std::map<std::string, std::string>{{"Certificate Store Name", "WebHosting"}})) {
+      lines.push_back(l);
+    }
+  }
   auto r = read(lines);
   REQUIRE(r);
   REQUIRE(r->size() == 4);
@@ -62,6 +94,28 @@ TEST_CASE("netsh show: every key label, the CCS label in either case") {
   CHECK((*r)[2].command.key->as_parameter() == "ccs=8443");
   CHECK((*r)[3].command.key->as_parameter() == "scopedccs=shop.contoso.com:443");
   CHECK(read({})->empty());
+}
+
+TEST_CASE("netsh show: an entry cut short of its layout is refused with the labels it lacks") {
+  // Two entries of today's layout, the second cut after Usage Check (a copy that stopped short).
+  std::vector<std::string> lines = entry("    IP:port : 0.0.0.0:443", {}, "Enable Caching Client Hello");
+  auto cut = entry("    IP:port : 0.0.0.0:8443", {}, "Usage Check");
+  lines.insert(lines.end(), cut.begin(), cut.end());
+  auto r = read(lines);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().detail.rfind("line 26: the entry stops short of its layout, which ends with 'Enable Caching Client "
+                               "Hello': 'Revocation Freshness Time', 'URL Retrieval Timeout', ",
+                               0) == 0);
+  // One entry alone, cut: the shortest layout that holds what it has tells what it lacks.
+  r = read(entry("    IP:port : 0.0.0.0:443", {}, "Disable TLS1.3"));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().detail.find("which ends with 'Enable Session Ticket': 'Disable OCSP Stapling'") != std::string::npos);
+  // Each generation's own layout is whole.
+  for (const char* last :
+       {"Negotiate Client Certificate", "Enable Session Ticket", "Disable Session ID", "Enable Caching Client Hello"}) {
+    CAPTURE(last);
+    CHECK(read(entry("    IP:port : 0.0.0.0:443", {}, last)));
+  }
 }
 
 TEST_CASE("netsh show: lines that cannot be read are refused with their number") {
