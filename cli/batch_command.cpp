@@ -17,20 +17,41 @@
 namespace sslbind::cli {
 namespace {
 
-// 1312 for the first line whose certificate is not usable; each store and thumbprint is looked at once.
-Status check_certificates(const store::CertStore& stores, const std::vector<BatchLine>& lines,
-                          std::optional<Verb>& failed_verb) {
+// Every certificate the lines bind that its store cannot serve (not there, or without its key), each store and
+// thumbprint once, at the first line that binds it: a migration learns of all of them in one run.
+struct MissingCertificate {
+  std::size_t line;
+  Verb verb;
+  std::string thumbprint;
+  std::string store;
+  Error reason;
+};
+
+std::vector<MissingCertificate> missing_certificates(const store::CertStore& stores,
+                                                     const std::vector<BatchLine>& lines) {
+  std::vector<MissingCertificate> missing;
   std::set<std::pair<std::string, std::string>> seen;
   for (const BatchLine& line : lines) {
     const SslSettings& s = line.command.settings;
     if (line.command.verb == Verb::Delete || !s.certhash) continue;
     if (!seen.emplace(text::to_lower(s.effective_store()), s.certhash->hex()).second) continue;
     if (auto usable = stores.require_bindable(s); !usable) {
-      failed_verb = line.command.verb;
-      return Error(usable.error().code, "line " + std::to_string(line.number) + ": " + usable.error().detail);
+      missing.push_back({line.number, line.command.verb, s.certhash->hex(), s.effective_store(), usable.error()});
     }
   }
-  return Ok{};
+  return missing;
+}
+
+// netsh's 1312, naming every missing certificate with its line (one per line of the message after the first).
+Error refuse_missing(const std::vector<MissingCertificate>& missing) {
+  if (missing.size() == 1) {
+    return Error(missing[0].reason.code, "line " + std::to_string(missing[0].line) + ": " + missing[0].reason.detail);
+  }
+  std::string detail = std::to_string(missing.size()) +
+                       " certificates are not usable in their stores; import them first, or import the bindings "
+                       "with --missing-certificates=allow and add the certificates afterwards:";
+  for (const auto& m : missing) detail += "\nline " + std::to_string(m.line) + ": " + m.reason.detail;
+  return Error(missing[0].reason.code, detail);
 }
 
 // A file's text, or standard input for "-".
@@ -56,9 +77,14 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
   if (!lines) return failure(lines.error());
 
   std::vector<BatchChange> changes;
+  std::vector<MissingCertificate> missing;
   auto apply = [&](RegistryState& state) -> Status {
     // Under the registry lock (in a real run), which delete cert takes too.
-    if (auto s = check_certificates(store::CertStore(ctx.root), *lines, failed_verb); !s) return s;
+    missing = missing_certificates(store::CertStore(ctx.root), *lines);
+    if (!missing.empty() && !options.allow_missing_certificates) {
+      failed_verb = missing[0].verb;
+      return refuse_missing(missing);
+    }
     Verb verb = Verb::Add;
     auto applied = apply_batch(state.bindings, std::move(*lines), options.add_or_update, &verb);
     if (!applied) {
@@ -87,6 +113,13 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
     const std::string_view outcome = outcome_name(c.outcome);
     report += "line " + std::to_string(c.line) + ": " + c.key.as_parameter() + " " + std::string(outcome) + "\n";
     out["changes"].push_back({{"line", c.line}, {"key", c.key.as_parameter()}, {"result", outcome}});
+  }
+  out["missingCertificates"] = nlohmann::ordered_json::array();
+  for (const auto& m : missing) {
+    // Allowed: the binding is in, and check, resolve and serve report it as certificate-missing until it comes.
+    report += "line " + std::to_string(m.line) + ": " + m.reason.detail + " (imported anyway: certificate-missing)\n";
+    out["missingCertificates"].push_back(
+        {{"line", m.line}, {"thumbprint", m.thumbprint}, {"store", m.store}, {"detail", m.reason.detail}});
   }
   for (BatchOutcome o :
        {BatchOutcome::Created, BatchOutcome::Updated, BatchOutcome::Unchanged, BatchOutcome::Deleted}) {

@@ -68,7 +68,7 @@ const std::vector<ToolCommand>& tools() {
        [] { return names(check_parameters()); }, run_check},
       {"export", "reg", "export reg file=<path>|-", "Writes the bindings as a Windows .reg file.", interchange_usage,
        [] { return names(interchange_parameters()); }, run_export},
-      {"import", "netsh", "[--dry-run] [--add-or-update] import netsh file=<path>|-",
+      {"import", "netsh", "[--dry-run] [--add-or-update] [--missing-certificates=allow] import netsh file=<path>|-",
        "Adds the bindings of a `netsh http show sslcert` listing from Windows.", interchange_usage,
        [] { return names(interchange_parameters()); }, run_import},
       {"serve", "", "", "Runs the TLS front end: serves every binding by HTTP.SYS's order, live.", serve_usage,
@@ -155,7 +155,7 @@ std::string general_help() {
   for (std::size_t i = 0; i < objects().size(); ++i) text += (i == 0 ? "" : "|") + std::string(objects()[i].name);
   text += " [key=value ...]\n" + std::string(kGlobal) + plain_tools + " [key=value ...]\n" + tool_lines +
           std::string(kGlobal) +
-          "[--dry-run] [--add-or-update] -f FILE\n"
+          "[--dry-run] [--add-or-update] [--missing-certificates=allow] -f FILE\n"
           "\n"
           "The following commands are available:\n"
           "\n"
@@ -177,6 +177,9 @@ std::string general_help() {
          "  --dry-run      with -f or import netsh: print what would change, write nothing\n"
          "  --add-or-update  with -f or import netsh: add updates a taken key, delete of a missing key is\n"
          "                 no error; each line is reported as created, updated, unchanged or deleted\n"
+         "  --missing-certificates=allow  with -f or import netsh: import bindings whose certificate is not in\n"
+         "                 its store yet (each is listed; check, resolve and serve report certificate-missing);\n"
+         "                 the default, refuse, is netsh's 1312 naming every missing certificate\n"
          "  --completion SHELL  print the completion script for bash, zsh or fish\n"
          "  --version      print the version\n"
          "\n"

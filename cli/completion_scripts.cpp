@@ -9,7 +9,8 @@
 namespace sslbind::cli {
 namespace {
 
-constexpr std::string_view kOptions = "--root --json -f --dry-run --add-or-update --version help";
+constexpr std::string_view kOptions =
+    "--root --json -f --dry-run --add-or-update --missing-certificates=allow --version help";
 
 std::string joined_params(const CatalogEntry& e) {
   std::string out;
@@ -110,7 +111,9 @@ std::string fish() {
       "complete -c sslbind -l json -d 'JSON output'\n"
       "complete -c sslbind -s f -r -F -d 'run a batch file as one transaction'\n"
       "complete -c sslbind -l dry-run -d 'with -f: write nothing'\n"
-      "complete -c sslbind -l add-or-update -d 'with -f: idempotent adds'\n";
+      "complete -c sslbind -l add-or-update -d 'with -f: idempotent adds'\n"
+      "complete -c sslbind -l missing-certificates -x -a 'allow refuse' -d 'with -f: import bindings before their "
+      "certificates'\n";
   const std::string commands = text::join(catalog_first_words());
   out += "complete -c sslbind -n 'not __fish_seen_subcommand_from " + commands + "' -a '" + commands + " http'\n";
   for (const auto& first : catalog_first_words()) {

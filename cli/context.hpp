@@ -23,6 +23,9 @@ struct BatchOptions {
   std::string file;  // "-" for standard input
   bool dry_run = false;
   bool add_or_update = false;
+  // --missing-certificates=allow: bindings whose certificate is not in its store are imported anyway (a migration
+  // brings the bindings first, the PFX files after); the default refuses them with 1312, as netsh does.
+  bool allow_missing_certificates = false;
 };
 
 struct Context {

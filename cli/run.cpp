@@ -47,6 +47,9 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   app.add_flag("--dry-run", batch.dry_run, "with -f: report the changes, write nothing");
   app.add_flag("--add-or-update", batch.add_or_update,
                "with -f: add creates or updates; delete of a missing key is fine");
+  std::string missing_certificates;
+  app.add_option("--missing-certificates", missing_certificates,
+                 "with -f or import netsh: allow imports bindings whose certificate is not in its store yet");
   app.add_option("words", ctx.words, "the netsh-style command");
   try {
     app.parse(std::vector<std::string>(arguments.rbegin(), arguments.rend()));  // CLI11 takes them reversed
@@ -71,6 +74,15 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   store::RegistryFile registry(ctx.root);
   ctx.registry = &registry;
   ctx.registry_file = &registry;
+  if (!missing_certificates.empty()) {
+    if (!text::iequals(missing_certificates, "allow") && !text::iequals(missing_certificates, "refuse")) {
+      return fail(ctx,
+                  invalid("--missing-certificates " + text::quote(missing_certificates) +
+                          ": the choices are refuse (netsh's 1312, the default) and allow"),
+                  {});
+    }
+    batch.allow_missing_certificates = text::iequals(missing_certificates, "allow");
+  }
   if (!batch.file.empty()) {
     if (!ctx.words.empty()) {
       return fail(ctx, invalid("-f runs the commands of a file; give no command words with it"), {});
@@ -78,8 +90,9 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
     return run_batch(ctx);
   }
   const bool importing = !ctx.words.empty() && text::iequals(ctx.words.front(), "import");
-  if ((batch.dry_run || batch.add_or_update) && !importing) {
-    return fail(ctx, invalid("--dry-run and --add-or-update apply to -f FILE and import netsh"), {});
+  if ((batch.dry_run || batch.add_or_update || !missing_certificates.empty()) && !importing) {
+    return fail(ctx, invalid("--dry-run, --add-or-update and --missing-certificates apply to -f FILE and import netsh"),
+                {});
   }
 
   auto invocation = parse_invocation(ctx.words, command_names());

@@ -68,7 +68,7 @@ _sslbind() {
   COMPREPLY=()
   if [[ -n $skip ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
   if [[ ${#args[@]} -eq 0 ]]; then
-    COMPREPLY=($(compgen -W "add update delete show init resolve check export import serve http --root --json -f --dry-run --add-or-update --version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "add update delete show init resolve check export import serve http --root --json -f --dry-run --add-or-update --missing-certificates=allow --version help" -- "$cur"))
     return
   fi
   local command=${args[0]}

@@ -32,7 +32,7 @@ CertCache::Found CertCache::get(const std::string& source, const Load& load, Res
       if (now < e.expires) {
         ++hits_;
         touch(e, now);
-        return {Found::State::Unusable, nullptr, e.problem};
+        return {Found::State::Unusable, nullptr, e.problem, e.missing};
       }
       erase(it);  // a negative entry that expired: load again
     }
@@ -74,13 +74,14 @@ void CertCache::finish(const std::string& source, Result<std::shared_ptr<const C
     ++loads_;
     const auto now = Clock::now();
     lru_.push_front(source);
-    Entry e{nullptr, "", now + limits_.negative, now, 0, lru_.begin()};
+    Entry e{nullptr, "", false, now + limits_.negative, now, 0, lru_.begin()};
     if (loaded) {
       e.objects = std::move(*loaded);
       bytes_ += e.objects->bytes();
     } else {
       ++failures_;
       e.problem = loaded.error().detail;
+      e.missing = loaded.error().code == ErrorCode::NotFound;
     }
     if (const auto old = entries_.find(source); old != entries_.end()) erase(old);
     entries_.emplace(source, std::move(e));

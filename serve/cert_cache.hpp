@@ -41,6 +41,7 @@ class CertCache {
     enum class State { Ready, Unusable, Loading } state = State::Loading;
     std::shared_ptr<const CertObjects> objects;  // Ready
     std::string problem;                         // Unusable
+    bool missing = false;                        // Unusable because the store or folder does not hold it
   };
 
   CertCache(LoaderPool& loaders, CacheLimits limits);
@@ -60,6 +61,7 @@ class CertCache {
   struct Entry {
     std::shared_ptr<const CertObjects> objects;
     std::string problem;
+    bool missing = false;
     Clock::time_point expires;  // negative entries only
     Clock::time_point last_used;
     std::uint64_t hits = 0;

@@ -167,7 +167,8 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
         h->resume);
     if (got.state == CertCache::Found::State::Loading) return SSL_CLIENT_HELLO_RETRY;
     if (got.state == CertCache::Found::State::Unusable) {
-      return fail(*h, alert, Failure::CertificateUnavailable, SSL_AD_INTERNAL_ERROR);
+      return fail(*h, alert, got.missing ? Failure::CertificateMissing : Failure::CertificateUnavailable,
+                  SSL_AD_INTERNAL_ERROR);
     }
     objects = got.objects;
     h->source = "store " + store;

@@ -10,6 +10,7 @@ std::string_view failure_name(Failure f) {
   switch (f) {
     case Failure::NoMatch: return "noMatch";
     case Failure::Rejected: return "rejected";
+    case Failure::CertificateMissing: return "certificateMissing";
     case Failure::CertificateUnavailable: return "certificateUnavailable";
     case Failure::BadClientHello: return "badClientHello";
     case Failure::HandshakeTimeout: return "handshakeTimeout";

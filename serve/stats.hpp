@@ -10,7 +10,8 @@ namespace sslbind::serve {
 enum class Failure {
   NoMatch,                 // no binding for the connection: the handshake fails, as in HTTP.SYS
   Rejected,                // the binding says reject=enable
-  CertificateUnavailable,  // the certificate is not in its store, or cannot be read
+  CertificateMissing,      // the store does not hold the certificate (check and resolve: certificate-missing)
+  CertificateUnavailable,  // the certificate cannot be read or used
   BadClientHello,          // not TLS, truncated, malformed, oversized, or no common protocol or cipher
   HandshakeTimeout,        // slowloris: the handshake did not finish in time
   IdleTimeout,

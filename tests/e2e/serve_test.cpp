@@ -405,3 +405,52 @@ TEST_SUITE("serve") {
     CHECK(server.stop() == 0);
   }
 }
+
+TEST_SUITE("serve") {
+  TEST_CASE("a migration: every missing certificate named in one run, allowed in, then certificate-missing") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string present = fe.import("present.test");
+    const std::string absent1 = "0102030405060708090a0b0c0d0e0f1011121314";
+    const std::string absent2 = "1102030405060708090a0b0c0d0e0f1011121314";
+    const std::string p = std::to_string(port);
+    write_file(fe.files.path() / "bindings.txt",
+               "add sslcert hostnameport=present.test:" + p + " certhash=" + present + " appid=" + kAppId +
+                   " certstorename=MY\n"
+                   "add sslcert hostnameport=one.test:" +
+                   p + " certhash=" + absent1 + " appid=" + kAppId +
+                   " certstorename=MY\n"
+                   "add sslcert hostnameport=two.test:" +
+                   p + " certhash=" + absent2 + " appid=" + kAppId + " certstorename=WebHosting\n");
+    const std::string script = (fe.files.path() / "bindings.txt").string();
+    const std::string before = fe.sslbind.registry();
+    for (const auto& dry : {std::vector<std::string>{}, std::vector<std::string>{"--dry-run"}}) {
+      std::vector<std::string> args = dry;
+      args.insert(args.end(), {"-f", script});
+      const auto r = fe.sslbind(args);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("2 certificates are not usable in their stores") != std::string::npos);
+      CHECK(r.err.find("line 2: certificate " + absent1 + " is not in store MY") != std::string::npos);
+      CHECK(r.err.find("line 3: certificate " + absent2 + " is not in store WebHosting") != std::string::npos);
+      CHECK(fe.sslbind.registry() == before);
+    }
+    auto r = fe.sslbind({"--json", "--missing-certificates=allow", "-f", script});
+    REQUIRE(r.exit_code == 0);
+    const auto out = nlohmann::json::parse(r.out);
+    CHECK(out["created"] == 3);
+    REQUIRE(out["missingCertificates"].size() == 2);
+    CHECK(out["missingCertificates"][0]["line"] == 2);
+    CHECK(out["missingCertificates"][0]["thumbprint"] == absent1);
+    CHECK(out["missingCertificates"][1]["store"] == "WebHosting");
+    CHECK(fe.sslbind({"--missing-certificates=maybe", "-f", script}).exit_code == 2);
+
+    CHECK(fe.sslbind({"check"}).out.find("[certificate-missing]") != std::string::npos);
+    CHECK(fe.sslbind({"resolve", "ipport=127.0.0.1:" + p, "hostname=one.test"}).out.find("(Error 1312)") !=
+          std::string::npos);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    CHECK(tls_connect("127.0.0.1", port, {"present.test", nullptr, 0, ""}).thumbprint == present);
+    CHECK_FALSE(tls_connect("127.0.0.1", port, {"one.test", nullptr, 0, ""}).handshake);
+    CHECK(eventually([&] { return fe.status()["connections"]["failures"]["certificateMissing"] == 1; }, 2000));
+  }
+}
