@@ -71,6 +71,8 @@ const std::vector<ToolCommand>& tools() {
       {"import", "netsh", "[--dry-run] [--add-or-update] [--missing-certificates=allow] import netsh file=<path>|-",
        "Adds the bindings of a `netsh http show sslcert` listing from Windows.", interchange_usage,
        [] { return names(interchange_parameters()); }, run_import},
+      {"dump", "", "", "Prints the bindings as a script of add commands, as netsh http dump does.", dump_usage,
+       [] { return std::vector<std::string>{}; }, run_dump},
       {"serve", "", "", "Runs the TLS front end: serves every binding by HTTP.SYS's order, live.", serve_usage,
        [] { return names(serve_parameters()); }, run_serve},
   };

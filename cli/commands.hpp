@@ -17,6 +17,7 @@ int run_resolve(const Context& ctx, std::span<const std::string> arguments);
 int run_check(const Context& ctx, std::span<const std::string> arguments);
 int run_export(const Context& ctx, std::span<const std::string> arguments);
 int run_import(const Context& ctx, std::span<const std::string> arguments);
+int run_dump(const Context& ctx, std::span<const std::string> arguments);
 // -f FILE, with ctx.batch.
 int run_batch(const Context& ctx);
 // Applies parsed add/update/delete lines as one transaction and reports each (shared by -f and import netsh).

@@ -130,6 +130,19 @@ std::string init_usage() {
          "again at any time. Replace the Default certificate as docs/recipes.md shows.\n";
 }
 
+std::string dump_usage() {
+  return "Usage: dump\n"
+         "\n"
+         "Prints the bindings as a script of add sslcert commands with every setting, in the form of\n"
+         "`netsh http dump` (pushd http ... popd). `sslbind -f FILE` runs it as it is and recreates them, on this\n"
+         "machine or another; settings no netsh parameter can carry are written as comments.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         dump > bindings.txt\n"
+         "         sslbind --root /srv/other -f bindings.txt\n";
+}
+
 std::string resolve_usage() {
   return "Usage: resolve ipport=<ipaddr:port> [hostname=<name>]\n"
          "\n"

@@ -11,6 +11,7 @@ std::string usage(Verb verb);
 std::string cert_usage();
 std::string ccs_usage();
 std::string init_usage();
+std::string dump_usage();
 std::string resolve_usage();
 std::string check_usage();
 std::string interchange_usage();

@@ -17,6 +17,7 @@ declare -gA _sslbind_params=(
   ["check"]="days="
   ["export reg"]="file="
   ["import netsh"]="file="
+  ["dump"]=""
   ["serve"]="threads= backend= proxyprotocol= admin= maxconnections= handshaketimeout= idletimeout="
 )
 declare -gA _sslbind_objects=(
@@ -68,7 +69,7 @@ _sslbind() {
   COMPREPLY=()
   if [[ -n $skip ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
   if [[ ${#args[@]} -eq 0 ]]; then
-    COMPREPLY=($(compgen -W "add update delete show init resolve check export import serve http --root --json -f --dry-run --add-or-update --missing-certificates=allow --version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "add update delete show init resolve check export import dump serve http --root --json -f --dry-run --add-or-update --missing-certificates=allow --version help" -- "$cur"))
     return
   fi
   local command=${args[0]}

@@ -48,6 +48,13 @@ Result<std::vector<BatchLine>> parse_batch(std::string_view text) {
     if (words->empty() || words->front().starts_with('#')) continue;
     std::span<const std::string> command(*words);
     if (text::iequals(command.front(), "netsh")) command = command.subspan(1);
+    // The context lines of a netsh script (`netsh http dump`, `sslbind dump`): the commands are http's anyway.
+    if (!command.empty() && text::iequals(command.front(), "pushd")) {
+      if (command.size() == 2 && text::iequals(command[1], "http")) continue;
+      return at_line(number,
+                     invalid("a batch runs in netsh's http context only; found " + text::quote(text::join(command))));
+    }
+    if (command.size() == 1 && text::iequals(command.front(), "popd")) continue;
     const auto only_sslcert = [&] {
       return at_line(number, invalid("a batch takes add, update and delete sslcert lines only; found " +
                                      text::quote(text::join(command))));

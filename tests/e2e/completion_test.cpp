@@ -37,7 +37,7 @@ TEST_CASE("completions/ matches what the binary generates") {
 
 TEST_CASE("bash completes verbs, nouns, parameters and values") {
   CHECK(complete("sslbind ") ==
-        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nexport\nimport\nserve\nhttp\n--root\n--json\n-f\n"
+        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nexport\nimport\ndump\nserve\nhttp\n--root\n--json\n-f\n"
         "--dry-run\n--add-or-update\n--missing-certificates=allow\n--version\nhelp\n");
   CHECK(complete("sslbind export ") == "reg\n");
   CHECK(complete("sslbind show f") == "frontend\n");

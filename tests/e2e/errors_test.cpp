@@ -163,7 +163,7 @@ TEST_CASE("unknown commands") {
   check_case({{"http", "frob", "sslcert"},
               2,
               "The following command was not found: http frob sslcert\n'frob' is not a command; the commands are "
-              "add, update, delete, show, init, resolve, check, export, import and serve\n"});
+              "add, update, delete, show, init, resolve, check, export, import, dump and serve\n"});
   check_case({{"add", "urlacl", "url=http://+:80/"},
               2,
               "The following command was not found: add urlacl url=http://+:80/\n'urlacl' is not something sslbind "

@@ -260,3 +260,41 @@ TEST_CASE("export reg to a bare file name writes it in the working folder") {
   CHECK(utf16_ascii(read_file(cwd.path() / "b.reg")).starts_with("Windows Registry Editor Version 5.00\r\n"));
   for (const auto& entry : std::filesystem::directory_iterator(cwd.path())) CHECK(entry.path().filename() == "b.reg");
 }
+
+TEST_CASE("dump prints a netsh script that -f runs as it is to recreate the registry exactly") {
+  Sslbind sslbind;
+  const std::string app = "appid=" + kAppId;
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"ipport=0.0.0.0:443", "certhash=" + hash0(), app, "disabletls12=enable", "revocationfreshnesstime=30",
+            "urlretrievaltimeout=5000", "sslctlidentifier=My CTL", "sslctlstorename=CA",
+            "verifyclientcertrevocation=disable", "usagecheck=disable", "clientcertnegotiation=enable"},
+           {"ipport=[::1]:8443", "certhash=" + hash1(), app, "certstorename=WebHosting", "reject=enable"},
+           {"hostnameport=www.contoso.com:443", "certhash=" + hash0(), app, "certstorename=MY",
+            "enablesessionticket=enable", "disablesessionid=enable", "verifyrevocationwithcachedclientcertonly=enable"},
+           {"ccs=443", app, "disablequic=enable"},
+           {"scopedccs=shop.contoso.com:443", app, "disablehttp2=enable", "disablelegacytls=enable"}}) {
+    std::vector<std::string> command{"add", "sslcert"};
+    command.insert(command.end(), args.begin(), args.end());
+    REQUIRE_MESSAGE(sslbind(command).exit_code == 0, args[0]);
+  }
+  const auto dumped = sslbind({"dump"});
+  REQUIRE(dumped.exit_code == 0);
+  CHECK(dumped.out.find("pushd http\n") != std::string::npos);
+  CHECK(dumped.out.find("\"sslctlidentifier=My CTL\"") == std::string::npos);
+  CHECK(dumped.out.find("sslctlidentifier=\"My CTL\"") != std::string::npos);
+  TempDir dir;
+  write_file(dir.path() / "dump.txt", dumped.out);
+  Sslbind other;
+  const auto r = other({"-f", (dir.path() / "dump.txt").string()});
+  CHECK(r.err == "");
+  CHECK(r.out.ends_with("5 created, 0 updated, 0 unchanged, 0 deleted\n"));
+  CHECK(other.registry() == sslbind.registry());
+  // Run again with --add-or-update: nothing changes.
+  CHECK(other({"--add-or-update", "-f", (dir.path() / "dump.txt").string()})
+            .out.ends_with("0 created, 0 updated, 5 unchanged, 0 deleted\n"));
+  // A bit no netsh parameter sets (read from a Windows listing) is named in a comment.
+  write_file(dir.path() / "show.txt", fixture("netsh_show_2022.txt"));
+  Sslbind imported;
+  REQUIRE(imported({"import", "netsh", "file=" + (dir.path() / "show.txt").string()}).exit_code == 0);
+  CHECK(imported({"dump"}).out.find("# ipport=0.0.0.0:443: DefaultFlags also has 0x00008000") != std::string::npos);
+}

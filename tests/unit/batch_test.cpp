@@ -91,3 +91,17 @@ TEST_CASE("batch: add-or-update makes a script idempotent") {
         Lines{"1 ipport=0.0.0.0:443 updated", "2 ipport=10.0.0.5:443 created", "3 ccs=443 deleted"});
   CHECK(set.find(BindingKey::ip(*IpPort::parse("0.0.0.0:443")))->settings.certstorename == "WebHosting");
 }
+
+TEST_CASE("batch: the context lines of a netsh script (pushd http, popd) are read, other contexts refused") {
+  auto lines = parse_batch("#====\npushd http\n\nadd sslcert ipport=0.0.0.0:443 certhash=" + kHash +
+                           " appid=" + kAppId + "\npopd\n# End\n");
+  REQUIRE(lines);
+  REQUIRE(lines->size() == 1);
+  CHECK((*lines)[0].number == 4);
+  CHECK(parse_batch("PUSHD HTTP\nPopd\n"));
+  auto refused = parse_batch("pushd interface\n");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().detail == "line 1: a batch runs in netsh's http context only; found 'pushd interface'");
+  CHECK_FALSE(parse_batch("pushd\n"));
+  CHECK_FALSE(parse_batch("popd http\n"));
+}

@@ -70,7 +70,8 @@ TEST_SUITE("cli") {
   TEST_CASE("an unknown command names the commands of the table") {
     const Outcome r = run({"frob"});
     CHECK(r.code == 2);
-    CHECK(r.err.find("the commands are add, update, delete, show, init, resolve, check, export, import and serve") !=
+    CHECK(r.err.find(
+              "the commands are add, update, delete, show, init, resolve, check, export, import, dump and serve") !=
           std::string::npos);
   }
 
