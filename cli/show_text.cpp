@@ -28,7 +28,8 @@ void toggle_line(std::string& out, const ToggleRow& row, const SslSettings& s) {
 
 }  // namespace
 
-std::string show_header() { return "\nSSL Certificate bindings:\n-------------------------\n\n"; }
+// Windows Server 2022's layout: three blank lines between the dashes and the first entry (2019 printed one).
+std::string show_header() { return "\nSSL Certificate bindings:\n-------------------------\n\n\n\n"; }
 
 std::string show_entry(const Binding& b) {
   const SslSettings& s = b.settings;

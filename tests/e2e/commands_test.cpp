@@ -51,7 +51,7 @@ std::string upper(std::string s) {
   return s;
 }
 
-const std::string kHeader = "\nSSL Certificate bindings:\n-------------------------\n\n";
+const std::string kHeader = "\nSSL Certificate bindings:\n-------------------------\n\n\n\n";
 
 }  // namespace
 

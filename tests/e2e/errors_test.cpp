@@ -66,7 +66,8 @@ TEST_CASE("2: update, delete and show of a missing key") {
       {{"show", "sslcert", "ccs=8443"}, 1, "The system cannot find the file specified.\nccs=8443 has no binding\n"});
   Sslbind sslbind;
   seed(sslbind);
-  CHECK(sslbind({"show", "sslcert", "ccs=8443"}).out == "\nSSL Certificate bindings:\n-------------------------\n\n");
+  CHECK(sslbind({"show", "sslcert", "ccs=8443"}).out ==
+        "\nSSL Certificate bindings:\n-------------------------\n\n\n\n");
 }
 
 TEST_CASE("87: each validator's error reaches the user in one line") {
