@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz (clang, AddressSanitizer + UndefinedBehaviorSanitizer, in build/fuzz)
+# Builds the libFuzzer targets of tests/fuzz (clang, AddressSanitizer + UndefinedBehaviorSanitizer, in
+# $FUZZ_BUILD_DIR, default build/fuzz: the same configuration as scripts/test.sh's sanitizer build)
 # and runs each for SECONDS (default 60) from its seed corpus (tests/fuzz/corpus/<target>) with its dictionary
 # (tests/fuzz/dict/<target>.dict). New inputs go to a scratch copy of the corpus; MERGE=1 merges the ones that add
-# coverage back into the repository's corpus. A crash is kept as build/fuzz/crash-<target>-<hash> and fails the
+# coverage back into the repository's corpus. A crash is kept as <build>/crash-<target>-<hash> and fails the
 # script: turn it into a unit test, then fix it.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    targets: registry netsh_import batch command_line certificate
 #                                                          client_hello
@@ -13,10 +14,11 @@ seconds=${1:-60}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(registry netsh_import batch command_line certificate client_hello)
 
+build=${FUZZ_BUILD_DIR:-build/fuzz}
 scripts/install-deps.sh clang libclang-rt-14-dev
-CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1 -g" -DSSLBIND_FUZZ=ON \
-  -DSSLBIND_TESTS=OFF -DSSLBIND_WERROR=ON >/dev/null
-cmake --build build/fuzz -j"$(nproc 2>/dev/null || echo 2)" --target "${targets[@]/#/fuzz_}"
+CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DSSLBIND_SANITIZE=ON \
+  -DSSLBIND_FUZZ=ON -DSSLBIND_WERROR=ON >/dev/null
+cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target "${targets[@]/#/fuzz_}"
 
 scratch=$(mktemp -d /tmp/sslbind-fuzz.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
@@ -28,21 +30,21 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus"
   cp tests/fuzz/corpus/"$t"/* "$corpus"/
   options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
-           -artifact_prefix="$PWD/build/fuzz/crash-$t-")
+           -artifact_prefix="$PWD/$build/crash-$t-")
   [ -f tests/fuzz/dict/"$t".dict ] && options+=(-dict=tests/fuzz/dict/"$t".dict)
   echo "== fuzz_$t for ${seconds} s"
   status=0
-  build/fuzz/tests/fuzz/fuzz_"$t" "${options[@]}" "$corpus" > "$scratch/$t.log" 2>&1 || status=$?
+  "$build"/tests/fuzz/fuzz_"$t" "${options[@]}" "$corpus" > "$scratch/$t.log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$scratch/$t.log" | tail -n 1)
   if [ "$status" -ne 0 ]; then
     failed=1
     tail -n 40 "$scratch/$t.log"
-    summary+=$(printf '%-14s %10s inputs  CRASH (build/fuzz/crash-%s-*)' "$t" "${runs:-?}" "$t")$'\n'
+    summary+=$(printf '%-14s %10s inputs  CRASH (%s/crash-%s-*)' "$t" "${runs:-?}" "$build" "$t")$'\n'
   else
     summary+=$(printf '%-14s %10s inputs  %5s in corpus  no crash' "$t" "${runs:-?}" "$(ls "$corpus" | wc -l)")$'\n'
   fi
   if [ "${MERGE:-0}" = 1 ]; then
-    build/fuzz/tests/fuzz/fuzz_"$t" -merge=1 tests/fuzz/corpus/"$t" "$corpus" > /dev/null 2>&1
+    "$build"/tests/fuzz/fuzz_"$t" -merge=1 tests/fuzz/corpus/"$t" "$corpus" > /dev/null 2>&1
   fi
 done
 echo "== fuzzing, ${seconds} s a target"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds sslbind twice (Release with warnings as errors, and Debug with
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both under ctest; checks the Debian
-# package; runs every fuzz target for 15 s on its corpus.
+# Installs what is missing, builds sslbind twice and runs every test in both under ctest: Release with GCC and
+# warnings as errors, and Debug with clang, AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer's
+# instrumentation (warnings as errors too: a second compiler's). Checks the Debian package, then runs every fuzz
+# target of the sanitizer build for 15 s on its corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh lintian man-db
+scripts/install-deps.sh lintian man-db clang libclang-rt-14-dev
 echo "== Format and layer rules"
 scripts/check-style.sh
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -14,7 +15,7 @@ build_and_test() {
   local dir=$1; shift
   cmake -S . -B "$dir" -DSSLBIND_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j"$jobs"
-  (cd "$dir" && ctest --output-on-failure --timeout 600)
+  (cd "$dir" && ctest --output-on-failure --timeout 600 -j"$jobs")
 }
 
 echo "== Release build, warnings as errors"
@@ -38,11 +39,12 @@ grep -q './usr/lib/systemd/system/sslbind.service' <<< "$contents"
 scripts/check-package.sh
 echo "Installed to a staging prefix and packaged: $(ls build/release/sslbind_*.deb)"
 
-echo "== ASan/UBSan build"
+echo "== clang build with ASan/UBSan and the fuzz targets"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-build_and_test build/asan -DCMAKE_BUILD_TYPE=Debug -DSSLBIND_SANITIZE=ON -DCMAKE_CXX_FLAGS=-O1
+CXX=clang++ build_and_test build/sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DSSLBIND_SANITIZE=ON \
+  -DSSLBIND_FUZZ=ON
 
 echo "== Fuzz targets, briefly, on their corpora"
-scripts/fuzz.sh 15
+FUZZ_BUILD_DIR=build/sanitize scripts/fuzz.sh 15
 
 echo "All tests passed."

@@ -141,13 +141,14 @@ TEST_CASE("netsh checks that the essential parameters are there before it reads 
   const std::string before = sslbind.registry();
   const std::string kEssential = "One or more essential parameters were not entered.\n";
   // The forms of IIS.WebManager#510 and of scripts that forget the key: values that are wrong as well.
-  for (const auto& [args, missing] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+  for (const auto& form : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"add", "sslcert", "ipport=0.0.0.0:55539", "certhash=myhash......"}, "add sslcert needs appid=<GUID>"},
            {{"add", "sslcert", "certhash=abc"}, "add sslcert needs the binding: ipport=<ipaddr:port>"},
            {{"add", "sslcert", "hostnameport=bad host:99999", "appid=x", "certhash=y"},
             "add sslcert with hostnameport= needs certstorename=<store>"},
            {{"update", "sslcert", "ipport=1.2.3:443", "appid=nope"}, "update sslcert with ipport= needs certhash="}}) {
-    CAPTURE(args[2]);
+    const auto& [args, missing] = form;
+    CAPTURE(form.first[2]);  // clang 14: a lambda (CAPTURE's) cannot refer to a structured binding
     const auto r = sslbind(args);
     CHECK(r.exit_code == 2);
     CHECK(r.err.rfind(kEssential, 0) == 0);

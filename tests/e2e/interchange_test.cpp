@@ -141,9 +141,10 @@ TEST_CASE("import netsh reads listings saved as UTF-16 with a byte order mark, r
   };
   TempDir dir;
   // PowerShell 5.1's `netsh http show sslcert > x.txt`, a big-endian copy, and `Out-File -Encoding utf8`.
-  for (const auto& [name, bytes] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& listing : std::vector<std::pair<std::string, std::string>>{
            {"le.txt", utf16(true)}, {"be.txt", utf16(false)}, {"bom.txt", "\xEF\xBB\xBF" + ascii}}) {
-    CAPTURE(name);
+    const auto& [name, bytes] = listing;
+    CAPTURE(listing.first);
     Sslbind sslbind;
     write_file(dir.path() / name, bytes);
     const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / name).string()});

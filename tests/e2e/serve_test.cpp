@@ -177,8 +177,9 @@ TEST_SUITE("serve") {
     const std::string request = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     for (int version : {TLS1_3_VERSION, TLS1_2_VERSION}) {
       CAPTURE(version);
-      for (const auto& [first, other] : {std::pair{"a.test", "b.test"}, std::pair{"c.test", "d.test"}}) {
-        CAPTURE(first);
+      for (const auto& names : {std::pair{"a.test", "b.test"}, std::pair{"c.test", "d.test"}}) {
+        const auto& [first, other] = names;
+        CAPTURE(names.first);
         auto full = tls_connect("127.0.0.1", port, {first, nullptr, version, request});
         REQUIRE(full.handshake);
         REQUIRE(full.session);
