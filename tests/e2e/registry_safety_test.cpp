@@ -1,8 +1,6 @@
 // Concurrent and killed writers: every committed binding survives, and nothing a killed writer left stays.
 #include <doctest/doctest.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,8 +12,6 @@
 #include "tests/e2e/sslbind_runner.hpp"
 
 using namespace sslbind::test;
-
-extern char** environ;
 
 TEST_CASE("4 processes adding 100 distinct bindings each at once: all 400 are there") {
   Sslbind sslbind;
@@ -64,21 +60,6 @@ std::vector<std::filesystem::path> temp_files_under(const std::filesystem::path&
   return found;
 }
 
-pid_t spawn_sslbind(const std::vector<std::string>& arguments) {
-  std::vector<std::string> argv{SSLBIND_BINARY};
-  argv.insert(argv.end(), arguments.begin(), arguments.end());
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  for (int fd : {0, 1, 2}) posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
-
 }  // namespace
 
 TEST_CASE("temporary files of killed writers are removed by the next writer, under the lock") {
@@ -101,8 +82,8 @@ TEST_CASE("temporary files of killed writers are removed by the next writer, und
   std::size_t left_by_kills = 0;
   for (int attempt = 0; attempt < 40; ++attempt) {  // bounded: 40 writers, killed from half to 1.25 times a lifetime
     const std::string ip = "10.2.0." + std::to_string(attempt + 1) + ":443";
-    const pid_t pid = spawn_sslbind(
-        {"--root", root.string(), "add", "sslcert", "ipport=" + ip, "certhash=" + hash0(), "appid=" + kAppId});
+    const pid_t pid = spawn_process({SSLBIND_BINARY, "--root", root.string(), "add", "sslcert", "ipport=" + ip,
+                                     "certhash=" + hash0(), "appid=" + kAppId});
     REQUIRE(pid > 0);
     ::usleep(static_cast<useconds_t>(lifetime / 2 + lifetime * 3 / 4 * attempt / 40));
     ::kill(pid, SIGKILL);

@@ -1,15 +1,12 @@
 #include "tests/support/serve_process.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tls_client.hpp"
-
-extern char** environ;
 
 namespace sslbind::test {
 
@@ -19,20 +16,8 @@ ServeProcess::ServeProcess(const std::string& binary, const std::filesystem::pat
   std::filesystem::create_directories(root);
   std::vector<std::string> argv{binary, "--root", root.string(), "serve"};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    pid_ = -1;
-    return;
-  }
+  pid_ = spawn_process(argv, log_.string());
+  if (pid_ < 0) return;
   ready_ = eventually(
       [&] {
         const int fd = tcp_connect("127.0.0.1", port);
