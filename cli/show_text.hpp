@@ -8,8 +8,8 @@
 
 namespace sslbind::cli {
 
-std::string
-show_header();  // "\nSSL Certificate bindings:\n-------------------------\n\n\n\n", as Server 2022 prints it
+// "\nSSL Certificate bindings:\n-------------------------\n\n\n\n", as Windows Server 2022 prints it.
+std::string show_header();
 std::string show_entry(const Binding& binding);  // the entry's lines and the blank line after it
 
 }  // namespace sslbind::cli

@@ -1,6 +1,7 @@
 #include "core/dump_script.hpp"
 
 #include "core/parameters.hpp"
+#include "core/text.hpp"
 
 namespace sslbind {
 namespace {
@@ -19,13 +20,6 @@ std::uint32_t settable_bits(ToggleField field) {
 std::string word(std::string_view name, const std::string& value) {
   const bool blank = value.empty() || value.find_first_of(" \t") != std::string::npos;
   return std::string(name) + "=" + (blank ? "\"" + value + "\"" : value);
-}
-
-std::string hex32(std::uint32_t value) {
-  constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string out = "0x";
-  for (int shift = 28; shift >= 0; shift -= 4) out += kDigits[(value >> shift) & 0xF];
-  return out;
 }
 
 std::string add_command(const Binding& b) {
@@ -57,11 +51,11 @@ std::string caveats(const Binding& b) {
   const std::uint32_t flags = s.flags & ~settable_bits(ToggleField::Flags);
   const std::uint32_t modes = s.check_mode & ~settable_bits(ToggleField::CheckMode);
   if (flags != 0) {
-    out += "# " + b.key.as_parameter() + ": DefaultFlags also has " + hex32(flags) +
+    out += "# " + b.key.as_parameter() + ": DefaultFlags also has " + text::hex_literal(flags, 8) +
            " (no netsh parameter sets it: Enable Caching Client Hello is 0x00008000)\n";
   }
   if (modes != 0) {
-    out += "# " + b.key.as_parameter() + ": DefaultSslCertCheckMode also has " + hex32(modes) +
+    out += "# " + b.key.as_parameter() + ": DefaultSslCertCheckMode also has " + text::hex_literal(modes, 8) +
            " (no netsh parameter sets it)\n";
   }
   return out;

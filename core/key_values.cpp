@@ -1,7 +1,5 @@
 #include "core/key_values.hpp"
 
-#include <cstdio>
-
 #include "core/text.hpp"
 
 namespace sslbind {
@@ -9,8 +7,7 @@ namespace sslbind {
 Status check_utf8(std::string_view value, std::string_view what) {
   const auto bad = text::first_invalid_utf8(value);
   if (!bad) return Ok{};
-  char byte[8];
-  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(value[*bad]));
+  const std::string byte = text::hex_literal(static_cast<unsigned char>(value[*bad]), 2);
   return invalid(std::string(what) + " is not valid UTF-8 (byte " + byte + " at offset " + std::to_string(*bad) +
                  "); sslbind keeps only UTF-8 text in the registry and its output");
 }

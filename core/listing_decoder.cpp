@@ -9,17 +9,8 @@ constexpr std::string_view kUtf8Mark = "\xEF\xBB\xBF";
 constexpr std::string_view kUtf16LeMark = "\xFF\xFE";
 constexpr std::string_view kUtf16BeMark = "\xFE\xFF";
 constexpr std::string_view kHowToSave =
-    "a listing is read as UTF-8, or as UTF-16 with a byte order mark (PowerShell's > and Out-File write one; in "
-    "cmd.exe "
-    "run chcp 65001 before netsh)";
-
-// "0xE9" for a byte, "0xD800" for a UTF-16 code unit.
-std::string hex(std::uint32_t value, int digits) {
-  constexpr std::string_view kDigits = "0123456789ABCDEF";
-  std::string out = "0x";
-  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kDigits[(value >> shift) & 0xF];
-  return out;
-}
+    "a listing is read as UTF-8, or as UTF-16 with a byte order mark (PowerShell's > and Out-File write one; "
+    "in cmd.exe run chcp 65001 before netsh)";
 
 void append_utf8(std::string& out, std::uint32_t cp) {
   if (cp < 0x80) {
@@ -90,7 +81,8 @@ Status ListingDecoder::feed_utf16(std::string_view bytes, std::vector<std::strin
     const auto unit = static_cast<std::uint16_t>(little ? (b1 << 8) | b0 : (b0 << 8) | b1);
     if (high_surrogate_ != 0) {
       if (unit < 0xDC00 || unit > 0xDFFF) {
-        return invalid("line " + std::to_string(line_number_) + ": the UTF-16 surrogate " + hex(high_surrogate_, 4) +
+        return invalid("line " + std::to_string(line_number_) + ": the UTF-16 surrogate " +
+                       text::hex_literal(high_surrogate_, 4) +
                        " is not followed by its pair; the file is damaged or not UTF-16");
       }
       const std::uint32_t cp = 0x10000 + ((static_cast<std::uint32_t>(high_surrogate_) - 0xD800) << 10) +
@@ -104,7 +96,7 @@ Status ListingDecoder::feed_utf16(std::string_view bytes, std::vector<std::strin
       continue;
     }
     if (unit >= 0xDC00 && unit <= 0xDFFF) {
-      return invalid("line " + std::to_string(line_number_) + ": the UTF-16 surrogate " + hex(unit, 4) +
+      return invalid("line " + std::to_string(line_number_) + ": the UTF-16 surrogate " + text::hex_literal(unit, 4) +
                      " has no first half; the file is damaged or not UTF-16");
     }
     if (auto s = append_code_point(unit, lines); !s) return s;
@@ -127,8 +119,8 @@ Status ListingDecoder::end_line(std::vector<std::string>& lines) {
     }
     if (const auto at = text::first_invalid_utf8(line_)) {
       return invalid("line " + std::to_string(line_number_) + " is not UTF-8 (byte " +
-                     hex(static_cast<unsigned char>(line_[*at]), 2) + " at offset " + std::to_string(*at) +
-                     "; a console code page such as 437 or 1252?): " + std::string(kHowToSave));
+                     text::hex_literal(static_cast<unsigned char>(line_[*at]), 2) + " at offset " +
+                     std::to_string(*at) + "; a console code page such as 437 or 1252?): " + std::string(kHowToSave));
     }
   }
   lines.push_back(std::move(line_));

@@ -24,8 +24,6 @@ class ListingDecoder {
   // At the end of the file: the last line if it has no "\n", or an error if the file stops inside a character.
   Status finish(std::vector<std::string>& lines);
 
-  Encoding encoding() const { return encoding_; }
-
  private:
   Status decide(std::vector<std::string>& lines);
   Status feed_utf16(std::string_view bytes, std::vector<std::string>& lines);

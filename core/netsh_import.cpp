@@ -83,9 +83,12 @@ Result<BatchLine> finish(const NetshShowEntry& entry) {
   // `add sslcert hostnameport=` needs a store, yet Windows lists hostnameport bindings made by other tools (the
   // IIS API) with none, and HTTP.SYS reads those from MY: parsed as MY, kept without a store as Windows has it.
   const bool storeless_sni = entry.null_store && entry.words.front().starts_with("hostnameport=");
-  std::vector<std::string> words = entry.words;
-  if (storeless_sni) words.push_back("certstorename=" + std::string(kDefaultStore));
-  auto cmd = parse_sslcert_arguments(Verb::Add, words);
+  std::vector<std::string> with_store;
+  if (storeless_sni) {
+    with_store = entry.words;
+    with_store.push_back("certstorename=" + std::string(kDefaultStore));
+  }
+  auto cmd = parse_sslcert_arguments(Verb::Add, storeless_sni ? with_store : entry.words);
   if (!cmd) return at_line(entry.line, cmd.error().detail);
   if (storeless_sni) cmd->settings.certstorename.reset();
   if (entry.caching_client_hello) cmd->settings.flags |= ssl_flag::kEnableCacheClientHello;

@@ -32,6 +32,13 @@ std::uint8_t hex_value(char c) {
   return static_cast<std::uint8_t>(c - 'A' + 10);
 }
 
+std::string hex_literal(std::uint32_t value, int digits) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kDigits[(value >> shift) & 0xF];
+  return out;
+}
+
 std::string to_hex(const std::uint8_t* data, std::size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

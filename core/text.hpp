@@ -15,6 +15,8 @@ bool is_hex_digit(char c);
 std::uint8_t hex_value(char c);
 // Lower-case hex of the bytes.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
+// A number as messages name bytes, code units and flag words: "0xE9" (digits 2), "0xD800" (4), "0x00008000" (8).
+std::string hex_literal(std::uint32_t value, int digits);
 // The words joined by `separator` (a single space unless given).
 std::string join(std::span<const std::string> words, std::string_view separator = " ");
 

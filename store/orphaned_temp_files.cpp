@@ -13,16 +13,14 @@ namespace fs = std::filesystem;
 constexpr std::string_view kTempMark = ".tmp.";
 constexpr std::size_t kMkstempSuffix = 6;
 
-std::size_t remove_in(const fs::path& folder) {
+void remove_in(const fs::path& folder) {
   std::error_code ec;
-  std::size_t removed = 0;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (!is_temp_file_name(name)) continue;
     // unlink, not remove_all: a folder or anything else by that name is not ours to touch.
-    if (it->is_regular_file(ec) && ::unlink(it->path().c_str()) == 0) ++removed;
+    if (it->is_regular_file(ec)) ::unlink(it->path().c_str());
   }
-  return removed;
 }
 
 }  // namespace
@@ -36,15 +34,13 @@ bool is_temp_file_name(std::string_view name) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
 
-std::size_t remove_orphaned_temp_files(const fs::path& root) {
+void remove_orphaned_temp_files(const fs::path& root) {
   std::vector<fs::path> folders{root, root / "keys"};
   std::error_code ec;
   for (fs::directory_iterator it(root / "stores", ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_directory(ec) && !it->is_symlink(ec)) folders.push_back(it->path());
   }
-  std::size_t removed = 0;
-  for (const auto& folder : folders) removed += remove_in(folder);
-  return removed;
+  for (const auto& folder : folders) remove_in(folder);
 }
 
 }  // namespace sslbind::store

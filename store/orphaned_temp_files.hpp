@@ -11,8 +11,8 @@ namespace sslbind::store {
 // "<name>.tmp.XXXXXX" as publish_file's mkstemp makes it.
 bool is_temp_file_name(std::string_view name);
 
-// Removes the orphans in the root, <root>/keys and every <root>/stores/<store>; returns how many went. Folders
-// that cannot be listed are passed over: the cleaning is a courtesy, never a reason for a command to fail.
-std::size_t remove_orphaned_temp_files(const std::filesystem::path& root);
+// Removes the orphans in the root, <root>/keys and every <root>/stores/<store>. Folders that cannot be listed are
+// passed over: the cleaning is a courtesy, never a reason for a command to fail.
+void remove_orphaned_temp_files(const std::filesystem::path& root);
 
 }  // namespace sslbind::store

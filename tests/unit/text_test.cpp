@@ -58,3 +58,11 @@ TEST_CASE("first_invalid_utf8 names the offset of the first bad byte") {
   CHECK(text::first_invalid_utf8("\xC3\xA9\xC0\xAF") == 2u);  // overlong after a good one
   CHECK(text::first_invalid_utf8("x\xED\xA0\x80") == 1u);     // surrogate
 }
+
+TEST_CASE("hex_literal: a byte, a code unit, a flag word, with leading zeros") {
+  CHECK(sslbind::text::hex_literal(0xE9, 2) == "0xE9");
+  CHECK(sslbind::text::hex_literal(0x5, 2) == "0x05");
+  CHECK(sslbind::text::hex_literal(0xD800, 4) == "0xD800");
+  CHECK(sslbind::text::hex_literal(0x8000, 8) == "0x00008000");
+  CHECK(sslbind::text::hex_literal(0xFFFFFFFF, 8) == "0xFFFFFFFF");
+}
