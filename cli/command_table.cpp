@@ -9,6 +9,7 @@
 #include "core/cert_command.hpp"
 #include "core/parameters.hpp"
 #include "core/serve_command.hpp"
+#include "core/sslcert_command.hpp"
 #include "core/tool_commands.hpp"
 
 namespace sslbind::cli {
@@ -34,6 +35,11 @@ const std::vector<ObjectCommand>& objects() {
        usage,
        sslcert_parameter_names,
        run_sslcert},
+      {"sslpropertyex",
+       {{Verb::Update, "Sets an extended property (HTTP/2 window, SETTINGS limits) of a binding."}},
+       [](Verb) { return sslpropertyex_usage(); },
+       [](Verb) { return names(sslpropertyex_parameters()); },
+       run_sslpropertyex},
       {"cert",
        {{Verb::Add, "Adds a certificate (PFX or PEM) to a certificate store."},
         {Verb::Delete, "Deletes a certificate from a certificate store."},
@@ -83,6 +89,11 @@ bool takes(const ObjectCommand& o, Verb verb) {
   return std::any_of(o.verbs.begin(), o.verbs.end(), [&](const auto& v) { return v.first == verb; });
 }
 
+bool verb_takes_object(Verb verb, std::string_view object) {
+  return std::any_of(objects().begin(), objects().end(),
+                     [&](const ObjectCommand& o) { return o.name == object && takes(o, verb); });
+}
+
 std::string help_row(const std::string& command, std::string_view line) {
   constexpr std::size_t kColumn = 15;
   std::string row = command;
@@ -102,7 +113,7 @@ CommandNames command_names() {
     for (const auto& t : tools()) n.second.push_back(t.name);
     return n;
   }();
-  return {kNames.first, kNames.second};
+  return {kNames.first, kNames.second, verb_takes_object};
 }
 
 const ObjectCommand& object_command(std::string_view name) {
@@ -175,7 +186,8 @@ std::string general_help() {
          "  --root DIR     folder of the registry (default: $SSLBIND_ROOT, /etc/sslbind for root,\n"
          "                 else $XDG_CONFIG_HOME/sslbind)\n"
          "  --json         print the result, or the error, as one JSON document on standard output\n"
-         "  -f FILE        run the add/update/delete sslcert lines of FILE (- for stdin) as one transaction\n"
+         "  -f FILE        run the add/update/delete sslcert and update sslpropertyex lines of FILE (- for\n"
+         "                 stdin) as one transaction\n"
          "  --dry-run      with -f or import netsh: print what would change, write nothing\n"
          "  --add-or-update  with -f or import netsh: add updates a taken key, delete of a missing key is\n"
          "                 no error; each line is reported as created, updated, unchanged or deleted\n"

@@ -10,6 +10,7 @@
 namespace sslbind::cli {
 
 int run_sslcert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
+int run_sslpropertyex(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_cert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_init(const Context& ctx, std::span<const std::string> arguments);

@@ -30,6 +30,10 @@ json binding_json(const Binding& b) {
   // The raw registry words, for bits no netsh option names (e.g. Enable Caching Client Hello).
   j["DefaultSslCertCheckMode"] = s.check_mode;
   j["DefaultFlags"] = s.flags;
+  const ExtendedProperties& x = b.extended;
+  j["extendedProperties"] = {{"receivewindow", x.receive_window},
+                             {"maxsettingsperframe", x.max_settings_per_frame},
+                             {"maxsettingsperminute", x.max_settings_per_minute}};
   return j;
 }
 

@@ -45,6 +45,16 @@ std::string show_entry(const Binding& b) {
   line(out, "Ctl Store Name", or_null(s.ctl_store_name));
   for (const auto& row : flag_rows()) toggle_line(out, row, s);
   line(out, kCachingClientHelloLabel, (s.flags & ssl_flag::kEnableCacheClientHello) ? "Set" : "Not Set");
+  // Windows Server 2022 lists every property id up to 4, with the values HTTP.SYS uses (its defaults when unset).
+  for (std::uint32_t id = 0; id < kListedPropertyIds; ++id) {
+    out += " " + std::string(kExtendedPropertiesLine) + "\n";
+    line(out, kPropertyIdLabel, std::to_string(id));
+    if (id == 0) line(out, kReceiveWindowLabel, std::to_string(b.extended.receive_window));
+    if (id == 1) {
+      line(out, kMaxSettingsPerFrameLabel, std::to_string(b.extended.max_settings_per_frame));
+      line(out, kMaxSettingsPerMinuteLabel, std::to_string(b.extended.max_settings_per_minute));
+    }
+  }
   out += '\n';
   return out;
 }

@@ -8,6 +8,7 @@
 #include "cli/messages.hpp"
 #include "cli/show_text.hpp"
 #include "cli/usage.hpp"
+#include "cli/windows_json.hpp"
 #include "core/cert_command.hpp"
 #include "core/sslcert_command.hpp"
 #include "store/cert_store.hpp"
@@ -32,6 +33,13 @@ int run_show(const Context& ctx, const SslCertCommand& cmd) {
   const bool missing = cmd.key && shown.empty();
   const Error not_found(ErrorCode::NotFound, cmd.key ? cmd.key->as_parameter() + " has no binding" : "");
   // Bindings are printed one at a time: a registry of 100k bindings is never held as one text or JSON tree.
+  if (cmd.json) {
+    // json=enable: the document Windows prints, for scripts that read it; its status says what netsh's text says.
+    StreamedJson out(*ctx.out, nlohmann::ordered_json::object(), "SslCertificateBindings");
+    for (const Binding* b : shown) out.add(windows_binding_json(*b));
+    out.finish(windows_status_json(missing ? 2 : 0));
+    return missing ? kExitOperationFailed : kExitOk;
+  }
   if (ctx.json) {
     if (missing) return fail(ctx, not_found, info(cmd));
     StreamedJson out(*ctx.out, ok_json(info(cmd).name), "bindings");
@@ -70,15 +78,43 @@ int run_change(const Context& ctx, const SslCertCommand& cmd) {
   return succeed(ctx, out, success_message(cmd.verb) + "\n");
 }
 
+int run_property_change(const Context& ctx, const SslCertCommand& cmd) {
+  const CommandInfo about{"update sslpropertyex", Verb::Update, "SSL Certificate", sslpropertyex_usage()};
+  std::optional<Binding> result;
+  const Status status = ctx.registry->transact([&](RegistryState& state) -> Status {
+    auto changed = state.bindings.change_extended(*cmd.key, *cmd.property);
+    if (!changed) return changed.error();
+    result = *state.bindings.find(*cmd.key);
+    return Ok{};
+  });
+  if (!status) return fail(ctx, status.error(), about);
+  nlohmann::ordered_json out = ok_json(about.name);
+  out["message"] = success_message(Verb::Update);
+  out["binding"] = binding_json(*result);
+  return succeed(ctx, out, success_message(Verb::Update) + "\n");
+}
+
 }  // namespace
+
+int run_sslpropertyex(const Context& ctx, Verb verb, std::span<const std::string> arguments) {
+  const CommandInfo about{std::string(verb_name(verb)) + " sslpropertyex", verb, "SSL Certificate",
+                          sslpropertyex_usage()};
+  if (verb != Verb::Update) {
+    return fail(ctx,
+                invalid("sslpropertyex is only updated: update sslpropertyex sets one extended property, "
+                        "show sslcert lists them"),
+                about);
+  }
+  auto cmd = parse_sslpropertyex_arguments(arguments);
+  if (!cmd) return fail(ctx, cmd.error(), about);
+  return run_property_change(ctx, *cmd);
+}
 
 int run_sslcert(const Context& ctx, Verb verb, std::span<const std::string> arguments) {
   auto cmd = parse_sslcert_arguments(verb, arguments);
-  if (!cmd) return fail(ctx, cmd.error(), info(SslCertCommand{verb, {}, {}, false}));
+  if (!cmd) return fail(ctx, cmd.error(), info(SslCertCommand{verb, {}, {}, false, {}}));
   if (verb != Verb::Show) return run_change(ctx, *cmd);
-  Context shown = ctx;
-  shown.json = ctx.json || cmd->json;  // show's json=enable is netsh's spelling of --json
-  return run_show(shown, *cmd);
+  return run_show(ctx, *cmd);
 }
 
 }  // namespace sslbind::cli

@@ -75,6 +75,33 @@ std::string usage(Verb verb) {
   return out;
 }
 
+std::string sslpropertyex_usage() {
+  return "Usage: update sslpropertyex " + std::string(kKeys) +
+         "\n"
+         "        [propertyid=0 receivewindow=<bytes>]\n"
+         "        [propertyid=1 maxsettingsperframe=<u-int> maxsettingsperminute=<u-int>]\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    Tag                  Value\n"
+         "    propertyid           - 0 (Http2Window) or 1 (Http2SettingsLimits): the extended property to set.\n"
+         "    receivewindow        - propertyid=0: the HTTP/2 receive window in bytes, 1 to 2147483647\n"
+         "                           (default 1048576).\n"
+         "    maxsettingsperframe  - propertyid=1: the most settings one HTTP/2 SETTINGS frame may carry\n"
+         "                           (default 2796202).\n"
+         "    maxsettingsperminute - propertyid=1: the most HTTP/2 SETTINGS frames a client may send a minute\n"
+         "                           (default 4294967295).\n"
+         "\n"
+         "Remarks: Sets one extended property of an existing binding (Windows Server 2019 and later list them\n"
+         "         under \"Extended Properties:\"). update sslcert keeps them; delete sslcert removes them.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         update sslpropertyex ipport=0.0.0.0:443 propertyid=0 receivewindow=262144\n"
+         "         update sslpropertyex hostnameport=www.contoso.com:443 propertyid=1 maxsettingsperframe=100 "
+         "maxsettingsperminute=1000\n";
+}
+
 std::string cert_usage() {
   return "Usage: add cert file=<path> [keyfile=<path>] [password=<string> | passwordfile=<path>]\n"
          "                [certstorename=<string>]\n"

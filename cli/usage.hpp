@@ -8,6 +8,7 @@
 namespace sslbind::cli {
 
 std::string usage(Verb verb);
+std::string sslpropertyex_usage();
 std::string cert_usage();
 std::string ccs_usage();
 std::string init_usage();

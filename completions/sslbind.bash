@@ -4,6 +4,7 @@ declare -gA _sslbind_params=(
   ["add cert"]="file= keyfile= password= passwordfile= certstorename="
   ["add ccs"]="location= privatekeypassword= passwordfile= username= pollinginterval="
   ["update sslcert"]="ipport= hostnameport= ccs= scopedccs= appid= certhash= certstorename= verifyclientcertrevocation= verifyrevocationwithcachedclientcertonly= usagecheck= revocationfreshnesstime= urlretrievaltimeout= sslctlidentifier= sslctlstorename= dsmapperusage= clientcertnegotiation= reject= disablehttp2= disablequic= disablelegacytls= disabletls12= disabletls13= disableocspstapling= enabletokenbinding= logextendedevents= enablesessionticket= disablesessionid="
+  ["update sslpropertyex"]="ipport= hostnameport= ccs= scopedccs= propertyid= receivewindow= maxsettingsperframe= maxsettingsperminute="
   ["update ccs"]="location= privatekeypassword= passwordfile= username= pollinginterval="
   ["delete sslcert"]="ipport= hostnameport= ccs= scopedccs="
   ["delete cert"]="certhash= certstorename="
@@ -22,7 +23,7 @@ declare -gA _sslbind_params=(
 )
 declare -gA _sslbind_objects=(
   [add]="sslcert cert ccs"
-  [update]="sslcert ccs"
+  [update]="sslcert sslpropertyex ccs"
   [delete]="sslcert cert ccs"
   [show]="sslcert cert ccs frontend"
   [export]="reg"

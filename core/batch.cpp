@@ -56,12 +56,16 @@ Result<std::vector<BatchLine>> parse_batch(std::string_view text) {
     }
     if (command.size() == 1 && text::iequals(command.front(), "popd")) continue;
     const auto only_sslcert = [&] {
-      return at_line(number, invalid("a batch takes add, update and delete sslcert lines only; found " +
+      return at_line(number, invalid("a batch takes add, update and delete sslcert and update sslpropertyex lines "
+                                     "only; found " +
                                      text::quote(text::join(command))));
     };
-    // A batch knows one object and no tools: anything else that starts with a verb gets the rule above.
-    constexpr std::string_view kObjects[] = {"sslcert"};
-    auto invocation = parse_invocation(command, {kObjects, {}});
+    // A batch knows two objects and no tools: anything else that starts with a verb gets the rule above.
+    constexpr std::string_view kObjects[] = {"sslcert", "sslpropertyex"};
+    constexpr auto verb_takes = [](Verb verb, std::string_view object) {
+      return object == "sslcert" || verb == Verb::Update;
+    };
+    auto invocation = parse_invocation(command, {kObjects, {}, verb_takes});
     if (!invocation) {
       if (verb_of(command)) return only_sslcert();
       const auto& e = invocation.error();
@@ -71,7 +75,10 @@ Result<std::vector<BatchLine>> parse_batch(std::string_view text) {
     }
     const auto* object = std::get_if<ObjectWords>(&*invocation);
     if (object == nullptr || object->verb == Verb::Show) return only_sslcert();
-    auto cmd = parse_sslcert_arguments(object->verb, object->arguments);
+    const bool property = object->object == "sslpropertyex";
+    if (property && object->verb != Verb::Update) return only_sslcert();
+    auto cmd = property ? parse_sslpropertyex_arguments(object->arguments)
+                        : parse_sslcert_arguments(object->verb, object->arguments);
     if (!cmd) return at_line(number, cmd.error());
     lines.push_back({number, *cmd});
   }
@@ -98,7 +105,11 @@ Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, std::vector<B
     const Binding* existing = bindings.find(key);
     BatchOutcome outcome = BatchOutcome::Unchanged;
     Status status = Ok{};
-    if (cmd.verb == Verb::Delete) {
+    if (cmd.property) {
+      auto changed = bindings.change_extended(key, *cmd.property);
+      if (changed) outcome = *changed || !add_or_update ? BatchOutcome::Updated : BatchOutcome::Unchanged;
+      status = changed ? Status(Ok{}) : Status(changed.error());
+    } else if (cmd.verb == Verb::Delete) {
       if (existing != nullptr || !add_or_update) {
         status = bindings.remove(key);
         outcome = BatchOutcome::Deleted;

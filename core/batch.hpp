@@ -1,7 +1,8 @@
 #pragma once
 // Batch scripts: `sslbind -f FILE` runs one sslcert command per line as one transaction. Lines are netsh commands
 // as a script for `netsh -f` would hold them ("http add sslcert ...", an optional leading "netsh"); blank lines and
-// lines starting with '#' are skipped. Only add, update and delete sslcert change bindings, so only they are taken.
+// lines starting with '#' are skipped. Only add, update and delete sslcert and update sslpropertyex change bindings, so
+// only they are taken.
 #include <cstddef>
 #include <string>
 #include <string_view>

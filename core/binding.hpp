@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/endpoint.hpp"
+#include "core/extended_properties.hpp"
 #include "core/guid.hpp"
 #include "core/hostname.hpp"
 #include "core/thumbprint.hpp"
@@ -107,6 +108,8 @@ struct SslSettings {
 struct Binding {
   BindingKey key;
   SslSettings settings;
+  // Set only by `update sslpropertyex`: add starts from the defaults and update sslcert keeps them.
+  ExtendedProperties extended{};
 };
 
 // Rules for a store name (certstorename, sslctlstorename): later it names a folder under the root, so it may not

@@ -22,6 +22,14 @@ Status BindingSet::update(Binding binding) {
   return Ok{};
 }
 
+Result<bool> BindingSet::change_extended(const BindingKey& key, const PropertyChange& change) {
+  const auto it = bindings_.find(key);
+  if (it == bindings_.end()) return Error(ErrorCode::NotFound, key.as_parameter() + " has no binding");
+  const ExtendedProperties before = it->second.extended;
+  change.apply(it->second.extended);
+  return !(before == it->second.extended);
+}
+
 Status BindingSet::remove(const BindingKey& key) {
   if (bindings_.erase(key) == 0) return Error(ErrorCode::NotFound, key.as_parameter() + " has no binding");
   return Ok{};

@@ -13,8 +13,10 @@ class BindingSet {
   // Win32 183 if the key is taken (add never overwrites).
   Status add(Binding binding);
   // Win32 2 if the key is absent. Replaces every setting in one step, as HttpUpdateServiceConfiguration does:
-  // settings not given return to their defaults.
+  // settings not given return to their defaults. The extended properties are not SSL parameters: they stay.
   Status update(Binding binding);
+  // update sslpropertyex: Win32 2 if the key is absent; true when a value changed.
+  Result<bool> change_extended(const BindingKey& key, const PropertyChange& change);
   // Win32 2 if the key is absent.
   Status remove(const BindingKey& key);
 

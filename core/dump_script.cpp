@@ -37,6 +37,21 @@ std::string add_command(const Binding& b) {
   return line + "\n";
 }
 
+// Extended properties other than the defaults, as netsh 2019 and later set them.
+std::string property_commands(const Binding& b) {
+  const ExtendedProperties& x = b.extended;
+  const std::string prefix = "update sslpropertyex " + b.key.as_parameter();
+  std::string out;
+  if (!x.http2_window_is_default()) {
+    out += prefix + " propertyid=0 receivewindow=" + std::to_string(x.receive_window) + "\n";
+  }
+  if (!x.settings_limits_are_default()) {
+    out += prefix + " propertyid=1 maxsettingsperframe=" + std::to_string(x.max_settings_per_frame) +
+           " maxsettingsperminute=" + std::to_string(x.max_settings_per_minute) + "\n";
+  }
+  return out;
+}
+
 // Why a binding cannot be written as a command, or what of it a command cannot recreate; empty when all is well.
 std::string caveats(const Binding& b) {
   const SslSettings& s = b.settings;
@@ -77,7 +92,7 @@ std::string dump_script(const BindingSet& bindings) {
       out += why;  // written as a comment only: the command would read back as another value
       continue;
     }
-    out += why + add_command(binding) + "\n";
+    out += why + add_command(binding) + property_commands(binding) + "\n";
   }
   out +=
       "popd\n"

@@ -36,13 +36,14 @@ std::optional<Verb> match_verb(std::string_view word) {
   return found;
 }
 
-std::optional<std::string_view> match_object(std::string_view word, std::span<const std::string_view> objects) {
-  for (std::string_view o : objects) {
+std::optional<std::string_view> match_object(std::string_view word, Verb verb, const CommandNames& names) {
+  for (std::string_view o : names.objects) {
     if (text::iequals(o, word)) return o;
   }
   constexpr std::size_t kShortestPrefix = 3;
   std::optional<std::string_view> found;
-  for (std::string_view o : objects) {
+  for (std::string_view o : names.objects) {
+    if (names.verb_takes != nullptr && !names.verb_takes(verb, o)) continue;
     if (word.size() < kShortestPrefix || word.size() >= o.size() || !text::iequals(o.substr(0, word.size()), word)) {
       continue;
     }
@@ -89,7 +90,7 @@ Result<Invocation> parse_invocation(std::span<const std::string> words, const Co
   }
   rest = rest.subspan(1);
   if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{*verb, {}, {}});
-  const auto object = match_object(rest.front(), names.objects);
+  const auto object = match_object(rest.front(), *verb, names);
   if (!object) {
     return unknown_command(words, text::quote(rest.front()) + " is not something sslbind manages; the objects are " +
                                       listed(names.objects));

@@ -17,6 +17,9 @@ namespace sslbind {
 struct CommandNames {
   std::span<const std::string_view> objects;  // "sslcert", "cert", "ccs"
   std::span<const std::string_view> tools;    // "init", "resolve", ...
+  // Whether a verb takes an object: a short object name is matched among those of its verb only, as netsh matches
+  // a command within its group ("update ssl" would be ambiguous with sslpropertyex, "show ssl" is not). Null: all.
+  bool (*verb_takes)(Verb verb, std::string_view object) = nullptr;
 };
 
 // "help" or "?" anywhere after the first word asks for that command's usage; alone, for the list of commands.

@@ -9,10 +9,8 @@
 namespace sslbind {
 namespace {
 
-// Windows Server 2019 and later print these after a binding's fields; they have no netsh parameter to set.
-constexpr std::array<std::string_view, 6> kIgnoredLabels{"Extended Properties",     "PropertyId",
-                                                         "Receive Window",          "Max Settings Per Frame",
-                                                         "Max Settings Per Minute", "Use Revocation Freshness Time"};
+// A line some builds print for a bit that DefaultSslCertCheckMode already holds (set with a freshness time).
+constexpr std::string_view kFreshnessInForceLabel = "Use Revocation Freshness Time";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -73,10 +71,63 @@ Result<std::optional<std::string>> word_for(std::string_view label, std::string_
     entry.caching_client_hello = text::iequals(value, "Set");
     return std::optional<std::string>();
   }
-  for (std::string_view ignored : kIgnoredLabels) {
-    if (label == ignored) return std::optional<std::string>();
-  }
+  if (label == kFreshnessInForceLabel) return std::optional<std::string>();
   return at_line(number, "the label " + text::quote(label) + " is not one netsh's show sslcert prints");
+}
+
+// One "Label : value" line inside an "Extended Properties:" block.
+Status read_extended(std::string_view label, std::string_view value, NetshShowEntry& entry, std::size_t number) {
+  auto number_of = [&]() -> Result<std::uint32_t> {
+    auto n = parse_u_int(label, value);
+    if (!n) return at_line(number, n.error().detail);
+    return *n;
+  };
+  if (label == kPropertyIdLabel) {
+    auto id = number_of();
+    if (!id) return id.error();
+    entry.property_id = *id;
+    return Ok{};
+  }
+  if (!entry.property_id) {
+    return at_line(number, text::quote(label) + " comes before the PropertyId of its Extended Properties block");
+  }
+  const std::uint32_t id = *entry.property_id;
+  std::uint32_t* field = nullptr;
+  if (id == 0 && label == kReceiveWindowLabel) field = &entry.extended.receive_window;
+  if (id == 1 && label == kMaxSettingsPerFrameLabel) field = &entry.extended.max_settings_per_frame;
+  if (id == 1 && label == kMaxSettingsPerMinuteLabel) field = &entry.extended.max_settings_per_minute;
+  if (field == nullptr) {
+    const std::string_view name = property_id_name(id);
+    return at_line(number, "the extended property " + text::quote(label) + " of PropertyId " + std::to_string(id) +
+                               (name.empty() ? "" : " (" + std::string(name) + ")") +
+                               " is not one sslbind keeps: it keeps Receive Window (0), Max Settings Per Frame "
+                               "and Max Settings Per Minute (1)");
+  }
+  auto n = number_of();
+  if (!n) return n.error();
+  *field = *n;
+  if (field == &entry.extended.receive_window) {
+    if (auto s = validate_receive_window(*n); !s) return at_line(number, s.error().detail);
+  }
+  return Ok{};
+}
+
+// The update sslpropertyex lines that give an imported binding the extended properties its listing shows.
+std::vector<BatchLine> property_lines(const NetshShowEntry& entry, const BindingKey& key) {
+  std::vector<BatchLine> out;
+  const ExtendedProperties& x = entry.extended;
+  auto line = [&](PropertyChange change) {
+    SslCertCommand cmd;
+    cmd.verb = Verb::Update;
+    cmd.key = key;
+    cmd.property = change;
+    out.push_back(BatchLine{entry.line, std::move(cmd)});
+  };
+  if (!x.http2_window_is_default()) line(PropertyChange{PropertyId::Http2Window, x.receive_window, {}, {}});
+  if (!x.settings_limits_are_default()) {
+    line(PropertyChange{PropertyId::Http2SettingsLimits, {}, x.max_settings_per_frame, x.max_settings_per_minute});
+  }
+  return out;
 }
 
 Result<BatchLine> finish(const NetshShowEntry& entry) {
@@ -100,8 +151,13 @@ Result<BatchLine> finish(const NetshShowEntry& entry) {
 Status NetshShowReader::feed(std::string_view raw) {
   const std::size_t number = ++line_number_;
   const std::string_view line = trim(raw);
-  if (line.empty() || line == "SSL Certificate bindings:" || line.find_first_not_of('-') == std::string_view::npos ||
-      line == "Extended Properties:") {
+  if (line.empty() || line == "SSL Certificate bindings:" || line.find_first_not_of('-') == std::string_view::npos) {
+    return Ok{};
+  }
+  if (line == kExtendedPropertiesLine) {
+    if (!entry_) return at_line(number, "\"Extended Properties:\" comes before any binding");
+    entry_->in_extended = true;
+    entry_->property_id.reset();
     return Ok{};
   }
   const std::size_t colon = line.find(" :");
@@ -112,10 +168,13 @@ Status NetshShowReader::feed(std::string_view raw) {
   const std::string_view value = trim(line.substr(colon + 2));
   if (const auto key = key_parameter_of(label)) {
     if (auto s = close_entry(); !s) return s;
-    entry_ = NetshShowEntry{number, {std::string(*key) + "=" + std::string(value)}, false, false, 0};
+    entry_ = NetshShowEntry{};
+    entry_->line = number;
+    entry_->words = {std::string(*key) + "=" + std::string(value)};
     return Ok{};
   }
   if (!entry_) return at_line(number, text::quote(label) + " comes before any binding (IP:port, Hostname:port, ...)");
+  if (entry_->in_extended) return read_extended(label, value, *entry_, number);
   const auto labels = field_labels();
   if (const auto at = std::find(labels.begin(), labels.end(), label); at != labels.end()) {
     entry_->fields |= std::uint32_t{1} << (at - labels.begin());
@@ -128,18 +187,20 @@ Status NetshShowReader::feed(std::string_view raw) {
 
 Status NetshShowReader::close_entry() {
   if (!entry_) return Ok{};
-  auto done = finish(*entry_);
-  const std::uint32_t fields = entry_->fields;
+  const NetshShowEntry entry = std::move(*entry_);
   entry_.reset();
+  auto done = finish(entry);
   if (!done) return done.error();
+  auto properties = property_lines(entry, *done->command.key);
   lines_.push_back(std::move(*done));
-  fields_.push_back(fields);
+  for (BatchLine& p : properties) lines_.push_back(std::move(p));
+  entries_.push_back({entry.line, entry.fields});
   return Ok{};
 }
 
 Status NetshShowReader::check_layouts() const {
   std::uint32_t seen = 0;
-  for (const std::uint32_t f : fields_) seen |= f;
+  for (const EntryFields& e : entries_) seen |= e.fields;
   if (seen == 0) return Ok{};
   const auto labels = field_labels();
   std::size_t last_seen = 0;
@@ -153,15 +214,14 @@ Status NetshShowReader::check_layouts() const {
       break;
     }
   }
-  for (std::size_t n = 0; n < fields_.size(); ++n) {
+  for (const EntryFields& e : entries_) {
     std::string missing;
     for (std::size_t i = 0; i <= end; ++i) {
-      if (((fields_[n] >> i) & 1U) == 0) missing += (missing.empty() ? "'" : ", '") + std::string(labels[i]) + "'";
+      if (((e.fields >> i) & 1U) == 0) missing += (missing.empty() ? "'" : ", '") + std::string(labels[i]) + "'";
     }
     if (!missing.empty()) {
-      return at_line(lines_[n].number, "the entry stops short of its layout, which ends with '" +
-                                           std::string(labels[end]) + "': " + missing +
-                                           " missing; was the listing cut? Save it whole and import it again");
+      return at_line(e.line, "the entry stops short of its layout, which ends with '" + std::string(labels[end]) +
+                                 "': " + missing + " missing; was the listing cut? Save it whole and import it again");
     }
   }
   return Ok{};

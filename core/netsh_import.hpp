@@ -19,11 +19,15 @@ struct NetshShowEntry {
   bool caching_client_hello = false;
   bool null_store = false;   // "Certificate Store Name : (null)": HTTP.SYS reads the certificate from MY
   std::uint32_t fields = 0;  // bit i: field_labels()[i] was present
+  ExtendedProperties extended;
+  std::optional<std::uint32_t> property_id;  // of the "Extended Properties:" block being read
+  bool in_extended = false;                  // past an "Extended Properties:" line
 };
 
 // Takes the listing a line at a time, so that a listing of 100k bindings (over 100 MB of text) need not be held.
 // Each binding becomes an `add sslcert` line numbered by the line of its key ("IP:port : 0.0.0.0:443"); its values
-// go through the same parser as the command line. A line that cannot be read is refused with its number.
+// go through the same parser as the command line. Extended properties other than Windows' defaults become
+// `update sslpropertyex` lines after it. A line that cannot be read is refused with its number.
 class NetshShowReader {
  public:
   Status feed(std::string_view line);  // without its line end; a trailing CR is ignored
@@ -39,7 +43,11 @@ class NetshShowReader {
   std::size_t line_number_ = 0;
   std::optional<NetshShowEntry> entry_;
   std::vector<BatchLine> lines_;
-  std::vector<std::uint32_t> fields_;  // per entry of lines_
+  struct EntryFields {
+    std::size_t line = 0;
+    std::uint32_t fields = 0;
+  };
+  std::vector<EntryFields> entries_;
 };
 
 // A saved listing file, as bytes in pieces of any size: decoded (ListingDecoder) and read (NetshShowReader). Errors

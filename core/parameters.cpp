@@ -62,7 +62,8 @@ constexpr std::array<ParamSpec, 28> kParameters{{
     flag("logextendedevents", "Turns on/off logging of extended events.", ssl_flag::kLogExtendedEvents),
     flag("enablesessionticket", "Turns on/off TLS session tickets for the binding.", ssl_flag::kEnableSessionTicket),
     flag("disablesessionid", "Turns on/off TLS session id resumption for the binding.", ssl_flag::kDisableSessionId),
-    {"json", ParamType::JsonSwitch, kToggle, "show only: print the bindings as JSON, like --json."},
+    {"json", ParamType::JsonSwitch, kToggle,
+     "show only: print the bindings as the JSON document Windows prints (SslCertificateBindings)."},
 }};
 
 }  // namespace

@@ -86,6 +86,15 @@ std::string reg_file(const RegistryState& state) {
     if (s.ctl_identifier) block += "\"DefaultSslCtlIdentifier\"=" + quoted(*s.ctl_identifier) + "\n";
     if (s.ctl_store_name) block += "\"DefaultSslCtlStoreName\"=" + quoted(*s.ctl_store_name) + "\n";
     block += "\"DefaultFlags\"=" + dword(s.flags) + "\n";
+    const ExtendedProperties& x = b.extended;
+    if (!x.http2_window_is_default()) {
+      block += "\"" + std::string(extended_value::kReceiveWindow) + "\"=" + dword(x.receive_window) + "\n";
+    }
+    if (!x.settings_limits_are_default()) {
+      block += "\"" + std::string(extended_value::kMaxSettingsPerFrame) + "\"=" + dword(x.max_settings_per_frame) +
+               "\n\"" + std::string(extended_value::kMaxSettingsPerMinute) + "\"=" + dword(x.max_settings_per_minute) +
+               "\n";
+    }
   }
   if (const auto& p = state.ccs_provider) {
     block += "\n[" + std::string(kProvider) + "]\n";

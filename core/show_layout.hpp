@@ -25,6 +25,14 @@ std::span<const ToggleRow> flag_rows();         // after "Ctl Store Name"
 // No netsh option sets this bit, but netsh shows it.
 inline constexpr std::string_view kCachingClientHelloLabel = "Enable Caching Client Hello";
 
+// The extended properties, after the fields: " Extended Properties:" (one leading space), then "PropertyId : <id>"
+// and that id's values, as fields (Windows Server 2019 and later).
+inline constexpr std::string_view kExtendedPropertiesLine = "Extended Properties:";
+inline constexpr std::string_view kPropertyIdLabel = "PropertyId";
+inline constexpr std::string_view kReceiveWindowLabel = "Receive Window";                // PropertyId 0
+inline constexpr std::string_view kMaxSettingsPerFrameLabel = "Max Settings Per Frame";  // PropertyId 1
+inline constexpr std::string_view kMaxSettingsPerMinuteLabel = "Max Settings Per Minute";
+
 // The labels of an entry after its key, in the order netsh prints them ("Certificate Hash" ... "Enable Caching
 // Client Hello"). Each Windows generation prints a prefix of this list, ending at one of layout_ends().
 std::span<const std::string_view> field_labels();

@@ -18,7 +18,9 @@ Result<bool> parse_toggle(std::string_view name, std::string_view value) {
   return invalid(std::string(name) + " " + text::quote(value) + " is neither enable nor disable");
 }
 
-Result<std::uint32_t> parse_uint(std::string_view name, std::string_view value) {
+}  // namespace
+
+Result<std::uint32_t> parse_u_int(std::string_view name, std::string_view value) {
   const auto v = text::parse_decimal(value, 0xFFFFFFFFu);
   if (!v) {
     const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
@@ -29,28 +31,20 @@ Result<std::uint32_t> parse_uint(std::string_view name, std::string_view value) 
   return static_cast<std::uint32_t>(*v);
 }
 
+namespace {
+
 // Applies one key=value to the command. Keys go to `keys` so that two of them can be reported together.
 Status apply_argument(const ParamSpec& spec, std::string_view value, SslCertCommand& cmd,
                       std::vector<BindingKey>& keys) {
   SslSettings& s = cmd.settings;
   switch (spec.type) {
-    case ParamType::IpPortKey: {
-      auto ip = IpPort::parse(value);
-      if (!ip) return ip.error();
-      keys.push_back(BindingKey::ip(*ip));
-      return Ok{};
-    }
+    case ParamType::IpPortKey:
     case ParamType::HostPortKey:
-    case ParamType::ScopedCcsKey: {
-      auto hp = HostPort::parse(value, spec.name);
-      if (!hp) return hp.error();
-      keys.push_back(spec.type == ParamType::HostPortKey ? BindingKey::sni(*hp) : BindingKey::scoped_ccs(*hp));
-      return Ok{};
-    }
+    case ParamType::ScopedCcsKey:
     case ParamType::CcsKey: {
-      auto port = parse_port(value, "ccs", value);
-      if (!port) return port.error();
-      keys.push_back(BindingKey::ccs(*port));
+      auto key = parse_binding_key(spec, value);
+      if (!key) return key.error();
+      keys.push_back(std::move(*key));
       return Ok{};
     }
     case ParamType::Hash: {
@@ -82,7 +76,7 @@ Status apply_argument(const ParamSpec& spec, std::string_view value, SslCertComm
       return Ok{};
     }
     case ParamType::UInt: {
-      auto n = parse_uint(spec.name, value);
+      auto n = parse_u_int(spec.name, value);
       if (!n) return n.error();
       (spec.name == "revocationfreshnesstime" ? s.revocation_freshness_time : s.url_retrieval_timeout) = *n;
       return Ok{};
@@ -141,6 +135,28 @@ Status check_required(Verb verb, std::optional<KeyKind> kind, const std::set<std
 }
 
 }  // namespace
+
+Result<BindingKey> parse_binding_key(const ParamSpec& spec, std::string_view value) {
+  switch (spec.type) {
+    case ParamType::IpPortKey: {
+      auto ip = IpPort::parse(value);
+      if (!ip) return ip.error();
+      return BindingKey::ip(*ip);
+    }
+    case ParamType::HostPortKey:
+    case ParamType::ScopedCcsKey: {
+      auto hp = HostPort::parse(value, spec.name);
+      if (!hp) return hp.error();
+      return spec.type == ParamType::HostPortKey ? BindingKey::sni(*hp) : BindingKey::scoped_ccs(*hp);
+    }
+    case ParamType::CcsKey: {
+      auto port = parse_port(value, "ccs", value);
+      if (!port) return port.error();
+      return BindingKey::ccs(*port);
+    }
+    default: return invalid(std::string(spec.name) + "= is not a binding key");
+  }
+}
 
 Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::string> arguments) {
   SslCertCommand cmd;

@@ -44,6 +44,14 @@ void append_binding_values(const Binding& b, std::string& out) {
   dword(kFreshness, s.revocation_freshness_time);
   dword(kUrlTimeout, s.url_retrieval_timeout);
   if (b.key.kind() == KeyKind::HostnamePort || b.key.kind() == KeyKind::ScopedCcs) sz(kHostnamePort, b.key.value());
+  const ExtendedProperties& x = b.extended;
+  if (x.max_settings_per_frame != ExtendedProperties::kDefaultMaxSettingsPerFrame) {
+    value(kHttp2MaxSettingsPerFrame, std::to_string(x.max_settings_per_frame), "REG_DWORD");
+  }
+  if (x.max_settings_per_minute != ExtendedProperties::kDefaultMaxSettingsPerMinute) {
+    value(kHttp2MaxSettingsPerMinute, std::to_string(x.max_settings_per_minute), "REG_DWORD");
+  }
+  if (!x.http2_window_is_default()) value(kHttp2ReceiveWindow, std::to_string(x.receive_window), "REG_DWORD");
   if (s.certhash) binary(kCertHash, s.certhash->bytes().data(), Thumbprint::kBytes);
   sz(kStoreName, s.certstorename);
   out += '}';

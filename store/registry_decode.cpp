@@ -1,5 +1,7 @@
 #include "store/registry_decode.hpp"
 
+#include <tuple>
+
 #include "core/registry_names.hpp"
 #include "store/registry_codec.hpp"
 
@@ -42,7 +44,8 @@ Result<Binding> decode_binding(KeyKind kind, const std::string& subkey, const Ra
                                const std::function<std::string()>& where) {
   const ValueReader values(raw, where);
   if (auto s = values.only_known({kCertHash, kAppId, kStoreName, kHostnamePort, kCheckMode, kFreshness, kUrlTimeout,
-                                  kCtlIdentifier, kCtlStoreName, kFlags});
+                                  kCtlIdentifier, kCtlStoreName, kFlags, kHttp2ReceiveWindow, kHttp2MaxSettingsPerFrame,
+                                  kHttp2MaxSettingsPerMinute});
       !s) {
     return s.error();
   }
@@ -85,7 +88,19 @@ Result<Binding> decode_binding(KeyKind kind, const std::string& subkey, const Ra
     if (!v) return v.error();
     *field = *v;
   }
-  return Binding{*key, std::move(s)};
+  ExtendedProperties x;
+  for (auto [name, field, absent] :
+       {std::tuple{kHttp2ReceiveWindow, &x.receive_window, ExtendedProperties::kDefaultReceiveWindow},
+        std::tuple{kHttp2MaxSettingsPerFrame, &x.max_settings_per_frame,
+                   ExtendedProperties::kDefaultMaxSettingsPerFrame},
+        std::tuple{kHttp2MaxSettingsPerMinute, &x.max_settings_per_minute,
+                   ExtendedProperties::kDefaultMaxSettingsPerMinute}}) {
+    auto v = values.dword(name, absent);
+    if (!v) return v.error();
+    *field = *v;
+  }
+  if (auto ok = validate_receive_window(x.receive_window); !ok) return unreadable(where(), ok.error().detail);
+  return Binding{*key, std::move(s), x};
 }
 
 }  // namespace

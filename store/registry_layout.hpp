@@ -8,6 +8,7 @@
 
 #include "core/binding.hpp"
 #include "core/error.hpp"
+#include "core/registry_names.hpp"
 
 namespace sslbind::store::layout {
 
@@ -35,6 +36,10 @@ inline constexpr const char* kUrlTimeout = "DefaultSslRevocationUrlRetrievalTime
 inline constexpr const char* kCtlIdentifier = "DefaultSslCtlIdentifier";
 inline constexpr const char* kCtlStoreName = "DefaultSslCtlStoreName";
 inline constexpr const char* kFlags = "DefaultFlags";
+// Written only when they differ from what Windows lists by default (core/registry_names.hpp).
+inline constexpr const char* kHttp2ReceiveWindow = extended_value::kReceiveWindow;
+inline constexpr const char* kHttp2MaxSettingsPerFrame = extended_value::kMaxSettingsPerFrame;
+inline constexpr const char* kHttp2MaxSettingsPerMinute = extended_value::kMaxSettingsPerMinute;
 // Value names under CentralCertProvider, as IIS writes them.
 inline constexpr const char* kEnabled = "Enabled";
 inline constexpr const char* kCertStoreLocation = "CertStoreLocation";

@@ -9,6 +9,22 @@ using nlohmann::json;
 
 namespace {
 
+// What Windows Server 2022 lists under a binding whose extended properties were never set.
+const std::string kDefaultExtendedProperties =
+    " Extended Properties:\n"
+    "    PropertyId                   : 0\n"
+    "    Receive Window               : 1048576\n"
+    " Extended Properties:\n"
+    "    PropertyId                   : 1\n"
+    "    Max Settings Per Frame       : 2796202\n"
+    "    Max Settings Per Minute      : 4294967295\n"
+    " Extended Properties:\n"
+    "    PropertyId                   : 2\n"
+    " Extended Properties:\n"
+    "    PropertyId                   : 3\n"
+    " Extended Properties:\n"
+    "    PropertyId                   : 4\n";
+
 std::string entry(const std::string& label_line, const std::string& hash, const std::string& store,
                   const std::string& http2 = "Not Set") {
   return label_line +
@@ -42,8 +58,8 @@ std::string entry(const std::string& label_line, const std::string& hash, const 
          "    Disable Legacy TLS Versions  : Not Set\n"
          "    Enable Session Ticket        : Not Set\n"
          "    Disable Session ID           : Not Set\n"
-         "    Enable Caching Client Hello  : Not Set\n"
-         "\n";
+         "    Enable Caching Client Hello  : Not Set\n" +
+         kDefaultExtendedProperties + "\n";
 }
 
 std::string upper(std::string s) {
@@ -132,7 +148,11 @@ TEST_CASE("--json for every command follows docs/json.md") {
   REQUIRE(j["bindings"].size() == 2);
   CHECK(j["bindings"][1]["ccs"] == 8443);
   CHECK(j["bindings"][1]["certhash"] == nullptr);
-  CHECK(json::parse(sslbind({"show", "sslcert", "json=enable"}).out)["bindings"].size() == 2);
+  // json=enable prints Windows' document, not sslbind's.
+  j = json::parse(sslbind({"show", "sslcert", "json=enable"}).out);
+  REQUIRE(j["SslCertificateBindings"].size() == 2);
+  CHECK(j["SslCertificateBindings"][1]["LocalAddress"] == "0.0.0.0:8443");
+  CHECK(j["status"] == 0);
 
   r = sslbind({"--json", "update", "sslcert", "ccs=8443", "appid=" + kAppId, "reject=enable"});
   CHECK(json::parse(r.out)["binding"]["reject"] == true);
@@ -194,4 +214,121 @@ TEST_CASE("netsh forms: shortened tags and values without tags") {
   CHECK(sslbind({"delete", "sslcert", "0.0.0.0:8443"}).out == "SSL Certificate successfully deleted\n");
   CHECK(sslbind({"delete", "sslcert", "ip=0.0.0.0:443"}).out == "SSL Certificate successfully deleted\n");
   CHECK(sslbind({"show", "sslcert", "--json"}).out.find("\"bindings\": []") != std::string::npos);
+}
+
+TEST_CASE("update sslpropertyex sets an extended property that show lists and update sslcert keeps") {
+  Sslbind sslbind;
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
+  auto r = sslbind({"update", "sslpropertyex", "ipport=0.0.0.0:443", "propertyid=0", "receivewindow=262144"});
+  CHECK(r.out == "SSL Certificate successfully updated\n");
+  r = sslbind({"--json", "upd", "sslp", "ipport=0.0.0.0:443", "propertyid=1", "maxsettingsperframe=100"});
+  CHECK(json::parse(r.out)["binding"]["extendedProperties"] ==
+        json({{"receivewindow", 262144}, {"maxsettingsperframe", 100}, {"maxsettingsperminute", 4294967295U}}));
+  const std::string shown = sslbind({"show", "sslcert", "ipport=0.0.0.0:443"}).out;
+  CHECK(shown.find("    Enable Caching Client Hello  : Not Set\n"
+                   " Extended Properties:\n"
+                   "    PropertyId                   : 0\n"
+                   "    Receive Window               : 262144\n"
+                   " Extended Properties:\n"
+                   "    PropertyId                   : 1\n"
+                   "    Max Settings Per Frame       : 100\n"
+                   "    Max Settings Per Minute      : 4294967295\n"
+                   " Extended Properties:\n"
+                   "    PropertyId                   : 2\n") != std::string::npos);
+  CHECK(sslbind.registry().find("\"Http2ReceiveWindowSize\":{\"data\":262144,\"type\":\"REG_DWORD\"}") !=
+        std::string::npos);
+  // update sslcert replaces the SSL parameters only.
+  REQUIRE(sslbind({"update", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash1(), "appid=" + kAppId}).exit_code ==
+          0);
+  CHECK(json::parse(sslbind({"--json", "show", "sslcert"}).out)["bindings"][0]["extendedProperties"]["receivewindow"] ==
+        262144);
+
+  // Refusals name the value and the rule, and leave the registry as it was.
+  const std::string before = sslbind.registry();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refusals{
+      {{"propertyid=2"},
+       "propertyid=2 (HttpPerformance) is not one netsh sets; update sslpropertyex takes propertyid=0 "
+       "(receivewindow=) and propertyid=1 (maxsettingsperframe=, maxsettingsperminute=)"},
+      {{"propertyid=7"},
+       "propertyid=7 is not a property HTTP.SYS knows; update sslpropertyex takes propertyid=0 "
+       "(receivewindow=) and propertyid=1 (maxsettingsperframe=, maxsettingsperminute=)"},
+      {{"propertyid=0", "receivewindow=0"},
+       "receivewindow=0 is not an HTTP/2 flow-control window; it takes 1 to 2147483647 bytes"},
+      {{"propertyid=0", "receivewindow=2147483648"},
+       "receivewindow=2147483648 is not an HTTP/2 flow-control window; it takes 1 to 2147483647 bytes"},
+      {{"propertyid=0", "receivewindow=lots"},
+       "receivewindow 'lots' is not a decimal number; it takes an unsigned 32-bit number"},
+      {{"propertyid=1", "receivewindow=5"},
+       "receivewindow= belongs to propertyid=0 (Http2Window), not propertyid=1; set it in a command of its own"},
+      {{"propertyid=0", "windowsize=5"},
+       "'windowsize' is not a parameter of update sslpropertyex; see 'sslbind update "
+       "sslpropertyex help'"},
+  };
+  for (const auto& [extra, why] : refusals) {
+    std::vector<std::string> command{"update", "sslpropertyex", "ipport=0.0.0.0:443"};
+    command.insert(command.end(), extra.begin(), extra.end());
+    r = sslbind(command);
+    CAPTURE(why);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "The parameter is incorrect.\n" + why + "\n");
+  }
+  r = sslbind({"update", "sslpropertyex", "ipport=0.0.0.0:443", "propertyid=1"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("update sslpropertyex propertyid=1 needs maxsettingsperframe=<u-int>, maxsettingsperminute=<u-int> "
+                   "or both") != std::string::npos);
+  r = sslbind({"update", "sslpropertyex", "ipport=10.0.0.1:443", "propertyid=0", "receivewindow=5"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err ==
+        "SSL Certificate update failed, Error: 2\nThe system cannot find the file specified.\nipport=10.0.0.1:443 "
+        "has no binding\n");
+  CHECK(sslbind({"add", "sslpropertyex", "ipport=0.0.0.0:443"}).exit_code == 2);
+  CHECK(sslbind.registry() == before);
+  // update alone is ambiguous between the two objects it takes; show is not.
+  CHECK(sslbind({"update", "ssl", "ipport=0.0.0.0:443"}).exit_code == 2);
+  CHECK(sslbind({"sh", "ssl"}).exit_code == 0);
+}
+
+TEST_CASE("show sslcert json=enable prints the document Windows prints, for every family") {
+  Sslbind sslbind;
+  REQUIRE(sslbind({"add", "sslcert", "ipport=[::1]:8443", "certhash=" + hash0(), "appid=" + kAppId,
+                   "disablehttp2=enable", "revocationfreshnesstime=30"})
+              .exit_code == 0);
+  REQUIRE(sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash1(), "appid=" + kAppId,
+                   "certstorename=WebHosting", "sslctlstorename=CA"})
+              .exit_code == 0);
+  REQUIRE(sslbind({"add", "sslcert", "ccs=443", "appid=" + kAppId}).exit_code == 0);
+  REQUIRE(sslbind({"add", "sslcert", "scopedccs=shop.contoso.com:443", "appid=" + kAppId}).exit_code == 0);
+  const auto r = sslbind({"show", "sslcert", "json=enable"});
+  CHECK(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["status"] == 0);
+  CHECK(j["message"] == "The operation completed successfully.");
+  const json& b = j["SslCertificateBindings"];
+  REQUIRE(b.size() == 4);
+  CHECK(b[0]["IpPort"] == "[::1]:8443");
+  CHECK(b[0]["ConfigType"] == 1);
+  CHECK(b[0]["AppId"] == "4dc3e181-e14b-4a21-b022-59fc669b0914");
+  CHECK(b[0]["GuidString"] == kAppId);
+  CHECK(b[0]["SslCertStoreName"] == nullptr);
+  CHECK(b[0]["DefaultFlags"] == 0x10);
+  CHECK(b[0]["DefaultCertCheckMode"] == 4);
+  CHECK(b[0]["DefaultRevocationFreshnessTime"] == 30);
+  // SslHash is the hash's bytes in base64, as .NET writes a byte array: decoded with openssl, it is the thumbprint.
+  TempDir dir;
+  write_file(dir.path() / "hash.b64", b[0]["SslHash"].get<std::string>() + "\n");
+  const auto hex = run_process({"/bin/sh", "-c", "openssl base64 -d -in \"$1\" | od -An -tx1 | tr -d ' \\n'", "sh",
+                                (dir.path() / "hash.b64").string()});
+  CHECK(hex.out == hash0());
+  CHECK(b[1]["IpPort"] == "0.0.0.0:443");
+  CHECK(b[1]["Host"] == "www.contoso.com");
+  CHECK(b[1]["ConfigType"] == 7);
+  CHECK(b[1]["SslCertStoreName"] == "WebHosting");
+  CHECK(b[1]["DefaultSslCtlStoreName"] == "CA");
+  CHECK(b[2]["LocalAddress"] == "0.0.0.0:443");
+  CHECK(b[2]["ConfigType"] == 9);
+  CHECK(b[2]["SslHash"] == "");
+  CHECK(b[3]["Host"] == "shop.contoso.com");
+  CHECK(b[3]["ConfigType"] == 11);
+  // --json keeps sslbind's own schema.
+  CHECK(json::parse(sslbind({"--json", "show", "sslcert"}).out)["bindings"].size() == 4);
 }

@@ -46,7 +46,7 @@ TEST_CASE("bash completes verbs, nouns, parameters and values") {
   CHECK(complete("sslbind show f") == "frontend\n");
   CHECK(complete("sslbind serve back") == "backend=\n");
   CHECK(complete("sslbind import netsh f") == "file=\n");
-  CHECK(complete("sslbind update ") == "sslcert\nccs\n");
+  CHECK(complete("sslbind update ") == "sslcert\nsslpropertyex\nccs\n");
   CHECK(complete("sslbind up") == "update\n");
   CHECK(complete("sslbind http add ") == "sslcert\ncert\nccs\n");
   CHECK(complete("sslbind add sslcert host") == "hostnameport=\n");

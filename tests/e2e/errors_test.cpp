@@ -169,7 +169,7 @@ TEST_CASE("unknown commands") {
   check_case({{"add", "urlacl", "url=http://+:80/"},
               2,
               "The following command was not found: add urlacl url=http://+:80/\n'urlacl' is not something sslbind "
-              "manages; the objects are sslcert, cert, ccs and frontend\n"});
+              "manages; the objects are sslcert, sslpropertyex, cert, ccs and frontend\n"});
   check_case({{"--frobnicate", "show", "sslcert"},
               2,
               kParam + "The following argument was not expected: --frobnicate; see 'sslbind help'\n"});
@@ -254,7 +254,10 @@ TEST_CASE("show json=enable reports a missing key as JSON too") {
   const auto r = sslbind({"show", "sslcert", "ccs=9443", "json=enable"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.empty());
-  CHECK(nlohmann::json::parse(r.out)["error"]["win32"] == 2);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["SslCertificateBindings"].empty());
+  CHECK(j["status"] == 2);
+  CHECK(j["message"] == "The system cannot find the file specified.");
 }
 
 TEST_CASE("bytes that are not UTF-8 are refused, never an abort (exit 134 before)") {

@@ -45,9 +45,11 @@ TEST_CASE("import netsh reads Windows Server 2022's layout: extended properties,
   write_file(dir.path() / "show.txt", fixture("netsh_show_2022.txt"));
   auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "show.txt").string()});
   CHECK(r.err == "");
+  // The extended properties other than Windows' defaults follow their binding as update sslpropertyex lines.
   CHECK(r.out ==
         "line 5: ipport=0.0.0.0:443 created\nline 39: hostnameport=www.contoso.com:443 created\n"
-        "line 66: ccs=443 created\n3 created, 0 updated, 0 unchanged, 0 deleted\n");
+        "line 39: hostnameport=www.contoso.com:443 updated\nline 39: hostnameport=www.contoso.com:443 updated\n"
+        "line 79: ccs=443 created\n3 created, 2 updated, 0 unchanged, 0 deleted\n");
   const json b = bindings(sslbind);
   REQUIRE(b.size() == 3);
   CHECK(b[0]["certhash"] == hash0());
@@ -59,12 +61,37 @@ TEST_CASE("import netsh reads Windows Server 2022's layout: extended properties,
   CHECK(b[1]["verifyclientcertrevocation"] == false);
   CHECK(b[1]["clientcertnegotiation"] == true);
   CHECK(b[1]["revocationfreshnesstime"] == 60);
+  CHECK(b[0]["extendedProperties"]["receivewindow"] == 1048576);
+  CHECK(b[1]["extendedProperties"] ==
+        json({{"receivewindow", 262144}, {"maxsettingsperframe", 100}, {"maxsettingsperminute", 1000}}));
   CHECK(b[2]["ccs"] == 443);
   CHECK(b[2]["certhash"] == nullptr);
   // Importing again: 183 for netsh's add, or nothing to do with --add-or-update.
   CHECK(sslbind({"import", "netsh", "file=" + (dir.path() / "show.txt").string()}).exit_code == 1);
   CHECK(sslbind({"--add-or-update", "import", "netsh", "file=" + (dir.path() / "show.txt").string()})
-            .out.ends_with("0 created, 0 updated, 3 unchanged, 0 deleted\n"));
+            .out.ends_with("0 created, 0 updated, 5 unchanged, 0 deleted\n"));
+  // What show prints, import reads back to the same registry.
+  Sslbind again;
+  write_file(dir.path() / "again.txt", sslbind({"show", "sslcert"}).out);
+  REQUIRE(again({"import", "netsh", "file=" + (dir.path() / "again.txt").string()}).exit_code == 0);
+  CHECK(again.registry() == sslbind.registry());
+}
+
+TEST_CASE("import netsh refuses an extended property sslbind does not keep, naming it, and imports nothing") {
+  Sslbind sslbind;
+  TempDir dir;
+  std::string text = fixture("netsh_show_2022.txt");
+  const std::string id2 = "    PropertyId                   : 2\r\n";
+  REQUIRE(text.find(id2) != std::string::npos);
+  text.insert(text.find(id2) + id2.size(), "    Send Buffering Flags         : 1\r\n");
+  write_file(dir.path() / "show.txt", text);
+  auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "show.txt").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "The parameter is incorrect.\nline 73: the extended property 'Send Buffering Flags' of PropertyId 2 "
+        "(HttpPerformance) is not one sslbind keeps: it keeps Receive Window (0), Max Settings Per Frame and Max "
+        "Settings Per Minute (1)\n");
+  CHECK(bindings(sslbind).empty());
 }
 
 TEST_CASE("import netsh reads the Windows Server 2008 R2 layout, and sslbind's own show output") {
@@ -174,7 +201,7 @@ TEST_CASE("import netsh refuses a listing cut short, naming the entry and the la
   const std::string before = sslbind.registry();
   const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "cut.txt").string()});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("line 66: the entry stops short of its layout, which ends with 'Enable Caching Client Hello': "
+  CHECK(r.err.find("line 79: the entry stops short of its layout, which ends with 'Enable Caching Client Hello': "
                    "'Revocation Freshness Time', 'URL Retrieval Timeout'") != std::string::npos);
   CHECK(sslbind.registry() == before);
 }
@@ -214,6 +241,7 @@ TEST_CASE("export reg writes a regedit file of the bindings and the CCS provider
                    "certstorename=WebHosting", "sslctlidentifier=Quote\"And\\Back"})
               .exit_code == 0);
   REQUIRE(sslbind({"add", "sslcert", "ccs=443", "appid=" + kAppId}).exit_code == 0);
+  REQUIRE(sslbind({"update", "sslpropertyex", "ccs=443", "propertyid=0", "receivewindow=131072"}).exit_code == 0);
   TempDir dir;
   REQUIRE(sslbind({"add", "ccs", "location=" + dir.str(), "privatekeypassword=secret"}).exit_code == 0);
   const std::string file = (dir.path() / "bindings.reg").string();
@@ -238,6 +266,10 @@ TEST_CASE("export reg writes a regedit file of the bindings and the CCS provider
   CHECK(text.find("\"HostnamePort\"=\"www.contoso.com:443\"\r\n") != std::string::npos);
   CHECK(text.find("\"DefaultSslCtlIdentifier\"=\"Quote\\\"And\\\\Back\"\r\n") != std::string::npos);
   CHECK(text.find(params + "SslCcsBindingInfo\\0.0.0.0:443]\r\n") != std::string::npos);
+  // Extended properties only where they differ from the defaults.
+  CHECK(text.find("\"DefaultFlags\"=dword:00000000\r\n\"Http2ReceiveWindowSize\"=dword:00020000\r\n") !=
+        std::string::npos);
+  CHECK(text.find("Http2MaxSettings") == std::string::npos);
   CHECK(text.find(
             "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider]\r\n\"Enabled\"=dword:00000001\r\n") !=
         std::string::npos);
@@ -278,21 +310,28 @@ TEST_CASE("dump prints a netsh script that -f runs as it is to recreate the regi
     command.insert(command.end(), args.begin(), args.end());
     REQUIRE_MESSAGE(sslbind(command).exit_code == 0, args[0]);
   }
+  REQUIRE(sslbind({"update", "sslpropertyex", "ipport=[::1]:8443", "propertyid=0", "receivewindow=65535"}).exit_code ==
+          0);
+  REQUIRE(sslbind({"update", "sslpropertyex", "ccs=443", "propertyid=1", "maxsettingsperminute=600"}).exit_code == 0);
   const auto dumped = sslbind({"dump"});
   REQUIRE(dumped.exit_code == 0);
   CHECK(dumped.out.find("pushd http\n") != std::string::npos);
   CHECK(dumped.out.find("\"sslctlidentifier=My CTL\"") == std::string::npos);
   CHECK(dumped.out.find("sslctlidentifier=\"My CTL\"") != std::string::npos);
+  CHECK(dumped.out.find("\nupdate sslpropertyex ipport=[::1]:8443 propertyid=0 receivewindow=65535\n") !=
+        std::string::npos);
+  CHECK(dumped.out.find("\nupdate sslpropertyex ccs=443 propertyid=1 maxsettingsperframe=2796202 "
+                        "maxsettingsperminute=600\n") != std::string::npos);
   TempDir dir;
   write_file(dir.path() / "dump.txt", dumped.out);
   Sslbind other;
   const auto r = other({"-f", (dir.path() / "dump.txt").string()});
   CHECK(r.err == "");
-  CHECK(r.out.ends_with("5 created, 0 updated, 0 unchanged, 0 deleted\n"));
+  CHECK(r.out.ends_with("5 created, 2 updated, 0 unchanged, 0 deleted\n"));
   CHECK(other.registry() == sslbind.registry());
   // Run again with --add-or-update: nothing changes.
   CHECK(other({"--add-or-update", "-f", (dir.path() / "dump.txt").string()})
-            .out.ends_with("0 created, 0 updated, 5 unchanged, 0 deleted\n"));
+            .out.ends_with("0 created, 0 updated, 7 unchanged, 0 deleted\n"));
   // A bit no netsh parameter sets (read from a Windows listing) is named in a comment.
   write_file(dir.path() / "show.txt", fixture("netsh_show_2022.txt"));
   Sslbind imported;

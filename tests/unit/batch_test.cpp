@@ -48,8 +48,9 @@ TEST_CASE("batch: a wrong line is named by its number") {
             .detail.starts_with("line 2: "));
   CHECK(parse_batch("\n\nadd sslcert ipport=0.0.0.0:443").error().code == ErrorCode::MissingParameters);
   CHECK(parse_batch("\n\nadd sslcert ipport=0.0.0.0:443").error().detail.starts_with("line 3: "));
-  CHECK(parse_batch("show sslcert").error().detail ==
-        "line 1: a batch takes add, update and delete sslcert lines only; found 'show sslcert'");
+  CHECK(
+      parse_batch("show sslcert").error().detail ==
+      "line 1: a batch takes add, update and delete sslcert and update sslpropertyex lines only; found 'show sslcert'");
   CHECK(parse_batch("add cert file=a.pfx").error().detail.starts_with("line 1: a batch takes"));
   CHECK(parse_batch("frob sslcert").error().detail.starts_with("line 1: 'frob' is not a command"));
   CHECK(parse_batch("add sslcert x=\"y").error().detail == "line 1: a double quote is not closed");

@@ -33,6 +33,21 @@ TEST_SUITE("store::binding_codec") {
       CHECK(back->settings == b.settings);
     }
     CHECK(store::encode_binding(bindings[0]).family == "SslBindingInfo");
+    // Extended properties: written only when not the defaults, read back as they were.
+    CHECK(store::encode_binding(bindings[0]).values.find("Http2") == std::string::npos);
+    Binding tuned = bindings[2];
+    tuned.extended.receive_window = 65535;
+    tuned.extended.max_settings_per_minute = 0;
+    const auto record = store::encode_binding(tuned);
+    CHECK(record.values.find("\"Http2MaxSettingsPerFrame\"") == std::string::npos);
+    auto back = store::decode_binding(record);
+    REQUIRE(back);
+    CHECK(back->extended == tuned.extended);
+    // A receive window HTTP/2 cannot have is refused as any malformed value is.
+    store::BindingRecord bad = record;
+    bad.values.replace(bad.values.find("65535"), 5, "0");
+    CHECK(store::decode_binding(bad).error().detail.find("receivewindow=0 is not an HTTP/2 flow-control window") !=
+          std::string::npos);
     CHECK(store::encode_binding(bindings[2]).family == "SslSniBindingInfo");
     CHECK(store::encode_binding(bindings[3]).subkey == "0.0.0.0:443");
   }

@@ -191,3 +191,52 @@ TEST_CASE("revocationfreshnesstime=0 leaves the freshness bit clear") {
   auto c = command({"add", "sslcert", "ipport=0.0.0.0:443", kHash, kApp, "revocationfreshnesstime=0"});
   CHECK(c.settings.check_mode == 0);
 }
+
+TEST_CASE("a short object name is matched among the objects of its verb") {
+  constexpr std::string_view objects[] = {"sslcert", "sslpropertyex", "ccs"};
+  constexpr auto takes = [](Verb verb, std::string_view object) {
+    return object != "sslpropertyex" || verb == Verb::Update;
+  };
+  const auto object_of = [&](std::vector<std::string> words) -> std::string {
+    auto r = parse_invocation(words, {objects, {}, takes});
+    return r ? std::string(std::get<ObjectWords>(*r).object) : "error";
+  };
+  CHECK(object_of({"show", "ssl"}) == "sslcert");
+  CHECK(object_of({"add", "ssl"}) == "sslcert");
+  CHECK(object_of({"update", "ssl"}) == "error");
+  CHECK(object_of({"update", "sslp"}) == "sslpropertyex");
+  CHECK(object_of({"update", "sslcert"}) == "sslcert");
+}
+
+TEST_CASE("update sslpropertyex: one property id and its values") {
+  auto parse_ex = [](std::vector<std::string> words) { return parse_sslpropertyex_arguments(words); };
+  auto ok = parse_ex({"hostnameport=www.contoso.com:443", "PropertyId=1", "maxsettingsperminute=0"});
+  REQUIRE(ok);
+  CHECK(ok->verb == Verb::Update);
+  CHECK(ok->key->as_parameter() == "hostnameport=www.contoso.com:443");
+  CHECK(ok->property->id == PropertyId::Http2SettingsLimits);
+  CHECK_FALSE(ok->property->max_settings_per_frame);
+  CHECK(ok->property->max_settings_per_minute == 0U);
+  ExtendedProperties x;
+  ok->property->apply(x);
+  CHECK(x.max_settings_per_frame == ExtendedProperties::kDefaultMaxSettingsPerFrame);
+  CHECK(x.max_settings_per_minute == 0U);
+
+  CHECK(parse_ex({"ccs=443", "propertyid=0", "receivewindow=2147483647"}));
+  CHECK(parse_ex({"ccs=443", "propertyid=0", "receivewindow=1"}));
+  const auto error = [&](std::vector<std::string> words) { return parse_ex(std::move(words)).error(); };
+  CHECK(error({"propertyid=0", "receivewindow=5"}).code == ErrorCode::MissingParameters);
+  CHECK(error({"ccs=443", "receivewindow=5"}).code == ErrorCode::MissingParameters);
+  CHECK(error({"ccs=443", "propertyid=0"}).detail == "update sslpropertyex propertyid=0 needs receivewindow=<bytes>");
+  CHECK(error({"ccs=443", "ipport=0.0.0.0:443", "propertyid=0", "receivewindow=5"}).detail ==
+        "give one binding key, not both ipport=0.0.0.0:443 and ccs=");
+  CHECK(error({"ccs=443", "propertyid=-1", "receivewindow=5"}).detail.find("is not a decimal number") !=
+        std::string::npos);
+  CHECK(error({"ccs=443", "propertyid=5"})
+            .detail.starts_with("propertyid=5 (TlsSessionTicketKeys) is not one netsh "
+                                "sets"));
+  CHECK(error({"ccs=443", "propertyid=0", "receivewindow=4294967296"}).detail ==
+        "receivewindow '4294967296' is above 4294967295; it takes an unsigned 32-bit number");
+  CHECK(error({"ccs=70000", "propertyid=0", "receivewindow=5"}).code == ErrorCode::InvalidParameter);
+  CHECK(error({"ccs=443", "propertyid=0", "receivewindow=5", "receivewindow=6"}).code == ErrorCode::InvalidParameter);
+}

@@ -159,3 +159,57 @@ TEST_CASE("a listing's errors come in line order however the file is cut (found 
     CHECK(failed.error().detail.rfind("line 3: ", 0) == 0);
   }
 }
+
+TEST_CASE("netsh show: Extended Properties blocks become update sslpropertyex lines when not the defaults") {
+  auto lines = entry("    IP:port : 0.0.0.0:443", {}, "Enable Caching Client Hello");
+  for (const std::string l :
+       {" Extended Properties:", "    PropertyId : 0", "    Receive Window : 1048576",
+        " Extended Properties:", "    PropertyId : 1", "    Max Settings Per Frame : 2796202",
+        "    Max Settings Per Minute : 4294967295", " Extended Properties:", "    PropertyId : 2"}) {
+    lines.push_back(l);
+  }
+  auto defaults = read(lines);
+  REQUIRE(defaults);
+  CHECK(defaults->size() == 1);  // Windows' defaults: nothing to set
+
+  lines[lines.size() - 6] = "    Receive Window : 65535";
+  lines[lines.size() - 3] = "    Max Settings Per Minute : 60";
+  auto tuned = read(lines);
+  REQUIRE(tuned);
+  REQUIRE(tuned->size() == 3);
+  const SslCertCommand& window = (*tuned)[1].command;
+  CHECK(window.verb == Verb::Update);
+  CHECK(window.key->as_parameter() == "ipport=0.0.0.0:443");
+  REQUIRE(window.property);
+  CHECK(window.property->id == PropertyId::Http2Window);
+  CHECK(window.property->receive_window == 65535U);
+  const auto& limits = *(*tuned)[2].command.property;
+  CHECK(limits.id == PropertyId::Http2SettingsLimits);
+  CHECK(limits.max_settings_per_frame == 2796202U);
+  CHECK(limits.max_settings_per_minute == 60U);
+  CHECK((*tuned)[2].number == 1);  // numbered by the binding's line
+}
+
+TEST_CASE("netsh show: an extended property that is not kept, or out of place, is refused with its line") {
+  auto base = entry("    IP:port : 0.0.0.0:443", {}, "Enable Caching Client Hello");
+  const std::size_t first = base.size() + 2;  // the line after " Extended Properties:"
+  auto with = [&](const std::vector<std::string>& block) {
+    auto lines = base;
+    lines.push_back(" Extended Properties:");
+    lines.insert(lines.end(), block.begin(), block.end());
+    return read(lines).error().detail;
+  };
+  CHECK(with({"    PropertyId : 3", "    Restriction Count : 1"}) ==
+        "line " + std::to_string(first + 1) +
+            ": the extended property 'Restriction Count' of PropertyId 3 (TlsRestrictions) is not one sslbind keeps: "
+            "it keeps Receive Window (0), Max Settings Per Frame and Max Settings Per Minute (1)");
+  CHECK(with({"    PropertyId : 1", "    Receive Window : 5"}).find("'Receive Window' of PropertyId 1") !=
+        std::string::npos);
+  CHECK(with({"    Receive Window : 5"}) == "line " + std::to_string(first) +
+                                                ": 'Receive Window' comes before the PropertyId of its Extended "
+                                                "Properties block");
+  CHECK(with({"    PropertyId : zero"}).find("PropertyId 'zero' is not a decimal number") != std::string::npos);
+  CHECK(with({"    PropertyId : 0", "    Receive Window : 0"}).find("receivewindow=0 is not an HTTP/2") !=
+        std::string::npos);
+  CHECK(read({" Extended Properties:"}).error().detail == "line 1: \"Extended Properties:\" comes before any binding");
+}
