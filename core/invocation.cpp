@@ -36,19 +36,18 @@ std::optional<Verb> match_verb(std::string_view word) {
   return found;
 }
 
-std::optional<std::string_view> match_object(std::string_view word, Verb verb, const CommandNames& names) {
+// The objects of `verb` that `word` is a prefix of (at least three letters), or the one it names exactly.
+std::vector<std::string_view> match_object(std::string_view word, Verb verb, const CommandNames& names) {
   for (std::string_view o : names.objects) {
-    if (text::iequals(o, word)) return o;
+    if (text::iequals(o, word)) return {o};
   }
   constexpr std::size_t kShortestPrefix = 3;
-  std::optional<std::string_view> found;
+  std::vector<std::string_view> found;
   for (std::string_view o : names.objects) {
     if (names.verb_takes != nullptr && !names.verb_takes(verb, o)) continue;
-    if (word.size() < kShortestPrefix || word.size() >= o.size() || !text::iequals(o.substr(0, word.size()), word)) {
-      continue;
+    if (word.size() >= kShortestPrefix && word.size() < o.size() && text::iequals(o.substr(0, word.size()), word)) {
+      found.push_back(o);
     }
-    if (found) return std::nullopt;
-    found = o;
   }
   return found;
 }
@@ -90,11 +89,17 @@ Result<Invocation> parse_invocation(std::span<const std::string> words, const Co
   }
   rest = rest.subspan(1);
   if (rest.empty() || is_help_word(rest.front())) return Invocation(HelpRequest{*verb, {}, {}});
-  const auto object = match_object(rest.front(), *verb, names);
-  if (!object) {
+  const auto objects = match_object(rest.front(), *verb, names);
+  if (objects.size() > 1) {
+    return unknown_command(words, text::quote(rest.front()) + " is short for more than one object of " +
+                                      std::string(verb_name(*verb)) + ": " + listed(objects) +
+                                      "; give more of the name");
+  }
+  if (objects.empty()) {
     return unknown_command(words, text::quote(rest.front()) + " is not something sslbind manages; the objects are " +
                                       listed(names.objects));
   }
+  const std::string_view* object = &objects.front();
   rest = rest.subspan(1);
   if (asks_help(rest)) return Invocation(HelpRequest{*verb, *object, {}});
   return Invocation(ObjectWords{*verb, *object, rest_of(rest)});

@@ -284,7 +284,11 @@ TEST_CASE("update sslpropertyex sets an extended property that show lists and up
   CHECK(sslbind({"add", "sslpropertyex", "ipport=0.0.0.0:443"}).exit_code == 2);
   CHECK(sslbind.registry() == before);
   // update alone is ambiguous between the two objects it takes; show is not.
-  CHECK(sslbind({"update", "ssl", "ipport=0.0.0.0:443"}).exit_code == 2);
+  r = sslbind({"update", "ssl", "ipport=0.0.0.0:443"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "The following command was not found: update ssl ipport=0.0.0.0:443\n'ssl' is short for more than "
+        "one object of update: sslcert and sslpropertyex; give more of the name\n");
   CHECK(sslbind({"sh", "ssl"}).exit_code == 0);
 }
 
