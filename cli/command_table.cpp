@@ -7,6 +7,7 @@
 #include "cli/usage.hpp"
 #include "core/ccs_command.hpp"
 #include "core/cert_command.hpp"
+#include "core/farm_command.hpp"
 #include "core/parameters.hpp"
 #include "core/serve_command.hpp"
 #include "core/sslcert_command.hpp"
@@ -55,6 +56,21 @@ const std::vector<ObjectCommand>& objects() {
        [](Verb) { return ccs_usage(); },
        [](Verb v) { return names(ccs_parameters(v)); },
        run_ccs},
+      {"webfarm",
+       {{Verb::Add, "Adds a web farm: the web workers serve sends decrypted requests to."},
+        {Verb::Update, "Changes a web farm's servers, health check, balancing or X-ARR-SSL."},
+        {Verb::Delete, "Deletes a web farm that no route uses."},
+        {Verb::Show, "Lists the web farms."}},
+       [](Verb) { return webfarm_usage(); },
+       [](Verb v) { return names(webfarm_parameters(v)); },
+       run_webfarm},
+      {"route",
+       {{Verb::Add, "Sends the requests for a host (exact, *.domain or *) to a web farm."},
+        {Verb::Delete, "Deletes a route."},
+        {Verb::Show, "Lists the routes."}},
+       [](Verb) { return route_usage(); },
+       [](Verb v) { return names(route_parameters(v)); },
+       run_route},
       {"frontend",
        {{Verb::Show, "Shows the running front end: snapshot, listeners, handshakes, failures, certificates."}},
        [](Verb) { return frontend_usage(); },

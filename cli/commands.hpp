@@ -11,6 +11,8 @@ namespace sslbind::cli {
 
 int run_sslcert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_sslpropertyex(const Context& ctx, Verb verb, std::span<const std::string> arguments);
+int run_webfarm(const Context& ctx, Verb verb, std::span<const std::string> arguments);
+int run_route(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_cert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_init(const Context& ctx, std::span<const std::string> arguments);

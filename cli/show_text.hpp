@@ -1,6 +1,6 @@
 #pragma once
-// netsh's `show sslcert` text layout (Windows Server 2019 and later: one blank line after the dashes, labels
-// padded to column 29).
+// netsh's `show sslcert` text layout (Windows Server 2022: three blank lines after the dashes, labels padded to
+// column 29), which sslbind's other `show` texts follow.
 #include <string>
 #include <vector>
 
@@ -11,5 +11,7 @@ namespace sslbind::cli {
 // "\nSSL Certificate bindings:\n-------------------------\n\n\n\n", as Windows Server 2022 prints it.
 std::string show_header();
 std::string show_entry(const Binding& binding);  // the entry's lines and the blank line after it
+// "    <label padded to 29> : <value>\n"; a label of 29 or more gets one space before the colon.
+void field_line(std::string& out, std::string_view label, std::string_view value);
 
 }  // namespace sslbind::cli

@@ -102,6 +102,56 @@ std::string sslpropertyex_usage() {
          "maxsettingsperminute=1000\n";
 }
 
+std::string webfarm_usage() {
+  return "Usage: add webfarm name=<farm> server=<host:port>[,<host:port>...] [healthcheck=</path>|none]\n"
+         "                  [loadbalance=roundrobin|leastrequests] [arrssl=enable|disable]\n"
+         "       update webfarm name=<farm> (the same, each optional: what is given changes)\n"
+         "       delete webfarm name=<farm>\n"
+         "       show webfarm [name=<farm>]\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    Tag              Value\n"
+         "    name             - The farm's name: 1-64 letters, digits, '.', '-' or '_' (any case).\n"
+         "    server           - Its web workers, reached over plain HTTP: IPv4, [IPv6] or a host name, and\n"
+         "                       a port; comma-separated, at most 64.\n"
+         "    healthcheck      - A path serve asks each server for every few seconds (2xx or 3xx: up);\n"
+         "                       none: only failed requests mark a server down.\n"
+         "    loadbalance      - roundrobin (default) or leastrequests.\n"
+         "    arrssl           - Send X-ARR-SSL (key bits|cipher bits|issuer|subject), as ARR does. Default\n"
+         "                       enable.\n"
+         "\n"
+         "Remarks: The front end sends each request to the farm of its Host's route (see show route).\n"
+         "         delete webfarm is refused while a route uses the farm.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         add webfarm name=www server=10.0.0.11:80,10.0.0.12:80 healthcheck=/health\n"
+         "         update webfarm name=www loadbalance=leastrequests\n";
+}
+
+std::string route_usage() {
+  return "Usage: add route host=<name>|*.<domain>|* webfarm=<farm>\n"
+         "       delete route host=<name>|*.<domain>|*\n"
+         "       show route [host=<name>|*.<domain>|*]\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    Tag              Value\n"
+         "    host             - The Host a request names: a host name, *.<domain> for one more label, or *\n"
+         "                       for every other host.\n"
+         "    webfarm          - The farm that serves it (add webfarm first).\n"
+         "\n"
+         "Remarks: A request goes to the route of its exact host, else of *.<its parent domain>, else of *;\n"
+         "         with none, serve answers 404.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         add route host=www.contoso.com webfarm=www\n"
+         "         add route host=*.contoso.com webfarm=www\n"
+         "         add route host=* webfarm=default\n";
+}
+
 std::string cert_usage() {
   return "Usage: add cert file=<path> [keyfile=<path>] [password=<string> | passwordfile=<path>]\n"
          "                [certstorename=<string>]\n"

@@ -9,6 +9,8 @@ namespace sslbind::cli {
 
 std::string usage(Verb verb);
 std::string sslpropertyex_usage();
+std::string webfarm_usage();
+std::string route_usage();
 std::string cert_usage();
 std::string ccs_usage();
 std::string init_usage();

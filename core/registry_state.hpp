@@ -1,11 +1,13 @@
 #pragma once
-// Everything the registry file holds that sslbind manages: the HTTP.SYS bindings and the settings of the file-based
-// Central Certificate Store provider (HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider).
+// Everything the registry file holds that sslbind manages: the HTTP.SYS bindings, the settings of the file-based
+// Central Certificate Store provider (HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider), and the web farms and routes
+// the front end offloads to.
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "core/binding_set.hpp"
+#include "core/webfarm.hpp"
 
 namespace sslbind {
 
@@ -25,6 +27,7 @@ struct CcsProviderConfig {
 struct RegistryState {
   BindingSet bindings;
   std::optional<CcsProviderConfig> ccs_provider;  // absent until `add ccs` first writes the key
+  FarmSet farms{};                                // web farms and routes (HKLM\SOFTWARE\sslbind)
 };
 
 }  // namespace sslbind

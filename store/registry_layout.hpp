@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/binding.hpp"
 #include "core/error.hpp"
@@ -19,6 +20,11 @@ inline constexpr std::array<const char*, 6> kParametersPath{"SYSTEM", "CurrentCo
                                                             "HTTP",   "Parameters",        nullptr};
 inline constexpr std::array<const char*, 5> kCcsProviderPath{"SOFTWARE", "Microsoft", "IIS", "CentralCertProvider",
                                                              nullptr};
+// sslbind's own key: the web farms and routes of the front end (ARR keeps them in applicationHost.config).
+inline constexpr std::array<const char*, 4> kWebFarmsPath{"SOFTWARE", "sslbind", "WebFarms", nullptr};
+inline constexpr std::array<const char*, 4> kRoutesPath{"SOFTWARE", "sslbind", "Routes", nullptr};
+inline constexpr const char* kWebFarmsDisplay = "HKLM\\SOFTWARE\\sslbind\\WebFarms";
+inline constexpr const char* kRoutesDisplay = "HKLM\\SOFTWARE\\sslbind\\Routes";
 inline constexpr const char* kHive = "HKEY_LOCAL_MACHINE";
 inline constexpr const char* kParametersDisplay = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters";
 inline constexpr const char* kCcsProviderDisplay = "HKLM\\SOFTWARE\\Microsoft\\IIS\\CentralCertProvider";
@@ -40,6 +46,12 @@ inline constexpr const char* kFlags = "DefaultFlags";
 inline constexpr const char* kHttp2ReceiveWindow = extended_value::kReceiveWindow;
 inline constexpr const char* kHttp2MaxSettingsPerFrame = extended_value::kMaxSettingsPerFrame;
 inline constexpr const char* kHttp2MaxSettingsPerMinute = extended_value::kMaxSettingsPerMinute;
+// Value names of a web farm and a route.
+inline constexpr const char* kServers = "Servers";
+inline constexpr const char* kHealthCheck = "HealthCheck";
+inline constexpr const char* kLoadBalance = "LoadBalance";
+inline constexpr const char* kArrSsl = "ArrSsl";
+inline constexpr const char* kWebFarm = "WebFarm";
 // Value names under CentralCertProvider, as IIS writes them.
 inline constexpr const char* kEnabled = "Enabled";
 inline constexpr const char* kCertStoreLocation = "CertStoreLocation";
@@ -54,6 +66,7 @@ inline Error unreadable(const std::string& where, const std::string& why) {
 
 inline json reg_sz(const std::string& s) { return {{"type", "REG_SZ"}, {"data", s}}; }
 inline json reg_dword(std::uint32_t v) { return {{"type", "REG_DWORD"}, {"data", v}}; }
+inline json reg_multi_sz(const std::vector<std::string>& v) { return {{"type", "REG_MULTI_SZ"}, {"data", v}}; }
 
 // The key at `path` under HKEY_LOCAL_MACHINE if it exists; nullptr if a key on the path is absent; a non-object node
 // where the path is broken, so that the caller can refuse to rewrite a document it does not understand.

@@ -1,4 +1,5 @@
 // read_registry: the registry file's text into bindings and the rest of the document, in one pass.
+#include "store/farm_codec.hpp"
 #include "store/registry_codec.hpp"
 
 #include <algorithm>
@@ -206,12 +207,15 @@ Result<RegistryState> read_registry(std::string_view text, json& rest) {
   if (reader.failure()) return *reader.failure();
   if (!parsed)
     return Error(ErrorCode::RegistryUnreadable, "not valid JSON at byte " + std::to_string(reader.error_byte()));
-  RegistryState state{reader.take_bindings(), std::nullopt};
+  RegistryState state{reader.take_bindings(), std::nullopt, {}};
   // What was not decoded on the way (a file whose schemaVersion comes late, or none) is decoded from the tree.
   if (auto s = decode_bindings_into(rest, state.bindings); !s) return s.error();
   auto provider = decode_ccs_provider(rest);
   if (!provider) return provider.error();
   state.ccs_provider = std::move(*provider);
+  auto farms = decode_farms(rest);
+  if (!farms) return farms.error();
+  state.farms = std::move(*farms);
   return state;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The typed values of one registry key as the file holds them, and the checked reading of them.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -84,6 +85,17 @@ class ValueReader {
       return unreadable(where_() + "\\" + name, "REG_DWORD data must be a number from 0 to 4294967295");
     }
     return static_cast<std::uint32_t>((*v)->get<std::uint64_t>());
+  }
+
+  // REG_MULTI_SZ, as an array of strings.
+  Result<std::optional<std::vector<std::string>>> multi_string(const char* name) const {
+    auto v = get(name, "REG_MULTI_SZ");
+    if (!v) return v.error();
+    if (*v == nullptr) return std::optional<std::vector<std::string>>();
+    const bool strings =
+        (*v)->is_array() && std::all_of((*v)->begin(), (*v)->end(), [](const json& e) { return e.is_string(); });
+    if (!strings) return unreadable(where_() + "\\" + name, "REG_MULTI_SZ data must be an array of strings");
+    return std::optional<std::vector<std::string>>((*v)->get<std::vector<std::string>>());
   }
 
   // Fixed-length REG_BINARY, as hex digits.

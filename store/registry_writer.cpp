@@ -1,4 +1,5 @@
 // write_registry and empty_document: the registry file's text, one binding per line.
+#include "store/farm_codec.hpp"
 #include "store/registry_codec.hpp"
 
 #include <algorithm>
@@ -63,6 +64,7 @@ json empty_document() {
 
 std::string write_registry(const RegistryState& state, json& document) {
   encode_ccs_provider(state.ccs_provider, document);
+  encode_farms(state.farms, document);
   json& params = make_key(document, kParametersPath.data());
   for (KeyKind kind : kKinds) params[std::string(binding_info_key(kind))] = json::object();
   std::string out = "{\"schemaVersion\":" + std::to_string(kSchemaVersion);

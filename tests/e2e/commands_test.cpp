@@ -264,9 +264,10 @@ TEST_CASE("update sslpropertyex sets an extended property that show lists and up
        "'windowsize' is not a parameter of update sslpropertyex; see 'sslbind update "
        "sslpropertyex help'"},
   };
-  for (const auto& [extra, why] : refusals) {
+  for (const auto& refusal : refusals) {
+    const std::string& why = refusal.second;
     std::vector<std::string> command{"update", "sslpropertyex", "ipport=0.0.0.0:443"};
-    command.insert(command.end(), extra.begin(), extra.end());
+    command.insert(command.end(), refusal.first.begin(), refusal.first.end());
     r = sslbind(command);
     CAPTURE(why);
     CHECK(r.exit_code == 2);

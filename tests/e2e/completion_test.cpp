@@ -46,9 +46,9 @@ TEST_CASE("bash completes verbs, nouns, parameters and values") {
   CHECK(complete("sslbind show f") == "frontend\n");
   CHECK(complete("sslbind serve back") == "backend=\n");
   CHECK(complete("sslbind import netsh f") == "file=\n");
-  CHECK(complete("sslbind update ") == "sslcert\nsslpropertyex\nccs\n");
+  CHECK(complete("sslbind update ") == "sslcert\nsslpropertyex\nccs\nwebfarm\n");
   CHECK(complete("sslbind up") == "update\n");
-  CHECK(complete("sslbind http add ") == "sslcert\ncert\nccs\n");
+  CHECK(complete("sslbind http add ") == "sslcert\ncert\nccs\nwebfarm\nroute\n");
   CHECK(complete("sslbind add sslcert host") == "hostnameport=\n");
   CHECK(complete("sslbind add sslcert ipport=0.0.0.0:443 cert") == "certhash=\ncertstorename=\n");
   CHECK(complete("sslbind delete sslcert ") == "ipport=\nhostnameport=\nccs=\nscopedccs=\n");

@@ -29,7 +29,7 @@ BindingSet sample() {
 }
 
 std::string written(const BindingSet& set, json doc = store::empty_document()) {
-  return store::write_registry(RegistryState{set, std::nullopt}, doc);
+  return store::write_registry(RegistryState{set, std::nullopt, {}}, doc);
 }
 
 json encoded(const BindingSet& set) { return json::parse(written(set)); }
@@ -205,4 +205,53 @@ TEST_CASE("a registry cut at any byte is refused cleanly, never crashes") {
     CHECK(r.error().code == ErrorCode::RegistryUnreadable);
   }
   CHECK(read(text));
+}
+
+TEST_CASE("web farms and routes are written under HKLM\\SOFTWARE\\sslbind and read back, checked") {
+  RegistryState state{sample(), std::nullopt, {}};
+  WebFarm www;
+  www.name = "Www";
+  www.servers = *parse_servers("10.0.0.1:80,[fd00::1]:8080");
+  www.health_check = "/health";
+  www.load_balance = LoadBalance::LeastRequests;
+  www.arr_ssl = false;
+  REQUIRE(state.farms.add_farm(www));
+  REQUIRE(state.farms.add_route("*.contoso.com", "www"));
+  json doc = store::empty_document();
+  const std::string text = store::write_registry(state, doc);
+  const json written_doc = json::parse(text);
+  const json& farm = written_doc["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["sslbind"]["WebFarms"]["Www"];
+  CHECK(farm["Servers"] == json({{"data", {"10.0.0.1:80", "[fd00::1]:8080"}}, {"type", "REG_MULTI_SZ"}}));
+  CHECK(farm["ArrSsl"]["data"] == 0);
+  CHECK(written_doc["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["sslbind"]["Routes"]["*.contoso.com"]["WebFarm"]["data"] ==
+        "Www");
+  auto back = read(text);
+  REQUIRE(back);
+  CHECK(back->farms == state.farms);
+  // Without farms the key is not created, so a registry from before keeps its shape.
+  CHECK(written(sample()).find("sslbind") == std::string::npos);
+
+  auto damaged = [&](auto edit) {
+    json d = written_doc;
+    edit(d["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["sslbind"]);
+    return decode_error(d);
+  };
+  CHECK(damaged([](json& k) {
+          k["WebFarms"]["Www"]["Servers"]["data"] = json::array();
+        }).find("WebFarms\\Www: the Servers value is missing or empty") != std::string::npos);
+  CHECK(damaged([](json& k) { k["WebFarms"]["Www"]["Servers"]["data"] = {"10.0.0.1"}; }).find("needs a port") !=
+        std::string::npos);
+  CHECK(damaged([](json& k) {
+          k["WebFarms"]["Www"]["Servers"]["data"] = "10.0.0.1:80";
+        }).find("REG_MULTI_SZ data must be an array of strings") != std::string::npos);
+  CHECK(damaged([](json& k) {
+          k["WebFarms"]["Www"]["LoadBalance"]["data"] = "random";
+        }).find("loadbalance=random is not an algorithm") != std::string::npos);
+  CHECK(damaged([](json& k) {
+          k["Routes"]["*.contoso.com"]["WebFarm"]["data"] = "gone";
+        }).find("Routes\\*.contoso.com: webfarm gone does not exist") != std::string::npos);
+  CHECK(damaged([](json& k) { k["Routes"]["WWW.A.COM"] = k["Routes"]["*.contoso.com"]; }).find("not in lower case") !=
+        std::string::npos);
+  CHECK(damaged([](json& k) { k["WebFarms"]["bad name"] = k["WebFarms"]["Www"]; }).find("is not a farm name") !=
+        std::string::npos);
 }
