@@ -1,0 +1,78 @@
+#include <doctest/doctest.h>
+
+#include "serve/http_forward.hpp"
+
+using namespace sslbind;
+using namespace sslbind::serve;
+
+namespace {
+
+HttpHead head_of(HttpParser::Kind kind, const std::string& text) {
+  HttpParser parser(kind);
+  const auto step = parser.feed(text.data(), text.size());
+  REQUIRE(step.head);
+  return parser.head();
+}
+
+}  // namespace
+
+TEST_SUITE("serve::http_forward") {
+  TEST_CASE("the request to the web worker: hop-by-hop and forged fields out, ARR's fields in, Host kept") {
+    const HttpHead request = head_of(HttpParser::Kind::Request,
+                                     "POST /cart?id=1 HTTP/1.1\r\n"
+                                     "Host: Shop.Contoso.com\r\n"
+                                     "Connection: keep-alive, X-Secret\r\n"
+                                     "X-Secret: drop me\r\n"
+                                     "Keep-Alive: timeout=5\r\n"
+                                     "TE: trailers\r\n"
+                                     "X-Forwarded-For: 6.6.6.6\r\n"
+                                     "x-forwarded-proto: http\r\n"
+                                     "X-ARR-SSL: forged\r\n"
+                                     "X-Arr-Log-Id: forged\r\n"
+                                     "X-Original-URL: /admin\r\n"
+                                     "Content-Length: 3\r\n"
+                                     "Cookie: a=b\r\n\r\n");
+    const ForwardFields fields{*IpPort::parse("[2001:db8::7]:50123"), "256|128|CN=Issuer|CN=shop.contoso.com"};
+    CHECK(backend_request_head(request, fields) ==
+          "POST /cart?id=1 HTTP/1.1\r\n"
+          "Host: Shop.Contoso.com\r\n"
+          "Content-Length: 3\r\n"
+          "Cookie: a=b\r\n"
+          "X-Forwarded-For: 2001:db8::7\r\n"
+          "X-Forwarded-Proto: https\r\n"
+          "X-ARR-SSL: 256|128|CN=Issuer|CN=shop.contoso.com\r\n"
+          "\r\n");
+    // A farm with arrssl=disable sends none.
+    CHECK(backend_request_head(request, {*IpPort::parse("10.0.0.1:1"), ""}).find("X-ARR-SSL") == std::string::npos);
+  }
+
+  TEST_CASE("a WebSocket handshake keeps its Upgrade, and chunked framing stays") {
+    const HttpHead request = head_of(HttpParser::Kind::Request,
+                                     "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                     "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\n\r\n");
+    const std::string out = backend_request_head(request, {*IpPort::parse("127.0.0.1:9"), ""});
+    CHECK(out.find("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n") != std::string::npos);
+    CHECK(out.find("Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\n") != std::string::npos);
+    const HttpHead chunked =
+        head_of(HttpParser::Kind::Request, "PUT / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+    CHECK(backend_request_head(chunked, {*IpPort::parse("127.0.0.1:9"), ""}).find("Transfer-Encoding: chunked\r\n") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("the response to the client: hop-by-hop fields out, close said when the connection closes") {
+    const HttpHead response = head_of(HttpParser::Kind::Response,
+                                      "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n"
+                                      "Content-Length: 2\r\nSet-Cookie: s=1\r\n\r\n");
+    CHECK(client_response_head(response, true) == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: s=1\r\n\r\n");
+    CHECK(client_response_head(response, false) ==
+          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: s=1\r\nConnection: close\r\n\r\n");
+    const HttpHead switching = head_of(HttpParser::Kind::Response,
+                                       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+                                       "Upgrade\r\nSec-WebSocket-Accept: abc\r\n\r\n");
+    CHECK(client_response_head(switching, true) ==
+          "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: abc\r\nUpgrade: websocket\r\nConnection: "
+          "Upgrade\r\n\r\n");
+    CHECK(idempotent("GET"));
+    CHECK_FALSE(idempotent("POST"));
+  }
+}
