@@ -8,8 +8,9 @@
 namespace sslbind {
 namespace {
 
-constexpr std::array<std::string_view, 7> kServeParams{"threads",        "backend",          "proxyprotocol", "admin",
-                                                       "maxconnections", "handshaketimeout", "idletimeout"};
+constexpr std::array<std::string_view, 10> kServeParams{
+    "threads",          "backend",     "proxyprotocol",   "admin",     "maxconnections",
+    "handshaketimeout", "idletimeout", "responsetimeout", "accesslog", "accesslogformat"};
 constexpr std::uint64_t kMaxTimeout = 86'400;
 constexpr std::array<std::string_view, 1> kFrontendParams{"admin"};
 constexpr unsigned kMaxThreads = 256;
@@ -72,13 +73,25 @@ Result<ServeCommand> parse_serve_arguments(std::span<const std::string> argument
     cmd.max_connections = static_cast<std::uint32_t>(*n);
   }
   for (auto [name, field] :
-       {std::pair{"handshaketimeout", &cmd.handshake_timeout}, std::pair{"idletimeout", &cmd.idle_timeout}}) {
+       {std::pair{"handshaketimeout", &cmd.handshake_timeout}, std::pair{"idletimeout", &cmd.idle_timeout},
+        std::pair{"responsetimeout", &cmd.response_timeout}}) {
     if (auto value = kv->get(name)) {
       const auto n = text::parse_decimal(*value, kMaxTimeout);
       if (!n || *n == 0)
         return invalid(std::string(name) + " " + text::quote(*value) + " is not a number of seconds from 1 to 86400");
       *field = static_cast<std::uint32_t>(*n);
     }
+  }
+  if (auto log = kv->get("accesslog")) {
+    if (auto s = check_path(*log, "accesslog"); !s) return s.error();
+    cmd.access_log = *log;
+  }
+  if (auto format = kv->get("accesslogformat")) {
+    if (text::iequals(*format, "json"))
+      cmd.access_log_json = true;
+    else if (!text::iequals(*format, "text"))
+      return invalid("accesslogformat " + text::quote(*format) + " is neither text nor json");
+    if (!cmd.access_log) return invalid("accesslogformat= needs accesslog=<file>|stderr");
   }
   return cmd;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // `sslbind serve [threads=N] [backend=IP:PORT[,IP:PORT...]] [proxyprotocol=enable|disable] [admin=SOCKET]
-//  [maxconnections=N] [handshaketimeout=S] [idletimeout=S]`: the TLS front end's options, in sslbind's key=value style.
+//  [maxconnections=N] [handshaketimeout=S] [idletimeout=S] [responsetimeout=S] [accesslog=PATH|stderr]
+//  [accesslogformat=text|json]`: the TLS front end's options, in sslbind's key=value style.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -19,8 +20,11 @@ struct ServeCommand {
   bool proxy_protocol = false;       // send a PROXY protocol v2 header to the backend first
   std::optional<std::string> admin;  // the admin socket; absent: <root>/admin.sock
   std::uint32_t max_connections = 10000;
-  std::uint32_t handshake_timeout = 10;  // seconds for a client to finish its handshake (slowloris)
-  std::uint32_t idle_timeout = 60;       // seconds without a byte either way
+  std::uint32_t handshake_timeout = 10;   // seconds for a client to finish its handshake (slowloris)
+  std::uint32_t idle_timeout = 60;        // seconds without a byte either way
+  std::uint32_t response_timeout = 120;   // seconds a web worker may take to start its response (ARR's default)
+  std::optional<std::string> access_log;  // a file, or "stderr"; absent: no access log
+  bool access_log_json = false;           // accesslogformat=json: one JSON object per line
 };
 
 std::span<const std::string_view> serve_parameters();

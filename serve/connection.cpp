@@ -10,35 +10,15 @@
 #include <climits>
 
 #include "core/text.hpp"
+#include "serve/http_exchange.hpp"
 #include "serve/proxy_protocol.hpp"
+#include "serve/socket_address.hpp"
 #include "serve/worker.hpp"
 
 namespace sslbind::serve {
 namespace {
 
 constexpr std::size_t kMaxRequestHead = 16 * 1024;
-
-IpPort ip_port_of(const asio::ip::tcp::endpoint& ep) {
-  asio::ip::address a = ep.address();
-  // A dual-stack socket shows IPv4 clients as ::ffff:a.b.c.d; the selection sees them as IPv4, as HTTP.SYS does.
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-  if (a.is_v4()) return {IpAddress::v4(a.to_v4().to_bytes()), ep.port()};
-  return {IpAddress::v6(a.to_v6().to_bytes()), ep.port()};
-}
-
-asio::ip::tcp::endpoint endpoint_of(const IpPort& p) {
-  if (p.address.family() == IpAddress::Family::V4) {
-    asio::ip::address_v4::bytes_type b{};
-    std::copy_n(p.address.bytes().begin(), 4, b.begin());
-    return {asio::ip::address_v4(b), p.port};
-  }
-  return {asio::ip::address_v6(p.address.bytes()), p.port};
-}
-
-std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string_view status_text(int status) {
   switch (status) {
@@ -66,7 +46,11 @@ bool keeps_alive(std::string_view head) {
 }  // namespace
 
 Connection::Connection(Worker& worker, asio::ip::tcp::socket socket)
-    : worker_(worker), socket_(std::move(socket)), timer_(worker.io()), backend_(worker.io()) {
+    : worker_(worker),
+      socket_(std::move(socket)),
+      timer_(worker.io()),
+      backend_timer_(worker.io()),
+      backend_(worker.io()) {
   worker_.shared().stats.active.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -131,6 +115,11 @@ void Connection::close() {
   if (closed_) return;
   closed_ = true;
   timer_.cancel();
+  backend_timer_.cancel();
+  if (http_ && http_->in_flight) {
+    worker_.shared().health.finished(http_->server, 0);
+    http_->in_flight = false;
+  }
   asio::error_code ignored;
   if (ssl_ != nullptr && established_) {
     SSL_shutdown(ssl_);  // one try at close_notify; the socket is non-blocking and closes next
@@ -163,8 +152,9 @@ void Connection::established() {
   if (SSL_session_reused(ssl_) == 1) shared.stats.resumed.fetch_add(1, std::memory_order_relaxed);
   if (handshake_.forget_session) SSL_CTX_remove_session(shared.tls, SSL_get_session(ssl_));
   arm_timer(shared.timeouts.idle, Failure::IdleTimeout);
-  if (shared.options.backends.empty()) return read_requests();
-  connect_backend(0);
+  if (!shared.options.backends.empty()) return connect_backend(0);
+  if (!worker_.snapshot()->state().farms.farms().empty()) return http_next();
+  read_requests();
 }
 
 // --- The built-in page ---

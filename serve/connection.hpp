@@ -1,9 +1,10 @@
 #pragma once
 // One client connection on an I/O thread: OpenSSL driven on the non-blocking socket (SSL_do_handshake, SSL_read and
 // SSL_write, with the loop waiting for readiness on WANT_READ/WANT_WRITE and for a loader on
-// WANT_CLIENT_HELLO_CB), then either the built-in page (no backend configured) or a TCP stream to a backend with an
-// optional PROXY protocol v2 header. Timeouts for the handshake and for idleness; any fault drops this connection
-// only, and is counted.
+// WANT_CLIENT_HELLO_CB), then one of: HTTP/1.1 requests proxied to the web farms of their Host's route (when the
+// registry has farms; connection_http.cpp), a TCP stream to a backend= with an optional PROXY protocol v2 header, or
+// the built-in page. Timeouts for the handshake and for idleness; any fault drops this connection only, and is
+// counted.
 #include <array>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
@@ -39,6 +40,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void answer(bool keep_alive, int status);
   void write_pending();
 
+  // HTTP reverse proxy to the web farms (connection_http.cpp), one request at a time; pipelined ones wait.
+  void http_next();
+  void http_read_head();
+  void http_route();
+  void http_choose_server();
+  void http_connected();
+  void http_take_body();
+  void http_write_backend();
+  void http_pump_request();
+  void http_read_response();
+  void http_response_bytes(std::size_t n);
+  void http_write_client();
+  void http_exchange_done();
+  void http_backend_failed();
+  void http_error(int status, Failure why);
+  void http_log();
+  void http_tunnel();
+
   // Forwarding to a backend.
   void connect_backend(std::size_t attempt);
   void send_proxy_header();
@@ -58,6 +77,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string in_;       // built-in page: request bytes not answered yet
   std::string pending_;  // bytes for the client not written yet
   bool close_after_write_ = false;
+
+  std::unique_ptr<struct HttpExchange> http_;
+  asio::steady_timer backend_timer_;  // HTTP: the web worker's connect and response timeouts
 
   asio::ip::tcp::socket backend_;
   std::array<char, 16 * 1024> up_{};

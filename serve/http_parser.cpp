@@ -101,9 +101,11 @@ struct HttpCallbacks {
       if (hosts > 1 || (hosts == 0 && h.minor >= 1)) {
         return self.refuse(400, hosts > 1 ? "two Host header fields" : "an HTTP/1.1 request without Host");
       }
-      // A request body is framed by Content-Length or chunked Transfer-Encoding alone (llhttp refuses the rest).
-      if (h.find("transfer-encoding") != nullptr && h.content_length) {
-        return self.refuse(400, "both Content-Length and Transfer-Encoding");
+      // A request body is framed by Content-Length or by a Transfer-Encoding that ends in chunked, never both
+      // (RFC 9112, 6.1 and 6.3). llhttp finds these only after the head; a proxy must refuse before routing.
+      if (h.find("transfer-encoding") != nullptr) {
+        if (h.content_length) return self.refuse(400, "both Content-Length and Transfer-Encoding");
+        if (!h.chunked) return self.refuse(400, "a Transfer-Encoding that does not end in chunked");
       }
     } else {
       h.status = llhttp_get_status_code(p);

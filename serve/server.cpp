@@ -109,9 +109,10 @@ class Control {
     watch_root();  // before the first snapshot, which adds the CCS folder to the same watch
     publish(std::make_shared<const Snapshot>(++generation_, std::move(*state), root_, nullptr), "started");
     log(Level::Info, "ready: " + std::to_string(threads) + " I/O threads, admin socket " + admin_path_.string() +
-                         (command_.backends.empty() ? ", built-in page (no backend)"
-                                                    : ", " + std::to_string(command_.backends.size()) + " backends" +
-                                                          (command_.proxy_protocol ? " with PROXY protocol v2" : "")));
+                         (!command_.backends.empty() ? ", " + std::to_string(command_.backends.size()) + " backends" +
+                                                           (command_.proxy_protocol ? " with PROXY protocol v2" : "")
+                          : current_->state().farms.farms().empty() ? ", built-in page (no backend, no web farm)"
+                                                                    : ", HTTP proxy to the web farms of the registry"));
     wait_signals();
     schedule_eviction();
     io_.run();
@@ -139,10 +140,12 @@ class Control {
                                    std::to_string(current_->ccs()->index()->pfx_files().size()) + " files"
              : current_->ccs_problem().empty() ? ""
                                                : ", CCS unavailable: " + current_->ccs_problem()) +
-            " (" +
+            ", " + std::to_string(current_->state().farms.farms().size()) + " web farms, " +
+            std::to_string(current_->state().farms.routes().size()) + " routes" + " (" +
             std::to_string(
                 std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count()) +
             " ms)");
+    for (const std::string& problem : current_->farm_problems()) log(Level::Warning, problem + " (not used)");
     watch_ccs();
     schedule_poll();
   }
@@ -287,7 +290,8 @@ class Control {
     signals_.async_wait([this](const asio::error_code& ec, int signal) {
       if (ec) return;
       if (signal == SIGHUP) {
-        log(Level::Info, "SIGHUP: reading everything again");
+        log(Level::Info, "SIGHUP: reading everything again, reopening the access log");
+        if (shared_->access_log) shared_->access_log->reopen();
         reload("SIGHUP");
         refresh_ccs("SIGHUP");
         return wait_signals();
@@ -415,6 +419,7 @@ class Control {
             {"listeners", listeners},
             {"connections", shared_->stats.to_json()},
             {"backends", backends},
+            {"webWorkers", shared_->health.to_json(steady)},
             {"ccs", ccs},
             {"cache", shared_->cache.status(unix_now())}};
   }

@@ -20,6 +20,9 @@ SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, u
       backend_down_until(std::make_unique<std::atomic<std::int64_t>[]>(options.backends.size() + 1)) {
   timeouts.handshake = std::chrono::seconds(options.handshake_timeout);
   timeouts.idle = std::chrono::seconds(options.idle_timeout);
+  timeouts.response = std::chrono::seconds(options.response_timeout);
+  timeouts.request_head = timeouts.handshake;
+  if (options.access_log) access_log = std::make_unique<AccessLog>(*options.access_log, options.access_log_json);
 }
 
 SharedState::~SharedState() { SSL_CTX_free(tls); }

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "core/serve_command.hpp"
+#include "serve/access_log.hpp"
+#include "serve/backend_health.hpp"
 #include "serve/cert_cache.hpp"
 #include "serve/stats.hpp"
 #include "store/cert_store.hpp"
@@ -21,6 +23,8 @@ struct Timeouts {
   std::chrono::milliseconds idle{60'000};          // no byte either way
   std::chrono::milliseconds connect{5'000};        // to a backend
   std::chrono::milliseconds backend_down{10'000};  // a backend that refused is skipped this long
+  std::chrono::milliseconds response{120'000};     // for a web worker to start its response: then 504
+  std::chrono::milliseconds request_head{10'000};  // for a request head, once its first byte came (slowloris)
 };
 
 struct SharedState {
@@ -38,6 +42,8 @@ struct SharedState {
   Stats stats;
   // Per backend: until when it counts as down (steady clock, milliseconds since its epoch); 0: up.
   std::unique_ptr<std::atomic<std::int64_t>[]> backend_down_until;
+  BackendHealth health;                   // the web workers of the farms
+  std::unique_ptr<AccessLog> access_log;  // null: no access log
 };
 
 }  // namespace sslbind::serve

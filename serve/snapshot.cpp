@@ -1,5 +1,9 @@
 #include "serve/snapshot.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <cstring>
 #include <tuple>
 
 namespace sslbind::serve {
@@ -16,6 +20,42 @@ bool operator<(const ListenAddress& a, const ListenAddress& b) {
   return key(a) < key(b);
 }
 
+namespace {
+
+// A web worker's address: its IP, or the first address its name resolves to.
+Result<IpPort> resolve(const FarmServer& server) {
+  if (auto ip = IpAddress::parse(server.host, "server")) return IpPort{*ip, server.port};
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int r = ::getaddrinfo(server.host.c_str(), nullptr, &hints, &found);
+  if (r != 0 || found == nullptr) {
+    return Error(ErrorCode::SourceUnavailable, "web worker " + server.str() + ": " + ::gai_strerror(r));
+  }
+  IpPort out{};
+  if (found->ai_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(found->ai_addr);
+    std::array<std::uint8_t, 4> bytes{};
+    std::memcpy(bytes.data(), &a->sin_addr, 4);
+    out = {IpAddress::v4(bytes), server.port};
+  } else {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(found->ai_addr);
+    std::array<std::uint8_t, 16> bytes{};
+    std::memcpy(bytes.data(), &a->sin6_addr, 16);
+    out = {IpAddress::v6(bytes), server.port};
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
+}  // namespace
+
+const IpPort* Snapshot::server_address(const std::string& server) const {
+  const auto it = server_addresses_.find(server);
+  return it == server_addresses_.end() ? nullptr : &it->second;
+}
+
 Snapshot::Snapshot(std::uint64_t generation, RegistryState state, const std::filesystem::path& root,
                    const Snapshot* previous)
     : generation_(generation),
@@ -26,6 +66,17 @@ Snapshot::Snapshot(std::uint64_t generation, RegistryState state, const std::fil
     listeners_.insert({std::nullopt, key.port()});
     if (key.kind() == KeyKind::IpPort && !key.ip_port().address.is_wildcard()) {
       listeners_.insert({key.ip_port().address, key.port()});
+    }
+  }
+  for (const auto& [key, farm] : state_.farms.farms()) {
+    for (const FarmServer& server : farm.servers) {
+      const std::string name = server.str();
+      if (server_addresses_.contains(name)) continue;
+      auto address = resolve(server);
+      if (address)
+        server_addresses_.emplace(name, *address);
+      else
+        farm_problems_.push_back(address.error().detail);
     }
   }
   const auto& config = state_.ccs_provider;

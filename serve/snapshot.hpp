@@ -4,10 +4,12 @@
 // once built; each connection keeps the snapshot it was accepted with, so a change never alters a handshake in flight.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/registry_state.hpp"
 #include "core/selection.hpp"
@@ -39,6 +41,10 @@ class Snapshot {
   const std::shared_ptr<store::CcsProvider>& ccs() const { return ccs_; }
   const std::string& ccs_problem() const { return ccs_problem_; }
   const std::set<ListenAddress>& listeners() const { return listeners_; }
+  // The web workers' addresses (names resolved when the snapshot was built, on the control thread, so that no I/O
+  // thread waits for DNS); nullptr for a server whose name did not resolve: farm_problems() says why.
+  const IpPort* server_address(const std::string& server) const;
+  const std::vector<std::string>& farm_problems() const { return farm_problems_; }
 
  private:
   std::uint64_t generation_;
@@ -48,6 +54,8 @@ class Snapshot {
   std::shared_ptr<store::CcsProvider> ccs_;
   std::string ccs_problem_;
   std::set<ListenAddress> listeners_;
+  std::map<std::string, IpPort> server_addresses_;
+  std::vector<std::string> farm_problems_;
 };
 
 }  // namespace sslbind::serve

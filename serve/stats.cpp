@@ -17,6 +17,9 @@ std::string_view failure_name(Failure f) {
     case Failure::IdleTimeout: return "idleTimeout";
     case Failure::ConnectionLimit: return "connectionLimit";
     case Failure::BackendUnavailable: return "backendUnavailable";
+    case Failure::BadRequest: return "badRequest";
+    case Failure::NoRoute: return "noRoute";
+    case Failure::BackendTimeout: return "backendTimeout";
     case Failure::kCount: break;
   }
   return "";
@@ -30,9 +33,9 @@ nlohmann::json Stats::to_json() const {
   nlohmann::json failed = nlohmann::json::object();
   for (std::size_t i = 0; i < failures.size(); ++i)
     failed[std::string(failure_name(static_cast<Failure>(i)))] = failures[i].load();
-  return {{"accepted", accepted.load()},  {"active", active.load()}, {"resumed", resumed.load()},
-          {"handshakesByStep", steps},    {"failures", failed},      {"builtInAnswers", requests.load()},
-          {"forwarded", forwarded.load()}};
+  return {{"accepted", accepted.load()},   {"active", active.load()},  {"resumed", resumed.load()},
+          {"handshakesByStep", steps},     {"failures", failed},       {"builtInAnswers", requests.load()},
+          {"forwarded", forwarded.load()}, {"proxied", proxied.load()}};
 }
 
 }  // namespace sslbind::serve

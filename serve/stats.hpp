@@ -16,7 +16,10 @@ enum class Failure {
   HandshakeTimeout,        // slowloris: the handshake did not finish in time
   IdleTimeout,
   ConnectionLimit,
-  BackendUnavailable,  // no backend took the connection
+  BackendUnavailable,  // no backend took the connection (or no web worker the request: 502)
+  BadRequest,          // an HTTP request refused before any web worker saw it: 400 or 431
+  NoRoute,             // no route for the request's Host: 404
+  BackendTimeout,      // the web worker did not start its response in time: 504
   kCount
 };
 std::string_view failure_name(Failure f);
@@ -27,8 +30,9 @@ struct Stats {
   std::atomic<std::uint64_t> resumed{0};
   std::array<std::atomic<std::uint64_t>, 5> handshakes{};  // by selection step
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(Failure::kCount)> failures{};
-  std::atomic<std::uint64_t> requests{0};  // built-in page answers
-  std::atomic<std::uint64_t> forwarded{0};
+  std::atomic<std::uint64_t> requests{0};   // built-in page answers
+  std::atomic<std::uint64_t> forwarded{0};  // connections forwarded as TCP (backend=)
+  std::atomic<std::uint64_t> proxied{0};    // HTTP requests answered by a web worker
 
   void fail(Failure f) { failures[static_cast<std::size_t>(f)].fetch_add(1, std::memory_order_relaxed); }
   nlohmann::json to_json() const;

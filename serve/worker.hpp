@@ -38,6 +38,11 @@ class Worker {
   const std::shared_ptr<const Snapshot>& snapshot() const { return snapshot_; }  // on this thread only
   std::size_t next_backend() { return round_robin_++; }
 
+  // Keep-alive connections to web workers, per server ("host:port"), owned by this thread: a request takes one that
+  // is still open (the web worker may have closed it meanwhile) or connects anew.
+  std::optional<asio::ip::tcp::socket> take_idle(const std::string& server);
+  void keep_idle(const std::string& server, asio::ip::tcp::socket socket);
+
  private:
   void sync_listeners(const std::set<ListenAddress>& wanted);
   void accept(const ListenAddress& address);
@@ -51,6 +56,11 @@ class Worker {
   std::map<ListenAddress, std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
   bool accepting_ = true;
   std::size_t round_robin_ = 0;
+  struct Idle {
+    asio::ip::tcp::socket socket;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::multimap<std::string, Idle> idle_;
   std::thread thread_;
 };
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "tests/e2e/front_end.hpp"
 #include "tests/e2e/sslbind_runner.hpp"
 #include "tests/support/certificate_factory.hpp"
 #include "tests/support/serve_process.hpp"
@@ -18,38 +19,6 @@
 using namespace sslbind::test;
 
 namespace {
-
-// A front end's root with certificates imported into MY, named by host.
-struct FrontEnd {
-  Sslbind sslbind{EmptyRoot{}};
-  TempDir files;
-  std::filesystem::path ccs = files.path() / "ccs";
-
-  FrontEnd() { std::filesystem::create_directories(ccs); }
-
-  std::string import(const std::string& host) {
-    const auto pem = files.path() / (host + ".pem");
-    const std::string thumbprint = write_pem(pem, host_certificate(host));
-    REQUIRE(sslbind({"add", "cert", "file=" + pem.string()}).exit_code == 0);
-    return thumbprint;
-  }
-  void bind(const std::string& key, const std::string& thumbprint, std::vector<std::string> options = {}) {
-    std::vector<std::string> args{"add", "sslcert", key, "appid=" + kAppId};
-    if (!thumbprint.empty()) args.push_back("certhash=" + thumbprint);
-    if (key.starts_with("hostnameport=")) args.push_back("certstorename=MY");
-    args.insert(args.end(), options.begin(), options.end());
-    const auto r = sslbind(args);
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  }
-  std::string ccs_file(const std::string& file, const std::string& host) {
-    return write_pfx(ccs / file, host_certificate(host), "");
-  }
-  ServeProcess serve(std::uint16_t port, std::vector<std::string> args = {}) {
-    args.insert(args.begin(), "threads=2");
-    return ServeProcess(SSLBIND_BINARY, sslbind.root.path(), port, args);
-  }
-  nlohmann::json status() { return nlohmann::json::parse(sslbind({"--json", "show", "frontend"}).out)["frontend"]; }
-};
 
 // What `sslbind resolve` says a client gets: the thumbprint, or "" when the handshake fails.
 std::string resolved(const Sslbind& sslbind, const std::string& address, std::uint16_t port,
@@ -68,12 +37,6 @@ bool accepts(const std::string& address, std::uint16_t port) {
   const int fd = tcp_connect(address, port);
   if (fd >= 0) ::close(fd);
   return fd >= 0;
-}
-
-std::string header(const std::string& answer, const std::string& name) {
-  const auto at = answer.find(name + ": ");
-  if (at == std::string::npos) return "";
-  return answer.substr(at + name.size() + 2, answer.find("\r\n", at) - at - name.size() - 2);
 }
 
 }  // namespace

@@ -153,9 +153,25 @@ TlsConnection::~TlsConnection() {
 
 std::string TlsConnection::thumbprint() const { return ssl_ ? thumbprint_of(ssl_) : ""; }
 
-std::string TlsConnection::get(const std::string& host) {
+bool TlsConnection::send(const std::string& bytes) {
+  return ssl_ != nullptr &&
+         SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) == static_cast<int>(bytes.size());
+}
+
+std::string TlsConnection::receive(std::size_t at_least) {
+  std::string out;
+  char buf[4096];
+  while (ssl_ != nullptr && out.size() < at_least) {
+    const int n = SSL_read(ssl_, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+std::string TlsConnection::get(const std::string& host, const std::string& path) {
   if (ssl_ == nullptr) return "";
-  const std::string request = "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
+  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
   if (SSL_write(ssl_, request.data(), static_cast<int>(request.size())) <= 0) return "";
   std::string answer;
   char buf[4096];

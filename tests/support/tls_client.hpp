@@ -46,7 +46,10 @@ class TlsConnection {
   bool ok() const { return ssl_ != nullptr; }
   std::string thumbprint() const;
   // Sends one keep-alive HTTP request and returns the whole answer (head and body), or "" on failure.
-  std::string get(const std::string& host);
+  std::string get(const std::string& host, const std::string& path = "/");
+  bool send(const std::string& bytes);
+  // Reads until `at_least` bytes came (or the peer closed, or 10 s passed).
+  std::string receive(std::size_t at_least);
 
  private:
   int fd_ = -1;

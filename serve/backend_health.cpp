@@ -1,0 +1,68 @@
+#include "serve/backend_health.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace sslbind::serve {
+
+bool BackendHealth::up(const std::string& server, std::int64_t now_ms) const {
+  std::lock_guard lock(mutex_);
+  const auto it = servers_.find(server);
+  return it == servers_.end() || it->second.down_until <= now_ms;
+}
+
+std::int64_t BackendHealth::in_flight(const std::string& server) const {
+  std::lock_guard lock(mutex_);
+  const auto it = servers_.find(server);
+  return it == servers_.end() ? 0 : it->second.in_flight;
+}
+
+void BackendHealth::mark_down(const std::string& server, std::int64_t until_ms) {
+  std::lock_guard lock(mutex_);
+  servers_[server].down_until = until_ms;
+}
+
+void BackendHealth::checked(const std::string& server, bool healthy, std::int64_t until_ms) {
+  std::lock_guard lock(mutex_);
+  servers_[server].down_until = healthy ? 0 : until_ms;
+}
+
+void BackendHealth::started(const std::string& server) {
+  std::lock_guard lock(mutex_);
+  State& s = servers_[server];
+  ++s.in_flight;
+  ++s.requests;
+}
+
+void BackendHealth::finished(const std::string& server, int status) {
+  std::lock_guard lock(mutex_);
+  State& s = servers_[server];
+  --s.in_flight;
+  const int status_class = status >= 100 && status < 600 ? status / 100 : 0;
+  ++s.by_class[status_class];
+}
+
+void BackendHealth::failed(const std::string& server) {
+  std::lock_guard lock(mutex_);
+  ++servers_[server].failures;
+}
+
+nlohmann::json BackendHealth::to_json(std::int64_t now_ms) const {
+  std::lock_guard lock(mutex_);
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [server, s] : servers_) {
+    out[server] = {{"up", s.down_until <= now_ms},
+                   {"requests", s.requests},
+                   {"inFlight", s.in_flight},
+                   {"failures", s.failures},
+                   {"responses",
+                    {{"failed", s.by_class[0]},
+                     {"1xx", s.by_class[1]},
+                     {"2xx", s.by_class[2]},
+                     {"3xx", s.by_class[3]},
+                     {"4xx", s.by_class[4]},
+                     {"5xx", s.by_class[5]}}}};
+  }
+  return out;
+}
+
+}  // namespace sslbind::serve

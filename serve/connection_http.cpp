@@ -1,0 +1,475 @@
+// The HTTP/1.1 reverse proxy of a connection, as ARR offloads SSL: each request goes to a web worker of the farm of
+// its Host's route, with ARR's headers; bodies stream both ways as they come (memory per connection stays bounded);
+// the web worker's connection goes back to this thread's pool for the next request.
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <asio/connect.hpp>
+#include <asio/write.hpp>
+#include <climits>
+
+#include "core/text.hpp"
+#include "serve/arr_ssl.hpp"
+#include "serve/connection.hpp"
+#include "serve/http_exchange.hpp"
+#include "serve/http_forward.hpp"
+#include "serve/socket_address.hpp"
+#include "serve/worker.hpp"
+
+namespace sslbind::serve {
+namespace {
+
+std::string_view reason_of(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 431: return "Request Header Fields Too Large";
+    case 502: return "Bad Gateway";
+    case 504: return "Gateway Timeout";
+    default: return "Error";
+  }
+}
+
+// An answer of the front end's own: small, and naming no internal address.
+std::string error_page(int status) {
+  const std::string title = std::to_string(status) + " " + std::string(reason_of(status));
+  std::string why;
+  switch (status) {
+    case 404: why = "No web site is configured for this host name."; break;
+    case 502: why = "The web server that serves this site did not answer."; break;
+    case 504: why = "The web server that serves this site did not answer in time."; break;
+    default: why = "The request could not be read."; break;
+  }
+  const std::string body = "<!DOCTYPE html>\n<html><head><title>" + title + "</title></head><body><h1>" + title +
+                           "</h1><p>" + why + "</p></body></html>\n";
+  return "HTTP/1.1 " + title +
+         "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n\r\n" + body;
+}
+
+// The host a request names, without its port: "www.contoso.com", "[::1]" stays bracketed.
+std::string host_of(const HttpHead& head) {
+  const std::string* host = head.find("host");
+  if (host == nullptr) return "";
+  std::string_view h = *host;
+  if (!h.starts_with('[')) {
+    const auto colon = h.rfind(':');
+    if (colon != std::string_view::npos) h = h.substr(0, colon);
+  }
+  return std::string(h);
+}
+
+// The response has its own end (a length, chunks, or no body): the client connection may carry another request.
+bool delimited(const HttpHead& response, bool head_request) {
+  return head_request || response.content_length || response.chunked || response.status == 204 ||
+         response.status == 304 || response.status < 200;
+}
+
+}  // namespace
+
+void Connection::http_next() {
+  if (!http_) http_ = std::make_unique<HttpExchange>();
+  http_->next();
+  arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
+  http_read_head();
+}
+
+void Connection::http_read_head() {
+  HttpExchange& x = *http_;
+  while (!closed_) {
+    if (!x.in.empty()) {
+      if (!x.head_started) {
+        // Slow headers (slowloris): from its first byte a request head has the handshake's time to arrive.
+        x.head_started = true;
+        x.started_ms = steady_ms();
+        arm_timer(worker_.shared().timeouts.request_head, Failure::IdleTimeout);
+      }
+      const auto step = x.request.feed(x.in.data(), x.in.size());
+      x.record.bytes_in += step.consumed;
+      if (step.error_status != 0) return http_error(step.error_status, Failure::BadRequest);
+      x.in.erase(0, step.consumed);
+      if (step.head) return http_route();
+      if (!x.in.empty()) continue;
+    }
+    const int n = SSL_read(ssl_, x.buffer.data(), static_cast<int>(x.buffer.size()));
+    if (n > 0) {
+      x.in.append(x.buffer.data(), static_cast<std::size_t>(n));
+      continue;
+    }
+    switch (SSL_get_error(ssl_, n)) {
+      case SSL_ERROR_WANT_READ: return wait(false, &Connection::http_read_head);
+      case SSL_ERROR_WANT_WRITE: return wait(true, &Connection::http_read_head);
+      default: ERR_clear_error(); return close();  // the client closed between requests, or failed
+    }
+  }
+}
+
+void Connection::http_route() {
+  HttpExchange& x = *http_;
+  SharedState& shared = worker_.shared();
+  arm_timer(shared.timeouts.idle, Failure::IdleTimeout);
+  x.head = x.request.head();
+  x.record.host = host_of(x.head);
+  x.record.method = x.head.method;
+  x.record.target = x.head.target;
+  // Each request is routed with the routes in force when it came: a change applies to the next request.
+  x.snapshot = worker_.snapshot();
+  x.farm = x.snapshot->state().farms.route(x.record.host);
+  if (x.farm == nullptr) return http_error(404, Failure::NoRoute);
+  if (x.head.method == "HEAD") x.response.expect_no_body();
+  if (x.farm->arr_ssl && !x.arr_ssl_made) {
+    x.arr_ssl = arr_ssl_value(ssl_);
+    x.arr_ssl_made = true;
+  }
+  x.request_head_text = backend_request_head(x.head, {client_, x.farm->arr_ssl ? x.arr_ssl : std::string()});
+  x.to_backend = x.request_head_text;
+  http_take_body();
+  http_choose_server();
+}
+
+// Moves the request body bytes already read from the client to the web worker's queue, as they came.
+void Connection::http_take_body() {
+  HttpExchange& x = *http_;
+  while (!x.request_ended && !x.in.empty()) {
+    const auto step = x.request.feed(x.in.data(), x.in.size());
+    if (step.error_status != 0) {
+      // A broken body framing: the client gets 400 unless a response has begun; the web worker's connection (if
+      // any) is closed with the request cut short, so nothing after it can pass for a request.
+      if (!x.final_head) return http_error(400, Failure::BadRequest);
+      worker_.shared().stats.fail(Failure::BadRequest);
+      return close();
+    }
+    x.to_backend.append(x.in, 0, step.consumed);
+    x.record.bytes_in += step.consumed;
+    x.in.erase(0, step.consumed);
+    if (step.end) x.request_ended = true;
+    if (step.consumed == 0 && !step.end) break;
+  }
+  // A body-less request ends right after its head; the parser says so on the next feed, with no byte.
+  if (!x.request_ended && x.in.empty()) {
+    const auto step = x.request.feed(x.in.data(), 0);
+    if (step.end) x.request_ended = true;
+  }
+}
+
+void Connection::http_choose_server() {
+  HttpExchange& x = *http_;
+  SharedState& shared = worker_.shared();
+  const std::int64_t now = steady_ms();
+  std::vector<const FarmServer*> candidates;
+  for (const FarmServer& s : x.farm->servers) {
+    const std::string name = s.str();
+    const bool tried = std::find(x.tried.begin(), x.tried.end(), name) != x.tried.end();
+    if (!tried && shared.health.up(name, now) && x.snapshot->server_address(name) != nullptr) {
+      candidates.push_back(&s);
+    }
+  }
+  if (candidates.empty()) return http_error(502, Failure::BackendUnavailable);
+  const FarmServer* chosen = candidates[worker_.next_backend() % candidates.size()];
+  if (x.farm->load_balance == LoadBalance::LeastRequests) {
+    std::int64_t fewest = INT64_MAX;
+    for (const FarmServer* s : candidates) {
+      const std::int64_t n = shared.health.in_flight(s->str());
+      if (n < fewest) {
+        fewest = n;
+        chosen = s;
+      }
+    }
+  }
+  x.server = chosen->str();
+  x.tried.push_back(x.server);
+  x.record.server = x.server;
+  if (auto idle = worker_.take_idle(x.server)) {
+    backend_ = std::move(*idle);
+    x.reused = true;
+    return http_connected();
+  }
+  x.reused = false;
+  asio::error_code ignored;
+  backend_.close(ignored);
+  backend_timer_.expires_after(shared.timeouts.connect);
+  backend_timer_.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closed_) return;
+    asio::error_code e;
+    self->backend_.close(e);  // the connect completes with an error: the next server is tried
+  });
+  backend_.async_connect(endpoint_of(*x.snapshot->server_address(x.server)),
+                         [self = shared_from_this()](const asio::error_code& ec) {
+                           if (self->closed_) return;
+                           self->backend_timer_.cancel();
+                           if (ec) return self->http_backend_failed();
+                           asio::error_code e;
+                           self->backend_.set_option(asio::ip::tcp::no_delay(true), e);
+                           self->http_connected();
+                         });
+}
+
+void Connection::http_connected() {
+  HttpExchange& x = *http_;
+  SharedState& shared = worker_.shared();
+  x.connected = true;
+  x.head_sent = false;
+  x.in_flight = true;
+  x.sent_ms = steady_ms();
+  shared.health.started(x.server);
+  // The client may wait as long as the web worker may take to answer.
+  arm_timer(std::max(shared.timeouts.idle, shared.timeouts.response + std::chrono::seconds(1)), Failure::IdleTimeout);
+  backend_timer_.expires_after(shared.timeouts.response);
+  backend_timer_.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closed_ || !self->http_ || self->http_->final_head) return;
+    self->http_->timed_out = true;
+    asio::error_code e;
+    self->backend_.close(e);
+  });
+  http_write_backend();
+  http_read_response();
+}
+
+void Connection::http_write_backend() {
+  HttpExchange& x = *http_;
+  if (closed_ || x.backend_writing || !x.connected) return;
+  if (x.to_backend.empty()) {
+    if (!x.request_ended) http_pump_request();
+    return;
+  }
+  x.backend_writing = true;
+  auto data = std::make_shared<std::string>(std::move(x.to_backend));
+  x.to_backend.clear();
+  // Bytes past the head are body bytes: once one reaches the web worker, the request cannot be sent again.
+  const bool carries_body = x.head_sent || data->size() > x.request_head_text.size();
+  asio::async_write(backend_, asio::buffer(*data),
+                    [self = shared_from_this(), data, carries_body](const asio::error_code& ec, std::size_t) {
+                      if (self->closed_) return;
+                      HttpExchange& ex = *self->http_;
+                      ex.backend_writing = false;
+                      if (ec) return self->http_backend_failed();
+                      ex.head_sent = true;
+                      ex.body_sent = ex.body_sent || carries_body;
+                      self->http_write_backend();
+                    });
+}
+
+void Connection::http_pump_request() {
+  if (closed_ || !http_) return;
+  HttpExchange& x = *http_;
+  if (x.request_ended || x.backend_writing || x.tunnel) return;
+  const int n = SSL_read(ssl_, x.buffer.data(), static_cast<int>(x.buffer.size()));
+  if (n > 0) {
+    arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
+    x.in.append(x.buffer.data(), static_cast<std::size_t>(n));
+    http_take_body();
+    return http_write_backend();
+  }
+  switch (SSL_get_error(ssl_, n)) {
+    case SSL_ERROR_WANT_READ: return wait(false, &Connection::http_pump_request);
+    case SSL_ERROR_WANT_WRITE: return wait(true, &Connection::http_pump_request);
+    default: ERR_clear_error(); return close();  // the client left in the middle of its request
+  }
+}
+
+void Connection::http_read_response() {
+  HttpExchange& x = *http_;
+  if (closed_ || x.backend_reading || x.response_ended) return;
+  x.backend_reading = true;
+  backend_.async_read_some(
+      asio::buffer(x.buffer), [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+        if (self->closed_) return;
+        HttpExchange& ex = *self->http_;
+        ex.backend_reading = false;
+        if (ec) {
+          if (ex.timed_out) return self->http_error(504, Failure::BackendTimeout);
+          if (!ex.response_bytes) return self->http_backend_failed();
+          if (ex.final_head && !ex.response_ended && !delimited(ex.response.head(), ex.head.method == "HEAD")) {
+            // A response without a length ends when its web worker closes: so does the client connection.
+            ex.response_ended = true;
+            ex.client_keep_alive = false;
+            return self->http_write_client();
+          }
+          return self->close();  // the response was cut short: the client must not take it for whole
+        }
+        ex.response_bytes = true;
+        self->http_response_bytes(n);
+      });
+}
+
+void Connection::http_response_bytes(std::size_t n) {
+  HttpExchange& x = *http_;
+  std::size_t at = 0;
+  // Fed again after a head even with no byte left: a response without a body (101, 204, 304, 1xx, to HEAD) ends
+  // right after its head.
+  while (!x.response_ended) {
+    const auto step = x.response.feed(x.buffer.data() + at, n - at);
+    if (step.error_status != 0) {
+      if (!x.final_head) return http_error(502, Failure::BackendUnavailable);
+      return close();
+    }
+    if (step.head) {
+      const HttpHead& h = x.response.head();
+      x.interim = h.status < 200 && h.status != 101;
+      if (x.interim) {
+        x.to_client += client_response_head(h, true);  // 100 Continue and the like go on as they came
+      } else {
+        x.final_head = true;
+        backend_timer_.cancel();
+        x.record.status = h.status;
+        x.record.backend_ms = steady_ms() - x.sent_ms;
+        const bool head_request = x.head.method == "HEAD";
+        x.backend_keep_alive = h.keep_alive && delimited(h, head_request);
+        x.client_keep_alive = x.head.keep_alive && delimited(h, head_request) && h.status != 101;
+        x.to_client += client_response_head(h, x.client_keep_alive);
+      }
+    } else if (x.final_head) {
+      x.to_client.append(x.buffer.data() + at, step.consumed);
+    }
+    at += step.consumed;
+    if (step.upgraded) {
+      x.tunnel = true;
+      x.response_ended = true;
+      x.to_client.append(x.buffer.data() + at, n - at);  // the first bytes of the other protocol
+      break;
+    }
+    if (step.end && !x.interim) {
+      x.response_ended = true;
+      if (x.response.head().status == 101) {
+        // The web worker switched protocols: what follows its head is the other protocol's, both ways.
+        x.tunnel = true;
+        x.to_client.append(x.buffer.data() + at, n - at);
+        break;
+      }
+    }
+    if (at == n && !step.head && !step.end) break;
+  }
+  http_write_client();
+}
+
+void Connection::http_write_client() {
+  HttpExchange& x = *http_;
+  while (!x.to_client.empty()) {
+    if (closed_) return;
+    const int n =
+        SSL_write(ssl_, x.to_client.data(), static_cast<int>(std::min<std::size_t>(x.to_client.size(), INT_MAX)));
+    if (n > 0) {
+      x.record.bytes_out += static_cast<std::size_t>(n);
+      x.to_client.erase(0, static_cast<std::size_t>(n));
+      continue;
+    }
+    switch (SSL_get_error(ssl_, n)) {
+      case SSL_ERROR_WANT_WRITE: return wait(true, &Connection::http_write_client);
+      case SSL_ERROR_WANT_READ: return wait(false, &Connection::http_write_client);
+      default: ERR_clear_error(); return close();
+    }
+  }
+  arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
+  if (x.tunnel) return http_tunnel();
+  if (x.response_ended) return x.own_answer ? close() : http_exchange_done();
+  http_read_response();
+}
+
+void Connection::http_exchange_done() {
+  HttpExchange& x = *http_;
+  SharedState& shared = worker_.shared();
+  shared.stats.proxied.fetch_add(1, std::memory_order_relaxed);
+  if (x.in_flight) {
+    shared.health.finished(x.server, x.record.status);
+    x.in_flight = false;
+  }
+  http_log();
+  backend_timer_.cancel();
+  if (x.backend_keep_alive && x.request_ended && !x.backend_writing) {
+    worker_.keep_idle(x.server, std::move(backend_));
+    backend_ = asio::ip::tcp::socket(worker_.io());
+  } else {
+    asio::error_code ignored;
+    backend_.close(ignored);
+  }
+  if (x.client_keep_alive && x.request_ended) return http_next();
+  close();
+}
+
+void Connection::http_backend_failed() {
+  HttpExchange& x = *http_;
+  SharedState& shared = worker_.shared();
+  asio::error_code ignored;
+  backend_.close(ignored);
+  backend_timer_.cancel();
+  if (x.in_flight) {
+    shared.health.finished(x.server, 0);
+    x.in_flight = false;
+  }
+  // A pooled connection the web worker closed meanwhile is no fault of the server: the request goes again.
+  const bool stale = x.reused && !x.response_bytes;
+  if (!stale) {
+    shared.health.failed(x.server);
+    shared.health.mark_down(x.server, steady_ms() + shared.timeouts.backend_down.count());
+  }
+  // Sending the request again is safe when none of it reached a web worker (the connect failed), when the pooled
+  // connection was stale, or when it is idempotent and no body byte went: never once a response byte came.
+  const bool safe = !x.response_bytes && !x.body_sent && (!x.connected || stale || idempotent(x.head.method));
+  if (!safe) return http_error(502, Failure::BackendUnavailable);
+  if (stale) x.tried.pop_back();  // the same server may be tried again, on a fresh connection
+  x.connected = false;
+  x.reused = false;
+  if (x.to_backend.empty() || x.to_backend.size() < x.request_head_text.size()) x.to_backend = x.request_head_text;
+  http_choose_server();
+}
+
+void Connection::http_error(int status, Failure why) {
+  HttpExchange& x = *http_;
+  SharedState& shared = worker_.shared();
+  shared.stats.fail(why);
+  if (x.in_flight) {
+    shared.health.finished(x.server, 0);
+    x.in_flight = false;
+  }
+  if (x.final_head) return close();  // the client has part of a response: cutting it is all that is left
+  asio::error_code ignored;
+  backend_.close(ignored);
+  backend_timer_.cancel();
+  x.record.status = status;
+  if (status != 502 && status != 504) x.record.server.clear();
+  x.to_client = error_page(status);
+  x.own_answer = true;
+  x.response_ended = true;
+  x.final_head = true;
+  x.client_keep_alive = false;
+  x.backend_keep_alive = false;
+  http_log();
+  x.tunnel = false;
+  // Written, then closed: the rest of the request (if any) is not read.
+  x.request_ended = false;
+  http_write_client();
+}
+
+void Connection::http_log() {
+  HttpExchange& x = *http_;
+  AccessLog* log = worker_.shared().access_log.get();
+  if (log == nullptr) return;
+  AccessRecord& r = x.record;
+  r.client = client_.str();
+  r.sni = handshake_.sni;
+  r.binding = handshake_.binding;
+  r.thumbprint = handshake_.certificate ? handshake_.certificate->thumbprint() : "";
+  if (r.server.empty()) r.server = "-";
+  r.total_ms = x.started_ms == 0 ? 0 : steady_ms() - x.started_ms;
+  log->record(r);
+}
+
+void Connection::http_tunnel() {
+  HttpExchange& x = *http_;
+  http_log();
+  backend_timer_.cancel();
+  // What the client sent after its upgrade request already belongs to the other protocol.
+  auto rest = std::make_shared<std::string>(std::move(x.in));
+  x.in.clear();
+  asio::async_write(backend_, asio::buffer(*rest),
+                    [self = shared_from_this(), rest](const asio::error_code& ec, std::size_t) {
+                      if (self->closed_) return;
+                      if (ec) return self->close();
+                      self->client_to_backend();
+                      self->backend_to_client();
+                    });
+}
+
+}  // namespace sslbind::serve
