@@ -17,6 +17,8 @@ json farm_json(const WebFarm& farm) {
   return {{"name", farm.name},
           {"servers", servers},
           {"healthcheck", farm.health_check ? json(*farm.health_check) : json(nullptr)},
+          {"healthinterval", farm.health_interval},
+          {"healthstatus", farm.health_status.str()},
           {"loadbalance", load_balance_name(farm.load_balance)},
           {"arrssl", farm.arr_ssl}};
 }
@@ -33,6 +35,10 @@ std::string farm_text(const WebFarm& farm) {
   field_line(out, "Servers", servers);
   field_line(out, "Load Balance", load_balance_name(farm.load_balance));
   field_line(out, "Health Check", farm.health_check.value_or("(none)"));
+  if (farm.health_check) {
+    field_line(out, "Health Check Interval", std::to_string(farm.health_interval) + " s");
+    field_line(out, "Health Check Status", farm.health_status.str());
+  }
   field_line(out, "X-ARR-SSL", farm.arr_ssl ? "Enabled" : "Disabled");
   return out + "\n";
 }

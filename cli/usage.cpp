@@ -104,6 +104,7 @@ std::string sslpropertyex_usage() {
 
 std::string webfarm_usage() {
   return "Usage: add webfarm name=<farm> server=<host:port>[,<host:port>...] [healthcheck=</path>|none]\n"
+         "                  [healthinterval=<seconds>] [healthstatus=<code>|<low-high>]\n"
          "                  [loadbalance=roundrobin|leastrequests] [arrssl=enable|disable]\n"
          "       update webfarm name=<farm> (the same, each optional: what is given changes)\n"
          "       delete webfarm name=<farm>\n"
@@ -115,8 +116,11 @@ std::string webfarm_usage() {
          "    name             - The farm's name: 1-64 letters, digits, '.', '-' or '_' (any case).\n"
          "    server           - Its web workers, reached over plain HTTP: IPv4, [IPv6] or a host name, and\n"
          "                       a port; comma-separated, at most 64.\n"
-         "    healthcheck      - A path serve asks each server for every few seconds (2xx or 3xx: up);\n"
+         "    healthcheck      - A path serve asks each server for (GET) every healthinterval seconds;\n"
+         "                       a server is up while the answer's status is a healthstatus;\n"
          "                       none: only failed requests mark a server down.\n"
+         "    healthinterval   - Seconds between two checks of a server: 1 to 3600 (default 5).\n"
+         "    healthstatus     - The statuses that mean healthy: a code or a range (default 200-399).\n"
          "    loadbalance      - roundrobin (default) or leastrequests.\n"
          "    arrssl           - Send X-ARR-SSL (key bits|cipher bits|issuer|subject), as ARR does. Default\n"
          "                       enable.\n"

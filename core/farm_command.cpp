@@ -8,7 +8,8 @@
 namespace sslbind {
 namespace {
 
-constexpr std::array<std::string_view, 5> kFarmSettings{"name", "server", "healthcheck", "loadbalance", "arrssl"};
+constexpr std::array<std::string_view, 7> kFarmSettings{"name",         "server",      "healthcheck", "healthinterval",
+                                                        "healthstatus", "loadbalance", "arrssl"};
 constexpr std::array<std::string_view, 1> kNameOnly{"name"};
 constexpr std::array<std::string_view, 2> kRouteAdd{"host", "webfarm"};
 constexpr std::array<std::string_view, 1> kHostOnly{"host"};
@@ -32,6 +33,8 @@ WebFarm WebFarmCommand::apply(const WebFarm& current) const {
   if (name) farm.name = *name;
   if (servers) farm.servers = *servers;
   if (health_check) farm.health_check = *health_check;
+  if (health_interval) farm.health_interval = *health_interval;
+  if (health_status) farm.health_status = *health_status;
   if (load_balance) farm.load_balance = *load_balance;
   if (arr_ssl) farm.arr_ssl = *arr_ssl;
   return farm;
@@ -69,6 +72,16 @@ Result<WebFarmCommand> parse_webfarm_arguments(Verb verb, std::span<const std::s
       cmd.health_check = std::optional<std::string>(*path);
     }
   }
+  if (auto interval = values->get("healthinterval")) {
+    auto parsed = parse_health_interval(*interval);
+    if (!parsed) return parsed.error();
+    cmd.health_interval = *parsed;
+  }
+  if (auto status = values->get("healthstatus")) {
+    auto parsed = HealthStatus::parse(*status);
+    if (!parsed) return parsed.error();
+    cmd.health_status = *parsed;
+  }
   if (auto balance = values->get("loadbalance")) {
     auto parsed = parse_load_balance(*balance);
     if (!parsed) return parsed.error();
@@ -79,8 +92,11 @@ Result<WebFarmCommand> parse_webfarm_arguments(Verb verb, std::span<const std::s
     if (!parsed) return parsed.error();
     cmd.arr_ssl = *parsed;
   }
-  if (verb == Verb::Update && !cmd.servers && !cmd.health_check && !cmd.load_balance && !cmd.arr_ssl) {
-    return missing(command + " needs something to change: server=, healthcheck=, loadbalance= or arrssl=");
+  if (verb == Verb::Update && !cmd.servers && !cmd.health_check && !cmd.health_interval && !cmd.health_status &&
+      !cmd.load_balance && !cmd.arr_ssl) {
+    return missing(command +
+                   " needs something to change: server=, healthcheck=, healthinterval=, healthstatus=, loadbalance= "
+                   "or arrssl=");
   }
   return cmd;
 }

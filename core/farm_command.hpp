@@ -1,7 +1,7 @@
 #pragma once
 // The `webfarm` and `route` objects, ARR's SSL offloading in sslbind's netsh style:
-//   add webfarm name=NAME server=HOST:PORT[,HOST:PORT...] [healthcheck=/path|none]
-//               [loadbalance=roundrobin|leastrequests] [arrssl=enable|disable]
+//   add webfarm name=NAME server=HOST:PORT[,HOST:PORT...] [healthcheck=/path|none] [healthinterval=S]
+//               [healthstatus=200-399] [loadbalance=roundrobin|leastrequests] [arrssl=enable|disable]
 //   update webfarm name=NAME (the same, each optional: what is given changes), delete webfarm name=, show webfarm
 //   add route host=NAME|*.DOMAIN|* webfarm=NAME, delete route host=, show route [host=]
 #include <optional>
@@ -18,6 +18,8 @@ struct WebFarmCommand {
   std::optional<std::string> name;  // show without a name lists every farm
   std::optional<std::vector<FarmServer>> servers;
   std::optional<std::optional<std::string>> health_check;  // given; none clears it
+  std::optional<std::uint32_t> health_interval;
+  std::optional<HealthStatus> health_status;
   std::optional<LoadBalance> load_balance;
   std::optional<bool> arr_ssl;
 

@@ -101,6 +101,28 @@ Status validate_health_check(std::string_view path) {
                  " is not a path: it starts with '/' and holds visible ASCII only (at most 1024 bytes), or is none");
 }
 
+Result<HealthStatus> HealthStatus::parse(std::string_view text) {
+  const auto dash = text.find('-');
+  const auto low = text::parse_decimal(text.substr(0, dash), 599);
+  const auto high = dash == std::string_view::npos ? low : text::parse_decimal(text.substr(dash + 1), 599);
+  if (!low || !high || *low < 100 || *high < *low) {
+    return invalid("healthstatus=" + std::string(text) +
+                   " is not a status or a range of statuses from 100 to 599, such as 200 or 200-399");
+  }
+  return HealthStatus{static_cast<int>(*low), static_cast<int>(*high)};
+}
+
+std::string HealthStatus::str() const {
+  return low == high ? std::to_string(low) : std::to_string(low) + "-" + std::to_string(high);
+}
+
+Result<std::uint32_t> parse_health_interval(std::string_view text) {
+  const auto n = text::parse_decimal(text, 3600);
+  if (!n || *n == 0)
+    return invalid("healthinterval=" + std::string(text) + " is not a number of seconds from 1 to 3600");
+  return static_cast<std::uint32_t>(*n);
+}
+
 Result<std::string> parse_route_host(std::string_view text) {
   if (text == "*") return std::string("*");
   const bool wildcard = text.starts_with("*.");

@@ -27,10 +27,22 @@ struct FarmServer {
   friend bool operator==(const FarmServer&, const FarmServer&) = default;
 };
 
+// The statuses a health check accepts: one code ("200") or a range ("200-399").
+struct HealthStatus {
+  int low = 200;
+  int high = 399;
+  static Result<HealthStatus> parse(std::string_view text);
+  std::string str() const;  // "200-399", or "200" for one code
+  bool accepts(int status) const { return status >= low && status <= high; }
+  friend bool operator==(const HealthStatus&, const HealthStatus&) = default;
+};
+
 struct WebFarm {
   std::string name;  // as typed; compared without regard to case, as IIS compares farm names
   std::vector<FarmServer> servers;
   std::optional<std::string> health_check;  // a path ("/health"); absent: no active checks
+  std::uint32_t health_interval = 5;        // seconds between two checks of a server
+  HealthStatus health_status{};             // the statuses that mean healthy
   LoadBalance load_balance = LoadBalance::RoundRobin;
   bool arr_ssl = true;  // send X-ARR-SSL, as ARR does
 
@@ -43,6 +55,8 @@ Status validate_farm_name(std::string_view name);
 Result<std::vector<FarmServer>> parse_servers(std::string_view text);
 // A health-check path: '/' then visible ASCII, at most 1024 bytes.
 Status validate_health_check(std::string_view path);
+// Seconds between health checks: 1 to 3600.
+Result<std::uint32_t> parse_health_interval(std::string_view text);
 
 // A route's host: "*", "*.<domain>" (one label) or a host name; returned in lower case, the form routes are keyed by.
 Result<std::string> parse_route_host(std::string_view text);

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh lintian man-db clang libclang-rt-14-dev
+scripts/install-deps.sh lintian man-db clang libclang-rt-14-dev nginx-light
 echo "== Format and layer rules"
 scripts/check-style.sh
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "serve/health_checker.hpp"
 #include "serve/log.hpp"
 #include "serve/shared_state.hpp"
 #include "serve/snapshot.hpp"
@@ -92,6 +93,7 @@ class Control {
     const unsigned threads =
         command_.threads != 0 ? command_.threads : std::max(1u, std::thread::hardware_concurrency());
     shared_ = std::make_unique<SharedState>(command_, root_, kLoaderThreads);
+    health_checker_ = std::make_unique<HealthChecker>(shared_->health);
     if (shared_->tls == nullptr) {
       log(Level::Error, "cannot start: OpenSSL cannot make a TLS context");
       return 1;
@@ -127,6 +129,7 @@ class Control {
     const auto started = std::chrono::steady_clock::now();
     current_ = std::move(snapshot);
     for (auto& w : workers_) w->publish(current_);
+    if (health_checker_) health_checker_->use(current_);
     std::string ports;
     std::set<std::uint16_t> seen;
     for (const auto& l : current_->listeners()) {
@@ -434,6 +437,7 @@ class Control {
   asio::steady_timer debounce_, ccs_debounce_, poll_, evict_, drain_;
   asio::local::stream_protocol::acceptor admin_;
   std::unique_ptr<SharedState> shared_;
+  std::unique_ptr<HealthChecker> health_checker_;  // after shared_: it is stopped first
   std::vector<std::unique_ptr<Worker>> workers_;
   std::shared_ptr<const Snapshot> current_;
   std::uint64_t generation_ = 0;

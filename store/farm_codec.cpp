@@ -25,7 +25,11 @@ Result<WebFarm> decode_farm(const std::string& name, const json& node) {
   if (auto s = validate_farm_name(name); !s) return fail(s.error());
   const RawValues raw = raw_values(node);
   const ValueReader values(raw, [&] { return where; });
-  if (auto s = values.only_known({kServers, kHealthCheck, kLoadBalance, kArrSsl}); !s) return s.error();
+  if (auto s =
+          values.only_known({kServers, kHealthCheck, kHealthCheckInterval, kHealthCheckStatus, kLoadBalance, kArrSsl});
+      !s) {
+    return s.error();
+  }
   WebFarm farm;
   farm.name = name;
   auto servers = values.multi_string(kServers);
@@ -42,6 +46,17 @@ Result<WebFarm> decode_farm(const std::string& name, const json& node) {
     if (auto s = validate_health_check(**health); !s) return fail(s.error());
   }
   farm.health_check = *health;
+  auto interval = values.dword(kHealthCheckInterval, 5);
+  if (!interval) return interval.error();
+  if (*interval == 0 || *interval > 3600) return unreadable(where + "\\" + kHealthCheckInterval, "must be 1 to 3600");
+  farm.health_interval = *interval;
+  auto status = values.string(kHealthCheckStatus);
+  if (!status) return status.error();
+  if (*status) {
+    auto parsed = HealthStatus::parse(**status);
+    if (!parsed) return fail(parsed.error());
+    farm.health_status = *parsed;
+  }
   auto balance = values.string(kLoadBalance);
   if (!balance) return balance.error();
   if (*balance) {
@@ -103,6 +118,8 @@ void encode_farms(const FarmSet& farms, json& document) {
                    {kLoadBalance, reg_sz(std::string(load_balance_name(farm.load_balance)))},
                    {kArrSsl, reg_dword(farm.arr_ssl ? 1 : 0)}};
     if (farm.health_check) values[kHealthCheck] = reg_sz(*farm.health_check);
+    values[kHealthCheckInterval] = reg_dword(farm.health_interval);
+    values[kHealthCheckStatus] = reg_sz(farm.health_status.str());
     farm_keys[farm.name] = std::move(values);
   }
   json& route_keys = make_key(document, kRoutesPath.data());

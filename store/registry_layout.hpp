@@ -49,6 +49,8 @@ inline constexpr const char* kHttp2MaxSettingsPerMinute = extended_value::kMaxSe
 // Value names of a web farm and a route.
 inline constexpr const char* kServers = "Servers";
 inline constexpr const char* kHealthCheck = "HealthCheck";
+inline constexpr const char* kHealthCheckInterval = "HealthCheckInterval";
+inline constexpr const char* kHealthCheckStatus = "HealthCheckStatus";
 inline constexpr const char* kLoadBalance = "LoadBalance";
 inline constexpr const char* kArrSsl = "ArrSsl";
 inline constexpr const char* kWebFarm = "WebFarm";

@@ -20,6 +20,8 @@ TEST_CASE("webfarm and route: add, show, update, delete, in text and JSON") {
         "    Servers                      : 127.0.0.1:8080, [::1]:8081\n"
         "    Load Balance                 : roundrobin\n"
         "    Health Check                 : /health\n"
+        "    Health Check Interval        : 5 s\n"
+        "    Health Check Status          : 200-399\n"
         "    X-ARR-SSL                    : Enabled\n\n");
   CHECK(sslbind({"show", "route", "host=www.CONTOSO.com"}).out ==
         "\nRoutes:\n-------\n\n    Host                         : www.contoso.com\n"
@@ -29,6 +31,8 @@ TEST_CASE("webfarm and route: add, show, update, delete, in text and JSON") {
   CHECK(json::parse(r.out)["webfarm"] == json({{"name", "Www"},
                                                {"servers", {"127.0.0.1:8080", "[::1]:8081"}},
                                                {"healthcheck", nullptr},
+                                               {"healthinterval", 5},
+                                               {"healthstatus", "200-399"},
                                                {"loadbalance", "leastrequests"},
                                                {"arrssl", false}}));
   const json routes = json::parse(sslbind({"--json", "show", "route"}).out)["routes"];

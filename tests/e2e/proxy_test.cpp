@@ -2,12 +2,14 @@
 // and web workers the tests start (an in-process one, and Debian's nginx).
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 
 #include "tests/e2e/front_end.hpp"
 #include "tests/support/http_backend.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/tls_client.hpp"
 
 using namespace sslbind::test;
@@ -43,6 +45,23 @@ std::string status_line(const std::string& answer) { return answer.substr(0, ans
 std::string body_of(const std::string& answer) {
   const auto at = answer.find("\r\n\r\n");
   return at == std::string::npos ? "" : answer.substr(at + 4);
+}
+
+// A process the test started, stopped by its pid when the test ends, however it ends.
+struct Child {
+  pid_t pid = -1;
+  ~Child() {
+    if (pid <= 0) return;
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+  }
+};
+
+bool accepts_tcp(std::uint16_t port) {
+  const int fd = tcp_connect("127.0.0.1", port);
+  if (fd >= 0) ::close(fd);
+  return fd >= 0;
 }
 
 // The peak resident memory of a process, from /proc, in KiB.
@@ -215,6 +234,37 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(server.stop() == 0);
   }
 
+  TEST_CASE("active health checks take a server out and bring it back") {
+    HttpBackend live;
+    const std::uint16_t later = free_port();
+    const std::string later_address = "127.0.0.1:" + std::to_string(later);
+    Proxy proxy({live.address(), later_address});
+    REQUIRE(proxy.fe.sslbind({"update", "webfarm", "name=www", "healthcheck=/health", "healthinterval=1"}).exit_code ==
+            0);
+    auto server = proxy.fe.serve(proxy.port);
+    REQUIRE(server.ok());
+    // Nothing listens on the second server yet: its check fails, and every request goes to the first.
+    CHECK(eventually([&] { return proxy.fe.status()["webWorkers"][later_address]["up"] == false; }, 3000));
+    for (int i = 0; i < 4; ++i) CHECK(status_line(proxy.get("/echo")) == "HTTP/1.1 200 OK");
+    // It starts: the next check brings it back, and it gets requests.
+    HttpBackend started(later);
+    REQUIRE(started.port() == later);
+    CHECK(eventually([&] { return proxy.fe.status()["webWorkers"][later_address]["up"] == true; }, 4000));
+    CHECK(eventually(
+        [&] {
+          return proxy.get("/echo"),
+                 !started.requests().empty() && started.requests().back().head.starts_with("GET /echo");
+        },
+        3000));
+    const auto checks = started.requests();
+    CHECK(checks.front().head.starts_with("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+    // A status outside healthstatus counts as down.
+    REQUIRE(proxy.fe.sslbind({"update", "webfarm", "name=www", "healthstatus=201-204"}).exit_code == 0);
+    CHECK(eventually([&] { return proxy.fe.status()["webWorkers"][live.address()]["up"] == false; }, 4000));
+    CHECK(status_line(proxy.get("/echo")) == "HTTP/1.1 502 Bad Gateway");
+    CHECK(server.stop() == 0);
+  }
+
   TEST_CASE("a web worker that answers too late gets 504 after responsetimeout") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
@@ -305,6 +355,43 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     const auto start = std::chrono::steady_clock::now();
     CHECK(slow.receive(1).empty());
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("Debian's nginx as the web worker: the forwarded headers, a static file, keep-alive") {
+    TempDir site;
+    const std::uint16_t nginx_port = free_port();
+    std::filesystem::create_directories(site.path() / "www");
+    write_file(site.path() / "www" / "index.html", "<h1>served by nginx</h1>\n");
+    std::string temp;
+    for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
+      temp += std::string("  ") + t + "_temp_path " + (site.path() / t).string() + ";\n";
+    }
+    write_file(site.path() / "nginx.conf",
+               "worker_processes 1;\npid " + (site.path() / "nginx.pid").string() + ";\nerror_log " +
+                   (site.path() / "error.log").string() +
+                   ";\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n" + temp +
+                   "  server {\n    listen 127.0.0.1:" + std::to_string(nginx_port) +
+                   ";\n    location /headers { return 200 \"xff=$http_x_forwarded_for proto=$http_x_forwarded_proto "
+                   "arr=$http_x_arr_ssl host=$host\\n\"; }\n    location / { root " +
+                   (site.path() / "www").string() + "; }\n  }\n}\n");
+    const Child nginx{spawn_process(
+        {"/usr/sbin/nginx", "-c", (site.path() / "nginx.conf").string(), "-g", "daemon off; master_process off;"},
+        (site.path() / "nginx.out").string())};
+    REQUIRE(nginx.pid > 0);
+    REQUIRE(eventually([&] { return accepts_tcp(nginx_port); }, 5000));
+    Proxy proxy({"127.0.0.1:" + std::to_string(nginx_port)});
+    auto server = proxy.fe.serve(proxy.port, {"threads=1"});
+    REQUIRE(server.ok());
+    const std::string headers = body_of(proxy.get("/headers", "Proxy.Test"));
+    CHECK(headers.starts_with("xff=127.0.0.1 proto=https arr="));
+    CHECK(headers.find("|CN=proxy.test host=proxy.test\n") != std::string::npos);
+    TlsConnection client("127.0.0.1", proxy.port, "proxy.test");
+    for (int i = 0; i < 3; ++i) {
+      const std::string page = client.get("proxy.test", "/index.html");
+      CHECK(status_line(page) == "HTTP/1.1 200 OK");
+      CHECK(body_of(page) == "<h1>served by nginx</h1>\n");
+    }
     CHECK(server.stop() == 0);
   }
 

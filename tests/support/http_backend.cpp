@@ -56,13 +56,14 @@ std::uint64_t HttpBackend::checksum(const std::string& bytes, std::uint64_t star
   return sum;
 }
 
-HttpBackend::HttpBackend() {
+HttpBackend::HttpBackend(std::uint16_t port) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;
   ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
   if (::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listener_, 128) != 0) return;
   socklen_t size = sizeof a;
   ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size);

@@ -26,7 +26,8 @@ struct ReceivedRequest {
 
 class HttpBackend {
  public:
-  HttpBackend();
+  // On `port` of 127.0.0.1, or on a port of its own (0).
+  explicit HttpBackend(std::uint16_t port = 0);
   ~HttpBackend();  // stops listening and joins every thread
   HttpBackend(const HttpBackend&) = delete;
   HttpBackend& operator=(const HttpBackend&) = delete;

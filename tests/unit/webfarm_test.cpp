@@ -45,6 +45,16 @@ TEST_SUITE("core::webfarm") {
     CHECK_FALSE(validate_health_check("/a b"));
     CHECK_FALSE(validate_health_check("/" + std::string(1024, 'a')));
     CHECK(*parse_load_balance("LeastRequests") == LoadBalance::LeastRequests);
+    CHECK(HealthStatus::parse("200")->str() == "200");
+    CHECK(HealthStatus::parse("200-399")->accepts(302));
+    CHECK_FALSE(HealthStatus::parse("200-299")->accepts(301));
+    for (const std::string bad : {"", "99", "600", "300-200", "2xx", "200-", "-200", "200-399-1"}) {
+      CAPTURE(bad);
+      CHECK_FALSE(HealthStatus::parse(bad));
+    }
+    CHECK(*parse_health_interval("3600") == 3600U);
+    CHECK_FALSE(parse_health_interval("0"));
+    CHECK_FALSE(parse_health_interval("3601"));
     CHECK(parse_load_balance("random").error().detail ==
           "loadbalance=random is not an algorithm sslbind knows; use roundrobin or leastrequests");
   }
