@@ -52,6 +52,13 @@ std::string status_text(const nlohmann::json& s) {
     text +=
         "    Backend             : " + b["address"].get<std::string>() + (b["up"].get<bool>() ? " up" : " down") + "\n";
   }
+  if (s.contains("webWorkers")) {
+    for (const auto& [server, w] : s["webWorkers"].items()) {
+      text += "    Web worker          : " + server + (w["up"].get<bool>() ? " up, " : " down, ") +
+              w["requests"].dump() + " requests, " + w["inFlight"].dump() + " in flight, " + w["failures"].dump() +
+              " failures, responses " + counts(w["responses"]) + "\n";
+    }
+  }
   return text;
 }
 

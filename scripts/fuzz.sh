@@ -6,17 +6,17 @@
 # coverage back into the repository's corpus. A crash is kept as <build>/crash-<target>-<hash> and fails the
 # script: turn it into a unit test, then fix it.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    targets: registry netsh_import batch command_line certificate
-#                                                          client_hello
+#                                                          client_hello http
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(registry netsh_import batch command_line certificate client_hello)
+[ ${#targets[@]} -gt 0 ] || targets=(registry netsh_import batch command_line certificate client_hello http)
 
 build=${FUZZ_BUILD_DIR:-build/fuzz}
 scripts/install-deps.sh clang libclang-rt-14-dev
-CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DSSLBIND_SANITIZE=ON \
+CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DSSLBIND_SANITIZE=ON \
   -DSSLBIND_FUZZ=ON -DSSLBIND_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target "${targets[@]/#/fuzz_}"
 

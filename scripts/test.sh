@@ -41,7 +41,7 @@ echo "Installed to a staging prefix and packaged: $(ls build/release/sslbind_*.d
 
 echo "== clang build with ASan/UBSan and the fuzz targets"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-CXX=clang++ build_and_test build/sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DSSLBIND_SANITIZE=ON \
+CC=clang CXX=clang++ build_and_test build/sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DSSLBIND_SANITIZE=ON \
   -DSSLBIND_FUZZ=ON
 
 echo "== Fuzz targets, briefly, on their corpora"

@@ -35,7 +35,7 @@ struct HttpHead {
   std::size_t count(std::string_view name) const;
 };
 
-// Documented in docs/serve.md: a request-target longer than max_target, or a head longer than max_head or with more
+// Documented in docs/proxy.md: a request-target longer than max_target, or a head longer than max_head or with more
 // than max_headers fields, is refused (400 and 431) before anything reaches a web worker.
 struct HttpLimits {
   std::size_t max_target = 8 * 1024;

@@ -402,6 +402,25 @@ class Control {
       backends.push_back(
           {{"address", command_.backends[i].str()}, {"up", shared_->backend_down_until[i].load() <= steady}});
     }
+    // Per farm of the current snapshot, its servers' counters (a server in two farms counts once for both).
+    const nlohmann::json workers = shared_->health.to_json(steady);
+    nlohmann::json farms = nlohmann::json::array();
+    for (const auto& [key, farm] : current_->state().farms.farms()) {
+      nlohmann::json servers = nlohmann::json::array();
+      std::uint64_t requests = 0;
+      std::uint64_t failures = 0;
+      for (const FarmServer& server : farm.servers) {
+        const std::string name = server.str();
+        const bool seen = workers.contains(name);
+        const bool up = seen ? workers[name]["up"].get<bool>() : true;
+        const std::uint64_t r = seen ? workers[name]["requests"].get<std::uint64_t>() : 0;
+        const std::uint64_t f = seen ? workers[name]["failures"].get<std::uint64_t>() : 0;
+        servers.push_back({{"server", name}, {"up", up}, {"requests", r}, {"failures", f}});
+        requests += r;
+        failures += f;
+      }
+      farms.push_back({{"name", farm.name}, {"requests", requests}, {"failures", failures}, {"servers", servers}});
+    }
     nlohmann::json ccs = nullptr;
     if (current_->ccs()) {
       ccs = {{"folder", current_->ccs()->folder().string()},
@@ -422,7 +441,8 @@ class Control {
             {"listeners", listeners},
             {"connections", shared_->stats.to_json()},
             {"backends", backends},
-            {"webWorkers", shared_->health.to_json(steady)},
+            {"webWorkers", workers},
+            {"webFarms", farms},
             {"ccs", ccs},
             {"cache", shared_->cache.status(unix_now())}};
   }

@@ -230,6 +230,11 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(status_line(proxy.get("/", "gone.test")) == "HTTP/1.1 502 Bad Gateway");
     const auto status = proxy.fe.status();
     CHECK(status["webWorkers"][dead]["up"] == false);
+    CHECK(status["webFarms"][3]["name"] == "www");  // by name: flaky, gone, post, www
+    CHECK(status["webFarms"][3]["requests"].get<int>() >= 4);
+    CHECK(status["webFarms"][3]["servers"][0]["server"] == dead);
+    const std::string text = proxy.fe.sslbind({"show", "frontend"}).out;
+    CHECK(text.find("    Web worker          : " + dead + " down") != std::string::npos);
     CHECK(status["connections"]["failures"]["backendUnavailable"].get<int>() >= 2);
     CHECK(server.stop() == 0);
   }

@@ -22,7 +22,10 @@ TEST_SUITE("core::serve_command") {
                                  "admin=/run/a.sock",
                                  "maxconnections=500",
                                  "handshaketimeout=3",
-                                 "IdleTimeout=30"};
+                                 "IdleTimeout=30",
+                                 "responsetimeout=7",
+                                 "accesslog=/var/log/sslbind/access.log",
+                                 "accesslogformat=JSON"};
     const auto r = parse_serve_arguments(all);
     REQUIRE(r);
     CHECK(r->threads == 2);
@@ -33,6 +36,11 @@ TEST_SUITE("core::serve_command") {
     CHECK(r->max_connections == 500);
     CHECK(r->handshake_timeout == 3);
     CHECK(r->idle_timeout == 30);
+    CHECK(r->response_timeout == 7);
+    CHECK(r->access_log == "/var/log/sslbind/access.log");
+    CHECK(r->access_log_json);
+    CHECK(defaults->response_timeout == 120);
+    CHECK_FALSE(defaults->access_log);
   }
 
   TEST_CASE("serve: refusals name the value and the rule") {
@@ -55,6 +63,10 @@ TEST_SUITE("core::serve_command") {
     CHECK(refused({"handshaketimeout=0"}) == "handshaketimeout '0' is not a number of seconds from 1 to 86400");
     CHECK(refused({"idletimeout=86401"}) == "idletimeout '86401' is not a number of seconds from 1 to 86400");
     CHECK(refused({"admin="}) == "admin is empty; give a path");
+    CHECK(refused({"responsetimeout=0"}) == "responsetimeout '0' is not a number of seconds from 1 to 86400");
+    CHECK(refused({"accesslog="}) == "accesslog is empty; give a path");
+    CHECK(refused({"accesslogformat=json"}) == "accesslogformat= needs accesslog=<file>|stderr");
+    CHECK(refused({"accesslog=stderr", "accesslogformat=xml"}) == "accesslogformat 'xml' is neither text nor json");
     CHECK(refused({"port=443"}).starts_with("'port' is not a parameter of serve"));
     CHECK(refused({"threads=1", "threads=2"}) == "threads= is given twice");
   }

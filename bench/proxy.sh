@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# sslbind serve as an HTTP reverse proxy (web farms, ARR's headers) side by side with Debian's HAProxy (mode http,
+# option forwardfor), both in front of the same nginx web worker, on loopback, in one run:
+#   server CPU per proxied keep-alive HTTPS request, and the client's p99 latency.
+# Method: each proxy pinned to CPU 0 with one thread; wrk (one thread, CONNECTIONS keep-alive connections) and nginx
+# pinned to CPU 1; SECONDS per run (default 10), RUNS interleaved runs (default 5) per proxy; CPU from
+# /proc/<pid>/stat. Prints medians, ranges and ratios; docs/performance.md holds a run's figures. Every server is
+# stopped by its pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+SECS=${SECONDS_PER_RUN:-10}
+CONNECTIONS=${CONNECTIONS:-16}
+
+scripts/install-deps.sh
+for p in haproxy nginx-light wrk; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="${missing:-} $p"
+done
+if [ -n "${missing:-}" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/release -j"$(nproc)" --target sslbind >/dev/null
+sslbind=$PWD/build/release/cli/sslbind
+
+work=$(mktemp -d /tmp/sslbind-proxy-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+wait_port() {  # port pid
+  for _ in $(seq 1 3000); do
+    kill -0 "$2" 2>/dev/null || { echo "the server on port $1 exited; logs:" >&2; tail -n 5 "$work"/*.log >&2; exit 1; }
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.01
+  done
+  echo "nothing listens on port $1 after 30 s" >&2
+  exit 1
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
+base=$((20000 + RANDOM % 20000))
+p_web=$base; p_ours=$((base + 1)); p_peer=$((base + 2))
+
+# The web worker: nginx answering a small page, keep-alive without a request limit (both proxies reuse connections).
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4000; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  server {
+    listen 127.0.0.1:$p_web;
+    location / { return 200 "hello from the web worker\n"; }
+  }
+}
+CONF
+taskset -c 1 nginx -c "$work/nginx/nginx.conf" -g 'daemon off; master_process off;' >/dev/null 2>>"$work/nginx.log" &
+pids+=($!); web=$!
+
+# One certificate for both proxies.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=proxy.bench.test \
+  -addext subjectAltName=DNS:proxy.bench.test -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+cat "$work/cert.pem" "$work/key.pem" > "$work/proxy.pem"
+
+root=$work/root
+mkdir -p "$root" && chmod 700 "$root"
+thumbprint=$("$sslbind" --root "$root" --json add cert file="$work/proxy.pem" | python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["certificate"]["certhash"])')
+"$sslbind" --root "$root" add sslcert ipport=127.0.0.1:$p_ours certhash="$thumbprint" \
+  appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}' >/dev/null
+"$sslbind" --root "$root" add webfarm name=web server=127.0.0.1:$p_web >/dev/null
+"$sslbind" --root "$root" add route host='*' webfarm=web >/dev/null
+taskset -c 0 "$sslbind" --root "$root" serve threads=1 admin="$root/admin.sock" >/dev/null 2>>"$work/sslbind.log" &
+pids+=($!); ours=$!
+
+cat > "$work/haproxy.cfg" <<CFG
+global
+  nbthread 1
+  maxconn 4000
+defaults
+  mode http
+  option forwardfor
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+frontend fe
+  bind 127.0.0.1:$p_peer ssl crt $work/proxy.pem no-tls-tickets
+  http-request set-header X-Forwarded-Proto https
+  default_backend web
+backend web
+  http-reuse always
+  server web 127.0.0.1:$p_web
+CFG
+taskset -c 0 haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>>"$work/haproxy.log" &
+pids+=($!); peer=$!
+wait_port "$p_web" "$web"; wait_port "$p_ours" "$ours"; wait_port "$p_peer" "$peer"
+
+# One run: server CPU microseconds per request, requests per second, and p99 latency in ms.
+measure() {  # pid port
+  local t0 t1 out n
+  t0=$(cpu_ticks "$1")
+  out=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${SECS}s" --latency "https://127.0.0.1:$2/")
+  t1=$(cpu_ticks "$1")
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
+  [ -z "$errors" ] || echo "warning: $errors" >&2
+  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000} print v}')
+  awk -v d=$((t1 - t0)) -v n="$n" -v hz="$hz" -v s="$SECS" -v p="$p99" 'BEGIN {printf "%.2f %.0f %.3f", d * 1e6 / hz / n, n / s, p}'
+}
+
+echo "== Proxied keep-alive HTTPS requests ($CONNECTIONS connections, runs: $RUNS x ${SECS}s, interleaved)"
+taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "https://127.0.0.1:$p_ours/" >/dev/null  # warm both
+taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "https://127.0.0.1:$p_peer/" >/dev/null
+cpu_a=""; rps_a=""; p99_a=""; cpu_b=""; rps_b=""; p99_b=""
+for _ in $(seq 1 "$RUNS"); do
+  read -r c r p <<< "$(measure "$ours" "$p_ours")"; cpu_a="$cpu_a $c"; rps_a="$rps_a $r"; p99_a="$p99_a $p"
+  read -r c r p <<< "$(measure "$peer" "$p_peer")"; cpu_b="$cpu_b $c"; rps_b="$rps_b $r"; p99_b="$p99_b $p"
+done
+row() {  # label unit ours peers
+  local mo mp
+  mo=$(echo "$3" | median); mp=$(echo "$4" | median)
+  printf '%-28s sslbind %9s %s (%s)  HAProxy %9s %s (%s)  ratio %.2f\n' "$1" "$mo" "$2" "$(echo "$3" | range)" "$mp" \
+    "$2" "$(echo "$4" | range)" "$(awk -v a="$mo" -v b="$mp" 'BEGIN {print a / b}')"
+}
+row "server CPU per request" us "$cpu_a" "$cpu_b"
+row "requests per second" "/s" "$rps_a" "$rps_b"
+row "p99 latency" ms "$p99_a" "$p99_b"
