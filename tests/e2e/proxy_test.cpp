@@ -16,6 +16,18 @@ using namespace sslbind::test;
 
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 // A front end with one SNI binding, proxy.test:<port>, and a farm "www" of `servers` that serves every host.
 struct Proxy {
   FrontEnd fe;
@@ -171,7 +183,8 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     const long peak = peak_rss_kib(server.pid());
     MESSAGE("serve's peak RSS: " << peak << " KiB");
     CHECK(peak > 0);
-    CHECK(peak < 64 * 1024);
+    // AddressSanitizer keeps freed memory in quarantine (256 MB by default): the bound holds for real builds only.
+    if (!kAddressSanitizer) CHECK(peak < 64 * 1024);
     CHECK(server.stop() == 0);
   }
 
