@@ -23,16 +23,8 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/release -j"$(nproc)" --target sslbind >/dev/null
 sslbind=$PWD/build/release/cli/sslbind
 
-work=$(mktemp -d /tmp/sslbind-proxy-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-hz=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+BENCH_NAME=proxy-bench
+. bench/lib.sh
 wait_port() {  # port pid
   for _ in $(seq 1 3000); do
     kill -0 "$2" 2>/dev/null || { echo "the server on port $1 exited; logs:" >&2; tail -n 5 "$work"/*.log >&2; exit 1; }
@@ -42,8 +34,6 @@ wait_port() {  # port pid
   echo "nothing listens on port $1 after 30 s" >&2
   exit 1
 }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
 base=$((20000 + RANDOM % 20000))
 p_web=$base; p_ours=$((base + 1)); p_peer=$((base + 2))
 

@@ -33,19 +33,11 @@ sslbind=$PWD/build/release/cli/sslbind
 make_certs=$PWD/build/release/bench/sslbind_make_certs
 client=$PWD/build/release/bench/sslbind_handshake_client
 
-work=$(mktemp -d /tmp/sslbind-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+BENCH_NAME=bench
+. bench/lib.sh
 appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}'
-hz=$(getconf CLK_TCK)
 
 json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 now_ns() { date +%s%N; }
 wait_port() {  # port pid: until a TCP connection to 127.0.0.1:port succeeds, 120 s at most, while pid lives
@@ -58,8 +50,6 @@ wait_port() {  # port pid: until a TCP connection to 127.0.0.1:port succeeds, 12
   exit 1
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%s-%s", lo, hi}'; }
 next_port=$((20000 + RANDOM % 20000))
 new_port() { next_port=$((next_port + 1)); }  # sets $next_port (a command substitution could not)
 

@@ -17,16 +17,10 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSSLBIND_BENCH=ON >/dev/
 cmake --build build/release -j"$(nproc)" --target sslbind sslbind_make_certs sslbind_handshake_client >/dev/null
 sslbind=$PWD/build/release/cli/sslbind
 client=$PWD/build/release/bench/sslbind_handshake_client
-work=$(mktemp -d /tmp/sslbind-stall.XXXXXX)
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+BENCH_NAME=stall
+. bench/lib.sh
 port=$((20000 + RANDOM % 20000))
 json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 "$PWD/build/release/bench/sslbind_make_certs" "$work" $((COLD + 1)) 0 ccs >/dev/null
 "$sslbind" --root "$work/root" add ccs location="$work/ccs" >/dev/null
@@ -35,10 +29,11 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR
 start() {
   taskset -c 0 "$sslbind" --root "$work/root" serve threads=1 >/dev/null 2>>"$work/serve.log" &
   server=$!
+  pids=("$server")
   for _ in $(seq 1 1000); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.01; done
   taskset -c 1 "$client" probe 127.0.0.1 "$port" site0.bench.test 10 5 0 >/dev/null  # site0 is now cached
 }
-stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
+stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; pids=(); }
 probe() { taskset -c 1 "$client" probe 127.0.0.1 "$port" site0.bench.test 60 "$PROBES" 0; }
 
 idle50=""; idle99=""; storm50=""; storm99=""; loads=""

@@ -215,20 +215,29 @@ void Connection::answer(bool keep_alive, int status) {
               "\r\nConnection: " + (keep_alive ? "keep-alive" : "close") + "\r\n\r\n" + body;
 }
 
-void Connection::write_pending() {
-  while (!pending_.empty()) {
-    if (closed_) return;
-    const int n = SSL_write(ssl_, pending_.data(), static_cast<int>(std::min<std::size_t>(pending_.size(), INT_MAX)));
+bool Connection::flush_to_client(std::string& pending, Step retry, std::uint64_t* written) {
+  while (!pending.empty()) {
+    if (closed_) return false;
+    const int n = SSL_write(ssl_, pending.data(), static_cast<int>(std::min<std::size_t>(pending.size(), INT_MAX)));
     if (n > 0) {
-      pending_.erase(0, static_cast<std::size_t>(n));
+      pending.erase(0, static_cast<std::size_t>(n));
+      if (written != nullptr) *written += static_cast<std::size_t>(n);
       continue;
     }
     switch (SSL_get_error(ssl_, n)) {
-      case SSL_ERROR_WANT_WRITE: return wait(true, &Connection::write_pending);
-      case SSL_ERROR_WANT_READ: return wait(false, &Connection::write_pending);
-      default: ERR_clear_error(); return close();
+      case SSL_ERROR_WANT_WRITE: wait(true, retry); return false;
+      case SSL_ERROR_WANT_READ: wait(false, retry); return false;
+      default:
+        ERR_clear_error();
+        close();
+        return false;
     }
   }
+  return !closed_;
+}
+
+void Connection::write_pending() {
+  if (!flush_to_client(pending_, &Connection::write_pending)) return;
   if (close_after_write_) return close();
   read_requests();
 }

@@ -34,6 +34,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void wait(bool for_write, Step next);
   void arm_timer(std::chrono::milliseconds after, Failure why);
   void close();
+  // Writes `pending` to the client with SSL_write. True when all of it went; false when the connection closed or
+  // waits for the socket, to run `retry` when it is ready. `written`, if given, counts the bytes that went.
+  bool flush_to_client(std::string& pending, Step retry, std::uint64_t* written = nullptr);
 
   // The built-in page.
   void read_requests();
@@ -46,7 +49,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void http_route();
   void http_choose_server();
   void http_connected();
-  void http_take_body();
+  bool http_take_body();
   void http_write_backend();
   void http_pump_request();
   void http_read_response();

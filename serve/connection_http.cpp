@@ -6,7 +6,7 @@
 
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
-#include <climits>
+#include <cstdint>
 
 #include "core/text.hpp"
 #include "serve/arr_ssl.hpp"
@@ -123,21 +123,26 @@ void Connection::http_route() {
   }
   x.request_head_text = backend_request_head(x.head, {client_, x.farm->arr_ssl ? x.arr_ssl : std::string()});
   x.to_backend = x.request_head_text;
-  http_take_body();
+  if (!http_take_body()) return;
   http_choose_server();
 }
 
-// Moves the request body bytes already read from the client to the web worker's queue, as they came.
-void Connection::http_take_body() {
+// Moves the request body bytes already read from the client to the web worker's queue, as they came. False when
+// the body's framing is broken: the connection is then answered (400) or closed, and the request goes no further.
+bool Connection::http_take_body() {
   HttpExchange& x = *http_;
   while (!x.request_ended && !x.in.empty()) {
     const auto step = x.request.feed(x.in.data(), x.in.size());
     if (step.error_status != 0) {
       // A broken body framing: the client gets 400 unless a response has begun; the web worker's connection (if
       // any) is closed with the request cut short, so nothing after it can pass for a request.
-      if (!x.final_head) return http_error(400, Failure::BadRequest);
+      if (!x.final_head) {
+        http_error(400, Failure::BadRequest);
+        return false;
+      }
       worker_.shared().stats.fail(Failure::BadRequest);
-      return close();
+      close();
+      return false;
     }
     x.to_backend.append(x.in, 0, step.consumed);
     x.record.bytes_in += step.consumed;
@@ -150,6 +155,7 @@ void Connection::http_take_body() {
     const auto step = x.request.feed(x.in.data(), 0);
     if (step.end) x.request_ended = true;
   }
+  return true;
 }
 
 void Connection::http_choose_server() {
@@ -259,7 +265,7 @@ void Connection::http_pump_request() {
   if (n > 0) {
     arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
     x.in.append(x.buffer.data(), static_cast<std::size_t>(n));
-    http_take_body();
+    if (!http_take_body()) return;
     return http_write_backend();
   }
   switch (SSL_get_error(ssl_, n)) {
@@ -346,21 +352,7 @@ void Connection::http_response_bytes(std::size_t n) {
 
 void Connection::http_write_client() {
   HttpExchange& x = *http_;
-  while (!x.to_client.empty()) {
-    if (closed_) return;
-    const int n =
-        SSL_write(ssl_, x.to_client.data(), static_cast<int>(std::min<std::size_t>(x.to_client.size(), INT_MAX)));
-    if (n > 0) {
-      x.record.bytes_out += static_cast<std::size_t>(n);
-      x.to_client.erase(0, static_cast<std::size_t>(n));
-      continue;
-    }
-    switch (SSL_get_error(ssl_, n)) {
-      case SSL_ERROR_WANT_WRITE: return wait(true, &Connection::http_write_client);
-      case SSL_ERROR_WANT_READ: return wait(false, &Connection::http_write_client);
-      default: ERR_clear_error(); return close();
-    }
-  }
+  if (!flush_to_client(x.to_client, &Connection::http_write_client, &x.record.bytes_out)) return;
   arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
   if (x.tunnel) return http_tunnel();
   if (x.response_ended) return x.own_answer ? close() : http_exchange_done();
@@ -391,6 +383,7 @@ void Connection::http_exchange_done() {
 void Connection::http_backend_failed() {
   HttpExchange& x = *http_;
   SharedState& shared = worker_.shared();
+  if (x.timed_out) return http_error(504, Failure::BackendTimeout);  // the timeout closed the connection
   asio::error_code ignored;
   backend_.close(ignored);
   backend_timer_.cancel();

@@ -188,6 +188,24 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(server.stop() == 0);
   }
 
+  TEST_CASE("Expect: 100-continue: the web worker's 100 Continue comes back before the body is sent") {
+    HttpBackend backend;
+    Proxy proxy({backend.address()});
+    auto server = proxy.fe.serve(proxy.port);
+    REQUIRE(server.ok());
+    TlsConnection client("127.0.0.1", proxy.port, "proxy.test");
+    REQUIRE(
+        client.send("POST /body HTTP/1.1\r\nHost: proxy.test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+    CHECK(client.receive(1) == "HTTP/1.1 100 Continue\r\n\r\n");
+    REQUIRE(client.send("hello"));
+    const std::string body = "5 " + std::to_string(HttpBackend::checksum("hello"));
+    const std::string expected =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+        body;
+    CHECK(client.receive(expected.size()) == expected);
+    CHECK(server.stop() == 0);
+  }
+
   TEST_CASE("a WebSocket upgrade becomes a tunnel that echoes both ways") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
@@ -366,6 +384,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(refused >= 20);
     for (const auto& r : backend.requests()) CHECK(r.head.find("/smuggled") == std::string::npos);
     CHECK(backend.requests().empty());
+    CHECK(backend.connections() == 0);  // refused before a web worker was even chosen
     CHECK(proxy.fe.status()["connections"]["failures"]["badRequest"].get<std::size_t>() == forms.size());
     // Slow headers: a head that does not finish is cut after the handshake's time (2 s here).
     TlsConnection slow("127.0.0.1", proxy.port, "proxy.test");

@@ -17,7 +17,8 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env = {});
 
 // Starts a program without waiting for it: standard input from /dev/null, standard output and error appended to
-// `output` (created 0600 if need be). The pid, or -1 when it cannot start; the caller stops and reaps it by pid.
+// `output` (created 0600 if need be). The pid, or -1 when it cannot start; the caller stops and reaps it by pid. If
+// the test process dies first, the program gets SIGTERM (PR_SET_PDEATHSIG).
 pid_t spawn_process(const std::vector<std::string>& argv, const std::string& output = "/dev/null");
 
 }  // namespace sslbind::test
