@@ -97,15 +97,39 @@ void Connection::arm_timer(std::chrono::milliseconds after, Failure why) {
     if (ec) return;  // re-armed or cancelled
     auto self = weak.lock();
     if (!self || self->closed_) return;
-    self->worker_.shared().stats.fail(why);
+    if (!self->lingering_) self->worker_.shared().stats.fail(why);  // a lingering close ends as planned
     self->close();
   });
+}
+
+void Connection::linger_close() {
+  if (closed_) return;
+  // Closing with unread bytes in the socket would send a reset, which may destroy the answer just written before
+  // the client reads it (a 502 to a client still sending a large body). Say goodbye, stop sending, and read
+  // whatever still comes for a short while, as nginx's lingering close does.
+  lingering_ = true;
+  SSL_shutdown(ssl_);
+  ERR_clear_error();
+  asio::error_code ignored;
+  socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+  arm_timer(std::chrono::seconds(2), Failure::IdleTimeout);
+  drain();
+}
+
+void Connection::drain() {
+  auto scratch = std::make_shared<std::array<char, 4096>>();
+  socket_.async_read_some(asio::buffer(*scratch),
+                          [self = shared_from_this(), scratch](const asio::error_code& ec, std::size_t) {
+                            if (self->closed_) return;
+                            if (ec) return self->close();  // the client closed too
+                            self->drain();
+                          });
 }
 
 void Connection::wait(bool for_write, Step next) {
   socket_.async_wait(for_write ? asio::socket_base::wait_write : asio::socket_base::wait_read,
                      [self = shared_from_this(), next](const asio::error_code& ec) {
-                       if (self->closed_) return;
+                       if (self->closed_ || self->lingering_) return;
                        if (ec) return self->close();
                        (self.get()->*next)();
                      });

@@ -34,6 +34,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void wait(bool for_write, Step next);
   void arm_timer(std::chrono::milliseconds after, Failure why);
   void close();
+  // Closes after an answer the front end wrote itself, without a reset destroying it (connection.cpp).
+  void linger_close();
+  void drain();
   // Writes `pending` to the client with SSL_write. True when all of it went; false when the connection closed or
   // waits for the socket, to run `retry` when it is ready. `written`, if given, counts the bytes that went.
   bool flush_to_client(std::string& pending, Step retry, std::uint64_t* written = nullptr);
@@ -75,6 +78,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Handshake handshake_;
   IpPort client_{};
   bool closed_ = false;
+  bool lingering_ = false;
   bool established_ = false;
 
   std::string in_;       // built-in page: request bytes not answered yet

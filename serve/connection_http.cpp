@@ -355,7 +355,7 @@ void Connection::http_write_client() {
   if (!flush_to_client(x.to_client, &Connection::http_write_client, &x.record.bytes_out)) return;
   arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
   if (x.tunnel) return http_tunnel();
-  if (x.response_ended) return x.own_answer ? close() : http_exchange_done();
+  if (x.response_ended) return x.own_answer ? linger_close() : http_exchange_done();
   http_read_response();
 }
 

@@ -259,6 +259,14 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(status_line(answer) == "HTTP/1.1 502 Bad Gateway");
     CHECK(post_a.requests().size() + post_b.requests().size() == 1);
     CHECK(status_line(proxy.get("/", "gone.test")) == "HTTP/1.1 502 Bad Gateway");
+    // A client still sending a large body reads the 502 whole: the front end reads on before it closes.
+    TempDir upload;
+    write_file(upload.path() / "body", std::string(20 << 20, 'x'));
+    const auto curl =
+        run_process({"/usr/bin/curl", "-sk", "--resolve", "proxy.test:" + std::to_string(proxy.port) + ":127.0.0.1",
+                     "-H", "Host: gone.test", "-H", "Expect:", "--data-binary", "@" + (upload.path() / "body").string(),
+                     "https://proxy.test:" + std::to_string(proxy.port) + "/upload"});
+    CHECK(curl.out.find("<h1>502 Bad Gateway</h1>") != std::string::npos);
     const auto status = proxy.fe.status();
     CHECK(status["webWorkers"][dead]["up"] == false);
     CHECK(status["webFarms"][3]["name"] == "www");  // by name: flaky, gone, post, www

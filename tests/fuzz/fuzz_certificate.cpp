@@ -9,14 +9,12 @@
 #include <string>
 
 #include "store/certificate_file.hpp"
+#include "tests/fuzz/scratch_dir.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  static const std::filesystem::path dir = [] {
-    std::string d = (std::filesystem::temp_directory_path() / "sslbind-fuzz-cert.XXXXXX").string();
-    if (::mkdtemp(d.data()) == nullptr) std::abort();
-    return std::filesystem::path(d);
-  }();
+  static const sslbind::fuzz::ScratchDir scratch("sslbind-fuzz-cert");
+  const std::filesystem::path& dir = scratch.path();
   const bool pfx = (data[0] & 1) != 0;
   const std::string password = (data[0] & 2) != 0 ? "secret" : "";
   const auto file = dir / (pfx ? "input.pfx" : "input.pem");

@@ -20,6 +20,7 @@
 #include "serve/snapshot.hpp"
 #include "store/cert_store.hpp"
 #include "store/self_signed.hpp"
+#include "tests/fuzz/scratch_dir.hpp"
 
 namespace {
 
@@ -41,10 +42,9 @@ void add(RegistryState& state, std::vector<std::string> words) {
 
 Server& server() {
   static Server s = [] {
+    static const fuzz::ScratchDir scratch("sslbind-fuzz-hello");
     Server out;
-    std::string d = (std::filesystem::temp_directory_path() / "sslbind-fuzz-hello.XXXXXX").string();
-    if (::mkdtemp(d.data()) == nullptr) std::abort();
-    out.root = d;
+    out.root = scratch.path();
     std::filesystem::create_directories(out.root / "ccs");
     out.stores = std::make_unique<store::CertStore>(out.root);
     auto made = store::make_self_signed({"www.contoso.com", {"www.contoso.com"}, 0, 86400});
