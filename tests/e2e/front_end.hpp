@@ -39,10 +39,14 @@ struct FrontEnd {
   std::string ccs_file(const std::string& file, const std::string& host) {
     return write_pfx(ccs / file, host_certificate(host), "");
   }
-  ServeProcess serve(std::uint16_t port, std::vector<std::string> args = {}) {
+  // serve's arguments: two I/O threads unless `args` says otherwise.
+  static std::vector<std::string> serve_arguments(std::vector<std::string> args) {
     const bool threads = std::any_of(args.begin(), args.end(), [](const auto& a) { return a.starts_with("threads="); });
     if (!threads) args.insert(args.begin(), "threads=2");
-    return ServeProcess(SSLBIND_BINARY, sslbind.root.path(), port, args);
+    return args;
+  }
+  ServeProcess serve(std::uint16_t port, std::vector<std::string> args = {}) {
+    return ServeProcess(SSLBIND_BINARY, sslbind.root.path(), port, serve_arguments(std::move(args)));
   }
   nlohmann::json status() { return nlohmann::json::parse(sslbind({"--json", "show", "frontend"}).out)["frontend"]; }
 };

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <optional>
 
 #include "tests/e2e/front_end.hpp"
 #include "tests/support/http_backend.hpp"
@@ -44,6 +45,14 @@ struct Proxy {
     const auto r = fe.sslbind({"add", "webfarm", "name=" + name, "server=" + servers});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   }
+  // Starts serve on the root; stop() stops it by its pid (and the destructor, if the test ends first).
+  void start(std::vector<std::string> args = {}) {
+    server.emplace(SSLBIND_BINARY, fe.sslbind.root.path(), port, fe.serve_arguments(std::move(args)));
+    REQUIRE(server->ok());
+  }
+  int stop() { return server->stop(); }
+  std::optional<ServeProcess> server;
+
   // One request on a connection of its own; the answer is read until the front end closes.
   std::string request(const std::string& text) {
     return tls_connect("127.0.0.1", port, {"proxy.test", nullptr, 0, text}).answer;
@@ -92,8 +101,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
   TEST_CASE("headers arrive as ARR sends them, forged ones do not, Host is kept") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
-    auto server = proxy.fe.serve(proxy.port);
-    REQUIRE(server.ok());
+    proxy.start();
     const std::string answer = proxy.request(
         "GET /echo?q=1 HTTP/1.1\r\nHost: Proxy.Test\r\nX-Forwarded-For: 6.6.6.6\r\nX-Forwarded-Proto: http\r\n"
         "X-ARR-SSL: forged\r\nX-ARR-ClientCert: forged\r\nX-Original-URL: /admin\r\nKeep-Alive: 300\r\n"
@@ -114,14 +122,13 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     // A farm with arrssl=disable sends none.
     REQUIRE(proxy.fe.sslbind({"update", "webfarm", "name=www", "arrssl=disable"}).exit_code == 0);
     CHECK(eventually([&] { return body_of(proxy.get("/echo")).find("X-ARR-SSL") == std::string::npos; }, 3000));
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("keep-alive reuses the web worker's connection, pipelined requests are answered in order") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
-    auto server = proxy.fe.serve(proxy.port, {"threads=1"});
-    REQUIRE(server.ok());
+    proxy.start({"threads=1"});
     TlsConnection client("127.0.0.1", proxy.port, "proxy.test");
     REQUIRE(client.ok());
     for (int i = 0; i < 3; ++i) CHECK(status_line(client.get("proxy.test", "/echo")) == "HTTP/1.1 200 OK");
@@ -139,15 +146,14 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(head != std::string::npos);
     CHECK(third != std::string::npos);
     CHECK((first < head && head < third));
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE(
       "bodies of 0 bytes to 100 MB pass unchanged both ways, with Content-Length and chunked, in bounded memory") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
-    auto server = proxy.fe.serve(proxy.port, {"threads=1"});
-    REQUIRE(server.ok());
+    proxy.start({"threads=1"});
     TempDir dir;
     const std::string url = "https://proxy.test:" + std::to_string(proxy.port);
     const std::string resolve = "proxy.test:" + std::to_string(proxy.port) + ":127.0.0.1";
@@ -180,19 +186,18 @@ TEST_SUITE("serve: HTTP reverse proxy") {
       }
     }
     // 400 MB went through; a front end that held a message whole would have grown past 100 MB.
-    const long peak = peak_rss_kib(server.pid());
+    const long peak = peak_rss_kib(proxy.server->pid());
     MESSAGE("serve's peak RSS: " << peak << " KiB");
     CHECK(peak > 0);
     // AddressSanitizer keeps freed memory in quarantine (256 MB by default): the bound holds for real builds only.
     if (!kAddressSanitizer) CHECK(peak < 64 * 1024);
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("Expect: 100-continue: the web worker's 100 Continue comes back before the body is sent") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
-    auto server = proxy.fe.serve(proxy.port);
-    REQUIRE(server.ok());
+    proxy.start();
     TlsConnection client("127.0.0.1", proxy.port, "proxy.test");
     REQUIRE(
         client.send("POST /body HTTP/1.1\r\nHost: proxy.test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
@@ -203,14 +208,13 @@ TEST_SUITE("serve: HTTP reverse proxy") {
         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
         body;
     CHECK(client.receive(expected.size()) == expected);
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("a WebSocket upgrade becomes a tunnel that echoes both ways") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
-    auto server = proxy.fe.serve(proxy.port);
-    REQUIRE(server.ok());
+    proxy.start();
     TlsConnection client("127.0.0.1", proxy.port, "proxy.test");
     REQUIRE(
         client.send("GET /ws HTTP/1.1\r\nHost: proxy.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -223,7 +227,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
       REQUIRE(client.send(message));
       CHECK(client.receive(message.size()) == message);
     }
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("a web worker that is down or resets: retried on another when safe, then 502, and marked down") {
@@ -239,8 +243,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     HttpBackend post_b;
     proxy.add_farm("post", post_a.address() + "," + post_b.address());
     REQUIRE(proxy.fe.sslbind({"add", "route", "host=post.test", "webfarm=post"}).exit_code == 0);
-    auto server = proxy.fe.serve(proxy.port);
-    REQUIRE(server.ok());
+    proxy.start();
     // The dead server refuses: every request goes to the live one.
     for (int i = 0; i < 4; ++i) CHECK(status_line(proxy.get("/echo")) == "HTTP/1.1 200 OK");
     CHECK(live.requests().size() == 4);
@@ -275,7 +278,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     const std::string text = proxy.fe.sslbind({"show", "frontend"}).out;
     CHECK(text.find("    Web worker          : " + dead + " down") != std::string::npos);
     CHECK(status["connections"]["failures"]["backendUnavailable"].get<int>() >= 2);
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("active health checks take a server out and bring it back") {
@@ -285,8 +288,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     Proxy proxy({live.address(), later_address});
     REQUIRE(proxy.fe.sslbind({"update", "webfarm", "name=www", "healthcheck=/health", "healthinterval=1"}).exit_code ==
             0);
-    auto server = proxy.fe.serve(proxy.port);
-    REQUIRE(server.ok());
+    proxy.start();
     // Nothing listens on the second server yet: its check fails, and every request goes to the first.
     CHECK(eventually([&] { return proxy.fe.status()["webWorkers"][later_address]["up"] == false; }, 3000));
     for (int i = 0; i < 4; ++i) CHECK(status_line(proxy.get("/echo")) == "HTTP/1.1 200 OK");
@@ -306,14 +308,13 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     REQUIRE(proxy.fe.sslbind({"update", "webfarm", "name=www", "healthstatus=201-204"}).exit_code == 0);
     CHECK(eventually([&] { return proxy.fe.status()["webWorkers"][live.address()]["up"] == false; }, 4000));
     CHECK(status_line(proxy.get("/echo")) == "HTTP/1.1 502 Bad Gateway");
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("a web worker that answers too late gets 504 after responsetimeout") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
-    auto server = proxy.fe.serve(proxy.port, {"responsetimeout=1"});
-    REQUIRE(server.ok());
+    proxy.start({"responsetimeout=1"});
     const auto start = std::chrono::steady_clock::now();
     const std::string answer = proxy.get("/slow?ms=4000");
     const auto took = std::chrono::steady_clock::now() - start;
@@ -321,7 +322,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(took < std::chrono::milliseconds(3500));
     CHECK(status_line(proxy.get("/slow?ms=10")) == "HTTP/1.1 200 OK");
     CHECK(proxy.fe.status()["connections"]["failures"]["backendTimeout"] == 1);
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("routes and farms changed while serving take effect for new requests, unrouted hosts get 404") {
@@ -330,8 +331,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     Proxy proxy({one.address()});
     REQUIRE(proxy.fe.sslbind({"delete", "route", "host=*"}).exit_code == 0);
     REQUIRE(proxy.fe.sslbind({"add", "route", "host=*.contoso.test", "webfarm=www"}).exit_code == 0);
-    auto server = proxy.fe.serve(proxy.port);
-    REQUIRE(server.ok());
+    proxy.start();
     CHECK(status_line(proxy.get("/echo", "shop.contoso.test")) == "HTTP/1.1 200 OK");
     const std::string missing = proxy.get("/echo", "elsewhere.test");
     CHECK(status_line(missing) == "HTTP/1.1 404 Not Found");
@@ -343,14 +343,13 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     proxy.add_farm("elsewhere", one.address());
     REQUIRE(proxy.fe.sslbind({"add", "route", "host=elsewhere.test", "webfarm=elsewhere"}).exit_code == 0);
     CHECK(eventually([&] { return status_line(proxy.get("/echo", "elsewhere.test")) == "HTTP/1.1 200 OK"; }, 3000));
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("request smuggling and malformed requests are refused, none reaches a web worker as two requests") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
-    auto server = proxy.fe.serve(proxy.port, {"handshaketimeout=2"});
-    REQUIRE(server.ok());
+    proxy.start({"handshaketimeout=2"});
     const std::string h = "Host: proxy.test\r\n";
     const std::string smuggled = "GET /smuggled HTTP/1.1\r\n" + h + "\r\n";
     const std::vector<std::string> forms{
@@ -400,7 +399,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     const auto start = std::chrono::steady_clock::now();
     CHECK(slow.receive(1).empty());
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("Debian's nginx as the web worker: the forwarded headers, a static file, keep-alive") {
@@ -426,8 +425,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     REQUIRE(nginx.pid > 0);
     REQUIRE(eventually([&] { return accepts_tcp(nginx_port); }, 5000));
     Proxy proxy({"127.0.0.1:" + std::to_string(nginx_port)});
-    auto server = proxy.fe.serve(proxy.port, {"threads=1"});
-    REQUIRE(server.ok());
+    proxy.start({"threads=1"});
     const std::string headers = body_of(proxy.get("/headers", "Proxy.Test"));
     CHECK(headers.starts_with("xff=127.0.0.1 proto=https arr="));
     CHECK(headers.find("|CN=proxy.test host=proxy.test\n") != std::string::npos);
@@ -437,7 +435,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
       CHECK(status_line(page) == "HTTP/1.1 200 OK");
       CHECK(body_of(page) == "<h1>served by nginx</h1>\n");
     }
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 
   TEST_CASE("the access log has a line per request, in text or JSON, and is reopened on SIGHUP") {
@@ -445,8 +443,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     Proxy proxy({backend.address()});
     TempDir logs;
     const auto file = logs.path() / "access.log";
-    auto server = proxy.fe.serve(proxy.port, {"accesslog=" + file.string(), "accesslogformat=json"});
-    REQUIRE(server.ok());
+    proxy.start({"accesslog=" + file.string(), "accesslogformat=json"});
     CHECK(status_line(proxy.get("/echo?x=1")) == "HTTP/1.1 200 OK");
     CHECK(status_line(proxy.get("/echo", "nowhere.test")) == "HTTP/1.1 200 OK");
     REQUIRE(eventually(
@@ -470,13 +467,13 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(line["bytesOut"].get<int>() > 0);
     // logrotate: the file is moved, SIGHUP, and the next lines go to a new file of the old name.
     std::filesystem::rename(file, logs.path() / "access.log.1");
-    REQUIRE(::kill(server.pid(), SIGHUP) == 0);
+    REQUIRE(::kill(proxy.server->pid(), SIGHUP) == 0);
     CHECK(eventually(
         [&] {
           proxy.get("/echo?after=rotate");
           return read_file(file).find("after=rotate") != std::string::npos;
         },
         3000));
-    CHECK(server.stop() == 0);
+    CHECK(proxy.stop() == 0);
   }
 }
