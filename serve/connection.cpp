@@ -59,6 +59,10 @@ Connection::~Connection() {
   worker_.shared().stats.active.fetch_sub(1, std::memory_order_relaxed);
 }
 
+void Connection::close_if_idle() {
+  if (between_requests_) close();
+}
+
 void Connection::start() {
   SharedState& shared = worker_.shared();
   asio::error_code ec;
@@ -185,9 +189,10 @@ void Connection::established() {
 
 void Connection::read_requests() {
   while (!closed_) {
+    between_requests_ = served_ && in_.empty();
     const std::size_t end = in_.find("\r\n\r\n");
     if (end != std::string::npos) {
-      const bool keep_alive = keeps_alive(std::string_view(in_).substr(0, end + 2));
+      const bool keep_alive = keeps_alive(std::string_view(in_).substr(0, end + 2)) && !worker_.stopping();
       in_.erase(0, end + 4);
       answer(keep_alive, 200);
       return write_pending();
@@ -212,6 +217,7 @@ void Connection::read_requests() {
 }
 
 void Connection::answer(bool keep_alive, int status) {
+  served_ = true;
   worker_.shared().stats.requests.fetch_add(1, std::memory_order_relaxed);
   const std::string step = handshake_.step ? std::string(step_name(*handshake_.step)) : "";
   const std::string thumbprint = handshake_.certificate ? handshake_.certificate->thumbprint() : "";

@@ -25,6 +25,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection& operator=(const Connection&) = delete;
 
   void start();
+  // On a graceful stop: closes the connection if it is idle between two requests (HTTP keep-alive, the built-in
+  // page). A connection that has not sent its first request yet is served as the drain allows.
+  void close_if_idle();
 
  private:
   using Step = void (Connection::*)();
@@ -79,6 +82,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   IpPort client_{};
   bool closed_ = false;
   bool lingering_ = false;
+  bool served_ = false;            // a request was answered on this connection
+  bool between_requests_ = false;  // answered before, and waiting for the first byte of a next request
   bool established_ = false;
 
   std::string in_;       // built-in page: request bytes not answered yet

@@ -77,6 +77,7 @@ void Connection::http_next() {
 void Connection::http_read_head() {
   HttpExchange& x = *http_;
   while (!closed_) {
+    between_requests_ = served_ && x.in.empty() && !x.head_started;
     if (!x.in.empty()) {
       if (!x.head_started) {
         // Slow headers (slowloris): from its first byte a request head has the handshake's time to arrive.
@@ -323,7 +324,7 @@ void Connection::http_response_bytes(std::size_t n) {
         x.record.backend_ms = steady_ms() - x.sent_ms;
         const bool head_request = x.head.method == "HEAD";
         x.backend_keep_alive = h.keep_alive && delimited(h, head_request);
-        x.client_keep_alive = x.head.keep_alive && delimited(h, head_request) && h.status != 101;
+        x.client_keep_alive = x.head.keep_alive && delimited(h, head_request) && h.status != 101 && !worker_.stopping();
         x.to_client += client_response_head(h, x.client_keep_alive);
       }
     } else if (x.final_head) {
@@ -361,6 +362,7 @@ void Connection::http_write_client() {
 
 void Connection::http_exchange_done() {
   HttpExchange& x = *http_;
+  served_ = true;
   SharedState& shared = worker_.shared();
   shared.stats.proxied.fetch_add(1, std::memory_order_relaxed);
   if (x.in_flight) {
@@ -376,7 +378,7 @@ void Connection::http_exchange_done() {
     asio::error_code ignored;
     backend_.close(ignored);
   }
-  if (x.client_keep_alive && x.request_ended) return http_next();
+  if (x.client_keep_alive && x.request_ended && !worker_.stopping()) return http_next();
   close();
 }
 

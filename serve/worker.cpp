@@ -83,6 +83,11 @@ void Worker::stop_accepting() {
   asio::post(io_, [this] {
     accepting_ = false;
     acceptors_.clear();
+    // As nginx and HAProxy do on a graceful stop: a keep-alive connection waiting for its next request is closed
+    // now; one in the middle of a request finishes it (its response says Connection: close).
+    for (const auto& weak : connections_) {
+      if (auto c = weak.lock()) c->close_if_idle();
+    }
   });
 }
 
@@ -136,7 +141,14 @@ void Worker::accept(const ListenAddress& address) {
       asio::error_code ignored;
       socket.close(ignored);
     } else {
-      std::make_shared<Connection>(*this, std::move(socket))->start();
+      auto connection = std::make_shared<Connection>(*this, std::move(socket));
+      // Kept weakly, so that stopping can close the ones idle between requests; the expired go as new ones come.
+      if (connections_.size() >= 2 * connections_kept_) {
+        std::erase_if(connections_, [](const auto& c) { return c.expired(); });
+        connections_kept_ = std::max<std::size_t>(connections_.size(), 64);
+      }
+      connections_.push_back(connection);
+      connection->start();
     }
     accept(address);
   });

@@ -17,6 +17,8 @@
 
 namespace sslbind::serve {
 
+class Connection;
+
 class Worker {
  public:
   // `report` receives listen failures (on this worker's thread); the control thread logs them once.
@@ -32,6 +34,7 @@ class Worker {
   // The snapshot for new connections, and the listening sockets it needs: new ones open, removed ones close.
   void publish(std::shared_ptr<const Snapshot> snapshot);
   void stop_accepting();
+  bool stopping() const { return !accepting_; }  // on this thread only
 
   asio::io_context& io() { return io_; }
   SharedState& shared() { return shared_; }
@@ -61,6 +64,8 @@ class Worker {
     std::chrono::steady_clock::time_point since;
   };
   std::multimap<std::string, Idle> idle_;
+  std::vector<std::weak_ptr<Connection>> connections_;
+  std::size_t connections_kept_ = 64;
   std::thread thread_;
 };
 
