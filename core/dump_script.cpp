@@ -39,15 +39,9 @@ std::string add_command(const Binding& b) {
 
 // Extended properties other than the defaults, as netsh 2019 and later set them.
 std::string property_commands(const Binding& b) {
-  const ExtendedProperties& x = b.extended;
-  const std::string prefix = "update sslpropertyex " + b.key.as_parameter();
   std::string out;
-  if (!x.http2_window_is_default()) {
-    out += prefix + " propertyid=0 receivewindow=" + std::to_string(x.receive_window) + "\n";
-  }
-  if (!x.settings_limits_are_default()) {
-    out += prefix + " propertyid=1 maxsettingsperframe=" + std::to_string(x.max_settings_per_frame) +
-           " maxsettingsperminute=" + std::to_string(x.max_settings_per_minute) + "\n";
+  for (const PropertyChange& change : changes_from_defaults(b.extended)) {
+    out += "update sslpropertyex " + b.key.as_parameter() + " " + change_parameters(change) + "\n";
   }
   return out;
 }

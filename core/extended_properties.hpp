@@ -4,7 +4,9 @@
 // `update sslpropertyex`: PropertyId 0, the HTTP/2 receive window, and PropertyId 1, the HTTP/2 SETTINGS limits.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -49,6 +51,11 @@ struct PropertyChange {
 
   void apply(ExtendedProperties& properties) const;
 };
+
+// The update sslpropertyex commands that give a binding with the defaults these properties (import and dump).
+std::vector<PropertyChange> changes_from_defaults(const ExtendedProperties& properties);
+// The parameters of one change as netsh takes them: "propertyid=0 receivewindow=262144".
+std::string change_parameters(const PropertyChange& change);
 
 // The receive window is an HTTP/2 flow-control window: 1 to 2^31-1 bytes (RFC 9113, section 6.9.1).
 inline constexpr std::uint32_t kMaxReceiveWindow = 0x7FFFFFFF;

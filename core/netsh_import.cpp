@@ -115,17 +115,12 @@ Status read_extended(std::string_view label, std::string_view value, NetshShowEn
 // The update sslpropertyex lines that give an imported binding the extended properties its listing shows.
 std::vector<BatchLine> property_lines(const NetshShowEntry& entry, const BindingKey& key) {
   std::vector<BatchLine> out;
-  const ExtendedProperties& x = entry.extended;
-  auto line = [&](PropertyChange change) {
+  for (const PropertyChange& change : changes_from_defaults(entry.extended)) {
     SslCertCommand cmd;
     cmd.verb = Verb::Update;
     cmd.key = key;
     cmd.property = change;
     out.push_back(BatchLine{entry.line, std::move(cmd)});
-  };
-  if (!x.http2_window_is_default()) line(PropertyChange{PropertyId::Http2Window, x.receive_window, {}, {}});
-  if (!x.settings_limits_are_default()) {
-    line(PropertyChange{PropertyId::Http2SettingsLimits, {}, x.max_settings_per_frame, x.max_settings_per_minute});
   }
   return out;
 }

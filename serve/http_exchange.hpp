@@ -13,14 +13,8 @@
 
 namespace sslbind::serve {
 
-struct HttpExchange {
-  HttpParser request{HttpParser::Kind::Request};
-  HttpParser response{HttpParser::Kind::Response};
-  std::string in;       // bytes from the client not given to the request parser yet (pipelined requests wait here)
-  std::string arr_ssl;  // X-ARR-SSL of this connection, made at its first request
-  bool arr_ssl_made = false;
-
-  // Per request; reset by HttpExchange::next().
+// What one request needs, reset whole by HttpExchange::next() when the connection reads its next request.
+struct HttpRequestState {
   HttpHead head;
   std::shared_ptr<const Snapshot> snapshot;  // the routes and farms this request was routed with
   const WebFarm* farm = nullptr;
@@ -47,27 +41,20 @@ struct HttpExchange {
   bool own_answer = false;  // the front end answers (an error page), then closes
   bool backend_keep_alive = false;
   std::string to_client;
-  std::array<char, 16 * 1024> buffer{};
   AccessRecord record;
   std::int64_t started_ms = 0;
   std::int64_t sent_ms = 0;
+};
 
-  void next() {
-    head = HttpHead{};
-    snapshot.reset();
-    farm = nullptr;
-    tried.clear();
-    server.clear();
-    in_flight = reused = connected = timed_out = head_started = request_ended = head_sent = body_sent = false;
-    backend_writing = backend_reading = interim = final_head = response_ended = response_bytes = false;
-    tunnel = backend_keep_alive = own_answer = false;
-    client_keep_alive = true;
-    to_backend.clear();
-    request_head_text.clear();
-    to_client.clear();
-    record = AccessRecord{};
-    started_ms = sent_ms = 0;
-  }
+struct HttpExchange : HttpRequestState {
+  HttpParser request{HttpParser::Kind::Request};
+  HttpParser response{HttpParser::Kind::Response};
+  std::string in;       // bytes from the client not given to the request parser yet (pipelined requests wait here)
+  std::string arr_ssl;  // X-ARR-SSL of this connection, made at its first request
+  bool arr_ssl_made = false;
+  std::array<char, 16 * 1024> buffer{};
+
+  void next() { static_cast<HttpRequestState&>(*this) = HttpRequestState{}; }
 };
 
 }  // namespace sslbind::serve
