@@ -1,5 +1,6 @@
 #include "core/selection.hpp"
 
+#include "core/memory_binding_table.hpp"
 #include "core/text.hpp"
 
 namespace sslbind {
@@ -15,53 +16,18 @@ std::string_view step_name(SelectionStep step) {
   return "";
 }
 
-std::size_t SelectionIndex::AddressHash::operator()(const AddressKey& k) const {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  auto mix = [&h](std::uint8_t b) { h = (h ^ b) * 1099511628211ull; };
-  for (std::uint8_t b : k.bytes) mix(b);
-  mix(static_cast<std::uint8_t>(k.port >> 8));
-  mix(static_cast<std::uint8_t>(k.port & 0xFF));
-  mix(k.v6 ? 1 : 0);
-  return static_cast<std::size_t>(h);
-}
+SelectionIndex::SelectionIndex(const BindingSet& bindings)
+    : table_(std::make_shared<MemoryBindingTable>(bindings)) {}
 
-SelectionIndex::AddressKey SelectionIndex::key_of(const IpAddress& address, std::uint16_t port) {
-  return {address.bytes(), port, address.family() == IpAddress::Family::V6};
-}
+SelectionIndex::SelectionIndex(std::shared_ptr<const BindingTable> table) : table_(std::move(table)) {}
 
-SelectionIndex::SelectionIndex(const BindingSet& bindings) {
-  const auto host_key = [](const BindingKey& key) {
-    std::string k = text::to_lower(key.host());
-    k += ':';
-    k += std::to_string(key.port());
-    return k;
-  };
-  sni_.reserve(bindings.size());  // SNI bindings are the many on a hosting front end
-  for (const auto& [key, binding] : bindings) {
-    switch (key.kind()) {
-      case KeyKind::IpPort: ip_.emplace(key_of(key.ip_port().address, key.port()), &binding); break;
-      case KeyKind::HostnamePort: sni_.emplace(host_key(key), &binding); break;
-      case KeyKind::ScopedCcs: scoped_ccs_.emplace(host_key(key), &binding); break;
-      case KeyKind::Ccs: ccs_.emplace(key.port(), &binding); break;
-    }
-  }
-}
-
-const Binding* SelectionIndex::find_ip(const IpAddress& address, std::uint16_t port) const {
-  const auto it = ip_.find(key_of(address, port));
-  return it == ip_.end() ? nullptr : it->second;
-}
-
-const Binding* SelectionIndex::find_host(const std::unordered_map<std::string, const Binding*>& map, std::uint16_t port,
-                                         const std::string& lower_host) const {
-  if (map.empty()) return nullptr;
-  const std::string suffix = ":" + std::to_string(port);
-  if (const auto it = map.find(lower_host + suffix); it != map.end()) return it->second;
+std::shared_ptr<const Binding> SelectionIndex::find_host(KeyKind kind, const std::string& lower_host,
+                                                         std::uint16_t port) const {
+  if (auto exact = table_->host_port(kind, lower_host, port)) return exact;
   // A wildcard host binding (*.contoso.com:443) covers one more label, as the certificate name does.
   const std::size_t dot = lower_host.find('.');
   if (dot == std::string::npos) return nullptr;
-  const auto it = map.find("*" + lower_host.substr(dot) + suffix);
-  return it == map.end() ? nullptr : it->second;
+  return table_->host_port(kind, "*" + lower_host.substr(dot), port);
 }
 
 Selection SelectionIndex::select(const ClientHello& hello, const CcsLookup& ccs) const {
@@ -69,28 +35,27 @@ Selection SelectionIndex::select(const ClientHello& hello, const CcsLookup& ccs)
   const std::uint16_t port = hello.port;
   const bool v6 = hello.address.family() == IpAddress::Family::V6;
   std::vector<Candidate> matches;  // every binding that could serve this connection, in priority order
-  auto consider = [&](SelectionStep step, const Binding* b) {
-    if (b != nullptr) matches.push_back({step, b});
+  auto consider = [&](SelectionStep step, std::shared_ptr<const Binding> b) {
+    if (b != nullptr) matches.push_back({step, std::move(b)});
   };
-  if (!hello.address.is_wildcard()) consider(SelectionStep::ExactIpPort, find_ip(hello.address, port));
+  if (!hello.address.is_wildcard()) consider(SelectionStep::ExactIpPort, table_->ip_port(hello.address, port));
   std::string host;
   if (hello.sni) {
     host = text::to_lower(*hello.sni);
-    consider(SelectionStep::HostnamePort, find_host(sni_, port, host));
+    consider(SelectionStep::HostnamePort, find_host(KeyKind::HostnamePort, host, port));
     // A scoped CCS binding (one host name) is taken before the port-wide one; Microsoft documents neither order.
-    const Binding* scoped = find_host(scoped_ccs_, port, host);
-    const auto ccs_it = ccs_.find(port);
-    consider(SelectionStep::Ccs, scoped != nullptr ? scoped : ccs_it == ccs_.end() ? nullptr : ccs_it->second);
-  } else if (const auto it = ccs_.find(port); it != ccs_.end()) {
-    out.passed_over.push_back(it->second->key.as_parameter() +
+    auto scoped = find_host(KeyKind::ScopedCcs, host, port);
+    consider(SelectionStep::Ccs, scoped != nullptr ? std::move(scoped) : table_->ccs(port));
+  } else if (const auto port_wide = table_->ccs(port)) {
+    out.passed_over.push_back(port_wide->key.as_parameter() +
                               " needs the client's SNI host name; this client sent none");
   }
   if (v6) {
     static const IpAddress any6 = *IpAddress::parse("::", "ipport");
-    consider(SelectionStep::Ipv6Wildcard, find_ip(any6, port));
+    consider(SelectionStep::Ipv6Wildcard, table_->ip_port(any6, port));
   }
   static const IpAddress any4 = *IpAddress::parse("0.0.0.0", "ipport");
-  consider(SelectionStep::Ipv4Wildcard, find_ip(any4, port));
+  consider(SelectionStep::Ipv4Wildcard, table_->ip_port(any4, port));
 
   for (std::size_t i = 0; i < matches.size(); ++i) {
     const Candidate& c = matches[i];

@@ -7,16 +7,16 @@
 //   5. 0.0.0.0:port, for IPv4 and IPv6 connections.
 // No match: no certificate is sent and the handshake fails.
 //
-// The index is built once from a BindingSet and answers with hash lookups, so that a TLS front end can use it per
-// connection. It points into the BindingSet, which must outlive it.
+// The index asks a BindingTable (hash lookups), so that a TLS front end can use it per connection: the in-memory
+// table of a BindingSet, which must then outlive the index, or the compiled registry.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "core/binding_set.hpp"
+#include "core/binding_table.hpp"
 #include "core/certificate_info.hpp"
 
 namespace sslbind {
@@ -42,7 +42,7 @@ using CcsLookup = std::function<CcsOutcome(std::string_view host)>;
 
 struct Candidate {
   SelectionStep step;
-  const Binding* binding;
+  std::shared_ptr<const Binding> binding;
 };
 
 struct Selection {
@@ -55,29 +55,17 @@ struct Selection {
 class SelectionIndex {
  public:
   explicit SelectionIndex(const BindingSet& bindings);
+  explicit SelectionIndex(std::shared_ptr<const BindingTable> table);
 
   Selection select(const ClientHello& hello, const CcsLookup& ccs) const;
+  const BindingTable& table() const { return *table_; }
 
  private:
-  struct AddressKey {
-    std::array<std::uint8_t, 16> bytes;
-    std::uint16_t port;
-    bool v6;
-    friend bool operator==(const AddressKey&, const AddressKey&) = default;
-  };
-  struct AddressHash {
-    std::size_t operator()(const AddressKey& k) const;
-  };
-  static AddressKey key_of(const IpAddress& address, std::uint16_t port);
+  // The binding for this host name, or for the wildcard key one label up (*.contoso.com:443), as the certificate
+  // name matches.
+  std::shared_ptr<const Binding> find_host(KeyKind kind, const std::string& lower_host, std::uint16_t port) const;
 
-  const Binding* find_ip(const IpAddress& address, std::uint16_t port) const;
-  const Binding* find_host(const std::unordered_map<std::string, const Binding*>& map, std::uint16_t port,
-                           const std::string& lower_host) const;
-
-  std::unordered_map<AddressKey, const Binding*, AddressHash> ip_;
-  std::unordered_map<std::string, const Binding*> sni_;  // "<lower-case host>:<port>"
-  std::unordered_map<std::string, const Binding*> scoped_ccs_;
-  std::unordered_map<std::uint16_t, const Binding*> ccs_;
+  std::shared_ptr<const BindingTable> table_;
 };
 
 // Where the winner's certificate comes from: a store and thumbprint, or a file of the CCS folder. resolve describes it

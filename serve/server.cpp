@@ -85,7 +85,7 @@ class Control {
     raise_descriptor_limit();
     std::error_code ec;
     fs::create_directories(root_, ec);
-    auto state = registry_.load();
+    auto state = registry_.load_for_serving();
     if (!state) {
       log(Level::Error, "cannot start: " + state.error().detail);
       return 3;
@@ -137,7 +137,7 @@ class Control {
     }
     log(Level::Info,
         why + ": generation " + std::to_string(current_->generation()) + ", " +
-            std::to_string(current_->state().bindings.size()) + " bindings, ports " +
+            std::to_string(current_->binding_count()) + " bindings from " + current_->source() + ", ports " +
             (ports.empty() ? "(none)" : ports) +
             (current_->ccs() ? ", CCS folder " + current_->ccs()->folder().string() + " with " +
                                    std::to_string(current_->ccs()->index()->pfx_files().size()) + " files"
@@ -154,7 +154,7 @@ class Control {
   }
 
   void reload(const std::string& why) {
-    auto state = registry_.load();
+    auto state = registry_.load_for_serving();
     if (!state) {
       ++reload_failures_;
       log(Level::Warning, "registry not applied, still serving generation " + std::to_string(current_->generation()) +
@@ -436,7 +436,7 @@ class Control {
             {"generation", current_->generation()},
             {"snapshotAgeSeconds", std::chrono::duration_cast<seconds>(now - current_->built()).count()},
             {"reloadFailures", reload_failures_},
-            {"bindings", current_->state().bindings.size()},
+            {"bindings", current_->binding_count()},
             {"threads", workers_.size()},
             {"listeners", listeners},
             {"connections", shared_->stats.to_json()},

@@ -56,18 +56,16 @@ const IpPort* Snapshot::server_address(const std::string& server) const {
   return it == server_addresses_.end() ? nullptr : &it->second;
 }
 
-Snapshot::Snapshot(std::uint64_t generation, RegistryState state, const std::filesystem::path& root,
+Snapshot::Snapshot(std::uint64_t generation, store::ServingState state, const std::filesystem::path& root,
                    const Snapshot* previous)
     : generation_(generation),
       built_(std::chrono::system_clock::now()),
-      state_(std::move(state)),
-      index_(state_.bindings) {
-  for (const auto& [key, binding] : state_.bindings) {
-    listeners_.insert({std::nullopt, key.port()});
-    if (key.kind() == KeyKind::IpPort && !key.ip_port().address.is_wildcard()) {
-      listeners_.insert({key.ip_port().address, key.port()});
-    }
-  }
+      state_(std::move(state.rest)),
+      index_(std::move(state.bindings)),
+      source_(std::move(state.source)) {
+  const ListenPlan plan = index_.table().listen_plan();
+  for (const std::uint16_t port : plan.ports) listeners_.insert({std::nullopt, port});
+  for (const IpPort& a : plan.addresses) listeners_.insert({a.address, a.port});
   for (const auto& [key, farm] : state_.farms.farms()) {
     for (const FarmServer& server : farm.servers) {
       const std::string name = server.str();

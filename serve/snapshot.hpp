@@ -1,6 +1,7 @@
 #pragma once
-// One committed state of the registry as the front end serves it: the bindings, the selection index built on them
-// (the same SelectionIndex that `sslbind resolve` uses), the CCS provider and the addresses to listen on. Immutable
+// One committed state of the registry as the front end serves it: the bindings (a table: the compiled registry,
+// mapped, or the in-memory one), the selection index on them (the same SelectionIndex that `sslbind resolve` uses),
+// the CCS provider and the addresses to listen on. Immutable
 // once built; each connection keeps the snapshot it was accepted with, so a change never alters a handshake in flight.
 #include <chrono>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include "core/registry_state.hpp"
 #include "core/selection.hpp"
 #include "store/ccs_provider.hpp"
+#include "store/registry.hpp"
 
 namespace sslbind::serve {
 
@@ -29,14 +31,19 @@ struct ListenAddress {
 class Snapshot {
  public:
   // `previous` lends its CCS provider when the provider's settings did not change, so that its listing is kept.
-  Snapshot(std::uint64_t generation, RegistryState state, const std::filesystem::path& root, const Snapshot* previous);
+  Snapshot(std::uint64_t generation, store::ServingState state, const std::filesystem::path& root,
+           const Snapshot* previous);
   Snapshot(const Snapshot&) = delete;
   Snapshot& operator=(const Snapshot&) = delete;
 
   std::uint64_t generation() const { return generation_; }
   std::chrono::system_clock::time_point built() const { return built_; }
+  // Everything but the bindings: the CCS provider's settings, the web farms.
   const RegistryState& state() const { return state_; }
   const SelectionIndex& index() const { return index_; }
+  std::size_t binding_count() const { return index_.table().size(); }
+  // How the registry was read: the compiled file, or registry.json whole and why.
+  const std::string& source() const { return source_; }
   // Null when no provider is enabled or its folder cannot be listed; ccs_problem() says which.
   const std::shared_ptr<store::CcsProvider>& ccs() const { return ccs_; }
   const std::string& ccs_problem() const { return ccs_problem_; }
@@ -50,7 +57,8 @@ class Snapshot {
   std::uint64_t generation_;
   std::chrono::system_clock::time_point built_;
   RegistryState state_;
-  SelectionIndex index_;  // points into state_.bindings
+  SelectionIndex index_;
+  std::string source_;
   std::shared_ptr<store::CcsProvider> ccs_;
   std::string ccs_problem_;
   std::set<ListenAddress> listeners_;

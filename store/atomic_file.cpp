@@ -95,7 +95,15 @@ Status publish_file(const fs::path& path, std::string_view text, unsigned mode,
 }  // namespace
 
 Status replace_file(const fs::path& path, std::string_view text, unsigned mode) {
+  return replace_file(path, text, mode, [](const FileIdentity&) -> Status { return Ok{}; });
+}
+
+Status replace_file(const fs::path& path, std::string_view text, unsigned mode,
+                    const std::function<Status(const FileIdentity&)>& before_rename) {
   return publish_file(path, text, mode, [&](const fs::path& tmp) -> Status {
+    const auto identity = identity_of(tmp);
+    if (!identity) return write_error(tmp, "cannot stat");
+    if (auto s = before_rename(*identity); !s) return s;
     if (::rename(tmp.c_str(), path.c_str()) != 0) return write_error(path, "cannot replace");
     return Ok{};
   });

@@ -1,16 +1,22 @@
 #pragma once
 // Crash-safe file replacement and whole-file reads, shared by the registry and the certificate stores.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
 #include "core/result.hpp"
+#include "store/file_identity.hpp"
 
 namespace sslbind::store {
 
 // Writes a temporary file in the same folder with `mode`, fsyncs it, renames it over `path` and fsyncs the folder:
 // afterwards `path` holds the old bytes or the new ones, never a mix. Errors are RegistryWriteFailed.
 Status replace_file(const std::filesystem::path& path, std::string_view text, unsigned mode);
+// The same, calling `before_rename` with the identity the new file will have under `path` (a rename keeps it) just
+// before it takes the name; when it fails, nothing is renamed and its error is returned.
+Status replace_file(const std::filesystem::path& path, std::string_view text, unsigned mode,
+                    const std::function<Status(const FileIdentity&)>& before_rename);
 
 // Creates `path` with `text` unless it exists, atomically (readers never see a partial file). Returns whether this
 // call created it.

@@ -4,12 +4,21 @@
 // a shared store for a farm is the next. Host-local concerns (the lock that the certificate stores share with the
 // registry file) are not part of this interface.
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "core/binding_table.hpp"
 #include "core/registry_state.hpp"
 #include "core/result.hpp"
 
 namespace sslbind::store {
+
+// The committed state as a front end serves it: the bindings as a table to look them up in, everything else decoded.
+struct ServingState {
+  RegistryState rest;  // its bindings are empty: they are in `bindings`
+  std::shared_ptr<const BindingTable> bindings;
+  std::string source;  // how it was read, for the log
+};
 
 class Registry {
  public:
@@ -21,6 +30,9 @@ class Registry {
   // it fails. `change` may run more than once (a store with optimistic concurrency retries it), so it must not have
   // effects outside the state it is given other than recording its result.
   virtual Status transact(const std::function<Status(RegistryState&)>& change) = 0;
+  // The same state for a front end. This default decodes everything with load(); a store that keeps a compiled form
+  // maps it instead, so that a front end starts without decoding every binding.
+  virtual Result<ServingState> load_for_serving() const;
   // Where it is, for messages and logs: "/etc/sslbind/registry.json".
   virtual std::string location() const = 0;
 };

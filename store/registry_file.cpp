@@ -11,6 +11,8 @@
 #include <string>
 
 #include "store/atomic_file.hpp"
+#include "store/compiled_registry.hpp"
+#include "store/file_identity.hpp"
 #include "store/orphaned_temp_files.hpp"
 #include "store/registry_codec.hpp"
 #include "store/strict_modes.hpp"
@@ -48,7 +50,10 @@ Result<FileText> read_checked(const fs::path& root, const fs::path& file) {
 }  // namespace
 
 RegistryFile::RegistryFile(fs::path root)
-    : root_(std::move(root)), file_(root_ / "registry.json"), lock_file_(root_ / "registry.lock") {}
+    : root_(std::move(root)),
+      file_(root_ / "registry.json"),
+      lock_file_(root_ / "registry.lock"),
+      compiled_file_(root_ / kCompiledRegistryName) {}
 
 Result<RegistryState> RegistryFile::load() const {
   // Readers need no lock: writers replace the file by rename, so a reader sees the old or the new file whole.
@@ -82,8 +87,40 @@ Status RegistryFile::transact(const std::function<Status(RegistryState&)>& chang
     auto loaded = decode(*file, file_);
     if (!loaded) return loaded.error();
     if (auto s = change(loaded->state); !s) return s;
-    return replace_file(file_, write_registry(loaded->state, loaded->document), 0600);
+    const std::string text = write_registry(loaded->state, loaded->document);
+    return replace_file(file_, text, 0600, [&](const FileIdentity& identity) -> Status {
+      RegistryState rest;
+      rest.ccs_provider = loaded->state.ccs_provider;
+      rest.farms = loaded->state.farms;
+      nlohmann::json rest_document = loaded->document;
+      const auto compiled = compile_registry(loaded->state.bindings, write_registry(rest, rest_document), identity);
+      if (!compiled) {
+        ::unlink(compiled_file_.c_str());  // too large to compile: the front end reads registry.json
+        return Ok{};
+      }
+      return replace_file(compiled_file_, *compiled, 0600);
+    });
   });
+}
+
+Result<ServingState> RegistryFile::load_for_serving() const {
+  if (auto s = check_private(root_, PrivateKind::Folder); !s) return s.error();
+  if (auto s = check_private(compiled_file_, PrivateKind::File); !s) return s.error();
+  const auto identity = identity_of(file_);
+  std::string why = "no registry.json";
+  if (identity) {
+    auto compiled = CompiledRegistry::open(compiled_file_, *identity);
+    if (compiled) {
+      nlohmann::json ignored;
+      auto rest = read_registry((*compiled)->rest(), ignored);
+      if (!rest) return rest.error();
+      return ServingState{std::move(*rest), std::move(*compiled), compiled_file_.string()};
+    }
+    why = compiled.error().detail;
+  }
+  auto whole = Registry::load_for_serving();
+  if (whole) whole->source = file_.string() + ", read whole (" + why + ")";
+  return whole;
 }
 
 }  // namespace sslbind::store

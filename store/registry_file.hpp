@@ -7,6 +7,9 @@
 // on the lock; a file that cannot be read is reported and never overwritten. Every file under the root (the
 // registry, store certificates and keys, the sealing key) is written under the lock, so the next holder of the
 // lock removes the temporary files a killed writer left.
+//
+// Each commit also writes registry.idx, the compiled form a front end maps (compiled_registry.hpp), before the new
+// registry.json takes its name.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -25,6 +28,8 @@ class RegistryFile final : public Registry {
   Result<RegistryState> load() const override;
   // Runs `change` on the current state under the lock and commits it if it succeeds.
   Status transact(const std::function<Status(RegistryState&)>& change) override;
+  // From registry.idx when it was compiled for the registry.json in place; otherwise registry.json, read whole.
+  Result<ServingState> load_for_serving() const override;
   std::string location() const override { return file_.string(); }
 
   // Runs `work` under the same lock without reading or writing the registry: for every other write under the root
@@ -47,6 +52,7 @@ class RegistryFile final : public Registry {
   std::filesystem::path root_;
   std::filesystem::path file_;
   std::filesystem::path lock_file_;
+  std::filesystem::path compiled_file_;
 };
 
 }  // namespace sslbind::store

@@ -19,6 +19,7 @@
 #include "serve/loader_pool.hpp"
 #include "serve/snapshot.hpp"
 #include "store/cert_store.hpp"
+#include "store/compiled_registry.hpp"
 #include "store/self_signed.hpp"
 #include "tests/fuzz/scratch_dir.hpp"
 
@@ -60,7 +61,15 @@ Server& server() {
     state.ccs_provider = CcsProviderConfig{};
     state.ccs_provider->enabled = true;
     state.ccs_provider->location = (out.root / "ccs").string();
-    out.snapshot = std::make_shared<serve::Snapshot>(1, std::move(state), out.root, nullptr);
+    // Served from the compiled registry, as `serve` does once the CLI has written it.
+    auto compiled = store::compile_registry(state.bindings, "", store::FileIdentity{});
+    if (!compiled) std::abort();
+    auto table = store::CompiledRegistry::from_bytes(std::move(*compiled), store::FileIdentity{});
+    if (!table) std::abort();
+    store::ServingState serving;
+    serving.rest.ccs_provider = state.ccs_provider;
+    serving.bindings = std::move(*table);
+    out.snapshot = std::make_shared<serve::Snapshot>(1, std::move(serving), out.root, nullptr);
     out.loaders = std::make_unique<serve::LoaderPool>(1, 64);
     out.cache = std::make_unique<serve::CertCache>(*out.loaders, serve::CacheLimits{});
     out.ctx = serve::make_listener_context();

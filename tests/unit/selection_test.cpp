@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/selection.hpp"
+#include "store/compiled_registry.hpp"
 
 using namespace sslbind;
 
@@ -43,13 +44,28 @@ CcsLookup folder(std::set<std::string> files) {
   };
 }
 
+// Everything a selection says, as text.
+std::string describe(const Selection& s) {
+  std::string out = s.winner ? "winner " + s.winner->binding->key.as_parameter() + " step " +
+                                   std::string(step_name(s.winner->step))
+                             : "no winner";
+  for (const Candidate& c : s.hidden) out += "; hides " + c.binding->key.as_parameter();
+  for (const std::string& p : s.passed_over) out += "; passed over " + p;
+  return out;
+}
+
 struct Fixture {
   BindingSet set;
+  std::shared_ptr<const store::CompiledRegistry> compiled;
   explicit Fixture(std::initializer_list<Binding> bindings) {
     for (const auto& b : bindings) REQUIRE(set.add(b));
+    compiled = *store::CompiledRegistry::from_bytes(*store::compile_registry(set, "", {}), {});
   }
+  // Asked of the in-memory table (resolve) and of the compiled registry (serve): both must say the same.
   Selection select(const ClientHello& h, const CcsLookup& lookup = folder({})) const {
-    return SelectionIndex(set).select(h, lookup);
+    Selection in_memory = SelectionIndex(set).select(h, lookup);
+    CHECK(describe(SelectionIndex(compiled).select(h, lookup)) == describe(in_memory));
+    return in_memory;
   }
   std::string winner(const ClientHello& h, const CcsLookup& lookup = folder({})) const {
     const Selection s = select(h, lookup);

@@ -1,0 +1,15 @@
+#include "store/registry.hpp"
+
+#include "core/memory_binding_table.hpp"
+
+namespace sslbind::store {
+
+Result<ServingState> Registry::load_for_serving() const {
+  auto state = load();
+  if (!state) return state.error();
+  auto bindings = std::make_shared<const BindingSet>(std::move(state->bindings));
+  state->bindings = BindingSet{};
+  return ServingState{std::move(*state), std::make_shared<MemoryBindingTable>(std::move(bindings)), location()};
+}
+
+}  // namespace sslbind::store
