@@ -28,8 +28,7 @@ MemoryBindingTable::AddressKey MemoryBindingTable::key_of(const IpAddress& addre
   return {address.bytes(), port, address.family() == IpAddress::Family::V6};
 }
 
-MemoryBindingTable::MemoryBindingTable(std::shared_ptr<const BindingSet> owned)
-    : MemoryBindingTable(*owned) {
+MemoryBindingTable::MemoryBindingTable(std::shared_ptr<const BindingSet> owned) : MemoryBindingTable(*owned) {
   owned_ = std::move(owned);
 }
 
@@ -39,9 +38,7 @@ MemoryBindingTable::MemoryBindingTable(const BindingSet& bindings) : bindings_(b
     switch (key.kind()) {
       case KeyKind::IpPort: ip_.emplace(key_of(key.ip_port().address, key.port()), &binding); break;
       case KeyKind::HostnamePort: sni_.emplace(host_key(text::to_lower(key.host()), key.port()), &binding); break;
-      case KeyKind::ScopedCcs:
-        scoped_ccs_.emplace(host_key(text::to_lower(key.host()), key.port()), &binding);
-        break;
+      case KeyKind::ScopedCcs: scoped_ccs_.emplace(host_key(text::to_lower(key.host()), key.port()), &binding); break;
       case KeyKind::Ccs: ccs_.emplace(key.port(), &binding); break;
     }
   }

@@ -16,8 +16,7 @@ std::string_view step_name(SelectionStep step) {
   return "";
 }
 
-SelectionIndex::SelectionIndex(const BindingSet& bindings)
-    : table_(std::make_shared<MemoryBindingTable>(bindings)) {}
+SelectionIndex::SelectionIndex(const BindingSet& bindings) : table_(std::make_shared<MemoryBindingTable>(bindings)) {}
 
 SelectionIndex::SelectionIndex(std::shared_ptr<const BindingTable> table) : table_(std::move(table)) {}
 

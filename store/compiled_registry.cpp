@@ -239,7 +239,7 @@ CompiledRegistry::CompiledRegistry(std::unique_ptr<Mapping> mapping) : mapping_(
 CompiledRegistry::~CompiledRegistry() = default;
 
 Result<std::shared_ptr<const CompiledRegistry>> CompiledRegistry::from_bytes(std::string bytes,
-                                                                            const FileIdentity& source) {
+                                                                             const FileIdentity& source) {
   auto mapping = std::make_unique<Mapping>();
   mapping->owned = std::move(bytes);
   mapping->bytes = mapping->owned;

@@ -102,8 +102,8 @@ TEST_SUITE("store::CompiledRegistry") {
     const auto table = compiled(every_family());
     CHECK_FALSE(table->ip_port(*IpAddress::parse("127.0.0.3", "t"), 443));
     CHECK_FALSE(table->ip_port(*IpAddress::parse("0.0.0.0", "t"), 8443));
-    CHECK_FALSE(table->ip_port(*IpAddress::parse("::", "t"), 8443));    // [::]:443 is bound, not [::]:8443
-    CHECK_FALSE(table->ip_port(*IpAddress::parse("::1", "t"), 443));    // [::1]:8443 only
+    CHECK_FALSE(table->ip_port(*IpAddress::parse("::", "t"), 8443));                 // [::]:443 is bound, not [::]:8443
+    CHECK_FALSE(table->ip_port(*IpAddress::parse("::1", "t"), 443));                 // [::1]:8443 only
     CHECK_FALSE(table->host_port(KeyKind::HostnamePort, "shop.contoso.com", 8443));  // scopedccs, not hostnameport
     CHECK_FALSE(table->host_port(KeyKind::ScopedCcs, "shop.contoso.com", 443));
     CHECK_FALSE(table->host_port(KeyKind::HostnamePort, "www.contoso.com", 8443));
@@ -114,8 +114,8 @@ TEST_SUITE("store::CompiledRegistry") {
   TEST_CASE("many bindings and an empty registry") {
     BindingSet many;
     for (int i = 0; i < 5000; ++i) {
-      REQUIRE(many.add({BindingKey::sni(*HostPort::parse("site" + std::to_string(i) + ".contoso.com:443", "h")),
-                        settings('a')}));
+      REQUIRE(many.add(
+          {BindingKey::sni(*HostPort::parse("site" + std::to_string(i) + ".contoso.com:443", "h")), settings('a')}));
     }
     const auto table = compiled(many);
     for (int i = 0; i < 5000; i += 7) {

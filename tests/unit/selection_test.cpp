@@ -46,9 +46,9 @@ CcsLookup folder(std::set<std::string> files) {
 
 // Everything a selection says, as text.
 std::string describe(const Selection& s) {
-  std::string out = s.winner ? "winner " + s.winner->binding->key.as_parameter() + " step " +
-                                   std::string(step_name(s.winner->step))
-                             : "no winner";
+  std::string out =
+      s.winner ? "winner " + s.winner->binding->key.as_parameter() + " step " + std::string(step_name(s.winner->step))
+               : "no winner";
   for (const Candidate& c : s.hidden) out += "; hides " + c.binding->key.as_parameter();
   for (const std::string& p : s.passed_over) out += "; passed over " + p;
   return out;
