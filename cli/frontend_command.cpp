@@ -44,8 +44,10 @@ std::string status_text(const nlohmann::json& s) {
   if (s["ccs"].is_object()) {
     text += "    Central Cert Store  : " +
             (s["ccs"].contains("error") ? s["ccs"]["error"].get<std::string>()
-                                        : s["ccs"]["folder"].get<std::string>() + ", " + s["ccs"]["files"].dump() +
-                                              " files, polled every " + s["ccs"]["pollingInterval"].dump() + " s") +
+                                        : s["ccs"]["folder"].get<std::string>() + ", " +
+                                              (s["ccs"].value("listed", true) ? s["ccs"]["files"].dump() + " files"
+                                                                              : std::string("being listed")) +
+                                              ", polled every " + s["ccs"]["pollingInterval"].dump() + " s") +
             "\n";
   }
   for (const auto& b : s["backends"]) {

@@ -6,6 +6,7 @@
 
 #include <cctype>
 
+#include "core/ccs_names.hpp"
 #include "core/text.hpp"
 
 namespace sslbind::serve {
@@ -87,6 +88,25 @@ std::string store_source(const std::string& store, const Thumbprint& t) {
   return "store/" + text::to_lower(store) + "/" + t.hex();
 }
 
+struct CcsFile {
+  store::CcsFileMatch match;
+  bool before_listing = false;  // found without the listing: a file that is missing may exist in another spelling
+};
+
+// The listing's answer; before the first listing ends (100k files take a tenth of a second), the file spelled as
+// lookups spell it, which is the one the listing would name if it exists (see CcsFolderIndex).
+Result<CcsFile> find_ccs_file(const store::CcsProvider& provider, std::string_view host) {
+  if (const auto listing = provider.index()) {
+    auto found = listing->find(host);
+    if (!found) return found.error();
+    return CcsFile{std::move(*found), false};
+  }
+  if (auto problem = provider.listing_problem()) return Error(ErrorCode::SourceUnavailable, *problem);
+  auto names = ccs_file_names(host);
+  if (!names) return names.error();
+  return CcsFile{{{names->exact}, names->exact, ccs_hostname_of_file(names->exact).value_or("")}, true};
+}
+
 int on_client_hello(SSL* ssl, int* alert, void*) {
   auto* h = static_cast<Handshake*>(SSL_get_ex_data(ssl, handshake_index()));
   if (h == nullptr) {
@@ -107,21 +127,22 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
       out.problem = snap.ccs_problem();
       return out;
     }
-    auto found = snap.ccs()->index()->find(host);
+    const auto provider = snap.ccs();
+    auto found = find_ccs_file(*provider, host);
     if (!found) {
       out.problem = found.error().detail;
       return out;
     }
-    out.tried = found->tried;
-    if (!found->file) return out;
-    out.file = *found->file;
-    const std::string file = *found->file;
-    const auto provider = snap.ccs();
+    out.tried = found->match.tried;
+    if (!found->match.file) return out;
+    out.file = *found->match.file;
+    const std::string file = *found->match.file;
     auto got = h->cache->get(
         "ccs/" + file,
         [provider, file]() -> Result<std::shared_ptr<const CertObjects>> {
           // Taken before the read: a file replaced during the read then looks changed, and is read again.
           const auto identity = store::identity_of(provider->folder() / file);
+          if (!identity) return Error(ErrorCode::NotFound, file + " is not in the CCS folder");
           auto loaded = provider->read_file(file);
           if (!loaded) return loaded.error();
           return make_cert_objects(*loaded, identity);
@@ -136,7 +157,16 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
         loading = true;
         out.problem = file + " is being loaded";
         break;
-      case CertCache::Found::State::Unusable: out.problem = file + " cannot be served: " + got.problem; break;
+      case CertCache::Found::State::Unusable:
+        if (found->before_listing && got.missing) {
+          // Not spelled in lower case, or not there: only the listing can tell. If it ended meanwhile, ask again.
+          if (!provider->wait_for_listing(h->resume)) h->resume();
+          loading = true;
+          out.problem = "the CCS folder is being listed";
+          break;
+        }
+        out.problem = file + " cannot be served: " + got.problem;
+        break;
     }
     return out;
   };

@@ -139,8 +139,7 @@ class Control {
         why + ": generation " + std::to_string(current_->generation()) + ", " +
             std::to_string(current_->binding_count()) + " bindings from " + current_->source() + ", ports " +
             (ports.empty() ? "(none)" : ports) +
-            (current_->ccs() ? ", CCS folder " + current_->ccs()->folder().string() + " with " +
-                                   std::to_string(current_->ccs()->index()->pfx_files().size()) + " files"
+            (current_->ccs() ? ", CCS folder " + current_->ccs()->folder().string() + ccs_files(*current_->ccs())
              : current_->ccs_problem().empty() ? ""
                                                : ", CCS unavailable: " + current_->ccs_problem()) +
             ", " + std::to_string(current_->state().farms.farms().size()) + " web farms, " +
@@ -149,8 +148,35 @@ class Control {
                 std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count()) +
             " ms)");
     for (const std::string& problem : current_->farm_problems()) log(Level::Warning, problem + " (not used)");
+    if (current_->ccs() && !current_->ccs()->index()) list_ccs(current_->ccs());
     watch_ccs();
     schedule_poll();
+  }
+
+  static std::string ccs_files(const store::CcsProvider& ccs) {
+    const auto listing = ccs.index();
+    return listing ? " with " + std::to_string(listing->pfx_files().size()) + " files" : " (being listed)";
+  }
+
+  // The first listing of a CCS folder, on a loader thread: handshakes go on meanwhile (see find_ccs_file).
+  void list_ccs(const std::shared_ptr<store::CcsProvider>& ccs) {
+    const auto started = std::chrono::steady_clock::now();
+    const bool queued = shared_->loaders.submit([this, ccs, started]() -> LoaderPool::Delivery {
+      auto listed = std::make_shared<Result<store::CcsFolderIndex>>(store::CcsFolderIndex::list(ccs->folder()));
+      return [this, ccs, listed, started] {
+        const Status s = ccs->install(std::move(*listed));  // on the delivery thread: it wakes waiting handshakes
+        const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+        asio::post(io_, [this, ccs, s, took] {
+          if (s)
+            log(Level::Info, "CCS folder " + ccs->folder().string() + " listed:" + ccs_files(*ccs) + " (" +
+                                 std::to_string(took.count()) + " ms)");
+          else
+            log(Level::Warning, "CCS unavailable: " + s.error().detail);
+        });
+      };
+    });
+    if (queued) return;
+    if (auto s = ccs->refresh(); !s) log(Level::Warning, "CCS unavailable: " + s.error().detail);  // loaders full
   }
 
   void reload(const std::string& why) {
@@ -422,11 +448,14 @@ class Control {
       farms.push_back({{"name", farm.name}, {"requests", requests}, {"failures", failures}, {"servers", servers}});
     }
     nlohmann::json ccs = nullptr;
-    if (current_->ccs()) {
-      ccs = {{"folder", current_->ccs()->folder().string()},
-             {"files", current_->ccs()->index()->pfx_files().size()},
+    if (const auto& provider = current_->ccs()) {
+      const auto listing = provider->index();
+      ccs = {{"folder", provider->folder().string()},
+             {"listed", listing != nullptr},
+             {"files", listing ? listing->pfx_files().size() : 0},
              {"pollingInterval", poll_interval().count()},
              {"watched", ccs_watch_ >= 0}};
+      if (auto problem = provider->listing_problem()) ccs["error"] = *problem;
     } else if (!current_->ccs_problem().empty()) {
       ccs = {{"error", current_->ccs_problem()}};
     }

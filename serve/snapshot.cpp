@@ -82,7 +82,8 @@ Snapshot::Snapshot(std::uint64_t generation, store::ServingState state, const st
     ccs_ = previous->ccs_;
     return;
   }
-  auto opened = store::CcsProvider::open(config, root);
+  // Listed by the control on a loader thread: a folder of 100k files must not hold back the first handshake.
+  auto opened = store::CcsProvider::open(config, root, store::Listing::Later);
   if (opened)
     ccs_ = std::make_shared<store::CcsProvider>(std::move(*opened));
   else

@@ -36,11 +36,16 @@ Result<CcsFolderIndex> CcsFolderIndex::list(const fs::path& folder) {
       regular = ::fstatat(::dirfd(dir), entry->d_name, &st, 0) == 0 && S_ISREG(st.st_mode);
     }
     std::string lower = text::to_lower(name);
-    // Windows shares match names without regard to case; of two files that differ only in case, the first
-    // listed would win there too, so the second is reported as ignored.
-    if (!regular || lower.size() <= 4 || !lower.ends_with(".pfx") ||
-        !index.pfx_.try_emplace(std::move(lower), name).second) {
+    if (!regular || lower.size() <= 4 || !lower.ends_with(".pfx")) {
       index.other_.emplace_back(name);
+    } else if (const auto [it, added] = index.pfx_.try_emplace(lower, name); !added) {
+      // Windows shares match names without regard to case, so only one of two files that differ only in case is
+      // served: the one spelled in lower case, as lookups name files, or else the first listed. The other is
+      // reported as ignored. (The front end serves a lower-case file before its first listing ends.)
+      if (name == lower)
+        std::swap(it->second, index.other_.emplace_back(name));
+      else
+        index.other_.emplace_back(name);
     }
     errno = 0;
   }

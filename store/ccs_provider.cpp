@@ -42,19 +42,22 @@ struct CachedEntry {
 struct CcsProvider::Shared {
   mutable std::mutex mutex;
   std::shared_ptr<const CcsFolderIndex> index;
+  std::optional<std::string> listing_problem;                  // the first listing failed
+  mutable std::vector<std::function<void()>> listing_waiters;  // until the first listing is installed
   mutable std::unordered_map<std::string, CachedEntry> cache;  // by file name as on disk
 };
 
-CcsProvider::CcsProvider(fs::path folder, std::string password, CcsFolderIndex index)
+CcsProvider::CcsProvider(fs::path folder, std::string password, std::optional<CcsFolderIndex> index)
     : folder_(std::move(folder)), password_(std::move(password)), shared_(std::make_unique<Shared>()) {
-  shared_->index = std::make_shared<const CcsFolderIndex>(std::move(index));
+  if (index) shared_->index = std::make_shared<const CcsFolderIndex>(std::move(*index));
 }
 
 CcsProvider::CcsProvider(CcsProvider&&) noexcept = default;
 CcsProvider& CcsProvider::operator=(CcsProvider&&) noexcept = default;
 CcsProvider::~CcsProvider() = default;
 
-Result<CcsProvider> CcsProvider::open(const std::optional<CcsProviderConfig>& config, const fs::path& root) {
+Result<CcsProvider> CcsProvider::open(const std::optional<CcsProviderConfig>& config, const fs::path& root,
+                                      Listing listing) {
   if (!config) {
     return unavailable(
         "no Central Certificate Store provider is configured; add one with: sslbind add ccs "
@@ -71,25 +74,52 @@ Result<CcsProvider> CcsProvider::open(const std::optional<CcsProviderConfig>& co
     if (!opened) return opened.error();
     password = std::move(*opened);
   }
+  if (listing == Listing::Later) return CcsProvider(config->location, std::move(password), std::nullopt);
   auto index = CcsFolderIndex::list(config->location);
   if (!index) return index.error();
   return CcsProvider(config->location, std::move(password), std::move(*index));
 }
 
 Status CcsProvider::refresh() {
-  auto listed = CcsFolderIndex::list(folder_);  // outside the lock: listing a network share can be slow
-  if (!listed) return listed.error();
-  auto index = std::make_shared<const CcsFolderIndex>(std::move(*listed));
-  const std::lock_guard lock(shared_->mutex);
-  std::erase_if(shared_->cache,
-                [&](const auto& cached) { return !index->pfx_files().contains(text::to_lower(cached.first)); });
-  shared_->index = std::move(index);
-  return Ok{};
+  return install(CcsFolderIndex::list(folder_));  // outside the lock: listing a network share can be slow
+}
+
+Status CcsProvider::install(Result<CcsFolderIndex> listed) {
+  std::vector<std::function<void()>> waiters;
+  Status out = Ok{};
+  {
+    const std::lock_guard lock(shared_->mutex);
+    if (listed) {
+      auto index = std::make_shared<const CcsFolderIndex>(std::move(*listed));
+      std::erase_if(shared_->cache,
+                    [&](const auto& cached) { return !index->pfx_files().contains(text::to_lower(cached.first)); });
+      shared_->index = std::move(index);
+      shared_->listing_problem.reset();
+    } else {
+      if (!shared_->index) shared_->listing_problem = listed.error().detail;
+      out = listed.error();
+    }
+    waiters.swap(shared_->listing_waiters);
+  }
+  for (auto& wake : waiters) wake();  // outside the lock: a waiter asks again at once
+  return out;
 }
 
 std::shared_ptr<const CcsFolderIndex> CcsProvider::index() const {
   const std::lock_guard lock(shared_->mutex);
   return shared_->index;
+}
+
+std::optional<std::string> CcsProvider::listing_problem() const {
+  const std::lock_guard lock(shared_->mutex);
+  return shared_->listing_problem;
+}
+
+bool CcsProvider::wait_for_listing(std::function<void()> wake) const {
+  const std::lock_guard lock(shared_->mutex);
+  if (shared_->index || shared_->listing_problem) return false;
+  shared_->listing_waiters.push_back(std::move(wake));
+  return true;
 }
 
 CcsEntry CcsProvider::load(const std::string& file_name, const std::string& hostname) const {
@@ -122,7 +152,10 @@ Result<LoadedCertificate> CcsProvider::read_file(const std::string& file_name) c
 }
 
 Result<CcsMatch> CcsProvider::lookup(std::string_view host) const {
-  auto found = index()->find(host);
+  const auto listing = index();
+  if (!listing)
+    return unavailable(listing_problem().value_or("the CCS folder " + folder_.string() + " is being listed"));
+  auto found = listing->find(host);
   if (!found) return found.error();
   CcsMatch match{found->tried, std::nullopt};
   if (found->file) match.entry = load(*found->file, found->hostname);
@@ -152,10 +185,14 @@ CcsOutcome CcsProvider::outcome(std::string_view host) const {
 std::vector<CcsEntry> CcsProvider::list() const {
   const auto listing = index();
   std::vector<CcsEntry> out;
+  if (!listing) return out;
   for (const auto& [file, host] : listing->served()) out.push_back(load(file, host));
   return out;
 }
 
-std::vector<std::string> CcsProvider::ignored_files() const { return index()->ignored(); }
+std::vector<std::string> CcsProvider::ignored_files() const {
+  const auto listing = index();
+  return listing ? listing->ignored() : std::vector<std::string>{};
+}
 
 }  // namespace sslbind::store

@@ -6,6 +6,7 @@
 //
 // Safe to share between threads: lookups, loads and refresh() may run at the same time.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,10 +28,16 @@ struct CcsMatch {
   std::optional<CcsEntry> entry;   // the first that exists (readable or not)
 };
 
+// When the folder is listed: at once (the commands), or later by install() (the front end, which starts serving
+// before a folder of 100k files is listed).
+enum class Listing { Now, Later };
+
 class CcsProvider {
  public:
-  // SourceUnavailable when no provider is configured, it is disabled, or its folder cannot be listed.
-  static Result<CcsProvider> open(const std::optional<CcsProviderConfig>& config, const std::filesystem::path& root);
+  // SourceUnavailable when no provider is configured, it is disabled, its password cannot be unsealed, or (Now) its
+  // folder cannot be listed.
+  static Result<CcsProvider> open(const std::optional<CcsProviderConfig>& config, const std::filesystem::path& root,
+                                  Listing listing = Listing::Now);
 
   CcsProvider(CcsProvider&&) noexcept;
   CcsProvider& operator=(CcsProvider&&) noexcept;
@@ -41,8 +48,16 @@ class CcsProvider {
   // Lists the folder again; on failure the previous listing stays in use. Cached certificates of files that are
   // gone are dropped.
   Status refresh();
-  // The folder listing in use (no file is opened).
+  // The same with a listing made elsewhere (on a thread of low priority). Wakes those waiting for the first listing,
+  // also when it failed.
+  Status install(Result<CcsFolderIndex> listed);
+  // The folder listing in use (no file is opened); null until the first listing of a provider opened with
+  // Listing::Later, and then listing_problem() says whether it failed.
   std::shared_ptr<const CcsFolderIndex> index() const;
+  std::optional<std::string> listing_problem() const;
+  // Before the first listing: keeps `wake` to be called once it is done (on the thread that installs it) and returns
+  // true. Returns false, keeping nothing, when there is no first listing to wait for.
+  bool wait_for_listing(std::function<void()> wake) const;
   // Reads one file of the listing (cached; read again when the file changed).
   CcsEntry load(const std::string& file_name, const std::string& hostname) const;
 
@@ -60,7 +75,7 @@ class CcsProvider {
 
  private:
   struct Shared;
-  CcsProvider(std::filesystem::path folder, std::string password, CcsFolderIndex index);
+  CcsProvider(std::filesystem::path folder, std::string password, std::optional<CcsFolderIndex> index);
 
   std::filesystem::path folder_;
   std::string password_;

@@ -54,6 +54,11 @@ TEST_SUITE("serve") {
     fe.ccs_file("shop.contoso.com.pfx", "shop.contoso.com");
     fe.ccs_file("_.fabrikam.com.pfx", "*.fabrikam.com");
     write_file(fe.ccs / "broken.contoso.com.pfx", "not a PFX at all");
+    // Spellings: a file found only by the listing (matched without regard to case), and two spellings of one name,
+    // of which the lower-case one is served, also before the first listing ends.
+    fe.ccs_file("Mixed.Contoso.com.pfx", "mixed.contoso.com");
+    fe.ccs_file("TWICE.contoso.com.pfx", "twice.contoso.com");
+    const std::string twice = fe.ccs_file("twice.contoso.com.pfx", "twice.contoso.com");
     REQUIRE(fe.sslbind({"add", "ccs", "location=" + fe.ccs.string()}).exit_code == 0);
     fe.bind("hostnameport=api.contoso.com:" + std::to_string(p2), fe.import("api.contoso.com"));  // SNI only
     fe.bind("ipport=[::1]:" + std::to_string(p3), fe.import("exact.v6.test"));
@@ -64,7 +69,8 @@ TEST_SUITE("serve") {
 
     const std::vector<std::optional<std::string>> names{std::nullopt,         "www.contoso.com",     "WWW.Contoso.COM",
                                                         "a.wild.test",        "shop.contoso.com",    "x.fabrikam.com",
-                                                        "broken.contoso.com", "unknown.example.org", "api.contoso.com"};
+                                                        "broken.contoso.com", "unknown.example.org", "api.contoso.com",
+                                                        "mixed.contoso.com",  "twice.contoso.com"};
     int cases = 0, failures = 0;
     for (const std::string address : {"127.0.0.1", "127.0.0.2", "::1"}) {
       for (std::uint16_t port : {p1, p2, p3}) {
@@ -81,11 +87,14 @@ TEST_SUITE("serve") {
         }
       }
     }
-    CHECK(cases == 81);
+    CHECK(cases == 99);
     CHECK(failures > 0);  // the no-match cases are part of the comparison
     const auto status = fe.status();
     CHECK(status["connections"]["failures"]["noMatch"].get<int>() == failures);
     CHECK(status["connections"]["handshakesByStep"]["Central Certificate Store"].get<int>() > 0);
+    CHECK(status["ccs"]["listed"] == true);
+    CHECK(status["ccs"]["files"] == 5);  // two spellings of one name are one file to serve
+    CHECK(tls_connect("127.0.0.1", p1, {"twice.contoso.com", nullptr, 0, ""}).thumbprint == twice);
     CHECK(server.stop() == 0);
   }
 

@@ -70,6 +70,7 @@ Server& server() {
     serving.rest.ccs_provider = state.ccs_provider;
     serving.bindings = std::move(*table);
     out.snapshot = std::make_shared<serve::Snapshot>(1, std::move(serving), out.root, nullptr);
+    if (!out.snapshot->ccs() || !out.snapshot->ccs()->refresh()) std::abort();  // serve lists it on a loader
     out.loaders = std::make_unique<serve::LoaderPool>(1, 64);
     out.cache = std::make_unique<serve::CertCache>(*out.loaders, serve::CacheLimits{});
     out.ctx = serve::make_listener_context();
