@@ -71,7 +71,9 @@ namespace {
 
 // Writes `text` to a synced temporary file next to `path` and hands it to `publish` (rename or link); the temporary
 // name is gone afterwards whatever happens.
-Status publish_file(const fs::path& path, std::string_view text, unsigned mode,
+enum class Sync { Yes, No };
+
+Status publish_file(const fs::path& path, std::string_view text, unsigned mode, Sync sync,
                     const std::function<Status(const fs::path&)>& publish) {
   // A bare file name ("b.reg") lives in the working folder, which must be synced as any other.
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
@@ -85,11 +87,11 @@ Status publish_file(const fs::path& path, std::string_view text, unsigned mode,
   };
   if (::fchmod(tmp.get(), static_cast<mode_t>(mode)) != 0) return discard(write_error(tmp_path, "cannot set mode of"));
   if (auto s = write_all(tmp.get(), text, tmp_path); !s) return discard(s);
-  if (::fsync(tmp.get()) != 0) return discard(write_error(tmp_path, "cannot sync"));
+  if (sync == Sync::Yes && ::fsync(tmp.get()) != 0) return discard(write_error(tmp_path, "cannot sync"));
   if (::close(tmp.release()) != 0) return discard(write_error(tmp_path, "cannot close"));
   if (auto s = publish(tmp_path); !s) return discard(s);
   ::unlink(tmp_path.c_str());  // after a link; a renamed file is already gone
-  return fsync_dir(dir);
+  return sync == Sync::Yes ? fsync_dir(dir) : Status{Ok{}};
 }
 
 }  // namespace
@@ -100,7 +102,7 @@ Status replace_file(const fs::path& path, std::string_view text, unsigned mode) 
 
 Status replace_file(const fs::path& path, std::string_view text, unsigned mode,
                     const std::function<Status(const FileIdentity&)>& before_rename) {
-  return publish_file(path, text, mode, [&](const fs::path& tmp) -> Status {
+  return publish_file(path, text, mode, Sync::Yes, [&](const fs::path& tmp) -> Status {
     const auto identity = identity_of(tmp);
     if (!identity) return write_error(tmp, "cannot stat");
     if (auto s = before_rename(*identity); !s) return s;
@@ -109,9 +111,16 @@ Status replace_file(const fs::path& path, std::string_view text, unsigned mode,
   });
 }
 
+Status replace_rebuildable_file(const fs::path& path, std::string_view text, unsigned mode) {
+  return publish_file(path, text, mode, Sync::No, [&](const fs::path& tmp) -> Status {
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return write_error(path, "cannot replace");
+    return Ok{};
+  });
+}
+
 Result<bool> create_file_once(const fs::path& path, std::string_view text, unsigned mode) {
   bool created = true;
-  auto s = publish_file(path, text, mode, [&](const fs::path& tmp) -> Status {
+  auto s = publish_file(path, text, mode, Sync::Yes, [&](const fs::path& tmp) -> Status {
     // link() never replaces: of two racing creators exactly one wins, and the other reads the winner's file.
     if (::link(tmp.c_str(), path.c_str()) == 0) return Ok{};
     if (errno == EEXIST) {

@@ -18,6 +18,10 @@ Status replace_file(const std::filesystem::path& path, std::string_view text, un
 Status replace_file(const std::filesystem::path& path, std::string_view text, unsigned mode,
                     const std::function<Status(const FileIdentity&)>& before_rename);
 
+// For a file that is checked when read and rebuilt at will (registry.idx): replaced by rename as above, so readers
+// see it whole, but without waiting for the disk. After a crash it may be the old file or a damaged new one.
+Status replace_rebuildable_file(const std::filesystem::path& path, std::string_view text, unsigned mode);
+
 // Creates `path` with `text` unless it exists, atomically (readers never see a partial file). Returns whether this
 // call created it.
 Result<bool> create_file_once(const std::filesystem::path& path, std::string_view text, unsigned mode);

@@ -7,14 +7,13 @@
 
 #include <bit>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <type_traits>
 #include <vector>
 
-#include "core/registry_names.hpp"
 #include "core/text.hpp"
-#include "store/binding_codec.hpp"
 
 namespace sslbind::store {
 namespace {
@@ -22,6 +21,7 @@ namespace {
 constexpr char kMagic[8] = {'s', 's', 'l', 'b', 'i', 'd', 'x', '\n'};
 constexpr std::uint32_t kByteOrder = 0x01020304;
 constexpr std::uint32_t kFormat = 1;
+constexpr std::uint16_t kAbsent = 0xFFFF;  // an optional text that is not set
 
 struct Section {
   std::uint64_t offset = 0;
@@ -45,32 +45,6 @@ struct Header {
   Section slots;      // Slot each; a power of two, at least twice the bindings
 };
 
-// A hash slot: the upper half of the key's hash, and the file offset of its record (0: empty).
-struct Slot {
-  std::uint32_t hash;
-  std::uint32_t record;
-};
-
-// A record: this head, then the lookup key, the subkey name and the values as the registry file writes them.
-struct RecordHead {
-  std::uint8_t kind;
-  std::uint8_t unused = 0;
-  std::uint16_t key_size;
-  std::uint16_t subkey_size;
-  std::uint16_t unused2 = 0;
-  std::uint32_t values_size;
-};
-
-struct AddressEntry {
-  std::uint8_t v6;
-  std::uint8_t unused = 0;
-  std::uint16_t port;
-  std::uint8_t bytes[16];
-};
-
-static_assert(std::is_trivially_copyable_v<Header> && std::is_trivially_copyable_v<Slot> &&
-              std::is_trivially_copyable_v<RecordHead> && std::is_trivially_copyable_v<AddressEntry>);
-
 template <typename T>
 T read_at(std::string_view bytes, std::uint64_t offset) {
   T out;
@@ -82,6 +56,140 @@ template <typename T>
 void append(std::string& out, const T& value) {
   out.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
+
+// A hash slot: the upper half of the key's hash, and the file offset of its record (0: empty).
+struct Slot {
+  std::uint32_t hash;
+  std::uint32_t record;
+};
+
+// A record: this head, the lookup key, then the binding's fields (BindingWriter's order).
+struct RecordHead {
+  std::uint8_t kind;
+  std::uint8_t unused = 0;
+  std::uint16_t key_size;
+  std::uint32_t body_size;
+};
+
+// A binding's fields in a fixed order, native integers: decoding one is a few copies, which a handshake can afford
+// (the registry's JSON values would cost microseconds and twice the bytes). The round-trip test covers every field.
+class BindingWriter {
+ public:
+  explicit BindingWriter(std::string& out) : out_(out) {}
+  void write(const Binding& b) {
+    const SslSettings& s = b.settings;
+    const bool has_host = b.key.kind() == KeyKind::HostnamePort || b.key.kind() == KeyKind::ScopedCcs;
+    text(has_host ? std::optional<std::string>(b.key.host()) : std::nullopt);
+    out_ += static_cast<char>(s.certhash ? 1 : 0);
+    if (s.certhash) bytes(s.certhash->bytes());
+    bytes(s.appid.windows_bytes());
+    text(s.certstorename);
+    text(s.ctl_identifier);
+    text(s.ctl_store_name);
+    for (const std::uint32_t v :
+         {s.check_mode, s.revocation_freshness_time, s.url_retrieval_timeout, s.flags, b.extended.receive_window,
+          b.extended.max_settings_per_frame, b.extended.max_settings_per_minute}) {
+      append(out_, v);
+    }
+  }
+
+ private:
+  template <std::size_t N>
+  void bytes(const std::array<std::uint8_t, N>& a) {
+    out_.append(reinterpret_cast<const char*>(a.data()), N);
+  }
+  void text(const std::optional<std::string>& v) {
+    append(out_, static_cast<std::uint16_t>(v ? v->size() : kAbsent));
+    if (v) out_ += *v;
+  }
+
+  std::string& out_;
+};
+
+class BindingReader {
+ public:
+  explicit BindingReader(std::string_view body) : body_(body) {}
+  // Null when the bytes do not hold a whole binding of this key.
+  std::optional<Binding> read(KeyKind kind, std::string_view key) {
+    const auto port =
+        static_cast<std::uint16_t>((static_cast<std::uint8_t>(key[1]) << 8) | static_cast<std::uint8_t>(key[2]));
+    const auto host = text();
+    std::optional<BindingKey> binding_key;
+    switch (kind) {
+      case KeyKind::IpPort: {
+        if (key.size() != 3 + 1 + 16) return std::nullopt;
+        std::array<std::uint8_t, 16> v6{};
+        std::memcpy(v6.data(), key.data() + 4, v6.size());
+        std::array<std::uint8_t, 4> v4{};
+        std::memcpy(v4.data(), key.data() + 4, v4.size());
+        binding_key = BindingKey::ip({key[3] == '\6' ? IpAddress::v6(v6) : IpAddress::v4(v4), port});
+        break;
+      }
+      case KeyKind::HostnamePort:
+      case KeyKind::ScopedCcs:
+        if (!host) return std::nullopt;
+        binding_key =
+            kind == KeyKind::HostnamePort ? BindingKey::sni({*host, port}) : BindingKey::scoped_ccs({*host, port});
+        break;
+      case KeyKind::Ccs: binding_key = BindingKey::ccs(port); break;
+    }
+    Binding b{*binding_key, {}, {}};
+    SslSettings& s = b.settings;
+    std::uint8_t has_hash = 0;
+    if (!take(has_hash)) return std::nullopt;
+    if (has_hash != 0) {
+      std::array<std::uint8_t, Thumbprint::kBytes> hash{};
+      if (!take(hash)) return std::nullopt;
+      s.certhash = Thumbprint::from_bytes(hash);
+    }
+    std::array<std::uint8_t, 16> appid{};
+    if (!take(appid)) return std::nullopt;
+    s.appid = Guid::from_windows_bytes(appid);
+    s.certstorename = text();
+    s.ctl_identifier = text();
+    s.ctl_store_name = text();
+    for (std::uint32_t* v :
+         {&s.check_mode, &s.revocation_freshness_time, &s.url_retrieval_timeout, &s.flags, &b.extended.receive_window,
+          &b.extended.max_settings_per_frame, &b.extended.max_settings_per_minute}) {
+      if (!take(*v)) return std::nullopt;
+    }
+    if (!ok_ || !body_.empty()) return std::nullopt;
+    return b;
+  }
+
+ private:
+  template <typename T>
+  bool take(T& out) {
+    if (body_.size() < sizeof out) return ok_ = false;
+    std::memcpy(&out, body_.data(), sizeof out);
+    body_.remove_prefix(sizeof out);
+    return true;
+  }
+  std::optional<std::string> text() {
+    std::uint16_t size = 0;
+    if (!take(size) || size == kAbsent) return std::nullopt;
+    if (body_.size() < size) {
+      ok_ = false;
+      return std::nullopt;
+    }
+    std::string out(body_.substr(0, size));
+    body_.remove_prefix(size);
+    return out;
+  }
+
+  std::string_view body_;
+  bool ok_ = true;
+};
+
+struct AddressEntry {
+  std::uint8_t v6;
+  std::uint8_t unused = 0;
+  std::uint16_t port;
+  std::uint8_t bytes[16];
+};
+
+static_assert(std::is_trivially_copyable_v<Header> && std::is_trivially_copyable_v<Slot> &&
+              std::is_trivially_copyable_v<RecordHead> && std::is_trivially_copyable_v<AddressEntry>);
 
 void align(std::string& out, std::size_t to) { out.resize((out.size() + to - 1) / to * to, '\0'); }
 
@@ -168,14 +276,14 @@ std::optional<std::string> compile_registry(const BindingSet& bindings, std::str
   for (const auto& [key, binding] : bindings) {
     align(out, alignof(RecordHead));
     const std::string lookup = key_of(key);
-    const BindingRecord record = encode_binding(binding);
-    entries.emplace_back(hash_of(lookup), static_cast<std::uint32_t>(out.size()));
-    append(out, RecordHead{static_cast<std::uint8_t>(key.kind()), 0, static_cast<std::uint16_t>(lookup.size()),
-                           static_cast<std::uint16_t>(record.subkey.size()), 0,
-                           static_cast<std::uint32_t>(record.values.size())});
+    const std::size_t at = out.size();
+    entries.emplace_back(hash_of(lookup), static_cast<std::uint32_t>(at));
+    append(out, RecordHead{static_cast<std::uint8_t>(key.kind()), 0, static_cast<std::uint16_t>(lookup.size()), 0});
     out += lookup;
-    out += record.subkey;
-    out += record.values;
+    const std::size_t body = out.size();
+    BindingWriter(out).write(binding);
+    const auto body_size = static_cast<std::uint32_t>(out.size() - body);
+    std::memcpy(out.data() + at + offsetof(RecordHead, body_size), &body_size, sizeof body_size);
     if (out.size() > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
   }
   Header header{};
@@ -330,14 +438,12 @@ std::shared_ptr<const Binding> CompiledRegistry::find(std::string_view key) cons
     const auto head = read_at<RecordHead>(bytes, slot.record);
     const std::uint64_t start = slot.record + sizeof(RecordHead);
     if (head.kind > static_cast<std::uint8_t>(KeyKind::ScopedCcs) ||
-        std::uint64_t{head.key_size} + head.subkey_size + head.values_size > bytes.size() - start) {
+        std::uint64_t{head.key_size} + head.body_size > bytes.size() - start) {
       return nullptr;
     }
     if (bytes.substr(start, head.key_size) != key) continue;
-    const BindingRecord record{std::string(binding_info_key(static_cast<KeyKind>(head.kind))),
-                               std::string(bytes.substr(start + head.key_size, head.subkey_size)),
-                               std::string(bytes.substr(start + head.key_size + head.subkey_size, head.values_size))};
-    auto decoded = decode_binding(record);
+    auto decoded =
+        BindingReader(bytes.substr(start + head.key_size, head.body_size)).read(static_cast<KeyKind>(head.kind), key);
     return decoded ? std::make_shared<const Binding>(std::move(*decoded)) : nullptr;
   }
   return nullptr;

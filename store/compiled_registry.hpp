@@ -1,8 +1,7 @@
 #pragma once
 // The registry compiled for the front end, so that `serve` starts and applies a change without parsing 100k
-// bindings: a hash table over the bindings' lookup keys, each binding kept as its registry values (decoded by the
-// registry's own decoder, and only when looked up), the listen plan, and the rest of the registry (CCS provider, web
-// farms) as a small registry document.
+// bindings: a hash table over the bindings' lookup keys, each binding's fields in binary (decoded only when looked
+// up), the listen plan, and the rest of the registry (CCS provider, web farms) as a small registry document.
 //
 // The writer of registry.json writes it next to that file at every commit, stamped with the identity (device, inode,
 // size, mtime) that the new registry.json has, before registry.json takes its name. A reader uses it only while the

@@ -98,7 +98,8 @@ Status RegistryFile::transact(const std::function<Status(RegistryState&)>& chang
         ::unlink(compiled_file_.c_str());  // too large to compile: the front end reads registry.json
         return Ok{};
       }
-      return replace_file(compiled_file_, *compiled, 0600);
+      // Not synced: after a crash its checksum or its stamp tells, and serve reads registry.json instead.
+      return replace_rebuildable_file(compiled_file_, *compiled, 0600);
     });
   });
 }

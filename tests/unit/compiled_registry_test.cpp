@@ -31,8 +31,12 @@ BindingSet every_family() {
   tuned.certstorename = "WebHosting";
   tuned.ctl_identifier = "Trusted issuers";
   tuned.revocation_freshness_time = 60;
+  tuned.ctl_store_name = "CtlStore";
+  tuned.check_mode = 0x10005;
+  tuned.url_retrieval_timeout = 15000;
+  // Every field differs from its default in this binding: the round trip covers each.
   Binding sni{BindingKey::sni(*HostPort::parse("www.Contoso.com:443", "hostnameport")), tuned};
-  sni.extended.receive_window = 65535;
+  sni.extended = {65535, 100, 1000};
   SslSettings ccs;
   ccs.appid = tuned.appid;
   for (const Binding& b : {
