@@ -1,6 +1,9 @@
 // The handshake client of bench/serve.sh: new TCP connection and full TLS 1.3 handshake each time (X25519), SNI
 // rotating over N names, never resuming; loopback only. Prints one JSON line.
 //   load  HOST PORT NAMES THREADS SECONDS MAX   handshakes from THREADS threads for SECONDS or MAX handshakes
+//   hello HOST PORT NAMES THREADS SECONDS MAX   the same, but each connection only sends its ClientHello and waits
+//                                               for the server's first flight (the server does all its handshake
+//                                               work, the client almost none): load on the server alone
 //   probe HOST PORT NAME SECONDS MAX GAP_MS     sequential handshakes to one name: latency percentiles
 //   warm  HOST PORT NAMES                       one handshake per name, in order
 //   first HOST PORT NAME SINCE_NS TIMEOUT_S     tries until one handshake succeeds; ms since SINCE_NS (CLOCK_REALTIME)
@@ -58,8 +61,26 @@ SSL_CTX* context() {
   return ctx;
 }
 
-// One full handshake; true on success.
-bool handshake(SSL_CTX* ctx, const Target& t, const std::string& sni) {
+// Sends the ClientHello OpenSSL makes and waits for the answer's first bytes; true when they start a handshake
+// record (not an alert).
+bool hello_only(SSL_CTX* ctx, int fd, const std::string& sni) {
+  SSL* ssl = SSL_new(ctx);
+  BIO* in = BIO_new(BIO_s_mem());
+  BIO* out = BIO_new(BIO_s_mem());
+  SSL_set_bio(ssl, in, out);
+  SSL_set_tlsext_host_name(ssl, sni.c_str());
+  SSL_connect(ssl);  // writes the ClientHello to `out`, then wants to read
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(out, &data);
+  bool ok = size > 0 && ::send(fd, data, static_cast<std::size_t>(size), MSG_NOSIGNAL) == size;
+  unsigned char first = 0;
+  ok = ok && ::recv(fd, &first, 1, 0) == 1 && first == 0x16;
+  SSL_free(ssl);
+  return ok;
+}
+
+// One full handshake (or, with `hello`, its first half); true on success.
+bool handshake(SSL_CTX* ctx, const Target& t, const std::string& sni, bool hello = false) {
   const bool v6 = t.host.find(':') != std::string::npos;
   const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return false;
@@ -84,11 +105,15 @@ bool handshake(SSL_CTX* ctx, const Target& t, const std::string& sni) {
     len = sizeof *a;
   }
   if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
-    SSL* ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, sni.c_str());
-    ok = SSL_connect(ssl) == 1;
-    SSL_free(ssl);
+    if (hello) {
+      ok = hello_only(ctx, fd, sni);
+    } else {
+      SSL* ssl = SSL_new(ctx);
+      SSL_set_fd(ssl, fd);
+      SSL_set_tlsext_host_name(ssl, sni.c_str());
+      ok = SSL_connect(ssl) == 1;
+      SSL_free(ssl);
+    }
   }
   ::close(fd);
   return ok;
@@ -120,7 +145,8 @@ int main(int argc, char** argv) {
   const Target target{argv[2], static_cast<std::uint16_t>(std::atoi(argv[3]))};
   const Names names = parse_names(argv[4]);
   SSL_CTX* ctx = context();
-  if (mode == "load" && argc >= 8) {
+  if ((mode == "load" || mode == "hello") && argc >= 8) {
+    const bool hello = mode == "hello";
     const int threads = std::atoi(argv[5]);
     const double seconds = std::atof(argv[6]);
     const long max = std::atol(argv[7]);
@@ -136,7 +162,7 @@ int main(int argc, char** argv) {
           const long i = next++;
           if (i >= max) break;
           const auto t0 = Clock::now();
-          if (handshake(ctx, target, names.at(i))) {
+          if (handshake(ctx, target, names.at(i), hello)) {
             ++ok;
             mine.push_back(ms_since(t0));
           } else {
