@@ -166,7 +166,7 @@ class Control {
       return [this, ccs, listed, started] {
         const Status s = ccs->install(std::move(*listed));  // on the delivery thread: it wakes waiting handshakes
         const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
-        asio::post(io_, [this, ccs, s, took] {
+        asio::post(io_, [ccs, s, took] {
           if (s)
             log(Level::Info, "CCS folder " + ccs->folder().string() + " listed:" + ccs_files(*ccs) + " (" +
                                  std::to_string(took.count()) + " ms)");

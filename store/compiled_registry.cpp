@@ -323,9 +323,14 @@ std::optional<std::string> compile_registry(const BindingSet& bindings, std::str
 
   header.file_size = out.size();
   std::memcpy(out.data(), &header, sizeof header);
-  header.checksum = checksum_of(out);
-  std::memcpy(out.data(), &header, sizeof header);
+  reseal_compiled_registry(out);
   return out;
+}
+
+void reseal_compiled_registry(std::string& bytes) {
+  if (bytes.size() < sizeof(Header)) return;
+  const std::uint64_t sum = checksum_of(bytes);
+  std::memcpy(bytes.data() + offsetof(Header, checksum), &sum, sizeof sum);
 }
 
 struct CompiledRegistry::Mapping {

@@ -27,6 +27,10 @@ inline constexpr const char* kCompiledRegistryName = "registry.idx";
 std::optional<std::string> compile_registry(const BindingSet& bindings, std::string_view rest,
                                             const FileIdentity& source);
 
+// Writes the checksum of `bytes` (at least a header long) into its header: for tests and fuzzing, which damage a
+// file on purpose and must still reach the checks behind the checksum.
+void reseal_compiled_registry(std::string& bytes);
+
 class CompiledRegistry final : public BindingTable {
  public:
   // Maps `file`. RegistryUnreadable saying why when it is missing, stamped for another registry.json than `source`,

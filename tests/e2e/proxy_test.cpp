@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <optional>
 
@@ -219,19 +220,25 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     HttpBackend backend;
     Proxy proxy({backend.address()});
     proxy.start();
-    TlsConnection client("127.0.0.1", proxy.port, "proxy.test");
-    REQUIRE(
-        client.send("GET /ws HTTP/1.1\r\nHost: proxy.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-    const std::string head = client.receive(1);
-    CHECK(head.starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
-    CHECK(head.find("Upgrade: websocket\r\n") != std::string::npos);
-    for (const std::string& message :
-         {std::string("hello"), std::string("through the tunnel"), std::string(20000, 'w')}) {
-      REQUIRE(client.send(message));
-      CHECK(client.receive(message.size()) == message);
+    {
+      TlsConnection client("127.0.0.1", proxy.port, "proxy.test");
+      REQUIRE(
+          client.send("GET /ws HTTP/1.1\r\nHost: proxy.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+      const std::string head = client.receive(1);
+      CHECK(head.starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
+      CHECK(head.find("Upgrade: websocket\r\n") != std::string::npos);
+      for (const std::string& message :
+           {std::string("hello"), std::string("through the tunnel"), std::string(20000, 'w')}) {
+        REQUIRE(client.send(message));
+        CHECK(client.receive(message.size()) == message);
+      }
     }
+    // The client's close ends the tunnel: the front end has nothing left to drain and stops at once.
+    REQUIRE(eventually([&] { return proxy.fe.status()["connections"]["active"] == 0; }, 5000));
+    const auto stopping = std::chrono::steady_clock::now();
     CHECK(proxy.stop() == 0);
+    CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(5));
   }
 
   TEST_CASE("a web worker that is down or resets: retried on another when safe, then 502, and marked down") {
