@@ -2,7 +2,7 @@
 # Installs what is missing, builds sslbind twice and runs every test in both under ctest: Release with GCC and
 # warnings as errors, and Debug with clang, AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer's
 # instrumentation (warnings as errors too: a second compiler's). Checks the Debian package, then runs every fuzz
-# target of the sanitizer build for 15 s on its corpus.
+# target of the sanitizer build for 10 s on its corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +45,6 @@ CC=clang CXX=clang++ build_and_test build/sanitize -DCMAKE_BUILD_TYPE=Debug -DCM
   -DSSLBIND_FUZZ=ON
 
 echo "== Fuzz targets, briefly, on their corpora"
-FUZZ_BUILD_DIR=build/sanitize scripts/fuzz.sh 15
+FUZZ_BUILD_DIR=build/sanitize scripts/fuzz.sh 10
 
 echo "All tests passed."
