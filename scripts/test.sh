@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh lintian man-db clang libclang-rt-14-dev nginx-light
-echo "== Format and layer rules"
+step() { echo "== $* ($(date +%T))"; }
+step "Format and layer rules"
 scripts/check-style.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -18,10 +19,10 @@ build_and_test() {
   (cd "$dir" && ctest --output-on-failure --timeout 600 -j"$jobs")
 }
 
-echo "== Release build, warnings as errors"
+step "Release build, warnings as errors"
 build_and_test build/release -DCMAKE_BUILD_TYPE=Release -DSSLBIND_BENCH=ON
 
-echo "== Install and Debian package"
+step "Install and Debian package"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cmake --install build/release --prefix "$stage" >/dev/null
@@ -39,12 +40,12 @@ grep -q './usr/lib/systemd/system/sslbind.service' <<< "$contents"
 scripts/check-package.sh
 echo "Installed to a staging prefix and packaged: $(ls build/release/sslbind_*.deb)"
 
-echo "== clang build with ASan/UBSan and the fuzz targets"
+step "clang build with ASan/UBSan and the fuzz targets"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 CC=clang CXX=clang++ build_and_test build/sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DSSLBIND_SANITIZE=ON \
   -DSSLBIND_FUZZ=ON
 
-echo "== Fuzz targets, briefly, on their corpora"
+step "Fuzz targets, briefly, on their corpora"
 FUZZ_BUILD_DIR=build/sanitize scripts/fuzz.sh 10
 
-echo "All tests passed."
+echo "All tests passed. ($(date +%T))"
