@@ -105,8 +105,10 @@ Status RegistryFile::transact(const std::function<Status(RegistryState&)>& chang
 }
 
 Result<ServingState> RegistryFile::load_for_serving() const {
-  if (auto s = check_private(root_, PrivateKind::Folder); !s) return s.error();
-  if (auto s = check_private(compiled_file_, PrivateKind::File); !s) return s.error();
+  for (const auto& [path, kind] : {std::pair{root_, PrivateKind::Folder}, std::pair{file_, PrivateKind::File},
+                                   std::pair{compiled_file_, PrivateKind::File}}) {
+    if (auto s = check_private(path, kind); !s) return s.error();
+  }
   const auto identity = identity_of(file_);
   std::string why = "no registry.json";
   if (identity) {
