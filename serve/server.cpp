@@ -168,7 +168,7 @@ class Control {
         const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
         asio::post(io_, [ccs, s, took] {
           if (s)
-            log(Level::Info, "CCS folder " + ccs->folder().string() + " listed:" + ccs_files(*ccs) + " (" +
+            log(Level::Info, "CCS folder " + ccs->folder().string() + " listed" + ccs_files(*ccs) + " (" +
                                  std::to_string(took.count()) + " ms)");
           else
             log(Level::Warning, "CCS unavailable: " + s.error().detail);
