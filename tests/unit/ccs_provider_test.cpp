@@ -160,3 +160,31 @@ TEST_CASE("lookups from several threads while the folder is refreshed") {
   for (auto& r : readers) r.join();
   CHECK(usable == 4 * 50);
 }
+
+TEST_CASE("listed later: nothing is listed until install, which wakes the waiters, also when it fails") {
+  Folder f;
+  test::write_pfx(f.dir / "www.contoso.com.pfx", test::host_certificate("www.contoso.com"), "");
+  test::write_pfx(f.dir / "WWW.contoso.com.pfx", test::host_certificate("www.contoso.com"), "");
+  auto later = store::CcsProvider::open(f.config, f.root.path(), store::Listing::Later).value();
+  CHECK_FALSE(later.index());
+  CHECK_FALSE(later.listing_problem());
+  CHECK_FALSE(later.lookup("www.contoso.com"));  // no answer before the listing: it could not be told
+  int woken = 0;
+  CHECK(later.wait_for_listing([&] { ++woken; }));
+  CHECK(later.wait_for_listing([&] { ++woken; }));
+  REQUIRE(later.install(store::CcsFolderIndex::list(f.dir)));
+  CHECK(woken == 2);
+  CHECK_FALSE(later.wait_for_listing([&] { ++woken; }));  // nothing left to wait for
+  REQUIRE(later.index());
+  // Of two spellings, the lower-case one is served, as the front end serves it before the listing ends.
+  CHECK(later.lookup("WWW.Contoso.com")->entry->file_name == "www.contoso.com.pfx");
+  CHECK(later.ignored_files() == std::vector<std::string>{"WWW.contoso.com.pfx"});
+
+  auto failing = store::CcsProvider::open(f.config, f.root.path(), store::Listing::Later).value();
+  CHECK(failing.wait_for_listing([&] { ++woken; }));
+  CHECK_FALSE(failing.install(store::CcsFolderIndex::list(f.root.path() / "missing")));
+  CHECK(woken == 3);
+  REQUIRE(failing.listing_problem());
+  CHECK(failing.listing_problem()->find("cannot be listed") != std::string::npos);
+  CHECK_FALSE(failing.wait_for_listing([&] { ++woken; }));
+}

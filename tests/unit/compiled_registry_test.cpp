@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/memory_binding_table.hpp"
+#include "core/text.hpp"
 #include "store/compiled_registry.hpp"
 #include "store/registry_file.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -71,11 +72,7 @@ std::shared_ptr<const Binding> look_up(const BindingTable& table, const BindingK
   switch (key.kind()) {
     case KeyKind::IpPort: return table.ip_port(key.ip_port().address, key.port());
     case KeyKind::HostnamePort:
-    case KeyKind::ScopedCcs: {
-      std::string lower = key.host();
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return table.host_port(key.kind(), lower, key.port());
-    }
+    case KeyKind::ScopedCcs: return table.host_port(key.kind(), text::to_lower(key.host()), key.port());
     case KeyKind::Ccs: return table.ccs(key.port());
   }
   return nullptr;
