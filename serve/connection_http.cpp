@@ -23,38 +23,48 @@ std::string_view reason_of(int status) {
   switch (status) {
     case 400: return "Bad Request";
     case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 414: return "URI Too Long";
     case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
     case 502: return "Bad Gateway";
     case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
     default: return "Error";
+  }
+}
+
+std::string_view explanation_of(int status) {
+  switch (status) {
+    case 404: return "No web site is configured for this host name.";
+    case 405: return "The front end does not tunnel CONNECT requests.";
+    case 501: return "The request uses a transfer coding the front end does not support.";
+    case 502: return "The web server that serves this site did not answer.";
+    case 504: return "The web server that serves this site did not answer in time.";
+    case 505: return "The front end speaks HTTP/1.x on this connection.";
+    default: return "The request could not be read.";
   }
 }
 
 // An answer of the front end's own: small, and naming no internal address.
 std::string error_page(int status) {
   const std::string title = std::to_string(status) + " " + std::string(reason_of(status));
-  std::string why;
-  switch (status) {
-    case 404: why = "No web site is configured for this host name."; break;
-    case 502: why = "The web server that serves this site did not answer."; break;
-    case 504: why = "The web server that serves this site did not answer in time."; break;
-    default: why = "The request could not be read."; break;
-  }
-  const std::string body = "<!DOCTYPE html>\n<html><head><title>" + title + "</title></head><body><h1>" + title +
-                           "</h1><p>" + why + "</p></body></html>\n";
-  return "HTTP/1.1 " + title +
-         "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n" + body;
+  std::string body = "<!DOCTYPE html>\n<html><head><title>" + title + "</title></head>";
+  body += "<body><h1>" + title + "</h1><p>" + std::string(explanation_of(status)) + "</p></body></html>\n";
+  std::string head = "HTTP/1.1 " + title + "\r\nContent-Type: text/html; charset=utf-8\r\n";
+  if (status == 405) head += "Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH\r\n";
+  head += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+  return head + body;
 }
 
-// The host a request names, without its port: "www.contoso.com", "[::1]" stays bracketed.
+// The host a request is routed on, without its port: "www.contoso.com", "[::1]" stays bracketed.
 std::string host_of(const HttpHead& head) {
-  const std::string* host = head.find("host");
-  if (host == nullptr) return "";
-  std::string_view h = *host;
+  std::string_view h = head.authority;
   if (!h.starts_with('[')) {
     const auto colon = h.rfind(':');
     if (colon != std::string_view::npos) h = h.substr(0, colon);
+  } else {
+    h = h.substr(0, h.find(']') + 1);
   }
   return std::string(h);
 }
@@ -118,6 +128,7 @@ void Connection::http_route() {
   x.farm = x.snapshot->state().farms.route(x.record.host);
   if (x.farm == nullptr) return http_error(404, Failure::NoRoute);
   if (x.head.method == "HEAD") x.response.expect_no_body();
+  if (x.head.upgrade) x.response.expect_upgrade();
   if (x.farm->arr_ssl && !x.arr_ssl_made) {
     x.arr_ssl = arr_ssl_value(ssl_);
     x.arr_ssl_made = true;
@@ -129,7 +140,7 @@ void Connection::http_route() {
 }
 
 // Moves the request body bytes already read from the client to the web worker's queue, as they came. False when
-// the body's framing is broken: the connection is then answered (400) or closed, and the request goes no further.
+// the body's framing is broken: the connection is then answered (400, 431) or closed, and the request goes no further.
 bool Connection::http_take_body() {
   HttpExchange& x = *http_;
   while (!x.request_ended && !x.in.empty()) {
@@ -138,7 +149,7 @@ bool Connection::http_take_body() {
       // A broken body framing: the client gets 400 unless a response has begun; the web worker's connection (if
       // any) is closed with the request cut short, so nothing after it can pass for a request.
       if (!x.final_head) {
-        http_error(400, Failure::BadRequest);
+        http_error(step.error_status, Failure::BadRequest);
         return false;
       }
       worker_.shared().stats.fail(Failure::BadRequest);
@@ -309,8 +320,9 @@ void Connection::http_response_bytes(std::size_t n) {
   while (!x.response_ended) {
     const auto step = x.response.feed(x.buffer.data() + at, n - at);
     if (step.error_status != 0) {
-      if (!x.final_head) return http_error(502, Failure::BackendUnavailable);
-      return close();
+      if (!x.final_head) return http_error(502, Failure::BackendProtocol);
+      worker_.shared().stats.fail(Failure::BackendProtocol);
+      return close();  // the client has part of a response: cutting it is all that is left
     }
     if (step.head) {
       const HttpHead& h = x.response.head();
@@ -331,12 +343,6 @@ void Connection::http_response_bytes(std::size_t n) {
       x.to_client.append(x.buffer.data() + at, step.consumed);
     }
     at += step.consumed;
-    if (step.upgraded) {
-      x.tunnel = true;
-      x.response_ended = true;
-      x.to_client.append(x.buffer.data() + at, n - at);  // the first bytes of the other protocol
-      break;
-    }
     if (step.end && !x.interim) {
       x.response_ended = true;
       if (x.response.head().status == 101) {
@@ -344,6 +350,12 @@ void Connection::http_response_bytes(std::size_t n) {
         x.tunnel = true;
         x.to_client.append(x.buffer.data() + at, n - at);
         break;
+      }
+      if (at < n) {
+        // Bytes past the response's end: the web worker's framing is not to be trusted. They never reach a client,
+        // and its connection is closed rather than pooled.
+        x.backend_keep_alive = false;
+        worker_.shared().stats.fail(Failure::BackendProtocol);
       }
     }
     if (at == n && !step.head && !step.end) break;

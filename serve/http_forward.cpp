@@ -3,43 +3,35 @@
 #include <array>
 
 #include "core/text.hpp"
+#include "serve/http_rules.hpp"
+#include "serve/http_syntax.hpp"
 
 namespace sslbind::serve {
 namespace {
 
-// Meaningful for one connection only (RFC 9110, 7.6.1), whatever Connection lists besides.
-constexpr std::array<std::string_view, 7> kHopByHop{"connection", "keep-alive", "proxy-connection",  "te",
-                                                    "trailer",    "upgrade",    "proxy-authenticate"};
-// A client could forge these to pass for another address or for HTTPS; ARR's own are added afresh.
-constexpr std::array<std::string_view, 3> kForgeable{"x-forwarded-for", "x-forwarded-proto", "x-original-url"};
+// Meaningful for one connection only (RFC 9110, 7.6.1), whatever Connection lists besides. The framing fields are
+// written afresh from what the reader accepted, never copied.
+constexpr std::array<std::string_view, 10> kNotCopied{
+    "connection", "keep-alive",     "proxy-connection",  "te",  "trailer", "upgrade", "proxy-authenticate",
+    "host",       "content-length", "transfer-encoding"};
 
-// The field names a Connection field lists (comma-separated tokens), in lower case.
-std::vector<std::string> connection_options(const HttpHead& head) {
-  std::vector<std::string> out;
-  for (const HttpHeader& h : head.headers) {
-    if (!text::iequals(h.name, "connection")) continue;
-    std::size_t start = 0;
-    while (start <= h.value.size()) {
-      std::size_t comma = h.value.find(',', start);
-      if (comma == std::string::npos) comma = h.value.size();
-      std::string token = text::to_lower(h.value.substr(start, comma - start));
-      const auto first = token.find_first_not_of(" \t");
-      const auto last = token.find_last_not_of(" \t");
-      if (first != std::string::npos) out.push_back(token.substr(first, last - first + 1));
-      start = comma + 1;
-    }
-  }
-  return out;
-}
-
-bool hop_by_hop(const std::string& lower_name, const std::vector<std::string>& listed) {
-  for (std::string_view h : kHopByHop) {
-    if (lower_name == h) return true;
+bool copied(const HttpHeader& h, const std::vector<std::string>& listed) {
+  const std::string lower = text::to_lower(h.name);
+  for (std::string_view n : kNotCopied) {
+    if (lower == n) return false;
   }
   for (const std::string& l : listed) {
-    if (lower_name == l) return true;
+    if (lower == l) return false;
   }
-  return false;
+  // A CGI-style server reads "Content_Length" as it reads "Content-Length": such a spelling of a field the proxy
+  // frames, routes or forwards by is dropped, never passed off as the real one.
+  if (lower.find('_') != std::string::npos) {
+    const std::string dashed = http::normalized_name(lower);
+    for (std::string_view n : kNotCopied) {
+      if (dashed == n) return false;
+    }
+  }
+  return true;
 }
 
 void field(std::string& out, std::string_view name, std::string_view value) {
@@ -49,22 +41,44 @@ void field(std::string& out, std::string_view name, std::string_view value) {
   out += "\r\n";
 }
 
+void framing(std::string& out, const HttpHead& head) {
+  if (head.chunked) {
+    std::string codings;
+    for (const HttpHeader& h : head.headers) {
+      if (!text::iequals(h.name, "transfer-encoding")) continue;
+      for (std::string_view e : http::list_elements(h.value)) codings += (codings.empty() ? "" : ", ") + std::string(e);
+    }
+    field(out, "Transfer-Encoding", codings);
+  } else if (head.content_length) {
+    field(out, "Content-Length", std::to_string(*head.content_length));
+  }
+}
+
 }  // namespace
 
 std::string backend_request_head(const HttpHead& request, const ForwardFields& fields) {
-  const auto listed = connection_options(request);
-  std::string out = request.method + " " + request.target + " HTTP/1.1\r\n";
+  std::string out = request.method + " " + request.path + " HTTP/1.1\r\n";
+  // Host and the framing field take the place of the client's, so that the web worker sees the fields in the order
+  // they were sent; a request whose authority came from its target alone gets Host first.
+  bool host_written = request.find("host") == nullptr;
+  if (host_written) field(out, "Host", request.authority);
+  bool framing_written = false;
   for (const HttpHeader& h : request.headers) {
-    const std::string lower = text::to_lower(h.name);
-    if (hop_by_hop(lower, listed) || lower.starts_with("x-arr-")) continue;
-    bool forged = false;
-    for (std::string_view f : kForgeable) forged = forged || lower == f;
-    if (forged) continue;
-    field(out, h.name, h.value);
+    if (!host_written && text::iequals(h.name, "host")) {
+      field(out, "Host", request.authority);
+      host_written = true;
+    } else if (!framing_written && (text::iequals(h.name, "content-length") ||
+                                    text::iequals(h.name, "transfer-encoding"))) {
+      framing(out, request);
+      framing_written = true;
+    } else if (copied(h, request.connection) && !forwarding_field(h.name)) {
+      field(out, h.name, h.value);
+    }
   }
   if (request.upgrade) {
-    // A WebSocket handshake goes on as it came: the web worker answers 101 and the connection becomes a tunnel.
-    if (const std::string* upgrade = request.find("upgrade")) field(out, "Upgrade", *upgrade);
+    // A WebSocket handshake goes on as RFC 6455 shapes it: the web worker answers 101 and the connection becomes
+    // a tunnel. Any other Upgrade is dropped with the other hop-by-hop fields.
+    field(out, "Upgrade", "websocket");
     field(out, "Connection", "Upgrade");
   }
   // ARR sends the address with its port; sslbind sends the address alone, as HAProxy and nginx do, which every
@@ -76,18 +90,23 @@ std::string backend_request_head(const HttpHead& request, const ForwardFields& f
 }
 
 std::string client_response_head(const HttpHead& response, bool keep_alive) {
-  const auto listed = connection_options(response);
-  const bool switching = response.status == 101;
   std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + response.reason + "\r\n";
+  // A 1xx and a 204 have no framing fields (RFC 9110, 8.6); a 304 and the answer to HEAD keep the ones that
+  // describe the representation. In the place of the web worker's first one.
+  bool framing_written = response.status < 200 || response.status == 204;
   for (const HttpHeader& h : response.headers) {
-    const std::string lower = text::to_lower(h.name);
-    if (hop_by_hop(lower, listed)) continue;
-    field(out, h.name, h.value);
+    if (!framing_written &&
+        (text::iequals(h.name, "content-length") || text::iequals(h.name, "transfer-encoding"))) {
+      framing(out, response);
+      framing_written = true;
+    } else if (copied(h, response.connection)) {
+      field(out, h.name, h.value);
+    }
   }
-  if (switching) {
-    if (const std::string* upgrade = response.find("upgrade")) field(out, "Upgrade", *upgrade);
+  if (response.status == 101) {
+    field(out, "Upgrade", "websocket");
     field(out, "Connection", "Upgrade");
-  } else if (!keep_alive) {
+  } else if (!keep_alive && response.status >= 200) {
     field(out, "Connection", "close");
   }
   return out + "\r\n";

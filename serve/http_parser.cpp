@@ -1,8 +1,38 @@
 #include "serve/http_parser.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "core/text.hpp"
+#include "serve/http_rules.hpp"
+#include "serve/http_syntax.hpp"
 
 namespace sslbind::serve {
+namespace {
+
+constexpr std::size_t kMaxChunkDigits = 15;      // 2^60 bytes: no length overflows
+constexpr std::size_t kMaxChunkExtension = 256;  // extensions are read past, never kept
+constexpr std::size_t kMaxStatusLine = 1024;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// "HTTP/" DIGIT "." DIGIT (RFC 9112, 2.3). 0: not a version at all.
+bool parse_version(std::string_view v, unsigned& major, unsigned& minor) {
+  if (v.size() != 8 || !v.starts_with("HTTP/") || !is_digit(v[5]) || v[6] != '.' || !is_digit(v[7])) return false;
+  major = static_cast<unsigned>(v[5] - '0');
+  minor = static_cast<unsigned>(v[7] - '0');
+  return true;
+}
+
+// Cuts the next line (without its CRLF) off the front of `text`; the reader already checked every CR and LF.
+std::string_view next_line(std::string_view& text) {
+  const auto end = text.find("\r\n");
+  const std::string_view line = text.substr(0, end);
+  text.remove_prefix(end == std::string_view::npos ? text.size() : end + 2);
+  return line;
+}
+
+}  // namespace
 
 const std::string* HttpHead::find(std::string_view name) const {
   for (const HttpHeader& h : headers) {
@@ -17,190 +47,289 @@ std::size_t HttpHead::count(std::string_view name) const {
   return n;
 }
 
-// llhttp's callbacks, each a static function that finds its HttpParser in the parser's data pointer.
-struct HttpCallbacks {
-  static HttpParser& of(llhttp_t* p) { return *static_cast<HttpParser*>(p->data); }
+HttpParser::HttpParser(Kind kind, HttpLimits limits) : kind_(kind), limits_(limits) {}
 
-  static int grow(HttpParser& self, std::size_t n) {
-    self.head_bytes_ += n;
-    if (self.head_bytes_ > self.limits_.max_head) return self.refuse(431, "the head is longer than 32 KiB");
-    return 0;
-  }
-
-  static void finish_field(HttpParser& self) {
-    if (!self.in_value_) return;
-    self.head_.headers.push_back({std::move(self.field_), std::move(self.value_)});
-    self.field_.clear();
-    self.value_.clear();
-    self.in_value_ = false;
-  }
-
-  static int message_begin(llhttp_t* p) {
-    HttpParser& self = of(p);
-    self.head_ = HttpHead{};
-    self.field_.clear();
-    self.value_.clear();
-    self.head_bytes_ = 0;
-    self.in_value_ = false;
-    self.head_done_ = false;
-    self.ended_ = false;
-    return 0;
-  }
-
-  static int url(llhttp_t* p, const char* at, std::size_t n) {
-    HttpParser& self = of(p);
-    self.head_.target.append(at, n);
-    if (self.head_.target.size() > self.limits_.max_target) {
-      return self.refuse(400, "the request-target is longer than 8 KiB");
-    }
-    return grow(self, n);
-  }
-
-  static int status(llhttp_t* p, const char* at, std::size_t n) {
-    of(p).head_.reason.append(at, n);
-    return grow(of(p), n);
-  }
-
-  static int header_field(llhttp_t* p, const char* at, std::size_t n) {
-    HttpParser& self = of(p);
-    finish_field(self);
-    self.field_.append(at, n);
-    return grow(self, n);
-  }
-
-  static int header_value(llhttp_t* p, const char* at, std::size_t n) {
-    HttpParser& self = of(p);
-    self.in_value_ = true;
-    self.value_.append(at, n);
-    return grow(self, n);
-  }
-
-  static int header_value_complete(llhttp_t* p) {
-    HttpParser& self = of(p);
-    self.in_value_ = true;  // an empty value has no header_value call
-    finish_field(self);
-    if (self.head_.headers.size() > self.limits_.max_headers) {
-      return self.refuse(431, "the head has more than 100 header fields");
-    }
-    return 0;
-  }
-
-  static int headers_complete(llhttp_t* p) {
-    HttpParser& self = of(p);
-    HttpHead& h = self.head_;
-    h.major = llhttp_get_http_major(p);
-    h.minor = llhttp_get_http_minor(p);
-    h.keep_alive = llhttp_should_keep_alive(p) != 0;
-    h.upgrade = llhttp_get_upgrade(p) != 0;
-    h.chunked = (p->flags & F_CHUNKED) != 0;
-    if ((p->flags & F_CONTENT_LENGTH) != 0) h.content_length = p->content_length;
-    if (self.kind_ == HttpParser::Kind::Request) {
-      h.method = llhttp_method_name(static_cast<llhttp_method_t>(llhttp_get_method(p)));
-      // RFC 9112, 3.2: a server responds 400 to an HTTP/1.1 request without exactly one Host, and to any with two.
-      const std::size_t hosts = h.count("host");
-      if (hosts > 1 || (hosts == 0 && h.minor >= 1)) {
-        return self.refuse(400, hosts > 1 ? "two Host header fields" : "an HTTP/1.1 request without Host");
-      }
-      // A request body is framed by Content-Length or by a Transfer-Encoding that ends in chunked, never both
-      // (RFC 9112, 6.1 and 6.3). llhttp finds these only after the head; a proxy must refuse before routing.
-      if (h.find("transfer-encoding") != nullptr) {
-        if (h.content_length) return self.refuse(400, "both Content-Length and Transfer-Encoding");
-        if (!h.chunked) return self.refuse(400, "a Transfer-Encoding that does not end in chunked");
-      }
-    } else {
-      h.status = llhttp_get_status_code(p);
-    }
-    self.head_done_ = true;
-    if (self.no_body_) return 1;
-    return HPE_PAUSED;
-  }
-
-  static int message_complete(llhttp_t* p) {
-    HttpParser& self = of(p);
-    self.ended_ = true;
-    self.head_.keep_alive = llhttp_should_keep_alive(p) != 0;
-    return HPE_PAUSED;
-  }
-
-  static const llhttp_settings_t& settings() {
-    static const llhttp_settings_t s = [] {
-      llhttp_settings_t x;
-      llhttp_settings_init(&x);
-      x.on_message_begin = message_begin;
-      x.on_url = url;
-      x.on_status = status;
-      x.on_header_field = header_field;
-      x.on_header_value = header_value;
-      x.on_header_value_complete = header_value_complete;
-      x.on_headers_complete = headers_complete;
-      x.on_message_complete = message_complete;
-      return x;
-    }();
-    return s;
-  }
-};
-
-HttpParser::HttpParser(Kind kind, HttpLimits limits) : limits_(limits), kind_(kind) {
-  llhttp_init(&parser_, kind == Kind::Request ? HTTP_REQUEST : HTTP_RESPONSE, &HttpCallbacks::settings());
-  parser_.data = this;
-}
-
-int HttpParser::refuse(int status, std::string why) {
+HttpParser::Step HttpParser::fail(Step step, int status, std::string why) {
+  state_ = State::Failed;
   error_status_ = status;
   error_ = std::move(why);
-  return HPE_USER;
+  step.error_status = error_status_;
+  step.error = error_;
+  return step;
+}
+
+void HttpParser::begin_message() {
+  state_ = State::Head;
+  buffer_.clear();
+  if (buffer_.capacity() > 4096) std::string().swap(buffer_);  // an idle keep-alive connection keeps no large head
+  line_length_ = 0;
+  lines_ = 0;
+  last_cr_ = false;
+  no_body_ = false;
+  upgrade_asked_ = false;
 }
 
 HttpParser::Step HttpParser::feed(const char* data, std::size_t size) {
   Step step;
-  if (error_status_ != 0) {
-    step.error_status = error_status_;
-    step.error = error_;
-    return step;
-  }
-  const bool head_before = head_done_;
-  const llhttp_errno_t err = llhttp_execute(&parser_, data, size);
-  switch (err) {
-    case HPE_OK: step.consumed = size; break;
-    case HPE_PAUSED:
-      step.consumed = static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - data);
-      llhttp_resume(&parser_);
-      break;
-    case HPE_PAUSED_UPGRADE:
-      step.consumed = static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - data);
-      step.upgraded = true;
-      break;
-    default:
-      if (error_status_ == 0) {
-        error_status_ = 400;
-        error_ =
-            llhttp_get_error_reason(&parser_) != nullptr ? llhttp_get_error_reason(&parser_) : llhttp_errno_name(err);
+  switch (state_) {
+    case State::Failed: return fail(step, error_status_, error_);
+    case State::Head: return feed_head(data, size);
+    case State::EndPending: {
+      // An interim response (100, 103) leaves what the request asked for to the final one.
+      const bool interim = kind_ == Kind::Response && head_.status < 200 && head_.status != 101;
+      const bool no_body = no_body_;
+      const bool upgrade_asked = upgrade_asked_;
+      begin_message();
+      if (interim) {
+        no_body_ = no_body;
+        upgrade_asked_ = upgrade_asked;
       }
-      step.error_status = error_status_;
-      step.error = error_;
+      step.end = true;
       return step;
-  }
-  step.head = head_done_ && !head_before;
-  // llhttp accepts obsolete line folding (RFC 9112, 5.2), which a proxy must refuse: a line of the head that starts
-  // with a space or a tab. The bytes consumed before the head is done are the head's.
-  if (!head_before) {
-    for (std::size_t i = 0; i < step.consumed; ++i) {
-      const char c = data[i];
-      if (after_line_feed_ && (c == ' ' || c == '\t')) {
-        error_status_ = step.error_status = 400;
-        error_ = step.error = "a header field folded onto a second line (obs-fold)";
-        return step;
-      }
-      after_line_feed_ = c == '\n';
     }
+    case State::UntilClose: step.consumed = size; return step;
+    case State::Length: {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, size));
+      remaining_ -= n;
+      step.consumed = n;
+      if (remaining_ == 0) {
+        begin_message();
+        step.end = true;
+      }
+      return step;
+    }
+    default: return feed_chunked(data, size);
   }
-  step.end = ended_;
-  if (ended_) {
-    ended_ = false;
-    head_done_ = false;
-    no_body_ = false;
+}
+
+HttpParser::Step HttpParser::feed_head(const char* data, std::size_t size) {
+  Step step;
+  const bool request = kind_ == Kind::Request;
+  // Every byte is checked as it comes, so that a refusal never waits for the end of a head that will not come:
+  // a CR must be followed by LF, an LF preceded by CR (RFC 9112, 2.2), and the head ends at its first empty line.
+  for (std::size_t i = 0; i < size; ++i) {
+    const char c = data[i];
+    if (last_cr_ != (c == '\n')) return fail(step, 400, last_cr_ ? "a bare CR in the head" : "a bare LF in the head");
+    last_cr_ = c == '\r';
+    if (c == '\r') continue;
+    const auto byte = static_cast<unsigned char>(c);
+    // No control byte but HTAB in a field line; none at all, nor a non-ASCII byte, in a request-line: TLS or
+    // other binary sent to the HTTP port is refused at its first byte.
+    const bool control = (byte < 0x20 && c != '\t' && c != '\n') || byte == 0x7F;
+    if (control || (request && lines_ == 0 && (c == '\t' || byte >= 0x80))) {
+      return fail(step, 400, lines_ == 0 ? "a byte a request-line may not hold" : "a control byte in the head");
+    }
+    if (c != '\n') {
+      if (++line_length_ > (lines_ == 0 ? limits_.max_target + 64 : limits_.max_head)) {
+        if (lines_ == 0 && request) return fail(step, 414, "the request-target is longer than 8 KiB");
+        return fail(step, lines_ == 0 ? 400 : 431, lines_ == 0 ? "the status line is too long" : "a header field "
+                                                                                                 "is too long");
+      }
+      continue;
+    }
+    const bool empty = line_length_ == 0;
+    line_length_ = 0;
+    if (empty && lines_ == 0) continue;  // empty lines before a request-line are ignored (RFC 9112, 2.2)
+    if (!empty) {
+      if (++lines_ > limits_.max_headers + 1) return fail(step, 431, "the head has more than 100 header fields");
+      continue;
+    }
+    // The empty line: the head is whole.
+    step.consumed = i + 1;
+    if (buffer_.size() + step.consumed > limits_.max_head) return fail(step, 431, "the head is longer than 32 KiB");
+    if (buffer_.empty()) return accept_head(std::string_view(data, step.consumed), step);
+    buffer_.append(data, step.consumed);
+    const std::string text = std::move(buffer_);
+    buffer_.clear();
+    return accept_head(text, step);
   }
-  if (step.head || step.end) after_line_feed_ = false;
+  if (buffer_.size() + size > limits_.max_head) {
+    return fail(step, lines_ == 0 && request ? 414 : 431, lines_ == 0 && request
+                                                              ? "the request-target is longer than 8 KiB"
+                                                              : "the head is longer than 32 KiB");
+  }
+  buffer_.append(data, size);
+  step.consumed = size;
+  return step;
+}
+
+HttpParser::Step HttpParser::accept_head(std::string_view text, Step step) {
+  const bool request = kind_ == Kind::Request;
+  const int bad = request ? 400 : 502;
+  head_ = HttpHead{};
+  while (text.starts_with("\r\n")) text.remove_prefix(2);
+  const std::string_view first = next_line(text);
+  if (request) {
+    // method SP request-target SP HTTP-version, one space each (RFC 9112, 3).
+    const auto sp1 = first.find(' ');
+    const auto sp2 = sp1 == std::string_view::npos ? sp1 : first.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos || first.find(' ', sp2 + 1) != std::string_view::npos) {
+      return fail(step, 400, "a request-line that is not method, target and version");
+    }
+    const std::string_view method = first.substr(0, sp1);
+    const std::string_view target = first.substr(sp1 + 1, sp2 - sp1 - 1);
+    if (!http::is_token(method)) return fail(step, 400, "a method that is not a token");
+    if (target.empty()) return fail(step, 400, "an empty request-target");
+    if (target.size() > limits_.max_target) return fail(step, 414, "the request-target is longer than 8 KiB");
+    for (const char c : target) {
+      if (!http::is_target_byte(static_cast<unsigned char>(c))) {
+        return fail(step, 400, c == '#' ? "a fragment in the request-target" : "a byte the request-target may not hold");
+      }
+    }
+    if (!parse_version(first.substr(sp2 + 1), head_.major, head_.minor)) {
+      return fail(step, 400, "an HTTP version that is not HTTP/1.x");
+    }
+    head_.method = method;
+    head_.target = target;
+  } else {
+    // HTTP-version SP 3DIGIT SP [reason]; a missing last space is forgiven (RFC 9112, 4: the reason is ignored).
+    if (first.size() > kMaxStatusLine) return fail(step, 502, "the status line is too long");
+    if (first.size() < 12 || first[8] != ' ' || !parse_version(first.substr(0, 8), head_.major, head_.minor) ||
+        !is_digit(first[9]) || !is_digit(first[10]) || !is_digit(first[11]) || (first.size() > 12 && first[12] != ' ')) {
+      return fail(step, 502, "a status line that is not version, code and reason");
+    }
+    head_.status = (first[9] - '0') * 100 + (first[10] - '0') * 10 + (first[11] - '0');
+    if (head_.status < 100 || head_.status > 599) return fail(step, 502, "a status code outside 100-599");
+    head_.reason = first.size() > 13 ? std::string(first.substr(13)) : std::string();
+    if (!http::is_field_value(head_.reason)) return fail(step, 502, "a control byte in the reason phrase");
+  }
+  if (head_.major != 1) return fail(step, request ? 505 : 502, "HTTP/" + std::to_string(head_.major) + " over HTTP/1");
+  head_.minor = std::min(head_.minor, 1U);  // HTTP/1.2 and later minors are read as 1.1 (RFC 9110, 2.5)
+  while (!text.empty()) {
+    const std::string_view line = next_line(text);
+    if (line.empty()) break;
+    if (line.front() == ' ' || line.front() == '\t') {
+      return fail(step, bad, "a header field folded onto a second line (obs-fold)");
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) return fail(step, bad, "a header line without a colon");
+    const std::string_view name = line.substr(0, colon);
+    if (!http::is_token(name)) {
+      return fail(step, bad, name.empty() ? "a header field without a name" : "a header field name that is not a token");
+    }
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (!http::is_field_value(value)) return fail(step, bad, "a control byte in a header field value");
+    head_.headers.push_back({std::string(name), std::string(value)});
+  }
+  BodyFraming framing = BodyFraming::None;
+  const HttpRefusal refusal = request ? check_request(head_, framing)
+                                      : check_response(head_, no_body_, upgrade_asked_, framing);
+  if (refusal.status != 0) return fail(step, refusal.status, refusal.why);
+  step.head = true;
+  switch (framing) {
+    case BodyFraming::None: state_ = State::EndPending; break;
+    case BodyFraming::Length:
+      state_ = State::Length;
+      remaining_ = *head_.content_length;
+      break;
+    case BodyFraming::Chunked:
+      state_ = State::ChunkSize;
+      chunk_digits_ = 0;
+      remaining_ = 0;
+      trailer_bytes_ = 0;
+      break;
+    case BodyFraming::UntilClose: state_ = State::UntilClose; break;
+  }
+  return step;
+}
+
+// chunked-body (RFC 9112, 7.1): hex size, optional extensions, CRLF, data, CRLF; a 0 size, trailer fields, CRLF.
+// Every CRLF is required as written: what the web worker reads again is what this reader accepted.
+HttpParser::Step HttpParser::feed_chunked(const char* data, std::size_t size) {
+  Step step;
+  const int bad = kind_ == Kind::Request ? 400 : 502;
+  std::size_t i = 0;
+  while (i < size) {
+    const char c = data[i];
+    switch (state_) {
+      case State::ChunkSize:
+        if (text::is_hex_digit(c)) {
+          if (++chunk_digits_ > kMaxChunkDigits) return fail(step, bad, "a chunk size of more than 15 digits");
+          remaining_ = remaining_ * 16 + text::hex_value(c);
+        } else if (chunk_digits_ > 0 && (c == ';' || c == ' ' || c == '\t')) {
+          state_ = State::ChunkExt;
+          chunk_extension_ = c == ';';
+          line_length_ = 1;
+        } else if (chunk_digits_ > 0 && c == '\r') {
+          state_ = State::ChunkLf;
+        } else {
+          return fail(step, bad, "a bad chunk size");
+        }
+        break;
+      case State::ChunkExt:
+        if (c == '\r') {
+          if (!chunk_extension_) return fail(step, bad, "whitespace after a chunk size without an extension");
+          state_ = State::ChunkLf;
+        } else if (c == ';') {
+          chunk_extension_ = true;
+        } else if (!chunk_extension_ && c != ' ' && c != '\t') {
+          return fail(step, bad, "a bad chunk size");
+        } else if (!http::is_field_value(std::string_view(&c, 1)) || ++line_length_ > kMaxChunkExtension) {
+          return fail(step, bad, "a bad chunk extension");
+        }
+        break;
+      case State::ChunkLf:
+        if (c != '\n') return fail(step, bad, "a bare CR after a chunk size");
+        state_ = remaining_ == 0 ? State::Trailer : State::Data;
+        chunk_digits_ = 0;
+        break;
+      case State::Data: {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, size - i));
+        remaining_ -= n;
+        i += n;
+        if (remaining_ == 0) state_ = State::DataCr;
+        continue;
+      }
+      case State::DataCr:
+        if (c != '\r') return fail(step, bad, "chunk data not followed by CRLF");
+        state_ = State::DataLf;
+        break;
+      case State::DataLf:
+        if (c != '\n') return fail(step, bad, "chunk data not followed by CRLF");
+        state_ = State::ChunkSize;
+        break;
+      case State::Trailer:
+        if (c == '\r') {
+          state_ = State::TrailerLf;
+        } else if (buffer_.size() + trailer_bytes_ >= limits_.max_head) {
+          return fail(step, kind_ == Kind::Request ? 431 : 502, "the trailer section is longer than 32 KiB");
+        } else {
+          buffer_ += c;
+        }
+        break;
+      case State::TrailerLf: {
+        if (c != '\n') return fail(step, bad, "a bare CR in the trailer section");
+        if (buffer_.empty()) {
+          step.consumed = i + 1;
+          step.end = true;
+          begin_message();
+          return step;
+        }
+        // A trailer field is read as a header field is, and none may be one the proxy frames or routes by: a web
+        // worker that merges trailers into the head must not find a second length, host or forwarding field there.
+        const auto colon = buffer_.find(':');
+        const std::string_view name = std::string_view(buffer_).substr(0, colon == std::string::npos ? 0 : colon);
+        if (colon == std::string::npos || !http::is_token(name) ||
+            !http::is_field_value(std::string_view(buffer_).substr(colon + 1))) {
+          return fail(step, bad, "a malformed trailer field");
+        }
+        const std::string n = http::normalized_name(name);
+        if (n == "content-length" || n == "transfer-encoding" || n == "host" || n == "connection" ||
+            forwarding_field(n)) {
+          return fail(step, bad, "a trailer field " + text::quote(name) + " that only a head may carry");
+        }
+        trailer_bytes_ += buffer_.size();
+        buffer_.clear();
+        state_ = State::Trailer;
+        break;
+      }
+      default: return fail(step, bad, "the body reader is in no body state");
+    }
+    ++i;
+  }
+  step.consumed = size;
   return step;
 }
 

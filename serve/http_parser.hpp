@@ -1,9 +1,9 @@
 #pragma once
-// HTTP/1.1 messages as the front end reads them: requests from clients, responses from web workers. llhttp parses
-// them strictly (no lenient flags) and sslbind adds the checks and limits a proxy needs against request smuggling:
-// the head is kept, the body is only delimited, so that the caller forwards its bytes as they came.
-#include <llhttp.h>
-
+// HTTP/1.1 messages as the front end reads them: requests from clients, responses from web workers. sslbind's own
+// strict reader of RFC 9112 (ARCHITECTURE.md says why it is not llhttp): every byte of a head is checked against
+// the grammar before a head is accepted, bodies are only delimited (Content-Length, or chunked with every CRLF
+// checked) so that the caller forwards their bytes as they came, and each call to feed() consumes input or ends
+// in a refusal: no state waits on itself. docs/proxy.md lists every rule with its answer.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,7 +14,7 @@ namespace sslbind::serve {
 
 struct HttpHeader {
   std::string name;
-  std::string value;
+  std::string value;  // without the whitespace around it
 };
 
 struct HttpHead {
@@ -23,20 +23,25 @@ struct HttpHead {
   int status = 0;      // responses
   std::string reason;  // responses
   unsigned major = 1;
-  unsigned minor = 1;
+  unsigned minor = 1;  // a 1.x minor version above 1 reads as 1
   std::vector<HttpHeader> headers;
   bool keep_alive = false;  // the connection may carry another message after this one
-  bool upgrade = false;     // Connection: upgrade with Upgrade (requests), or a 101 (responses)
+  bool upgrade = false;     // requests: a WebSocket handshake (RFC 6455, 4.1); responses: a 101
   bool chunked = false;
   std::optional<std::uint64_t> content_length;
+  // Requests, once accepted: the authority routed on and sent as Host (the absolute-form target's, else Host's),
+  // the target to send in origin form (or "*"), and the lower-case options of Connection.
+  std::string authority;
+  std::string path;
+  std::vector<std::string> connection;
 
   // The first header of this name (any case), if any.
   const std::string* find(std::string_view name) const;
   std::size_t count(std::string_view name) const;
 };
 
-// Documented in docs/proxy.md: a request-target longer than max_target, or a head longer than max_head or with more
-// than max_headers fields, is refused (400 and 431) before anything reaches a web worker.
+// Documented in docs/proxy.md: a request-target longer than max_target is refused with 414, a head longer than
+// max_head or with more than max_headers fields with 431, before anything reaches a web worker.
 struct HttpLimits {
   std::size_t max_target = 8 * 1024;
   std::size_t max_head = 32 * 1024;
@@ -48,41 +53,49 @@ class HttpParser {
   enum class Kind { Request, Response };
 
   explicit HttpParser(Kind kind, HttpLimits limits = {});
-  HttpParser(const HttpParser&) = delete;
-  HttpParser& operator=(const HttpParser&) = delete;
 
   // What one call to feed() found. `consumed` bytes of the input belong to the current message (its head, then its
   // body); parsing stops after the head (`head`), at the end of the message (`end`), or when the input runs out.
+  // A message without a body ends on the call after its head, which may pass no byte.
   struct Step {
     std::size_t consumed = 0;
     bool head = false;
     bool end = false;
-    bool upgraded = false;  // the message ended in a protocol switch: what follows is not HTTP
-    int error_status = 0;   // 400 or 431: the message is refused and the connection must close
-    std::string error;      // why, for the log
+    int error_status = 0;  // 400, 405, 414, 431, 501, 505: the message is refused and the connection must close
+    std::string error;     // why, for the log
   };
   Step feed(const char* data, std::size_t size);
 
   const HttpHead& head() const { return head_; }
-  // A response to HEAD has no body, whatever its headers say.
+  // Responses: what the request asked for. A response to HEAD has no body, whatever its fields say; a 101 is
+  // accepted only as the answer to a WebSocket handshake. Both hold for the next response only.
   void expect_no_body() { no_body_ = true; }
+  void expect_upgrade() { upgrade_asked_ = true; }
 
  private:
-  friend struct HttpCallbacks;
-  int refuse(int status, std::string why);
+  enum class State { Head, EndPending, Length, UntilClose, ChunkSize, ChunkExt, ChunkLf, Data, DataCr, DataLf, Trailer,
+                     TrailerLf, Failed };
+  Step fail(Step step, int status, std::string why);
+  Step feed_head(const char* data, std::size_t size);
+  Step feed_chunked(const char* data, std::size_t size);
+  // The whole head, from its first byte to its empty line: parsed, checked, and the body's framing set.
+  Step accept_head(std::string_view text, Step step);
+  void begin_message();
 
-  llhttp_t parser_{};
-  HttpLimits limits_;
   Kind kind_;
+  HttpLimits limits_;
+  State state_ = State::Head;
   HttpHead head_;
-  std::string field_;
-  std::string value_;
-  std::size_t head_bytes_ = 0;
-  bool in_value_ = false;
-  bool head_done_ = false;
-  bool ended_ = false;
+  std::string buffer_;  // a head, or a trailer line, that came in pieces
+  std::size_t line_length_ = 0;
+  std::size_t lines_ = 0;
+  bool last_cr_ = false;
   bool no_body_ = false;
-  bool after_line_feed_ = false;  // the last byte of the head seen so far was a line feed
+  bool upgrade_asked_ = false;
+  std::uint64_t remaining_ = 0;  // of the body, or of the chunk
+  std::size_t chunk_digits_ = 0;
+  bool chunk_extension_ = false;
+  std::size_t trailer_bytes_ = 0;
   int error_status_ = 0;
   std::string error_;
 };

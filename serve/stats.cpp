@@ -20,6 +20,7 @@ std::string_view failure_name(Failure f) {
     case Failure::BadRequest: return "badRequest";
     case Failure::NoRoute: return "noRoute";
     case Failure::BackendTimeout: return "backendTimeout";
+    case Failure::BackendProtocol: return "backendProtocol";
     case Failure::kCount: break;
   }
   return "";

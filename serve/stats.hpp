@@ -20,6 +20,7 @@ enum class Failure {
   BadRequest,          // an HTTP request refused before any web worker saw it: 400 or 431
   NoRoute,             // no route for the request's Host: 404
   BackendTimeout,      // the web worker did not start its response in time: 504
+  BackendProtocol,     // the web worker's answer broke HTTP/1.1 (502, or its connection closed rather than pooled)
   kCount
 };
 std::string_view failure_name(Failure f);

@@ -1,0 +1,33 @@
+#pragma once
+// The grammar of HTTP/1.1's pieces as RFC 9110 and 9112 write it (tokens, field values, request-targets, the Host
+// authority), as pure predicates. The parser and the message rules judge with these alone, so one rule has one home.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sslbind::serve::http {
+
+// tchar (RFC 9110, 5.6.2): letters, digits and !#$%&'*+-.^_`|~.
+bool is_tchar(unsigned char c);
+bool is_token(std::string_view s);
+// field-value (RFC 9110, 5.5): visible ASCII, obs-text, and SP/HTAB between them; no other control byte.
+bool is_field_value(std::string_view s);
+// A byte a request-target may hold as sslbind forwards it: visible ASCII but '#' (a fragment is never sent).
+bool is_target_byte(unsigned char c);
+
+// The elements of a comma-separated list (RFC 9110, 5.6.1), without the whitespace around them; empty ones dropped.
+std::vector<std::string_view> list_elements(std::string_view value);
+
+// Lower case, '_' read as '-': the name a CGI-style server (IIS server variables, PHP-FPM, WSGI) makes of a field.
+std::string normalized_name(std::string_view name);
+
+// uri-host [ ":" port ] (RFC 9110, 7.2; RFC 3986, 3.2.2): an IP-literal (IPv6 only), an IPv4 address or a reg-name
+// of unreserved, sub-delims and %HH; a port of at most five digits, at most 65535. No userinfo.
+struct Authority {
+  std::string host;  // as sent (brackets kept for IPv6), without the port
+  std::optional<unsigned> port;
+};
+std::optional<Authority> parse_authority(std::string_view text);
+
+}  // namespace sslbind::serve::http
