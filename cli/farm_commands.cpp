@@ -20,7 +20,9 @@ json farm_json(const WebFarm& farm) {
           {"healthinterval", farm.health_interval},
           {"healthstatus", farm.health_status.str()},
           {"loadbalance", load_balance_name(farm.load_balance)},
-          {"arrssl", farm.arr_ssl}};
+          {"arrssl", farm.arr_ssl},
+          {"failures", farm.failures},
+          {"failurewindow", farm.failure_window}};
 }
 
 json route_json(const std::string& host, const FarmSet& farms, const std::string& farm_key) {
@@ -40,6 +42,8 @@ std::string farm_text(const WebFarm& farm) {
     field_line(out, "Health Check Status", farm.health_status.str());
   }
   field_line(out, "X-ARR-SSL", farm.arr_ssl ? "Enabled" : "Disabled");
+  field_line(out, "Failures To Go Down",
+             std::to_string(farm.failures) + " in " + std::to_string(farm.failure_window) + " s");
   return out + "\n";
 }
 

@@ -8,8 +8,9 @@
 namespace sslbind {
 namespace {
 
-constexpr std::array<std::string_view, 7> kFarmSettings{"name",         "server",      "healthcheck", "healthinterval",
-                                                        "healthstatus", "loadbalance", "arrssl"};
+constexpr std::array<std::string_view, 9> kFarmSettings{"name",        "server", "healthcheck", "healthinterval",
+                                                        "healthstatus", "loadbalance", "arrssl", "failures",
+                                                        "failurewindow"};
 constexpr std::array<std::string_view, 1> kNameOnly{"name"};
 constexpr std::array<std::string_view, 2> kRouteAdd{"host", "webfarm"};
 constexpr std::array<std::string_view, 1> kHostOnly{"host"};
@@ -37,6 +38,8 @@ WebFarm WebFarmCommand::apply(const WebFarm& current) const {
   if (health_status) farm.health_status = *health_status;
   if (load_balance) farm.load_balance = *load_balance;
   if (arr_ssl) farm.arr_ssl = *arr_ssl;
+  if (failures) farm.failures = *failures;
+  if (failure_window) farm.failure_window = *failure_window;
   return farm;
 }
 
@@ -92,11 +95,21 @@ Result<WebFarmCommand> parse_webfarm_arguments(Verb verb, std::span<const std::s
     if (!parsed) return parsed.error();
     cmd.arr_ssl = *parsed;
   }
+  if (auto failures = values->get("failures")) {
+    auto parsed = parse_failures(*failures);
+    if (!parsed) return parsed.error();
+    cmd.failures = *parsed;
+  }
+  if (auto window = values->get("failurewindow")) {
+    auto parsed = parse_failure_window(*window);
+    if (!parsed) return parsed.error();
+    cmd.failure_window = *parsed;
+  }
   if (verb == Verb::Update && !cmd.servers && !cmd.health_check && !cmd.health_interval && !cmd.health_status &&
-      !cmd.load_balance && !cmd.arr_ssl) {
+      !cmd.load_balance && !cmd.arr_ssl && !cmd.failures && !cmd.failure_window) {
     return missing(command +
-                   " needs something to change: server=, healthcheck=, healthinterval=, healthstatus=, loadbalance= "
-                   "or arrssl=");
+                   " needs something to change: server=, healthcheck=, healthinterval=, healthstatus=, loadbalance=, "
+                   "arrssl=, failures= or failurewindow=");
   }
   return cmd;
 }

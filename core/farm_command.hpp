@@ -2,6 +2,7 @@
 // The `webfarm` and `route` objects, ARR's SSL offloading in sslbind's netsh style:
 //   add webfarm name=NAME server=HOST:PORT[,HOST:PORT...] [healthcheck=/path|none] [healthinterval=S]
 //               [healthstatus=200-399] [loadbalance=roundrobin|leastrequests] [arrssl=enable|disable]
+//               [failures=N] [failurewindow=S]
 //   update webfarm name=NAME (the same, each optional: what is given changes), delete webfarm name=, show webfarm
 //   add route host=NAME|*.DOMAIN|* webfarm=NAME, delete route host=, show route [host=]
 #include <optional>
@@ -22,6 +23,8 @@ struct WebFarmCommand {
   std::optional<HealthStatus> health_status;
   std::optional<LoadBalance> load_balance;
   std::optional<bool> arr_ssl;
+  std::optional<std::uint32_t> failures;
+  std::optional<std::uint32_t> failure_window;
 
   // The farm add creates, or what update makes of `current`.
   WebFarm apply(const WebFarm& current) const;

@@ -45,6 +45,9 @@ struct WebFarm {
   HealthStatus health_status{};             // the statuses that mean healthy
   LoadBalance load_balance = LoadBalance::RoundRobin;
   bool arr_ssl = true;  // send X-ARR-SSL, as ARR does
+  // ARR's live-traffic test: a server goes down after `failures` failed requests within `failure_window` seconds.
+  std::uint32_t failures = 5;
+  std::uint32_t failure_window = 30;
 
   friend bool operator==(const WebFarm&, const WebFarm&) = default;
 };
@@ -57,6 +60,10 @@ Result<std::vector<FarmServer>> parse_servers(std::string_view text);
 Status validate_health_check(std::string_view path);
 // Seconds between health checks: 1 to 3600.
 Result<std::uint32_t> parse_health_interval(std::string_view text);
+
+// failures=: 1 to 1000 failed requests; failurewindow=: 1 to 3600 seconds.
+Result<std::uint32_t> parse_failures(std::string_view text);
+Result<std::uint32_t> parse_failure_window(std::string_view text);
 
 // A route's host: "*", "*.<domain>" (one label) or a host name; returned in lower case, the form routes are keyed by.
 Result<std::string> parse_route_host(std::string_view text);

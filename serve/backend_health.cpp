@@ -16,9 +16,19 @@ std::int64_t BackendHealth::in_flight(const std::string& server) const {
   return it == servers_.end() ? 0 : it->second.in_flight;
 }
 
-void BackendHealth::mark_down(const std::string& server, std::int64_t until_ms) {
+bool BackendHealth::failed(const std::string& server, std::uint32_t weight, std::int64_t now_ms,
+                           const FailureRule& rule) {
   std::lock_guard lock(mutex_);
-  servers_[server].down_until = until_ms;
+  State& s = servers_[server];
+  ++s.failures;
+  while (!s.recent.empty() && s.recent.front().first <= now_ms - rule.window_ms) s.recent.pop_front();
+  s.recent.emplace_back(now_ms, weight);
+  std::uint64_t sum = 0;
+  for (const auto& f : s.recent) sum += f.second;
+  if (sum < rule.threshold) return false;
+  s.recent.clear();  // a server back from down starts with a clean window
+  s.down_until = now_ms + rule.down_ms;
+  return true;
 }
 
 void BackendHealth::checked(const std::string& server, bool healthy, std::int64_t until_ms) {
@@ -39,11 +49,6 @@ void BackendHealth::finished(const std::string& server, int status) {
   --s.in_flight;
   const int status_class = status >= 100 && status < 600 ? status / 100 : 0;
   ++s.by_class[status_class];
-}
-
-void BackendHealth::failed(const std::string& server) {
-  std::lock_guard lock(mutex_);
-  ++servers_[server].failures;
 }
 
 nlohmann::json BackendHealth::to_json(std::int64_t now_ms) const {

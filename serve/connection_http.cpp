@@ -408,8 +408,11 @@ void Connection::http_backend_failed() {
   // A pooled connection the web worker closed meanwhile is no fault of the server: the request goes again.
   const bool stale = x.reused && !x.response_bytes;
   if (!stale) {
-    shared.health.failed(x.server);
-    shared.health.mark_down(x.server, steady_ms() + shared.timeouts.backend_down.count());
+    // A refused (or timed-out) connect is the server's own doing and weighs two; a reset after the request went
+    // may be the request's doing and weighs one: one client's request never takes a server out alone.
+    const BackendHealth::FailureRule rule{x.farm->failures, std::int64_t{x.farm->failure_window} * 1000,
+                                          shared.timeouts.backend_down.count()};
+    shared.health.failed(x.server, x.connected ? 1 : 2, steady_ms(), rule);
   }
   // Sending the request again is safe when none of it reached a web worker (the connect failed), when the pooled
   // connection was stale, or when it is idempotent and no body byte went: never once a response byte came.

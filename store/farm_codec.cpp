@@ -26,7 +26,8 @@ Result<WebFarm> decode_farm(const std::string& name, const json& node) {
   const RawValues raw = raw_values(node);
   const ValueReader values(raw, [&] { return where; });
   if (auto s =
-          values.only_known({kServers, kHealthCheck, kHealthCheckInterval, kHealthCheckStatus, kLoadBalance, kArrSsl});
+          values.only_known({kServers, kHealthCheck, kHealthCheckInterval, kHealthCheckStatus, kLoadBalance, kArrSsl,
+                         kFailures, kFailureWindow});
       !s) {
     return s.error();
   }
@@ -68,6 +69,14 @@ Result<WebFarm> decode_farm(const std::string& name, const json& node) {
   if (!arr_ssl) return arr_ssl.error();
   if (*arr_ssl > 1) return unreadable(where + "\\" + kArrSsl, "must be 0 or 1");
   farm.arr_ssl = *arr_ssl == 1;
+  auto failures = values.dword(kFailures, 5);
+  if (!failures) return failures.error();
+  if (*failures == 0 || *failures > 1000) return unreadable(where + "\\" + kFailures, "must be 1 to 1000");
+  farm.failures = *failures;
+  auto window = values.dword(kFailureWindow, 30);
+  if (!window) return window.error();
+  if (*window == 0 || *window > 3600) return unreadable(where + "\\" + kFailureWindow, "must be 1 to 3600");
+  farm.failure_window = *window;
   return farm;
 }
 
@@ -120,6 +129,8 @@ void encode_farms(const FarmSet& farms, json& document) {
     if (farm.health_check) values[kHealthCheck] = reg_sz(*farm.health_check);
     values[kHealthCheckInterval] = reg_dword(farm.health_interval);
     values[kHealthCheckStatus] = reg_sz(farm.health_status.str());
+    values[kFailures] = reg_dword(farm.failures);
+    values[kFailureWindow] = reg_dword(farm.failure_window);
     farm_keys[farm.name] = std::move(values);
   }
   json& route_keys = make_key(document, kRoutesPath.data());

@@ -22,19 +22,23 @@ TEST_CASE("webfarm and route: add, show, update, delete, in text and JSON") {
         "    Health Check                 : /health\n"
         "    Health Check Interval        : 5 s\n"
         "    Health Check Status          : 200-399\n"
-        "    X-ARR-SSL                    : Enabled\n\n");
+        "    X-ARR-SSL                    : Enabled\n"
+        "    Failures To Go Down          : 5 in 30 s\n\n");
   CHECK(sslbind({"show", "route", "host=www.CONTOSO.com"}).out ==
         "\nRoutes:\n-------\n\n    Host                         : www.contoso.com\n"
         "    Web Farm                     : Www\n\n");
   r = sslbind(
-      {"--json", "update", "webfarm", "name=www", "loadbalance=leastrequests", "arrssl=disable", "healthcheck=none"});
+      {"--json", "update", "webfarm", "name=www", "loadbalance=leastrequests", "arrssl=disable", "healthcheck=none",
+       "failures=3", "failurewindow=60"});
   CHECK(json::parse(r.out)["webfarm"] == json({{"name", "Www"},
                                                {"servers", {"127.0.0.1:8080", "[::1]:8081"}},
                                                {"healthcheck", nullptr},
                                                {"healthinterval", 5},
                                                {"healthstatus", "200-399"},
                                                {"loadbalance", "leastrequests"},
-                                               {"arrssl", false}}));
+                                               {"arrssl", false},
+                                               {"failures", 3},
+                                               {"failurewindow", 60}}));
   const json routes = json::parse(sslbind({"--json", "show", "route"}).out)["routes"];
   CHECK(routes ==
         json::array({{{"host", "*"}, {"webfarm", "Www"}}, {{"host", "www.contoso.com"}, {"webfarm", "Www"}}}));
@@ -59,6 +63,12 @@ TEST_CASE("webfarm and route: add, show, update, delete, in text and JSON") {
   r = sslbind({"add", "webfarm", "name=x", "server=10.0.0.1"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == "The parameter is incorrect.\nserver '10.0.0.1' needs a port: HOST:PORT, e.g. 10.0.0.5:80\n");
+  r = sslbind({"update", "webfarm", "name=www", "failures=0"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "The parameter is incorrect.\nfailures=0 is not a number of failed requests from 1 to 1000\n");
+  r = sslbind({"update", "webfarm", "name=www", "failurewindow=3601"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "The parameter is incorrect.\nfailurewindow=3601 is not a number of seconds from 1 to 3600\n");
   r = sslbind({"add", "webfarm", "name=x"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("One or more essential parameters were not entered.") == 0);
