@@ -294,6 +294,37 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(proxy.stop() == 0);
   }
 
+  TEST_CASE("one client cannot take a server out: failures= within failurewindow=, a refusal weighing two") {
+    HttpBackend backend;
+    const std::string dead = "127.0.0.1:" + std::to_string(free_port());
+    Proxy proxy({backend.address()});
+    proxy.add_farm("gone", dead);
+    REQUIRE(proxy.fe.sslbind({"add", "route", "host=gone.test", "webfarm=gone"}).exit_code == 0);
+    REQUIRE(proxy.fe.sslbind({"update", "webfarm", "name=www", "failures=3", "failurewindow=60"}).exit_code == 0);
+    proxy.start({"threads=1"});
+    // A request the web worker resets: 502 for that client, and the server stays up for the next one.
+    CHECK(status_line(proxy.get("/reset")) == "HTTP/1.1 502 Bad Gateway");
+    CHECK(proxy.fe.status()["webWorkers"][backend.address()]["up"] == true);
+    CHECK(status_line(proxy.get("/echo")) == "HTTP/1.1 200 OK");
+    CHECK(status_line(proxy.get("/reset")) == "HTTP/1.1 502 Bad Gateway");
+    CHECK(proxy.fe.status()["webWorkers"][backend.address()]["up"] == true);
+    // The third within the window takes it out.
+    CHECK(status_line(proxy.get("/reset")) == "HTTP/1.1 502 Bad Gateway");
+    CHECK(proxy.fe.status()["webWorkers"][backend.address()]["up"] == false);
+    const std::size_t seen = backend.requests().size();
+    CHECK(status_line(proxy.get("/echo")) == "HTTP/1.1 502 Bad Gateway");
+    CHECK(backend.requests().size() == seen);  // not asked while down
+    // A refused connection weighs two: with the default of 5, three refusals take a server out.
+    CHECK(status_line(proxy.get("/", "gone.test")) == "HTTP/1.1 502 Bad Gateway");
+    CHECK(status_line(proxy.get("/", "gone.test")) == "HTTP/1.1 502 Bad Gateway");
+    CHECK(proxy.fe.status()["webWorkers"][dead]["up"] == true);
+    CHECK(status_line(proxy.get("/", "gone.test")) == "HTTP/1.1 502 Bad Gateway");
+    CHECK(proxy.fe.status()["webWorkers"][dead]["up"] == false);
+    CHECK(proxy.fe.sslbind({"show", "webfarm", "name=www"}).out.find("Failures To Go Down          : 3 in 60 s") !=
+          std::string::npos);
+    CHECK(proxy.stop() == 0);
+  }
+
   TEST_CASE("active health checks take a server out and bring it back") {
     HttpBackend live;
     const std::uint16_t later = free_port();
