@@ -19,9 +19,12 @@ done
 if [ -n "${missing:-}" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/release -j"$(nproc)" --target sslbind >/dev/null
-sslbind=$PWD/build/release/cli/sslbind
+# SSLBIND_BINARY=path measures another build of sslbind (an older commit's, to compare two builds' figures).
+if [ -z "${SSLBIND_BINARY:-}" ]; then
+  cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/release -j"$(nproc)" --target sslbind >/dev/null
+fi
+sslbind=${SSLBIND_BINARY:-$PWD/build/release/cli/sslbind}
 
 BENCH_NAME=proxy-bench
 . bench/lib.sh

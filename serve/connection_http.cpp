@@ -89,17 +89,20 @@ void Connection::http_read_head() {
   while (!closed_) {
     between_requests_ = served_ && x.in.empty() && !x.head_started;
     if (!x.in.empty()) {
-      if (!x.head_started) {
-        // Slow headers (slowloris): from its first byte a request head has the handshake's time to arrive.
+      const bool first_bytes = !x.head_started;
+      if (first_bytes) {
         x.head_started = true;
         x.started_ms = steady_ms();
-        arm_timer(worker_.shared().timeouts.request_head, Failure::IdleTimeout);
       }
       const auto step = x.request.feed(x.in.data(), x.in.size());
       x.record.bytes_in += step.consumed;
       if (step.error_status != 0) return http_error(step.error_status, Failure::BadRequest);
       x.in.erase(0, step.consumed);
       if (step.head) return http_route();
+      // Slow headers (slowloris): a head that did not come whole with its first bytes has the handshake's time to
+      // arrive. A head that did (nearly all) costs no timer change: a deadline shorter than the idle timers of the
+      // other connections would move the reactor's timer at every request.
+      if (first_bytes) arm_timer(worker_.shared().timeouts.request_head, Failure::IdleTimeout);
       if (!x.in.empty()) continue;
     }
     const int n = SSL_read(ssl_, x.buffer.data(), static_cast<int>(x.buffer.size()));

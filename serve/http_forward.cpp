@@ -15,21 +15,14 @@ constexpr std::array<std::string_view, 10> kNotCopied{
     "connection", "keep-alive",     "proxy-connection",  "te",  "trailer", "upgrade", "proxy-authenticate",
     "host",       "content-length", "transfer-encoding"};
 
+// A CGI-style server reads "Content_Length" as it reads "Content-Length": such a spelling of a field the proxy
+// frames, routes or forwards by is dropped with the real one, never passed off as it.
 bool copied(const HttpHeader& h, const std::vector<std::string>& listed) {
-  const std::string lower = text::to_lower(h.name);
   for (std::string_view n : kNotCopied) {
-    if (lower == n) return false;
+    if (http::cgi_equals(h.name, n)) return false;
   }
   for (const std::string& l : listed) {
-    if (lower == l) return false;
-  }
-  // A CGI-style server reads "Content_Length" as it reads "Content-Length": such a spelling of a field the proxy
-  // frames, routes or forwards by is dropped, never passed off as the real one.
-  if (lower.find('_') != std::string::npos) {
-    const std::string dashed = http::normalized_name(lower);
-    for (std::string_view n : kNotCopied) {
-      if (dashed == n) return false;
-    }
+    if (text::iequals(h.name, l)) return false;
   }
   return true;
 }

@@ -315,9 +315,8 @@ HttpParser::Step HttpParser::feed_chunked(const char* data, std::size_t size) {
             !http::is_field_value(std::string_view(buffer_).substr(colon + 1))) {
           return fail(step, bad, "a malformed trailer field");
         }
-        const std::string n = http::normalized_name(name);
-        if (n == "content-length" || n == "transfer-encoding" || n == "host" || n == "connection" ||
-            forwarding_field(n)) {
+        if (http::cgi_equals(name, "content-length") || http::cgi_equals(name, "transfer-encoding") ||
+            http::cgi_equals(name, "host") || http::cgi_equals(name, "connection") || forwarding_field(name)) {
           return fail(step, bad, "a trailer field " + text::quote(name) + " that only a head may carry");
         }
         trailer_bytes_ += buffer_.size();

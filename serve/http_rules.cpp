@@ -115,13 +115,12 @@ bool websocket_handshake(const HttpHead& head) {
 }  // namespace
 
 bool forwarding_field(std::string_view name) {
-  const std::string n = http::normalized_name(name);
   static constexpr std::array<std::string_view, 5> kExact{"forwarded", "x-real-ip", "x-original-url", "x-rewrite-url",
                                                           "x-original-host"};
   for (std::string_view e : kExact) {
-    if (n == e) return true;
+    if (http::cgi_equals(name, e)) return true;
   }
-  return n.starts_with("x-forwarded-") || n.starts_with("x-arr-");
+  return http::cgi_starts_with(name, "x-forwarded-") || http::cgi_starts_with(name, "x-arr-");
 }
 
 HttpRefusal check_request(HttpHead& head, BodyFraming& framing) {

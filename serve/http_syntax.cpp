@@ -64,12 +64,25 @@ std::vector<std::string_view> list_elements(std::string_view value) {
   return out;
 }
 
-std::string normalized_name(std::string_view name) {
-  std::string out = text::to_lower(name);
-  for (char& c : out) {
-    if (c == '_') c = '-';
+namespace {
+
+char cgi_char(char c) {
+  if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+  return c == '_' ? '-' : c;
+}
+
+}  // namespace
+
+bool cgi_starts_with(std::string_view name, std::string_view lower) {
+  if (name.size() < lower.size()) return false;
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    if (cgi_char(name[i]) != lower[i]) return false;
   }
-  return out;
+  return true;
+}
+
+bool cgi_equals(std::string_view name, std::string_view lower) {
+  return name.size() == lower.size() && cgi_starts_with(name, lower);
 }
 
 std::optional<Authority> parse_authority(std::string_view text) {

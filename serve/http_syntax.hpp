@@ -19,8 +19,10 @@ bool is_target_byte(unsigned char c);
 // The elements of a comma-separated list (RFC 9110, 5.6.1), without the whitespace around them; empty ones dropped.
 std::vector<std::string_view> list_elements(std::string_view value);
 
-// Lower case, '_' read as '-': the name a CGI-style server (IIS server variables, PHP-FPM, WSGI) makes of a field.
-std::string normalized_name(std::string_view name);
+// Whether `name` reads as `lower` (lower case, with '-') once in lower case with '_' read as '-', as a CGI-style
+// server (IIS server variables, PHP-FPM, WSGI) reads a field's name; or starts so.
+bool cgi_equals(std::string_view name, std::string_view lower);
+bool cgi_starts_with(std::string_view name, std::string_view lower);
 
 // uri-host [ ":" port ] (RFC 9110, 7.2; RFC 3986, 3.2.2): an IP-literal (IPv6 only), an IPv4 address or a reg-name
 // of unreserved, sub-delims and %HH; a port of at most five digits, at most 65535. No userinfo.

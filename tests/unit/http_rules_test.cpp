@@ -55,7 +55,11 @@ TEST_SUITE("serve::http_syntax") {
     CHECK(e[2] == "c");
     CHECK(http::list_elements("").empty());
     CHECK(http::list_elements(" , ").empty());
-    CHECK(http::normalized_name("X_Forwarded_For") == "x-forwarded-for");
+    CHECK(http::cgi_equals("X_Forwarded_For", "x-forwarded-for"));
+    CHECK(http::cgi_equals("x-forwarded-for", "x-forwarded-for"));
+    CHECK_FALSE(http::cgi_equals("X_Forwarded_Fo", "x-forwarded-for"));
+    CHECK(http::cgi_starts_with("X_ARR_SSL", "x-arr-"));
+    CHECK_FALSE(http::cgi_starts_with("X_AR", "x-arr-"));
   }
 
   TEST_CASE("authority: host and port by RFC 3986") {
