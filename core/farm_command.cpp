@@ -8,9 +8,9 @@
 namespace sslbind {
 namespace {
 
-constexpr std::array<std::string_view, 9> kFarmSettings{"name",        "server", "healthcheck", "healthinterval",
-                                                        "healthstatus", "loadbalance", "arrssl", "failures",
-                                                        "failurewindow"};
+constexpr std::array<std::string_view, 9> kFarmSettings{"name",           "server",       "healthcheck",
+                                                        "healthinterval", "healthstatus", "loadbalance",
+                                                        "arrssl",         "failures",     "failurewindow"};
 constexpr std::array<std::string_view, 1> kNameOnly{"name"};
 constexpr std::array<std::string_view, 2> kRouteAdd{"host", "webfarm"};
 constexpr std::array<std::string_view, 1> kHostOnly{"host"};

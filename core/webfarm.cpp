@@ -125,13 +125,15 @@ Result<std::uint32_t> parse_health_interval(std::string_view text) {
 
 Result<std::uint32_t> parse_failures(std::string_view text) {
   const auto n = text::parse_decimal(text, 1000);
-  if (!n || *n == 0) return invalid("failures=" + std::string(text) + " is not a number of failed requests from 1 to 1000");
+  if (!n || *n == 0)
+    return invalid("failures=" + std::string(text) + " is not a number of failed requests from 1 to 1000");
   return static_cast<std::uint32_t>(*n);
 }
 
 Result<std::uint32_t> parse_failure_window(std::string_view text) {
   const auto n = text::parse_decimal(text, 3600);
-  if (!n || *n == 0) return invalid("failurewindow=" + std::string(text) + " is not a number of seconds from 1 to 3600");
+  if (!n || *n == 0)
+    return invalid("failurewindow=" + std::string(text) + " is not a number of seconds from 1 to 3600");
   return static_cast<std::uint32_t>(*n);
 }
 

@@ -79,7 +79,8 @@ std::string arr_ssl_value(SSL* ssl) {
   const int key_bits = key != nullptr ? EVP_PKEY_get_bits(key) : 0;
   const int cipher_bits = SSL_CIPHER_get_bits(cipher, nullptr);
   return std::to_string(key_bits) + "|" + std::to_string(cipher_bits) + "|" +
-         windows_name_text(X509_get_issuer_name(certificate)) + "|" + windows_name_text(X509_get_subject_name(certificate));
+         windows_name_text(X509_get_issuer_name(certificate)) + "|" +
+         windows_name_text(X509_get_subject_name(certificate));
 }
 
 }  // namespace sslbind::serve

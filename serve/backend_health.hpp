@@ -1,7 +1,8 @@
 #pragma once
 // What the front end knows of each web worker, shared by every I/O thread: whether it is up (a server with enough
-// failed requests within its farm's window is down for a while, or until its health check passes), how many requests it has in flight (for
-// loadbalance=leastrequests) and its counters for the admin status. Keyed by "host:port". Thread-safe.
+// failed requests within its farm's window is down for a while, or until its health check passes), how many
+// requests it has in flight (for loadbalance=leastrequests) and its counters for the admin status. Keyed by
+// "host:port". Thread-safe.
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -40,7 +41,7 @@ class BackendHealth {
     std::int64_t in_flight = 0;
     std::uint64_t requests = 0;
     std::uint64_t failures = 0;
-    std::uint64_t by_class[6] = {};  // responses by status class: 0 failed, 1xx ... 5xx
+    std::uint64_t by_class[6] = {};                             // responses by status class: 0 failed, 1xx ... 5xx
     std::deque<std::pair<std::int64_t, std::uint32_t>> recent;  // failures within the window: time, weight
   };
   mutable std::mutex mutex_;

@@ -12,7 +12,7 @@ namespace {
 // Meaningful for one connection only (RFC 9110, 7.6.1), whatever Connection lists besides. The framing fields are
 // written afresh from what the reader accepted, never copied.
 constexpr std::array<std::string_view, 10> kNotCopied{
-    "connection", "keep-alive",     "proxy-connection",  "te",  "trailer", "upgrade", "proxy-authenticate",
+    "connection", "keep-alive",     "proxy-connection", "te", "trailer", "upgrade", "proxy-authenticate",
     "host",       "content-length", "transfer-encoding"};
 
 // A CGI-style server reads "Content_Length" as it reads "Content-Length": such a spelling of a field the proxy
@@ -60,8 +60,8 @@ std::string backend_request_head(const HttpHead& request, const ForwardFields& f
     if (!host_written && text::iequals(h.name, "host")) {
       field(out, "Host", request.authority);
       host_written = true;
-    } else if (!framing_written && (text::iequals(h.name, "content-length") ||
-                                    text::iequals(h.name, "transfer-encoding"))) {
+    } else if (!framing_written &&
+               (text::iequals(h.name, "content-length") || text::iequals(h.name, "transfer-encoding"))) {
       framing(out, request);
       framing_written = true;
     } else if (copied(h, request.connection) && !forwarding_field(h.name)) {
@@ -88,8 +88,7 @@ std::string client_response_head(const HttpHead& response, bool keep_alive) {
   // describe the representation. In the place of the web worker's first one.
   bool framing_written = response.status < 200 || response.status == 204;
   for (const HttpHeader& h : response.headers) {
-    if (!framing_written &&
-        (text::iequals(h.name, "content-length") || text::iequals(h.name, "transfer-encoding"))) {
+    if (!framing_written && (text::iequals(h.name, "content-length") || text::iequals(h.name, "transfer-encoding"))) {
       framing(out, response);
       framing_written = true;
     } else if (copied(h, response.connection)) {

@@ -122,8 +122,10 @@ HttpParser::Step HttpParser::feed_head(const char* data, std::size_t size) {
     if (c != '\n') {
       if (++line_length_ > (lines_ == 0 ? limits_.max_target + 64 : limits_.max_head)) {
         if (lines_ == 0 && request) return fail(step, 414, "the request-target is longer than 8 KiB");
-        return fail(step, lines_ == 0 ? 400 : 431, lines_ == 0 ? "the status line is too long" : "a header field "
-                                                                                                 "is too long");
+        return fail(step, lines_ == 0 ? 400 : 431,
+                    lines_ == 0 ? "the status line is too long"
+                                : "a header field "
+                                  "is too long");
       }
       continue;
     }
@@ -144,9 +146,8 @@ HttpParser::Step HttpParser::feed_head(const char* data, std::size_t size) {
     return accept_head(text, step);
   }
   if (buffer_.size() + size > limits_.max_head) {
-    return fail(step, lines_ == 0 && request ? 414 : 431, lines_ == 0 && request
-                                                              ? "the request-target is longer than 8 KiB"
-                                                              : "the head is longer than 32 KiB");
+    return fail(step, lines_ == 0 && request ? 414 : 431,
+                lines_ == 0 && request ? "the request-target is longer than 8 KiB" : "the head is longer than 32 KiB");
   }
   buffer_.append(data, size);
   step.consumed = size;
@@ -173,7 +174,8 @@ HttpParser::Step HttpParser::accept_head(std::string_view text, Step step) {
     if (target.size() > limits_.max_target) return fail(step, 414, "the request-target is longer than 8 KiB");
     for (const char c : target) {
       if (!http::is_target_byte(static_cast<unsigned char>(c))) {
-        return fail(step, 400, c == '#' ? "a fragment in the request-target" : "a byte the request-target may not hold");
+        return fail(step, 400,
+                    c == '#' ? "a fragment in the request-target" : "a byte the request-target may not hold");
       }
     }
     if (!parse_version(first.substr(sp2 + 1), head_.major, head_.minor)) {
@@ -185,7 +187,8 @@ HttpParser::Step HttpParser::accept_head(std::string_view text, Step step) {
     // HTTP-version SP 3DIGIT SP [reason]; a missing last space is forgiven (RFC 9112, 4: the reason is ignored).
     if (first.size() > kMaxStatusLine) return fail(step, 502, "the status line is too long");
     if (first.size() < 12 || first[8] != ' ' || !parse_version(first.substr(0, 8), head_.major, head_.minor) ||
-        !is_digit(first[9]) || !is_digit(first[10]) || !is_digit(first[11]) || (first.size() > 12 && first[12] != ' ')) {
+        !is_digit(first[9]) || !is_digit(first[10]) || !is_digit(first[11]) ||
+        (first.size() > 12 && first[12] != ' ')) {
       return fail(step, 502, "a status line that is not version, code and reason");
     }
     head_.status = (first[9] - '0') * 100 + (first[10] - '0') * 10 + (first[11] - '0');
@@ -205,7 +208,8 @@ HttpParser::Step HttpParser::accept_head(std::string_view text, Step step) {
     if (colon == std::string_view::npos) return fail(step, bad, "a header line without a colon");
     const std::string_view name = line.substr(0, colon);
     if (!http::is_token(name)) {
-      return fail(step, bad, name.empty() ? "a header field without a name" : "a header field name that is not a token");
+      return fail(step, bad,
+                  name.empty() ? "a header field without a name" : "a header field name that is not a token");
     }
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
@@ -214,8 +218,8 @@ HttpParser::Step HttpParser::accept_head(std::string_view text, Step step) {
     head_.headers.push_back({std::string(name), std::string(value)});
   }
   BodyFraming framing = BodyFraming::None;
-  const HttpRefusal refusal = request ? check_request(head_, framing)
-                                      : check_response(head_, no_body_, upgrade_asked_, framing);
+  const HttpRefusal refusal =
+      request ? check_request(head_, framing) : check_response(head_, no_body_, upgrade_asked_, framing);
   if (refusal.status != 0) return fail(step, refusal.status, refusal.why);
   step.head = true;
   switch (framing) {

@@ -73,8 +73,21 @@ class HttpParser {
   void expect_upgrade() { upgrade_asked_ = true; }
 
  private:
-  enum class State { Head, EndPending, Length, UntilClose, ChunkSize, ChunkExt, ChunkLf, Data, DataCr, DataLf, Trailer,
-                     TrailerLf, Failed };
+  enum class State {
+    Head,
+    EndPending,
+    Length,
+    UntilClose,
+    ChunkSize,
+    ChunkExt,
+    ChunkLf,
+    Data,
+    DataCr,
+    DataLf,
+    Trailer,
+    TrailerLf,
+    Failed
+  };
   Step fail(Step step, int status, std::string why);
   Step feed_head(const char* data, std::size_t size);
   Step feed_chunked(const char* data, std::size_t size);

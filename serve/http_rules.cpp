@@ -131,8 +131,9 @@ HttpRefusal check_request(HttpHead& head, BodyFraming& framing) {
   if (hosts > 1) return refuse(400, "two Host header fields");
   if (target_authority.empty()) {
     const std::string* host = head.find("host");
-    if (host == nullptr) return refuse(400, head.minor == 0 ? "an HTTP/1.0 request without Host cannot be routed"
-                                                            : "an HTTP/1.1 request without Host");
+    if (host == nullptr)
+      return refuse(400, head.minor == 0 ? "an HTTP/1.0 request without Host cannot be routed"
+                                         : "an HTTP/1.1 request without Host");
     if (!http::parse_authority(*host)) return refuse(400, "a Host that is not a host and port: " + text::quote(*host));
     head.authority = *host;
   } else {

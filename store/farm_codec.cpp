@@ -25,9 +25,8 @@ Result<WebFarm> decode_farm(const std::string& name, const json& node) {
   if (auto s = validate_farm_name(name); !s) return fail(s.error());
   const RawValues raw = raw_values(node);
   const ValueReader values(raw, [&] { return where; });
-  if (auto s =
-          values.only_known({kServers, kHealthCheck, kHealthCheckInterval, kHealthCheckStatus, kLoadBalance, kArrSsl,
-                         kFailures, kFailureWindow});
+  if (auto s = values.only_known({kServers, kHealthCheck, kHealthCheckInterval, kHealthCheckStatus, kLoadBalance,
+                                  kArrSsl, kFailures, kFailureWindow});
       !s) {
     return s.error();
   }

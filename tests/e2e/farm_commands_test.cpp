@@ -27,9 +27,8 @@ TEST_CASE("webfarm and route: add, show, update, delete, in text and JSON") {
   CHECK(sslbind({"show", "route", "host=www.CONTOSO.com"}).out ==
         "\nRoutes:\n-------\n\n    Host                         : www.contoso.com\n"
         "    Web Farm                     : Www\n\n");
-  r = sslbind(
-      {"--json", "update", "webfarm", "name=www", "loadbalance=leastrequests", "arrssl=disable", "healthcheck=none",
-       "failures=3", "failurewindow=60"});
+  r = sslbind({"--json", "update", "webfarm", "name=www", "loadbalance=leastrequests", "arrssl=disable",
+               "healthcheck=none", "failures=3", "failurewindow=60"});
   CHECK(json::parse(r.out)["webfarm"] == json({{"name", "Www"},
                                                {"servers", {"127.0.0.1:8080", "[::1]:8081"}},
                                                {"healthcheck", nullptr},

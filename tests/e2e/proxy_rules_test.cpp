@@ -70,8 +70,10 @@ std::vector<Accepted> accepted_forms() {
       {"Content-Length with leading zeros", "POST /a HTTP/1.1\r\n" + H + "Content-Length: 005\r\n" + C + "\r\nhello",
        "POST /a HTTP/1.1\r\n" + H + "Content-Length: 5\r\n" + F + "hello"},
       {"a chunked body as it came, extension and upper-case size",
-       "POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n" + C + "\r\n3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\n\r\n",
-       "POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n" + F + "3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\n\r\n"},
+       "POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n" + C +
+           "\r\n3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\n\r\n",
+       "POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n" + F +
+           "3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\n\r\n"},
       {"a chunked body with a trailer field",
        "POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: Chunked\r\n" + C + "\r\n1\r\nx\r\n0\r\nX-Sum: 1\r\n\r\n",
        "POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: Chunked\r\n" + F + "1\r\nx\r\n0\r\nX-Sum: 1\r\n\r\n"},
@@ -89,12 +91,14 @@ std::vector<Accepted> accepted_forms() {
       {"absolute-form with a port and no Host", "GET HTTPS://other.test:8443/a HTTP/1.1\r\n" + C + "\r\n",
        "GET /a HTTP/1.1\r\nHost: other.test:8443\r\n" + F},
       {"OPTIONS *", "OPTIONS * HTTP/1.1\r\n" + H + C + "\r\n", "OPTIONS * HTTP/1.1\r\n" + H + F},
-      {"an empty line before the request-line", "\r\nGET /a HTTP/1.1\r\n" + H + C + "\r\n", "GET /a HTTP/1.1\r\n" + H + F},
+      {"an empty line before the request-line", "\r\nGET /a HTTP/1.1\r\n" + H + C + "\r\n",
+       "GET /a HTTP/1.1\r\n" + H + F},
       {"Connection names a hop-by-hop field, which goes",
        "GET /a HTTP/1.1\r\n" + H + "Connection: close, X-Custom\r\nX-Custom: 1\r\nX-Kept: 2\r\n\r\n",
        "GET /a HTTP/1.1\r\n" + H + "X-Kept: 2\r\n" + F},
-      {"hop-by-hop fields go", "GET /a HTTP/1.1\r\n" + H + "Keep-Alive: 5\r\nTE: trailers\r\nTrailer: X\r\n" +
-                                   "Proxy-Connection: keep-alive\r\n" + C + "\r\n",
+      {"hop-by-hop fields go",
+       "GET /a HTTP/1.1\r\n" + H + "Keep-Alive: 5\r\nTE: trailers\r\nTrailer: X\r\n" +
+           "Proxy-Connection: keep-alive\r\n" + C + "\r\n",
        "GET /a HTTP/1.1\r\n" + H + F},
       {"Upgrade: h2c is removed, the request goes on as plain HTTP/1.1",
        "GET /a HTTP/1.1\r\n" + H + "Connection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\n" +
@@ -104,12 +108,14 @@ std::vector<Accepted> accepted_forms() {
        "GET /a HTTP/1.1\r\n" + H + "Connection: Upgrade, close\r\nUpgrade: websocket\r\n\r\n",
        "GET /a HTTP/1.1\r\n" + H + F},
       {"a WebSocket handshake answered 200, then a second request: both served (the lock-up)",
-       "GET /ws HTTP/1.1\r\n" + H + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: a2V5a2V5a2V5a2V5a2V5aw==\r\n" +
+       "GET /ws HTTP/1.1\r\n" + H +
+           "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: a2V5a2V5a2V5a2V5a2V5aw==\r\n" +
            "Sec-WebSocket-Version: 13\r\n\r\nGET /b HTTP/1.1\r\n" + H + C + "\r\n",
        "GET /ws HTTP/1.1\r\n" + H + "Sec-WebSocket-Key: a2V5a2V5a2V5a2V5a2V5aw==\r\nSec-WebSocket-Version: 13\r\n" +
            "Upgrade: websocket\r\nConnection: Upgrade\r\n" + F + "GET /b HTTP/1.1\r\n" + H + F},
       {"an Upgrade list keeps websocket alone",
-       "GET /ws HTTP/1.1\r\n" + H + "Connection: upgrade, close\r\nUpgrade: h2c, WebSocket\r\nSec-WebSocket-Key: k\r\n" +
+       "GET /ws HTTP/1.1\r\n" + H +
+           "Connection: upgrade, close\r\nUpgrade: h2c, WebSocket\r\nSec-WebSocket-Key: k\r\n" +
            "Sec-WebSocket-Version: 13\r\n\r\n",
        "GET /ws HTTP/1.1\r\n" + H + "Sec-WebSocket-Key: k\r\nSec-WebSocket-Version: 13\r\nUpgrade: websocket\r\n" +
            "Connection: Upgrade\r\n" + F},
@@ -140,8 +146,8 @@ std::vector<Accepted> accepted_forms() {
       {"pipelined requests go one after the other",
        "GET /1 HTTP/1.1\r\n" + H + "\r\nPOST /2 HTTP/1.1\r\n" + H + "Content-Length: 1\r\n" + C + "\r\nx",
        "GET /1 HTTP/1.1\r\n" + H + F + "POST /2 HTTP/1.1\r\n" + H + "Content-Length: 1\r\n" + F + "x"},
-      {"Expect: 100-continue goes on", "PUT /a HTTP/1.1\r\n" + H + "Expect: 100-continue\r\nContent-Length: 2\r\n" + C +
-                                           "\r\nok",
+      {"Expect: 100-continue goes on",
+       "PUT /a HTTP/1.1\r\n" + H + "Expect: 100-continue\r\nContent-Length: 2\r\n" + C + "\r\nok",
        "PUT /a HTTP/1.1\r\n" + H + "Expect: 100-continue\r\nContent-Length: 2\r\n" + F + "ok"},
       {"HTTP/1.0 keep-alive, then a request that closes",
        "GET /1 HTTP/1.0\r\n" + H + "Connection: keep-alive\r\n\r\nGET /2 HTTP/1.0\r\n" + H + "\r\n",
@@ -157,8 +163,10 @@ std::vector<Refused> refused_forms() {
   const std::string te = post + "Transfer-Encoding: chunked\r\n\r\n";
   return {
       // Framing (CL.TE, TE.CL and their obfuscations).
-      {"Content-Length then Transfer-Encoding", post + "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
-      {"Transfer-Encoding then Content-Length", post + "Transfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
+      {"Content-Length then Transfer-Encoding",
+       post + "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
+      {"Transfer-Encoding then Content-Length",
+       post + "Transfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
       {"two Content-Lengths", post + "Content-Length: 0\r\nContent-Length: 70\r\n\r\n" + kSmuggled, 400},
       {"two equal Content-Lengths", post + "Content-Length: 1\r\nContent-Length: 1\r\n\r\nx", 400},
       {"a Content-Length list", post + "Content-Length: 70, 0\r\n\r\n" + kSmuggled, 400},
@@ -168,16 +176,20 @@ std::vector<Refused> refused_forms() {
       {"an empty Content-Length", post + "Content-Length:\r\n\r\n", 400},
       {"a Content-Length of two numbers", post + "Content-Length: 1 2\r\n\r\n", 400},
       {"a Content-Length past 2^62", post + "Content-Length: 99999999999999999999\r\n\r\n", 400},
-      {"Transfer-Encoding: chunked, identity", post + "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
+      {"Transfer-Encoding: chunked, identity",
+       post + "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
       {"Transfer-Encoding: identity", post + "Transfer-Encoding: identity\r\n\r\n", 400},
       {"Transfer-Encoding: xchunked", post + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
       {"Transfer-Encoding: \"chunked\"", post + "Transfer-Encoding: \"chunked\"\r\n\r\n0\r\n\r\n", 400},
       {"Transfer-Encoding: chunked, chunked", post + "Transfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", 400},
       {"two Transfer-Encoding fields, the last not chunked",
        post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n\r\n0\r\n\r\n", 400},
-      {"Transfer-Encoding: gzip, chunked (a coding serve does not know)", post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
-      {"Transfer-Encoding in HTTP/1.0", "POST /a HTTP/1.0\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-      {"a space before the colon of Transfer-Encoding", post + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
+      {"Transfer-Encoding: gzip, chunked (a coding serve does not know)",
+       post + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
+      {"Transfer-Encoding in HTTP/1.0", "POST /a HTTP/1.0\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+       400},
+      {"a space before the colon of Transfer-Encoding",
+       post + "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
       {"Transfer-Encoding folded", post + "Transfer-Encoding:\tchunked\r\n X: y\r\n\r\n0\r\n\r\n" + kSmuggled, 400},
       {"a space inside a field name (Transfer- Encoding)", post + "Transfer- Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
       {"a chunk size that is not hex", te + "1g\r\nx\r\n0\r\n\r\n" + kSmuggled, 400},
@@ -224,7 +236,8 @@ std::vector<Refused> refused_forms() {
        "POST /outer HTTP/1.1\r\nHost: proxy.test\r\nContent-Length: " + std::to_string(kSmuggled.size()) +
            "\r\nConnection: Content-Length\r\n\r\n" + kSmuggled,
        400},
-      {"Connection: Transfer-Encoding", te.substr(0, te.size() - 2) + "Connection: Transfer-Encoding\r\n\r\n0\r\n\r\n", 400},
+      {"Connection: Transfer-Encoding", te.substr(0, te.size() - 2) + "Connection: Transfer-Encoding\r\n\r\n0\r\n\r\n",
+       400},
       {"Connection: Host", get + "Connection: Host\r\n\r\n", 400},
       {"Connection: X-Forwarded-For", get + "Connection: X-Forwarded-For\r\n\r\n", 400},
       {"Connection: X-ARR-SSL", get + "Connection: close, X-ARR-SSL\r\n\r\n", 400},
@@ -257,7 +270,8 @@ std::vector<Refused> refused_forms() {
       {"a control byte in the request-line", "GET /a\x01 HTTP/1.1\r\n" + H + "\r\n", 400},
       // Limits.
       {"a head longer than 32 KiB", get + "X-Big: " + std::string(40000, 'b') + "\r\n\r\n", 431},
-      {"101 header fields", [&] {
+      {"101 header fields",
+       [&] {
          std::string many = get;
          for (int i = 0; i < 101; ++i) many += "X-" + std::to_string(i) + ": 1\r\n";
          return many + "\r\n";
@@ -269,19 +283,21 @@ std::vector<Refused> refused_forms() {
 struct WorkerAnswer {
   const char* name;
   std::string request;
-  std::string answer;      // what the web worker sends
-  bool close_after;        // and whether it then closes
-  std::string expected;    // exactly what the client receives, up to serve's close
-  bool cut = false;        // the answer is cut short: the client receives at most a beginning of `expected`
+  std::string answer;    // what the web worker sends
+  bool close_after;      // and whether it then closes
+  std::string expected;  // exactly what the client receives, up to serve's close
+  bool cut = false;      // the answer is cut short: the client receives at most a beginning of `expected`
 };
 
 std::vector<WorkerAnswer> worker_answers() {
   const std::string get = "GET /r HTTP/1.1\r\n" + H + C + "\r\n";
-  const std::string page = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad "
-                           "Gateway</h1><p>The web server that serves this site did not answer.</p></body></html>\n";
-  const std::string bad_gateway = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html; charset=utf-8\r\n"
-                                  "Content-Length: " + std::to_string(page.size()) + "\r\nConnection: close\r\n\r\n" +
-                                  page;
+  const std::string page =
+      "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad "
+      "Gateway</h1><p>The web server that serves this site did not answer.</p></body></html>\n";
+  const std::string bad_gateway =
+      "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html; charset=utf-8\r\n"
+      "Content-Length: " +
+      std::to_string(page.size()) + "\r\nConnection: close\r\n\r\n" + page;
   return {
       {"a length", get, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false,
        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"},
@@ -314,8 +330,8 @@ std::vector<WorkerAnswer> worker_answers() {
        bad_gateway},
       {"two different lengths: 502", get, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", false,
        bad_gateway},
-      {"a 101 the request did not ask for: 502", get, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n",
-       false, bad_gateway},
+      {"a 101 the request did not ask for: 502", get, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", false,
+       bad_gateway},
       {"a bare LF in the answer's head: 502", get, "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", false, bad_gateway},
       {"obs-fold in the answer: 502", get, "HTTP/1.1 200 OK\r\nX-A: 1\r\n 2\r\nContent-Length: 2\r\n\r\nok", false,
        bad_gateway},
@@ -392,7 +408,8 @@ TEST_SUITE("serve: the proxy's HTTP/1.1 rules") {
     }
     CHECK(answers.size() >= 15);
     // Bytes past an answer's end never reach another client: that connection was closed, not pooled.
-    proxy.worker.script("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil");
+    proxy.worker.script(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil");
     CHECK(proxy.send("GET /r HTTP/1.1\r\n" + H + C + "\r\n").ends_with("\r\n\r\nok"));
     proxy.worker.script("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ngood");
     const int before = proxy.worker.connections();
@@ -410,16 +427,19 @@ TEST_SUITE("serve: the proxy's HTTP/1.1 rules") {
     const std::vector<std::string> attempts{
         "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n" + second,
         "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: k\r\n"
-        "Sec-WebSocket-Version: 13\r\n\r\n" + second,
+        "Sec-WebSocket-Version: 13\r\n\r\n" +
+            second,
         "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n" + second,
         "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: TLS/1.0\r\n\r\n" + second,
-        "POST / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 1\r\n\r\nx" + second,
+        "POST / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 1\r\n\r\nx" +
+            second,
         "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: anything\r\n\r\n" + second,
         "CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n" + second,
         "CONNECT x:443 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n" + second,
         "GET / HTTP/1.0\r\nHost: x\r\nConnection: Upgrade, keep-alive\r\nUpgrade: websocket\r\n\r\n" + second,
         "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: k\r\n"
-        "Sec-WebSocket-Version: 13\r\n\r\n" + second + second,
+        "Sec-WebSocket-Version: 13\r\n\r\n" +
+            second + second,
     };
     // Each attempt on a connection that stays open, so that a spinning thread would stay spun.
     std::vector<std::unique_ptr<TlsConnection>> open;
@@ -437,8 +457,8 @@ TEST_SUITE("serve: the proxy's HTTP/1.1 rules") {
     MESSAGE("serve's CPU over the idle second after the attempts: " << used << " s");
     CHECK(used < 0.2);
     // Every other client is served, on both threads.
-    for (int i = 0; i < 6; ++i) CHECK(status_line(proxy.send("GET /c HTTP/1.1\r\n" + H + C + "\r\n")) ==
-                                      "HTTP/1.1 404 Not Found");
+    for (int i = 0; i < 6; ++i)
+      CHECK(status_line(proxy.send("GET /c HTTP/1.1\r\n" + H + C + "\r\n")) == "HTTP/1.1 404 Not Found");
     const auto stopping = std::chrono::steady_clock::now();
     CHECK(proxy.server->stop() == 0);
     CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(11));

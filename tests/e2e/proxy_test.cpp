@@ -433,7 +433,8 @@ TEST_SUITE("serve: HTTP reverse proxy") {
       CAPTURE(i);
       const std::string answer = proxy.request(forms[i]);
       const std::string status = status_line(answer);
-      const bool bad = status == "HTTP/1.1 400 Bad Request" || status == "HTTP/1.1 431 Request Header Fields Too Large" ||
+      const bool bad = status == "HTTP/1.1 400 Bad Request" ||
+                       status == "HTTP/1.1 431 Request Header Fields Too Large" ||
                        status == "HTTP/1.1 414 URI Too Long" || status == "HTTP/1.1 505 HTTP Version Not Supported";
       CHECK(bad);
       refused += bad ? 1 : 0;

@@ -48,9 +48,10 @@ TEST_SUITE("serve::http_forward") {
   }
 
   TEST_CASE("a WebSocket handshake keeps its Upgrade, and chunked framing stays") {
-    const HttpHead request = head_of(HttpParser::Kind::Request,
-                                     "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                     "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    const HttpHead request =
+        head_of(HttpParser::Kind::Request,
+                "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Version: 13\r\n\r\n");
     const std::string out = backend_request_head(request, {*IpPort::parse("127.0.0.1:9"), ""});
     CHECK(out.find("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n") != std::string::npos);
     CHECK(out.find("Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\n") != std::string::npos);

@@ -68,8 +68,9 @@ TEST_SUITE("serve::http_syntax") {
       CAPTURE(good);
       CHECK(http::parse_authority(good));
     }
-    for (const char* bad : {"", ":80", "a b", "a@b", "a:99999", "a:123456", "a:-1", "a:b", "a/b", "[::1", "[::g]",
-                            "[]", "[v1.x]", "::1", "a:80:90", "[::1]x", "a%4", "a%zz", "a\tb", "caf\xc3\xa9"}) {
+    for (const char* bad :
+         {"",      ":80", "a b",    "a@b", "a:99999", "a:123456", "a:-1", "a:b",  "a/b",  "[::1",
+          "[::g]", "[]",  "[v1.x]", "::1", "a:80:90", "[::1]x",   "a%4",  "a%zz", "a\tb", "caf\xc3\xa9"}) {
       CAPTURE(bad);
       CHECK_FALSE(http::parse_authority(bad));
     }
@@ -107,8 +108,7 @@ TEST_SUITE("serve::http_rules") {
     for (const char* option : {"Content-Length", "transfer-encoding", "HOST", "X-Forwarded-For", "x_forwarded_proto",
                                "X-ARR-SSL", "Forwarded", "X-Real-IP", "X-Original-URL", "a b", "@"}) {
       CAPTURE(option);
-      CHECK(read_request(std::string("GET / HTTP/1.1\r\nHost: a\r\nConnection: ") + option + "\r\n\r\n").status ==
-            400);
+      CHECK(read_request(std::string("GET / HTTP/1.1\r\nHost: a\r\nConnection: ") + option + "\r\n\r\n").status == 400);
     }
   }
 
@@ -120,8 +120,9 @@ TEST_SUITE("serve::http_rules") {
   }
 
   TEST_CASE("a WebSocket handshake by RFC 6455's shape, and nothing else is an upgrade") {
-    const std::string ws = "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: k\r\n"
-                           "Sec-WebSocket-Version: 13\r\n\r\n";
+    const std::string ws =
+        "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: k\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n";
     CHECK(read_request("GET / HTTP/1.1\r\nHost: a\r\n" + ws).head.upgrade);
     CHECK_FALSE(read_request("POST / HTTP/1.1\r\nHost: a\r\n" + ws).head.upgrade);
     CHECK_FALSE(read_request("GET / HTTP/1.0\r\nHost: a\r\n" + ws).head.upgrade);
@@ -134,8 +135,9 @@ TEST_SUITE("serve::http_rules") {
   }
 
   TEST_CASE("forwarding fields in any spelling") {
-    for (const char* name : {"X-Forwarded-For", "x-forwarded-host", "X_FORWARDED_PROTO", "X-ARR-SSL", "x_arr_clientcert",
-                             "Forwarded", "X-Real-IP", "X_Real_Ip", "X-Original-URL", "X-Rewrite-URL"}) {
+    for (const char* name :
+         {"X-Forwarded-For", "x-forwarded-host", "X_FORWARDED_PROTO", "X-ARR-SSL", "x_arr_clientcert", "Forwarded",
+          "X-Real-IP", "X_Real_Ip", "X-Original-URL", "X-Rewrite-URL"}) {
       CAPTURE(name);
       CHECK(forwarding_field(name));
     }
