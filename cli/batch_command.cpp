@@ -57,8 +57,9 @@ Error refuse_missing(const std::vector<MissingCertificate>& missing) {
 // A file's text, or standard input for "-".
 Result<std::string> read_script(const std::string& file, std::istream& in) {
   if (file == "-") return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  auto text = store::read_whole_file(file);
-  if (!text || !text->exists) return invalid("-f " + file + ": the file cannot be read");
+  auto text = store::read_whole_file(file, store::kMaxBatchFileBytes);
+  if (!text) return invalid("-f " + text.error().detail);
+  if (!text->exists) return invalid("-f " + file + ": the file cannot be read");
   return text->text;
 }
 

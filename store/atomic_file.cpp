@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <utility>
+
+#include "core/text.hpp"
 
 namespace sslbind::store {
 namespace {
@@ -133,22 +136,37 @@ Result<bool> create_file_once(const fs::path& path, std::string_view text, unsig
   return created;
 }
 
-Result<FileText> read_whole_file(const fs::path& p, FollowLinks follow) {
-  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | (follow == FollowLinks::No ? O_NOFOLLOW : 0)));
+Result<FileText> read_whole_file(const fs::path& p, std::size_t max_bytes, FollowLinks follow) {
+  const auto unreadable = [&](const std::string& why) {
+    return Error(ErrorCode::RegistryUnreadable, text::quote(p.string()) + " " + why);
+  };
+  Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | (follow == FollowLinks::No ? O_NOFOLLOW : 0)));
   if (fd.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return FileText{};
-    return Error(ErrorCode::RegistryUnreadable, "cannot open " + p.string() + ": " + std::strerror(errno));
+    if (errno == ELOOP && follow == FollowLinks::No) return unreadable("is a symbolic link, which sslbind does not follow");
+    return unreadable(std::string("cannot be opened: ") + std::strerror(errno));
   }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return unreadable(std::string("cannot be examined: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) {
+    return unreadable("is not a regular file (a FIFO, a socket, a device or a folder): sslbind reads only regular files");
+  }
+  const auto too_large = [&] {
+    return unreadable("is larger than the " + std::to_string(max_bytes) + " bytes such a file may have");
+  };
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return too_large();
   FileText out{true, {}};
+  out.text.reserve(static_cast<std::size_t>(st.st_size));
   char buf[1 << 16];
   while (true) {
     const ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Error(ErrorCode::RegistryUnreadable, "cannot read " + p.string() + ": " + std::strerror(errno));
+      return unreadable(std::string("cannot be read: ") + std::strerror(errno));
     }
     if (n == 0) break;
     out.text.append(buf, static_cast<std::size_t>(n));
+    if (out.text.size() > max_bytes) return too_large();  // it grew while being read
   }
   return out;
 }
@@ -158,8 +176,9 @@ Result<FileText> read_whole_file(const fs::path& p, FollowLinks follow) {
 namespace sslbind::store {
 
 Result<std::string> read_password_file(const std::filesystem::path& path) {
-  auto file = read_whole_file(path);
-  if (!file || !file->exists) {
+  auto file = read_whole_file(path, kMaxKeyFileBytes);
+  if (!file) return Error(ErrorCode::InvalidParameter, "passwordfile " + file.error().detail);
+  if (!file->exists) {
     return Error(ErrorCode::InvalidParameter, "passwordfile '" + path.string() + "' cannot be read");
   }
   std::string text = file->text.substr(0, file->text.find('\n'));

@@ -38,8 +38,19 @@ struct FileText {
 };
 // Files of sslbind's own (the registry, keys) are opened with O_NOFOLLOW; files a user names may be links.
 enum class FollowLinks { Yes, No };
-// A missing file is `exists == false`; any other failure is RegistryUnreadable.
-Result<FileText> read_whole_file(const std::filesystem::path& path, FollowLinks follow = FollowLinks::Yes);
+
+// The most bytes each kind of file read whole may have (docs/registry.md). Past it the file is refused before a
+// byte is read: a file that large is not one sslbind wrote, and reading it whole would take seconds and memory.
+inline constexpr std::size_t kMaxRegistryFileBytes = std::size_t{256} << 20;  // ten times 100,000 bindings' 23 MiB
+inline constexpr std::size_t kMaxCertificateFileBytes = std::size_t{4} << 20;  // a PEM or PFX with key and chain
+inline constexpr std::size_t kMaxKeyFileBytes = std::size_t{64} << 10;         // a sealing key, a password file
+inline constexpr std::size_t kMaxBatchFileBytes = std::size_t{256} << 20;      // a -f script
+
+// Opened with O_NONBLOCK (a FIFO or a device at the path never blocks the open or the read), checked to be a
+// regular file with fstat before the first read, and read only up to `max_bytes`. A missing file is
+// `exists == false`; any other failure is RegistryUnreadable naming the path and the rule.
+Result<FileText> read_whole_file(const std::filesystem::path& path, std::size_t max_bytes,
+                                 FollowLinks follow = FollowLinks::Yes);
 
 }  // namespace sslbind::store
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "store/atomic_file.hpp"
 #include "store/openssl_handles.hpp"
 
 namespace sslbind::store {
@@ -23,11 +24,17 @@ Error cannot(const std::filesystem::path& file, const std::string& what) {
   return Error(ErrorCode::InvalidParameter, "file " + text::quote(file.string()) + ": " + what);
 }
 
+// The file's bytes in a memory BIO: read with read_whole_file's rules (never blocking on a FIFO or a device, a
+// regular file only, at most kMaxCertificateFileBytes), so that a share's owner cannot hold a loader with it.
 Result<BioPtr> open_file(const std::filesystem::path& file) {
-  BioPtr bio(BIO_new_file(file.c_str(), "rb"));
-  if (!bio) {
+  auto bytes = read_whole_file(file, kMaxCertificateFileBytes);
+  if (!bytes) return Error(ErrorCode::InvalidParameter, "file " + bytes.error().detail);
+  if (!bytes->exists) return cannot(file, std::string("cannot be opened: ") + std::strerror(ENOENT));
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || BIO_write(bio.get(), bytes->text.data(), static_cast<int>(bytes->text.size())) !=
+                  static_cast<int>(bytes->text.size())) {
     ERR_clear_error();
-    return cannot(file, std::string("cannot be opened: ") + std::strerror(errno));
+    return cannot(file, "cannot be held in memory");
   }
   return bio;
 }

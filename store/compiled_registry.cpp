@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -361,14 +362,38 @@ Result<std::shared_ptr<const CompiledRegistry>> CompiledRegistry::from_bytes(std
 
 Result<std::shared_ptr<const CompiledRegistry>> CompiledRegistry::open(const std::filesystem::path& file,
                                                                        const FileIdentity& source) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO put in its place never blocks the open; fstat then refuses anything but a regular file.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return damaged("cannot open " + file.string() + ": " + std::strerror(errno));
   struct stat st {};
   const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= static_cast<off_t>(sizeof(Header));
-  void* mapped = sized ? ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0) : nullptr;
-  const int error = errno;
+  if (!sized) {
+    ::close(fd);
+    return damaged(file.string() + " is not a compiled registry (not a regular file, or shorter than a header)");
+  }
+  // Mapped from a sealed copy of this process's own, never from registry.idx itself: a mapping of the file would
+  // fault (SIGBUS) at the next lookup once anyone truncated or rewrote it in place (`: > registry.idx`, a restore
+  // tool, an editor). The kernel copies it (sendfile: no pass through user space); its pages are shared memory,
+  // of which serve keeps resident only those its lookups touch.
+  const auto size = static_cast<std::size_t>(st.st_size);
+  const int copy = ::memfd_create("sslbind-registry.idx", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  off_t copied = 0;
+  while (copy >= 0 && static_cast<std::size_t>(copied) < size) {
+    const ssize_t n = ::sendfile(copy, fd, &copied, size - static_cast<std::size_t>(copied));
+    if (n <= 0 && !(n < 0 && errno == EINTR)) break;  // 0: the file was cut while it was copied
+  }
+  const int copy_error = errno;
   ::close(fd);
-  if (!sized) return damaged(file.string() + " is not a compiled registry");
+  if (copy < 0) return damaged("cannot make a memory copy of " + file.string() + ": " + std::strerror(copy_error));
+  if (static_cast<std::size_t>(copied) != size) {
+    ::close(copy);
+    return damaged("cannot copy " + file.string() + ": it was cut or could not be read (" +
+                   std::strerror(copy_error) + ")");
+  }
+  ::fcntl(copy, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, copy, 0);
+  const int error = errno;
+  ::close(copy);
   if (mapped == MAP_FAILED) return damaged("cannot map " + file.string() + ": " + std::strerror(error));
   auto mapping = std::make_unique<Mapping>();
   mapping->mapped = mapped;

@@ -44,7 +44,7 @@ Result<Loaded> decode(const FileText& file, const fs::path& p) {
 Result<FileText> read_checked(const fs::path& root, const fs::path& file) {
   if (auto s = check_private(root, PrivateKind::Folder); !s) return s.error();
   if (auto s = check_private(file, PrivateKind::File); !s) return s.error();
-  return read_whole_file(file, FollowLinks::No);
+  return read_whole_file(file, kMaxRegistryFileBytes, FollowLinks::No);
 }
 
 }  // namespace

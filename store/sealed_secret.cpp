@@ -40,7 +40,7 @@ Result<Key> parse_key(const std::filesystem::path& file, const std::string& text
 Result<Key> read_key(const std::filesystem::path& file) {
   if (auto s = check_private(file.parent_path(), PrivateKind::Folder); !s) return s.error();
   if (auto s = check_private(file, PrivateKind::File); !s) return s.error();
-  auto text = read_whole_file(file, FollowLinks::No);
+  auto text = read_whole_file(file, kMaxKeyFileBytes, FollowLinks::No);
   if (!text) return text.error();
   if (!text->exists) return damaged(file, "the key file is missing");
   return parse_key(file, text->text);
