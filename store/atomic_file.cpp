@@ -143,13 +143,15 @@ Result<FileText> read_whole_file(const fs::path& p, std::size_t max_bytes, Follo
   Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | (follow == FollowLinks::No ? O_NOFOLLOW : 0)));
   if (fd.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return FileText{};
-    if (errno == ELOOP && follow == FollowLinks::No) return unreadable("is a symbolic link, which sslbind does not follow");
+    if (errno == ELOOP && follow == FollowLinks::No)
+      return unreadable("is a symbolic link, which sslbind does not follow");
     return unreadable(std::string("cannot be opened: ") + std::strerror(errno));
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return unreadable(std::string("cannot be examined: ") + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) {
-    return unreadable("is not a regular file (a FIFO, a socket, a device or a folder): sslbind reads only regular files");
+    return unreadable(
+        "is not a regular file (a FIFO, a socket, a device or a folder): sslbind reads only regular files");
   }
   const auto too_large = [&] {
     return unreadable("is larger than the " + std::to_string(max_bytes) + " bytes such a file may have");

@@ -41,7 +41,7 @@ enum class FollowLinks { Yes, No };
 
 // The most bytes each kind of file read whole may have (docs/registry.md). Past it the file is refused before a
 // byte is read: a file that large is not one sslbind wrote, and reading it whole would take seconds and memory.
-inline constexpr std::size_t kMaxRegistryFileBytes = std::size_t{256} << 20;  // ten times 100,000 bindings' 23 MiB
+inline constexpr std::size_t kMaxRegistryFileBytes = std::size_t{256} << 20;   // ten times 100,000 bindings' 23 MiB
 inline constexpr std::size_t kMaxCertificateFileBytes = std::size_t{4} << 20;  // a PEM or PFX with key and chain
 inline constexpr std::size_t kMaxKeyFileBytes = std::size_t{64} << 10;         // a sealing key, a password file
 inline constexpr std::size_t kMaxBatchFileBytes = std::size_t{256} << 20;      // a -f script

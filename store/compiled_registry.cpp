@@ -387,8 +387,8 @@ Result<std::shared_ptr<const CompiledRegistry>> CompiledRegistry::open(const std
   if (copy < 0) return damaged("cannot make a memory copy of " + file.string() + ": " + std::strerror(copy_error));
   if (static_cast<std::size_t>(copied) != size) {
     ::close(copy);
-    return damaged("cannot copy " + file.string() + ": it was cut or could not be read (" +
-                   std::strerror(copy_error) + ")");
+    return damaged("cannot copy " + file.string() + ": it was cut or could not be read (" + std::strerror(copy_error) +
+                   ")");
   }
   ::fcntl(copy, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
   void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, copy, 0);

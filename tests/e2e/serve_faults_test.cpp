@@ -1,0 +1,113 @@
+// serve and the CLI under faults a careless operator or a hostile local user makes: a FIFO or a huge file where
+// registry.json should be, registry.idx truncated or rewritten under a running serve.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/e2e/front_end.hpp"
+#include "tests/support/tls_client.hpp"
+
+using namespace sslbind::test;
+
+namespace {
+
+// Puts a FIFO (or a sparse file of `size` bytes) in place of `file` by rename, as a hostile user or a tool would.
+void replace_with_fifo(const std::filesystem::path& file) {
+  const auto tmp = file.parent_path() / "fifo.tmp";
+  REQUIRE(::mkfifo(tmp.c_str(), 0600) == 0);
+  std::filesystem::rename(tmp, file);
+}
+void replace_with_sparse(const std::filesystem::path& file, std::uintmax_t size) {
+  const auto tmp = file.parent_path() / "sparse.tmp";
+  { std::ofstream(tmp.string()).put('{'); }
+  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::resize_file(tmp, size);
+  std::filesystem::rename(tmp, file);
+}
+
+// The thumbprint a client receives for `sni` ("" when the handshake fails).
+std::string handshake(std::uint16_t port, std::optional<std::string> sni) {
+  TlsOptions options;
+  options.sni = std::move(sni);
+  return tls_connect("127.0.0.1", port, options).thumbprint;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_SUITE("serve: faults") {
+  TEST_CASE("a FIFO or a 2 GB sparse registry.json is refused at once by show, add and serve's reload") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string thumbprint = fe.import("a.test");
+    fe.bind("ipport=127.0.0.1:" + std::to_string(port), thumbprint);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    const auto registry = fe.sslbind.root.path() / "registry.json";
+    int reloads = 0;
+    for (const bool fifo : {true, false}) {
+      CAPTURE(fifo);
+      if (fifo) {
+        replace_with_fifo(registry);
+      } else {
+        replace_with_sparse(registry, std::uintmax_t{2} << 30);
+      }
+      const std::string rule = fifo ? "is not a regular file" : "is larger than the 268435456 bytes";
+      for (const std::vector<std::string>& command :
+           {std::vector<std::string>{"show", "sslcert"},
+            std::vector<std::string>{"add", "sslcert", "ipport=127.0.0.1:1", "certhash=" + thumbprint,
+                                     "appid=" + kAppId}}) {
+        const auto start = std::chrono::steady_clock::now();
+        const auto r = fe.sslbind(command);
+        CHECK(seconds_since(start) < 1.0);
+        CHECK(r.exit_code != 0);
+        CHECK(r.err.find("registry.json") != std::string::npos);
+        CHECK(r.err.find(rule) != std::string::npos);
+      }
+      // serve saw the change, refused it, keeps serving its last snapshot, and its control thread still answers.
+      ++reloads;
+      CHECK(eventually([&] { return fe.status()["reloadFailures"].get<int>() >= reloads; }, 3000));
+      CHECK(handshake(port, std::nullopt) == thumbprint);
+    }
+    CHECK(server.log().find("is not a regular file") != std::string::npos);
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("registry.idx truncated or rewritten in place while serving: handshakes go on") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string a = fe.import("a.test");
+    const std::string b = fe.import("b.test");
+    fe.bind("hostnameport=a.test:" + std::to_string(port), a);
+    fe.bind("hostnameport=b.test:" + std::to_string(port), b);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    CHECK(handshake(port, "a.test") == a);
+    const auto idx = fe.sslbind.root.path() / "registry.idx";
+    REQUIRE(std::filesystem::exists(idx));
+    const auto size = std::filesystem::file_size(idx);
+    { std::ofstream truncate(idx.string(), std::ios::trunc); }  // `: > registry.idx`
+    for (int i = 0; i < 5; ++i) {
+      CHECK(handshake(port, "b.test") == b);
+      CHECK(handshake(port, "a.test") == a);
+    }
+    {
+      std::fstream rewrite(idx.string(), std::ios::in | std::ios::out | std::ios::binary);
+      const std::string junk(size, 'x');
+      rewrite.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+    for (int i = 0; i < 5; ++i) CHECK(handshake(port, "b.test") == b);
+    // A commit writes it anew and serve takes it; the damaged one was never mapped.
+    fe.bind("hostnameport=c.test:" + std::to_string(port), fe.import("c.test"));
+    CHECK(eventually([&] { return !handshake(port, "c.test").empty(); }, 3000));
+    CHECK(handshake(port, "a.test") == a);
+    CHECK(server.stop() == 0);
+  }
+}
