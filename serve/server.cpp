@@ -7,20 +7,17 @@
 #include <unistd.h>
 
 #include <asio/io_context.hpp>
-#include <asio/local/stream_protocol.hpp>
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/post.hpp>
-#include <asio/read_until.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
-#include <asio/streambuf.hpp>
-#include <asio/write.hpp>
 #include <csignal>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include "serve/admin_socket.hpp"
 #include "serve/health_checker.hpp"
 #include "serve/log.hpp"
 #include "serve/shared_state.hpp"
@@ -39,7 +36,6 @@ constexpr milliseconds kDebounce{50};
 constexpr seconds kDrain{10};
 constexpr seconds kEvictEvery{30};
 constexpr unsigned kLoaderThreads = 2;
-constexpr std::size_t kMaxAdminRequest = 1024;
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -69,7 +65,6 @@ class Control {
   Control(const ServeCommand& command, fs::path root, store::Registry& registry)
       : command_(command),
         root_(std::move(root)),
-        admin_path_(command.admin ? fs::path(*command.admin) : default_admin_socket(root_)),
         registry_(registry),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         inotify_(io_),
@@ -78,7 +73,8 @@ class Control {
         poll_(io_),
         evict_(io_),
         drain_(io_),
-        admin_(io_) {}
+        admin_(io_, command.admin ? fs::path(*command.admin) : default_admin_socket(root_),
+               [this](const std::string& line) { return answer_admin(line); }) {}
 
   int run() {
     std::signal(SIGPIPE, SIG_IGN);  // a peer that goes away is an error code on write, not a death
@@ -98,9 +94,9 @@ class Control {
       log(Level::Error, "cannot start: OpenSSL cannot make a TLS context");
       return 1;
     }
-    if (auto s = open_admin(); !s) {
+    if (auto s = admin_.open(); !s) {
       log(Level::Error, "cannot start: " + s.error().detail);
-      return 1;
+      return s.error().code == ErrorCode::InvalidParameter ? 2 : 1;
     }
     for (unsigned i = 0; i < threads; ++i) {
       workers_.push_back(std::make_unique<Worker>(*shared_, i, [this](const ListenAddress& l, const std::string& why) {
@@ -110,7 +106,7 @@ class Control {
     }
     watch_root();  // before the first snapshot, which adds the CCS folder to the same watch
     publish(std::make_shared<const Snapshot>(++generation_, std::move(*state), root_, nullptr), "started");
-    log(Level::Info, "ready: " + std::to_string(threads) + " I/O threads, admin socket " + admin_path_.string() +
+    log(Level::Info, "ready: " + std::to_string(threads) + " I/O threads, admin socket " + admin_.path().string() +
                          (!command_.backends.empty() ? ", " + std::to_string(command_.backends.size()) + " backends" +
                                                            (command_.proxy_protocol ? " with PROXY protocol v2" : "")
                           : current_->state().farms.farms().empty() ? ", built-in page (no backend, no web farm)"
@@ -333,8 +329,7 @@ class Control {
     log(Level::Info, why + ": no new connections; draining " + std::to_string(shared_->stats.active.load()) +
                          " for up to " + std::to_string(kDrain.count()) + " s");
     for (auto& w : workers_) w->stop_accepting();
-    asio::error_code ignored;
-    admin_.close(ignored);
+    admin_.close();
     drain_deadline_ = std::chrono::steady_clock::now() + kDrain;
     drain();
   }
@@ -358,63 +353,22 @@ class Control {
     shared_->loaders.stop();
     workers_.clear();
     shared_.reset();
-    std::error_code ec;
-    fs::remove(admin_path_, ec);
   }
 
   // --- the admin socket ---
 
-  Status open_admin() {
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(admin_path_, ec))) {
-      asio::local::stream_protocol::socket probe(io_);
-      asio::error_code e;
-      probe.connect(admin_path_.string(), e);
-      if (!e) return Error(ErrorCode::SourceUnavailable, "another front end answers on " + admin_path_.string());
-      fs::remove(admin_path_, ec);  // left by a front end that died
+  std::string answer_admin(const std::string& line) {
+    nlohmann::json reply;
+    if (line == "status" || line.empty()) {
+      reply = status();
+    } else if (line == "reload") {
+      reload("admin reload");
+      refresh_ccs("admin reload");
+      reply = {{"status", "ok"}, {"generation", current_->generation()}};
+    } else {
+      reply = {{"status", "error"}, {"error", "unknown request; the requests are status and reload"}};
     }
-    const mode_t old = ::umask(077);  // the socket is created 0600: status is for the administrator only
-    asio::error_code e;
-    admin_.open(asio::local::stream_protocol(), e);
-    if (!e) admin_.bind(asio::local::stream_protocol::endpoint(admin_path_.string()), e);
-    if (!e) admin_.listen(asio::socket_base::max_listen_connections, e);
-    ::umask(old);
-    if (e)
-      return Error(ErrorCode::SourceUnavailable,
-                   "the admin socket " + admin_path_.string() + " cannot be opened: " + e.message());
-    ::chmod(admin_path_.c_str(), 0600);
-    accept_admin();
-    return Ok{};
-  }
-
-  void accept_admin() {
-    admin_.async_accept([this](const asio::error_code& ec, asio::local::stream_protocol::socket socket) {
-      if (ec == asio::error::operation_aborted || !admin_.is_open()) return;
-      if (!ec) answer_admin(std::make_shared<asio::local::stream_protocol::socket>(std::move(socket)));
-      accept_admin();
-    });
-  }
-
-  void answer_admin(std::shared_ptr<asio::local::stream_protocol::socket> socket) {
-    auto request = std::make_shared<asio::streambuf>(kMaxAdminRequest);
-    asio::async_read_until(*socket, *request, '\n', [this, socket, request](const asio::error_code& ec, std::size_t) {
-      if (ec) return;
-      std::string line((std::istreambuf_iterator<char>(request.get())), std::istreambuf_iterator<char>());
-      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-      nlohmann::json reply;
-      if (line == "status" || line.empty()) {
-        reply = status();
-      } else if (line == "reload") {
-        reload("admin reload");
-        refresh_ccs("admin reload");
-        reply = {{"status", "ok"}, {"generation", current_->generation()}};
-      } else {
-        reply = {{"status", "error"}, {"error", "unknown request; the requests are status and reload"}};
-      }
-      auto text =
-          std::make_shared<std::string>(reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-      asio::async_write(*socket, asio::buffer(*text), [socket, text](const asio::error_code&, std::size_t) {});
-    });
+    return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
   nlohmann::json status() const {
@@ -465,6 +419,7 @@ class Control {
             {"generation", current_->generation()},
             {"snapshotAgeSeconds", std::chrono::duration_cast<seconds>(now - current_->built()).count()},
             {"reloadFailures", reload_failures_},
+            {"adminDropped", admin_.dropped()},
             {"bindings", current_->binding_count()},
             {"threads", workers_.size()},
             {"listeners", listeners},
@@ -478,13 +433,12 @@ class Control {
 
   ServeCommand command_;
   fs::path root_;
-  fs::path admin_path_;
   store::Registry& registry_;
   asio::io_context io_;
   asio::signal_set signals_;
   asio::posix::stream_descriptor inotify_;
   asio::steady_timer debounce_, ccs_debounce_, poll_, evict_, drain_;
-  asio::local::stream_protocol::acceptor admin_;
+  AdminSocket admin_;
   std::unique_ptr<SharedState> shared_;
   std::unique_ptr<HealthChecker> health_checker_;  // after shared_: it is stopped first
   std::vector<std::unique_ptr<Worker>> workers_;

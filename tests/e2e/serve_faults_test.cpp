@@ -1,14 +1,19 @@
 // serve and the CLI under faults a careless operator or a hostile local user makes: a FIFO or a huge file where
 // registry.json should be, registry.idx truncated or rewritten under a running serve.
 #include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "tests/e2e/front_end.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/tls_client.hpp"
 
 using namespace sslbind::test;
@@ -34,6 +39,26 @@ std::string handshake(std::uint16_t port, std::optional<std::string> sni) {
   TlsOptions options;
   options.sni = std::move(sni);
   return tls_connect("127.0.0.1", port, options).thumbprint;
+}
+
+// A client of the admin socket that connects and sends nothing (-1 if it could not connect).
+int idle_admin_client(const std::filesystem::path& socket_path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Whether the peer closed the connection within `ms`.
+bool closed_within(int fd, int ms) {
+  pollfd p{fd, POLLIN, 0};
+  char byte = 0;
+  return ::poll(&p, 1, ms) == 1 && ::recv(fd, &byte, 1, 0) <= 0;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -109,5 +134,36 @@ TEST_SUITE("serve: faults") {
     CHECK(eventually([&] { return !handshake(port, "c.test").empty(); }, 3000));
     CHECK(handshake(port, "a.test") == a);
     CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("admin= removes only a socket; idle admin clients are dropped at the cap and after the deadline") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    fe.bind("ipport=127.0.0.1:" + std::to_string(port), fe.import("a.test"));
+    const auto registry = fe.sslbind.root.path() / "registry.json";
+    const std::string before = read_file(registry);
+    const auto refused = run_process({SSLBIND_BINARY, "--root", fe.sslbind.root.path().string(), "serve",
+                                      "admin=" + registry.string(), "threads=1"});
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("is not a socket") != std::string::npos);
+    CHECK(read_file(registry) == before);
+
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    const auto socket_path = fe.sslbind.root.path() / "admin.sock";
+    std::vector<int> idle;
+    for (int i = 0; i < 80; ++i) idle.push_back(idle_admin_client(socket_path));
+    // Past the cap of 64, a client is closed at once; the others within the 5 s read deadline.
+    int at_once = 0;
+    for (int i = 64; i < 80; ++i) at_once += closed_within(idle[static_cast<std::size_t>(i)], 1000) ? 1 : 0;
+    CHECK(at_once == 16);
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 64; ++i) CHECK(closed_within(idle[static_cast<std::size_t>(i)], 7000));
+    CHECK(seconds_since(start) < 7.0);
+    for (const int fd : idle) ::close(fd);
+    const auto status = fe.status();
+    CHECK(status["adminDropped"].get<int>() == 80);
+    CHECK(server.stop() == 0);
+    CHECK_FALSE(std::filesystem::exists(socket_path));  // its own socket, removed at the end
   }
 }
