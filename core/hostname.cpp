@@ -39,6 +39,11 @@ Status validate_label(std::string_view label, const Where& where) {
 
 }  // namespace
 
+std::string_view without_root_dot(std::string_view host) {
+  if (host.size() > 1 && host.back() == '.' && host[host.size() - 2] != '.') host.remove_suffix(1);
+  return host;
+}
+
 Status validate_hostname(std::string_view host, std::string_view what, bool allow_wildcard) {
   const auto where = [&] { return std::string(what) + " host name " + text::quote(host); };
   if (host.empty())

@@ -13,6 +13,11 @@ namespace sslbind {
 // allow_wildcard is set. `what` names the parameter in the error.
 Status validate_hostname(std::string_view host, std::string_view what, bool allow_wildcard);
 
+// A name as a client sends it (TLS SNI, the HTTP Host) read as DNS reads it: one trailing dot (the root) removed, so
+// "www.contoso.com." is "www.contoso.com". The one place that rule lives: the handshake's selection, the proxy's
+// routing and `resolve hostname=` all call it, and so agree.
+std::string_view without_root_dot(std::string_view host);
+
 struct HostPort {
   std::string host;  // as typed: netsh stores and shows the case the user wrote
   std::uint16_t port = 0;

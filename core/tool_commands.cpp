@@ -57,6 +57,8 @@ Result<ResolveCommand> parse_resolve_arguments(std::span<const std::string> argu
                    "e.g. 10.0.0.5:443 or [2001:db8::5]:443");
   }
   ResolveCommand cmd{*connection, kv->get("hostname")};
+  // As a client's SNI: "www.contoso.com." asks what "www.contoso.com" gets, as serve answers it.
+  if (cmd.hostname) cmd.hostname = std::string(without_root_dot(*cmd.hostname));
   if (cmd.hostname) {
     if (auto s = validate_hostname(*cmd.hostname, "hostname", /*allow_wildcard=*/false); !s) return s.error();
   }

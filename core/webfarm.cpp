@@ -15,10 +15,6 @@ constexpr std::size_t kMaxHealthCheck = 1024;
 
 std::string farm_key(std::string_view name) { return text::to_lower(name); }
 
-std::string without_trailing_dot(std::string_view host) {
-  if (host.ends_with('.')) host.remove_suffix(1);
-  return text::to_lower(host);
-}
 
 }  // namespace
 
@@ -211,7 +207,7 @@ const std::string* FarmSet::find_route(std::string_view host) const {
 }
 
 const WebFarm* FarmSet::route(std::string_view host) const {
-  const std::string name = without_trailing_dot(host);
+  const std::string name = text::to_lower(without_root_dot(host));
   auto farm_of = [&](const std::string& pattern) -> const WebFarm* {
     const auto it = routes_.find(pattern);
     return it == routes_.end() ? nullptr : find_farm(it->second);

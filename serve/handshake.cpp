@@ -6,6 +6,7 @@
 
 #include <cctype>
 
+#include "core/hostname.hpp"
 #include "core/ccs_names.hpp"
 #include "core/text.hpp"
 
@@ -34,10 +35,12 @@ std::optional<std::string> server_name(SSL* ssl) {
     if (i + n > len) return std::nullopt;
     if (type == TLSEXT_NAMETYPE_host_name) {
       if (n == 0 || n > kMaxHostName) return std::nullopt;
-      std::string host(reinterpret_cast<const char*>(p + i), n);
-      for (char c : host) {
+      const std::string_view sent(reinterpret_cast<const char*>(p + i), n);
+      for (char c : sent) {
         if (!host_char(static_cast<unsigned char>(c))) return std::nullopt;
       }
+      const std::string_view host = without_root_dot(sent);
+      if (host.empty() || host.back() == '.') return std::nullopt;  // "." or "a..": no name
       return text::to_lower(host);
     }
     i += n;

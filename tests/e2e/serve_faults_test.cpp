@@ -166,4 +166,28 @@ TEST_SUITE("serve: faults") {
     CHECK(server.stop() == 0);
     CHECK_FALSE(std::filesystem::exists(socket_path));  // its own socket, removed at the end
   }
+
+  TEST_CASE("a trailing dot in SNI gets what the name without it gets, and resolve agrees") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string www = fe.import("www.contoso.com");
+    const std::string fallback = fe.import("fallback.test");
+    fe.bind("hostnameport=www.contoso.com:" + std::to_string(port), www);
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), fallback);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    CHECK(handshake(port, "www.contoso.com") == www);
+    CHECK(handshake(port, "www.contoso.com.") == www);
+    CHECK(handshake(port, "WWW.Contoso.COM.") == www);
+    CHECK(handshake(port, "other.test.") == fallback);
+    const std::string ipport = "ipport=127.0.0.1:" + std::to_string(port);
+    for (const std::string name : {"www.contoso.com.", "www.contoso.com"}) {
+      CAPTURE(name);
+      const auto doc = nlohmann::json::parse(fe.sslbind({"--json", "resolve", ipport, "hostname=" + name}).out);
+      CHECK(doc["certificate"]["certhash"] == www);
+    }
+    // "." alone, or two dots at the end, name nothing: the handshake fails as for any malformed server_name.
+    CHECK(handshake(port, "www.contoso.com..").empty());
+    CHECK(server.stop() == 0);
+  }
 }

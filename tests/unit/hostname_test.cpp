@@ -47,3 +47,11 @@ TEST_CASE("validate_hostname: wildcard only where allowed") {
   CHECK_FALSE(validate_hostname("*.contoso.com", "hostname", false));
   CHECK(validate_hostname("*.contoso.com", "hostname", true));
 }
+
+TEST_CASE("without_root_dot: one trailing dot, as DNS reads it") {
+  CHECK(sslbind::without_root_dot("www.contoso.com.") == "www.contoso.com");
+  CHECK(sslbind::without_root_dot("www.contoso.com") == "www.contoso.com");
+  CHECK(sslbind::without_root_dot(".") == ".");
+  CHECK(sslbind::without_root_dot("a..") == "a..");
+  CHECK(sslbind::without_root_dot("") == "");
+}
