@@ -6,8 +6,8 @@
 
 #include <cctype>
 
-#include "core/hostname.hpp"
 #include "core/ccs_names.hpp"
+#include "core/hostname.hpp"
 #include "core/text.hpp"
 
 namespace sslbind::serve {

@@ -15,4 +15,22 @@ void log(Level level, std::string_view line) {
   std::fflush(stderr);
 }
 
+BurstLog::BurstLog(Level level, std::string what, std::chrono::seconds every)
+    : level_(level), what_(std::move(what)), every_(every) {}
+
+void BurstLog::event() {
+  const auto now = std::chrono::steady_clock::now();
+  std::uint64_t count = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    ++since_;
+    if (logged_ && now - last_ < every_) return;
+    count = since_;
+    since_ = 0;
+    last_ = now;
+    logged_ = true;
+  }
+  log(level_, what_ + (count > 1 ? " (" + std::to_string(count) + " times since the last line)" : ""));
+}
+
 }  // namespace sslbind::serve

@@ -13,6 +13,7 @@
 #include "serve/access_log.hpp"
 #include "serve/backend_health.hpp"
 #include "serve/cert_cache.hpp"
+#include "serve/log.hpp"
 #include "serve/stats.hpp"
 #include "store/cert_store.hpp"
 
@@ -44,6 +45,10 @@ struct SharedState {
   std::unique_ptr<std::atomic<std::int64_t>[]> backend_down_until;
   BackendHealth health;                   // the web workers of the farms
   std::unique_ptr<AccessLog> access_log;  // null: no access log
+  BurstLog descriptors_exhausted{Level::Warning,
+                                 "no file descriptor left to accept a connection (EMFILE/ENFILE): clients wait; raise "
+                                 "LimitNOFILE or lower maxconnections="};
+  BurstLog connection_limit{Level::Warning, "maxconnections= reached: new connections are closed at once"};
 };
 
 }  // namespace sslbind::serve

@@ -21,6 +21,7 @@ std::string_view failure_name(Failure f) {
     case Failure::NoRoute: return "noRoute";
     case Failure::BackendTimeout: return "backendTimeout";
     case Failure::BackendProtocol: return "backendProtocol";
+    case Failure::DescriptorsExhausted: return "descriptorsExhausted";
     case Failure::kCount: break;
   }
   return "";

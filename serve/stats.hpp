@@ -16,11 +16,12 @@ enum class Failure {
   HandshakeTimeout,        // slowloris: the handshake did not finish in time
   IdleTimeout,
   ConnectionLimit,
-  BackendUnavailable,  // no backend took the connection (or no web worker the request: 502)
-  BadRequest,          // an HTTP request refused before any web worker saw it: 400 or 431
-  NoRoute,             // no route for the request's Host: 404
-  BackendTimeout,      // the web worker did not start its response in time: 504
-  BackendProtocol,     // the web worker's answer broke HTTP/1.1 (502, or its connection closed rather than pooled)
+  BackendUnavailable,    // no backend took the connection (or no web worker the request: 502)
+  BadRequest,            // an HTTP request refused before any web worker saw it: 400 or 431
+  NoRoute,               // no route for the request's Host: 404
+  BackendTimeout,        // the web worker did not start its response in time: 504
+  BackendProtocol,       // the web worker's answer broke HTTP/1.1 (502, or its connection closed rather than pooled)
+  DescriptorsExhausted,  // accept failed: no file descriptor left (EMFILE, ENFILE); the client waits in the backlog
   kCount
 };
 std::string_view failure_name(Failure f);

@@ -129,6 +129,10 @@ void Worker::accept(const ListenAddress& address) {
   it->second->async_accept([this, address](const asio::error_code& ec, asio::ip::tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;  // the acceptor closed
     if (ec) {
+      if (ec == asio::error::no_descriptors || ec.value() == ENFILE) {
+        shared_.stats.fail(Failure::DescriptorsExhausted);
+        shared_.descriptors_exhausted.event();
+      }
       // Out of descriptors, say: try again shortly rather than spin.
       auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
       timer->async_wait([this, address, timer](const asio::error_code&) { accept(address); });
@@ -138,6 +142,7 @@ void Worker::accept(const ListenAddress& address) {
     if (shared_.stats.active.load(std::memory_order_relaxed) >=
         static_cast<std::int64_t>(shared_.options.max_connections)) {
       shared_.stats.fail(Failure::ConnectionLimit);
+      shared_.connection_limit.event();
       asio::error_code ignored;
       socket.close(ignored);
     } else {

@@ -2,6 +2,7 @@
 // registry.json should be, registry.idx truncated or rewritten under a running serve.
 #include <doctest/doctest.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/e2e/front_end.hpp"
 #include "tests/support/process.hpp"
@@ -188,6 +190,51 @@ TEST_SUITE("serve: faults") {
     }
     // "." alone, or two dots at the end, name nothing: the handshake fails as for any malformed server_name.
     CHECK(handshake(port, "www.contoso.com..").empty());
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("descriptors exhausted: 1,000 clients at a 256-descriptor limit are counted and logged once") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    fe.bind("ipport=127.0.0.1:" + std::to_string(port), fe.import("a.test"));
+    auto server = fe.serve(port, {"threads=1"});
+    REQUIRE(server.ok());
+    // serve raised its own limit at start, as systemd's LimitNOFILE would have it; lower it under it.
+    REQUIRE(run_process({"/usr/bin/prlimit", "--pid", std::to_string(server.pid()), "--nofile=256:256"}).exit_code ==
+            0);
+    rlimit own{};  // the test's own 1,000 clients need descriptors too
+    if (::getrlimit(RLIMIT_NOFILE, &own) == 0 && own.rlim_cur < 2048 && own.rlim_max > own.rlim_cur) {
+      own.rlim_cur = std::min<rlim_t>(own.rlim_max, 4096);
+      ::setrlimit(RLIMIT_NOFILE, &own);
+    }
+    std::vector<int> clients;
+    for (int i = 0; i < 1000; ++i) {
+      const int fd = tcp_connect("127.0.0.1", port);
+      if (fd >= 0) clients.push_back(fd);
+    }
+    // Accept keeps failing while the clients hold every descriptor (retried every 100 ms, never spun on).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    for (const int fd : clients) ::close(fd);
+    CHECK(clients.size() > 256);
+    nlohmann::json status;
+    REQUIRE(eventually(
+        [&] {
+          const auto r = fe.sslbind({"--json", "show", "frontend"});
+          if (r.exit_code != 0) return false;
+          status = nlohmann::json::parse(r.out)["frontend"];
+          return true;
+        },
+        5000));
+    CHECK(status["connections"]["failures"]["descriptorsExhausted"].get<int>() >= 1);
+    const std::string log = server.log();
+    std::size_t lines = 0;
+    for (auto at = log.find("no file descriptor left"); at != std::string::npos;
+         at = log.find("no file descriptor left", at + 1)) {
+      ++lines;
+    }
+    CHECK(lines == 1);  // one burst, one line
+    // Served again once the descriptors came back.
+    CHECK(eventually([&] { return !handshake(port, std::nullopt).empty(); }, 3000));
     CHECK(server.stop() == 0);
   }
 }
