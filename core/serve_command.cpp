@@ -8,9 +8,9 @@
 namespace sslbind {
 namespace {
 
-constexpr std::array<std::string_view, 10> kServeParams{
-    "threads",          "backend",     "proxyprotocol",   "admin",     "maxconnections",
-    "handshaketimeout", "idletimeout", "responsetimeout", "accesslog", "accesslogformat"};
+constexpr std::array<std::string_view, 11> kServeParams{
+    "threads",     "backend",         "proxyprotocol", "admin",           "maxconnections", "handshaketimeout",
+    "idletimeout", "responsetimeout", "accesslog",     "accesslogformat", "metrics"};
 constexpr std::uint64_t kMaxTimeout = 86'400;
 constexpr std::array<std::string_view, 1> kFrontendParams{"admin"};
 constexpr unsigned kMaxThreads = 256;
@@ -92,6 +92,16 @@ Result<ServeCommand> parse_serve_arguments(std::span<const std::string> argument
     else if (!text::iequals(*format, "text"))
       return invalid("accesslogformat " + text::quote(*format) + " is neither text nor json");
     if (!cmd.access_log) return invalid("accesslogformat= needs accesslog=<file>|stderr");
+  }
+  if (auto metrics = kv->get("metrics")) {
+    // A port alone listens on loopback: counters are for the operator's scraper, not for the sites' visitors.
+    const bool port_only = metrics->find_first_not_of("0123456789") == std::string::npos;
+    auto address = IpPort::parse(port_only ? "127.0.0.1:" + *metrics : *metrics);
+    if (!address || address->port == 0) {
+      return invalid("metrics " + text::quote(*metrics) +
+                     " is not a port or an IP:port to answer GET /metrics on, such as 9100 or 127.0.0.1:9100");
+    }
+    cmd.metrics = *address;
   }
   return cmd;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // `sslbind serve [threads=N] [backend=IP:PORT[,IP:PORT...]] [proxyprotocol=enable|disable] [admin=SOCKET]
 //  [maxconnections=N] [handshaketimeout=S] [idletimeout=S] [responsetimeout=S] [accesslog=PATH|stderr]
-//  [accesslogformat=text|json]`: the TLS front end's options, in sslbind's key=value style.
+//  [accesslogformat=text|json] [metrics=[ADDRESS:]PORT]`: the TLS front end's options, in sslbind's key=value style.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -25,6 +25,7 @@ struct ServeCommand {
   std::uint32_t response_timeout = 120;   // seconds a web worker may take to start its response (ARR's default)
   std::optional<std::string> access_log;  // a file, or "stderr"; absent: no access log
   bool access_log_json = false;           // accesslogformat=json: one JSON object per line
+  std::optional<IpPort> metrics;          // where GET /metrics answers (Prometheus); a port alone is 127.0.0.1's
 };
 
 std::span<const std::string_view> serve_parameters();

@@ -43,12 +43,18 @@ void BackendHealth::started(const std::string& server) {
   ++s.requests;
 }
 
-void BackendHealth::finished(const std::string& server, int status) {
+void BackendHealth::finished(const std::string& server, int status, std::int64_t head_ms) {
   std::lock_guard lock(mutex_);
   State& s = servers_[server];
   --s.in_flight;
   const int status_class = status >= 100 && status < 600 ? status / 100 : 0;
   ++s.by_class[status_class];
+  if (head_ms < 0) return;
+  const double seconds = static_cast<double>(head_ms) / 1000.0;
+  std::size_t bucket = 0;
+  while (bucket < kLatencyBounds.size() && seconds > kLatencyBounds[bucket]) ++bucket;
+  ++s.latency[bucket];
+  s.latency_sum += seconds;
 }
 
 nlohmann::json BackendHealth::to_json(std::int64_t now_ms) const {
@@ -66,6 +72,14 @@ nlohmann::json BackendHealth::to_json(std::int64_t now_ms) const {
                      {"3xx", s.by_class[3]},
                      {"4xx", s.by_class[4]},
                      {"5xx", s.by_class[5]}}}};
+    nlohmann::json buckets = nlohmann::json::array();
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) {
+      cumulative += s.latency[i];
+      buckets.push_back({kLatencyBounds[i], cumulative});
+    }
+    cumulative += s.latency.back();
+    out[server]["responseSeconds"] = {{"buckets", buckets}, {"sum", s.latency_sum}, {"count", cumulative}};
   }
   return out;
 }

@@ -381,7 +381,7 @@ void Connection::http_exchange_done() {
   SharedState& shared = worker_.shared();
   shared.stats.proxied.fetch_add(1, std::memory_order_relaxed);
   if (x.in_flight) {
-    shared.health.finished(x.server, x.record.status);
+    shared.health.finished(x.server, x.record.status, x.record.backend_ms);
     x.in_flight = false;
   }
   http_log();

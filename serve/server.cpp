@@ -20,6 +20,7 @@
 #include "serve/admin_socket.hpp"
 #include "serve/health_checker.hpp"
 #include "serve/log.hpp"
+#include "serve/metrics.hpp"
 #include "serve/shared_state.hpp"
 #include "serve/snapshot.hpp"
 #include "serve/worker.hpp"
@@ -97,6 +98,13 @@ class Control {
     if (auto s = admin_.open(); !s) {
       log(Level::Error, "cannot start: " + s.error().detail);
       return s.error().code == ErrorCode::InvalidParameter ? 2 : 1;
+    }
+    if (command_.metrics) {
+      metrics_.emplace(io_, *command_.metrics, [this] { return prometheus_text(status()); });
+      if (auto s = metrics_->open(); !s) {
+        log(Level::Error, "cannot start: " + s.error().detail);
+        return 1;
+      }
     }
     for (unsigned i = 0; i < threads; ++i) {
       workers_.push_back(std::make_unique<Worker>(*shared_, i, [this](const ListenAddress& l, const std::string& why) {
@@ -330,6 +338,7 @@ class Control {
                          " for up to " + std::to_string(kDrain.count()) + " s");
     for (auto& w : workers_) w->stop_accepting();
     admin_.close();
+    if (metrics_) metrics_->close();
     drain_deadline_ = std::chrono::steady_clock::now() + kDrain;
     drain();
   }
@@ -439,6 +448,7 @@ class Control {
   asio::posix::stream_descriptor inotify_;
   asio::steady_timer debounce_, ccs_debounce_, poll_, evict_, drain_;
   AdminSocket admin_;
+  std::optional<MetricsEndpoint> metrics_;
   std::unique_ptr<SharedState> shared_;
   std::unique_ptr<HealthChecker> health_checker_;  // after shared_: it is stopped first
   std::vector<std::unique_ptr<Worker>> workers_;

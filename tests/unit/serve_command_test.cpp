@@ -25,7 +25,8 @@ TEST_SUITE("core::serve_command") {
                                  "IdleTimeout=30",
                                  "responsetimeout=7",
                                  "accesslog=/var/log/sslbind/access.log",
-                                 "accesslogformat=JSON"};
+                                 "accesslogformat=JSON",
+                                 "metrics=[::1]:9100"};
     const auto r = parse_serve_arguments(all);
     REQUIRE(r);
     CHECK(r->threads == 2);
@@ -41,6 +42,10 @@ TEST_SUITE("core::serve_command") {
     CHECK(r->access_log_json);
     CHECK(defaults->response_timeout == 120);
     CHECK_FALSE(defaults->access_log);
+    CHECK(r->metrics->str() == "[::1]:9100");
+    CHECK_FALSE(defaults->metrics);  // off unless given
+    std::vector<std::string> port_only{"metrics=9100"};
+    CHECK(parse_serve_arguments(port_only)->metrics->str() == "127.0.0.1:9100");  // loopback for a port alone
   }
 
   TEST_CASE("serve: refusals name the value and the rule") {
@@ -69,6 +74,12 @@ TEST_SUITE("core::serve_command") {
     CHECK(refused({"accesslog=stderr", "accesslogformat=xml"}) == "accesslogformat 'xml' is neither text nor json");
     CHECK(refused({"port=443"}).starts_with("'port' is not a parameter of serve"));
     CHECK(refused({"threads=1", "threads=2"}) == "threads= is given twice");
+    for (const char* bad : {"metrics=0", "metrics=99999", "metrics=host:9100", "metrics=127.0.0.1", "metrics=:9100"}) {
+      CAPTURE(bad);
+      CHECK(
+          refused({bad}).ends_with(" is not a port or an IP:port to answer GET /metrics on, such as 9100 or "
+                                   "127.0.0.1:9100"));
+    }
   }
 
   TEST_CASE("show frontend: only admin=") {
