@@ -47,10 +47,18 @@ CertCache::Found CertCache::get(const std::string& source, const Load& load, Res
     }
     pending_[source].waiters.push_back(std::move(resume));
   }
-  const bool queued = loaders_.submit([this, source, load]() -> LoaderPool::Delivery {
-    auto loaded = load();
-    return [this, source, loaded = std::move(loaded)] { finish(source, loaded); };
-  });
+  // Grouped by kind ("ccs", "store"): one slow share or disk holds at most its group's loaders.
+  const std::string group = source.substr(0, source.find('/'));
+  const bool queued =
+      loaders_.submit({[this, source, load]() -> LoaderPool::Delivery {
+                         auto loaded = load();
+                         return [this, source, loaded = std::move(loaded)] { finish(source, loaded); };
+                       },
+                       group,
+                       [this, source] {
+                         finish(source, Error(ErrorCode::SourceUnavailable,
+                                              source + " was not loaded in time (a hung share or disk?)"));
+                       }});
   if (!queued) {
     // The loaders are saturated: this source fails now, and is not remembered, so that it is tried again later.
     std::vector<Resume> waiters;
@@ -162,6 +170,7 @@ nlohmann::json CertCache::status(std::int64_t now_unix) const {
           {"loadFailures", failures_},
           {"evictions", evictions_},
           {"refused", refused_},
+          {"abandoned", loaders_.abandoned()},
           {"maxEntries", limits_.max_entries},
           {"maxBytes", limits_.max_bytes},
           {"certificates", entries}};

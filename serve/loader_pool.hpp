@@ -1,25 +1,39 @@
 #pragma once
-// Loader threads: where certificate files are read and parsed, so that no I/O thread ever waits for a disk or a
-// network share. The queue is bounded: a flood of cold names is refused, not buffered without end.
+// Loader threads: where certificate files are read and parsed (and the CCS folder listed), so that no I/O thread ever
+// waits for a disk or a network share. The queue is bounded: a flood of cold names is refused, not buffered without
+// end. No share can take the pool: at most max_per_group jobs of one group (a CCS folder, the stores) run at once,
+// each job with a deadline is abandoned once it passes it (its waiters are answered, its thread replaced), and
+// stop() returns within its grace period whatever a job is stuck in.
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
-#include <vector>
 
 namespace sslbind::serve {
 
 class LoaderPool {
  public:
-  LoaderPool(unsigned threads, std::size_t max_queued);
+  struct Limits {
+    unsigned threads = 4;
+    std::size_t max_queued = 1024;
+    std::size_t max_per_group = 2;
+    std::chrono::milliseconds deadline{10'000};  // from submit() to the job's end
+  };
+  explicit LoaderPool(Limits limits);
   ~LoaderPool();  // stop()
-  // Finishes the jobs in hand and their deliveries, drops the queued ones and joins the threads; submit() refuses
-  // from then on.
-  void stop();
   LoaderPool(const LoaderPool&) = delete;
   LoaderPool& operator=(const LoaderPool&) = delete;
+
+  // Drops the queued jobs, lets the running ones finish and deliver for up to `grace`, then leaves any still running
+  // behind (a thread stuck in a hung share must not hold up a stop); submit() refuses from then on.
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(2));
 
   // A job (the load) runs on a loader thread at the lowest priority and returns its delivery, which runs on the
   // delivery thread at normal priority. The delivery takes the locks the I/O threads take (the cache, the loops'
@@ -27,25 +41,24 @@ class LoaderPool {
   // other loaders' work, and an unprivileged thread cannot raise its own priority back for that moment.
   using Delivery = std::function<void()>;
   using Job = std::function<Delivery()>;
-  // False when the queue is full: the caller fails that one request.
-  bool submit(Job job);
+  struct Task {
+    Job job;
+    std::string group;  // at most max_per_group jobs of one group run at once
+    // Runs on the delivery thread when the job passed the deadline, queued or running; its delivery is then
+    // dropped. Empty: the job has no deadline (the CCS listing, which goes on in the background).
+    Delivery abandoned;
+  };
+  // False when the queue is full or the pool stopped: the caller fails that one request.
+  bool submit(Task task);
+  bool submit(Job job) { return submit(Task{std::move(job), {}, {}}); }
   std::size_t queued() const;
+  std::uint64_t abandoned() const;  // jobs that passed their deadline
+
+  struct Core;
 
  private:
-  void load();
-  void deliver();
-
-  mutable std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<Job> jobs_;
-  std::size_t max_queued_;
-  bool stopping_ = false;
-  std::vector<std::thread> loaders_;
-
-  std::mutex delivery_mutex_;
-  std::condition_variable delivery_ready_;
-  std::deque<Delivery> deliveries_;
-  bool loaders_gone_ = false;
+  std::shared_ptr<Core> core_;
+  std::thread watchdog_;
   std::thread delivery_thread_;
 };
 

@@ -36,7 +36,8 @@ using std::chrono::seconds;
 constexpr milliseconds kDebounce{50};
 constexpr seconds kDrain{10};
 constexpr seconds kEvictEvery{30};
-constexpr unsigned kLoaderThreads = 2;
+// Half of them may serve one group (a CCS folder, the stores): a hung share leaves the others theirs.
+constexpr unsigned kLoaderThreads = 4;
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -165,20 +166,24 @@ class Control {
   // The first listing of a CCS folder, on a loader thread: handshakes go on meanwhile (see find_ccs_file).
   void list_ccs(const std::shared_ptr<store::CcsProvider>& ccs) {
     const auto started = std::chrono::steady_clock::now();
-    const bool queued = shared_->loaders.submit([this, ccs, started]() -> LoaderPool::Delivery {
-      auto listed = std::make_shared<Result<store::CcsFolderIndex>>(store::CcsFolderIndex::list(ccs->folder()));
-      return [this, ccs, listed, started] {
-        const Status s = ccs->install(std::move(*listed));  // on the delivery thread: it wakes waiting handshakes
-        const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
-        asio::post(io_, [ccs, s, took] {
-          if (s)
-            log(Level::Info, "CCS folder " + ccs->folder().string() + " listed" + ccs_files(*ccs) + " (" +
-                                 std::to_string(took.count()) + " ms)");
-          else
-            log(Level::Warning, "CCS unavailable: " + s.error().detail);
-        });
-      };
-    });
+    // Its own group and no deadline: a slow listing goes on in the background, never in the way of the loads.
+    const bool queued = shared_->loaders.submit(
+        {[this, ccs, started]() -> LoaderPool::Delivery {
+           auto listed = std::make_shared<Result<store::CcsFolderIndex>>(store::CcsFolderIndex::list(ccs->folder()));
+           return [this, ccs, listed, started] {
+             const Status s = ccs->install(std::move(*listed));  // on the delivery thread: it wakes waiting handshakes
+             const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+             asio::post(io_, [ccs, s, took] {
+               if (s)
+                 log(Level::Info, "CCS folder " + ccs->folder().string() + " listed" + ccs_files(*ccs) + " (" +
+                                      std::to_string(took.count()) + " ms)");
+               else
+                 log(Level::Warning, "CCS unavailable: " + s.error().detail);
+             });
+           };
+         },
+         "ccs listing",
+         {}});
     if (queued) return;
     if (auto s = ccs->refresh(); !s) log(Level::Warning, "CCS unavailable: " + s.error().detail);  // loaders full
   }

@@ -1,5 +1,7 @@
 #include "serve/shared_state.hpp"
 
+#include <algorithm>
+
 #include <openssl/ssl.h>
 
 #include "serve/handshake.hpp"
@@ -8,13 +10,16 @@ namespace sslbind::serve {
 
 namespace {
 constexpr std::size_t kMaxQueuedLoads = 10'000;
-}
+// A load (a store file, a CCS file) not done in this time is abandoned: its handshakes fail, its name is remembered
+// as failed for a while, its thread is replaced. Within the handshake timeout, so a client is answered by then.
+constexpr std::chrono::milliseconds kLoadDeadline{5'000};
+}  // namespace
 
 SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, unsigned loader_threads)
     : options(std::move(opts)),
       stores(root),
       tls(make_listener_context()),
-      loaders(loader_threads, kMaxQueuedLoads),
+      loaders({loader_threads, kMaxQueuedLoads, std::max(1U, loader_threads / 2), kLoadDeadline}),
       cache(loaders, CacheLimits{}),
       // One more than the backends, so that a front end without backends still has an array.
       backend_down_until(std::make_unique<std::atomic<std::int64_t>[]>(options.backends.size() + 1)) {

@@ -71,7 +71,7 @@ Server& server() {
     serving.bindings = std::move(*table);
     out.snapshot = std::make_shared<serve::Snapshot>(1, std::move(serving), out.root, nullptr);
     if (!out.snapshot->ccs() || !out.snapshot->ccs()->refresh()) std::abort();  // serve lists it on a loader
-    out.loaders = std::make_unique<serve::LoaderPool>(1, 64);
+    out.loaders = std::make_unique<serve::LoaderPool>(serve::LoaderPool::Limits{1, 64, 1, std::chrono::seconds(10)});
     out.cache = std::make_unique<serve::CertCache>(*out.loaders, serve::CacheLimits{});
     out.ctx = serve::make_listener_context();
     return out;

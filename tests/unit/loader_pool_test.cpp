@@ -1,0 +1,119 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "serve/loader_pool.hpp"
+
+using namespace sslbind::serve;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A share that hangs until released: jobs that read it block; release() lets them all return.
+struct HungShare {
+  std::mutex mutex;
+  std::condition_variable released_cv;
+  bool released = false;
+  std::atomic<int> inside{0};
+  void read() {
+    ++inside;
+    std::unique_lock lock(mutex);
+    released_cv.wait(lock, [&] { return released; });
+    --inside;
+  }
+  void release() {
+    {
+      const std::lock_guard lock(mutex);
+      released = true;
+    }
+    released_cv.notify_all();
+  }
+};
+
+template <typename Check>
+bool within(std::chrono::milliseconds limit, Check check) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (check()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return check();
+}
+
+}  // namespace
+
+TEST_SUITE("serve::loader_pool") {
+  TEST_CASE("a hung share holds at most its group's loaders; other groups are served; stuck loads are abandoned") {
+    HungShare share;
+    LoaderPool pool({4, 100, 2, 300ms});
+    std::atomic<int> abandoned{0}, delivered{0}, late{0};
+    for (int i = 0; i < 5; ++i) {
+      REQUIRE(pool.submit({[&]() -> LoaderPool::Delivery {
+                             share.read();
+                             return [&] { ++late; };  // dropped: the job was abandoned
+                           },
+                           "ccs", [&] { ++abandoned; }}));
+    }
+    CHECK(within(200ms, [&] { return share.inside == 2; }));  // two of five: the group's cap
+    std::this_thread::sleep_for(50ms);
+    CHECK(share.inside == 2);
+    // The stores' loads go on meanwhile, on the other loaders.
+    for (int i = 0; i < 10; ++i) {
+      REQUIRE(pool.submit({[&]() -> LoaderPool::Delivery { return [&] { ++delivered; }; }, "store", [] {}}));
+    }
+    CHECK(within(500ms, [&] { return delivered == 10; }));
+    // Past the deadline every ccs load is answered: the two running and the three queued.
+    CHECK(within(1000ms, [&] { return abandoned == 5; }));
+    CHECK(pool.abandoned() == 5);
+    // Replacements keep the pool's capacity: more store loads still go, while two threads are still stuck.
+    for (int i = 0; i < 10; ++i) REQUIRE(pool.submit([&]() -> LoaderPool::Delivery { return [&] { ++delivered; }; }));
+    CHECK(within(500ms, [&] { return delivered == 20; }));
+    share.release();
+    std::this_thread::sleep_for(100ms);
+    CHECK(late == 0);
+    pool.stop();
+  }
+
+  TEST_CASE("a job without a deadline is never abandoned, and a group frees its slot when a job ends") {
+    LoaderPool pool({2, 10, 1, 50ms});
+    std::atomic<int> done{0};
+    std::atomic<bool> abandoned{false};
+    REQUIRE(pool.submit({[&]() -> LoaderPool::Delivery {
+                           std::this_thread::sleep_for(200ms);
+                           return [&] { ++done; };
+                         },
+                         "listing",
+                         {}}));
+    REQUIRE(
+        pool.submit({[&]() -> LoaderPool::Delivery { return [&] { ++done; }; }, "listing", [&] { abandoned = true; }}));
+    CHECK(within(1000ms, [&] { return done >= 1; }));
+    // The second waited for the first (cap 1), and by then it had passed its 50 ms deadline in the queue.
+    CHECK(within(500ms, [&] { return abandoned.load(); }));
+    CHECK(done == 1);
+  }
+
+  TEST_CASE("stop() returns within its grace period while a load is stuck; the queue is bounded") {
+    HungShare share;
+    auto pool = std::make_unique<LoaderPool>(LoaderPool::Limits{1, 2, 1, 60s});
+    REQUIRE(pool->submit([&]() -> LoaderPool::Delivery {
+      share.read();
+      return [] {};
+    }));
+    CHECK(within(200ms, [&] { return share.inside == 1; }));
+    CHECK(pool->submit([]() -> LoaderPool::Delivery { return [] {}; }));
+    CHECK(pool->submit([]() -> LoaderPool::Delivery { return [] {}; }));
+    CHECK_FALSE(pool->submit([]() -> LoaderPool::Delivery { return [] {}; }));  // max_queued 2
+    const auto start = std::chrono::steady_clock::now();
+    pool->stop(300ms);
+    CHECK(std::chrono::steady_clock::now() - start < 1s);
+    CHECK_FALSE(pool->submit([]() -> LoaderPool::Delivery { return [] {}; }));
+    pool.reset();
+    share.release();  // the thread left behind returns into the pool's shared state, still alive
+    CHECK(within(500ms, [&] { return share.inside == 0; }));
+    std::this_thread::sleep_for(50ms);
+  }
+}
