@@ -237,4 +237,36 @@ TEST_SUITE("serve: faults") {
     CHECK(eventually([&] { return !handshake(port, std::nullopt).empty(); }, 3000));
     CHECK(server.stop() == 0);
   }
+
+  TEST_CASE("FIFOs swapped into the CCS folder: cold CCS and store names are still served, SIGTERM stops serve") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    fe.ccs_file("a.test.pfx", "a.test");
+    fe.ccs_file("b.test.pfx", "b.test");
+    const std::string c = fe.ccs_file("c.test.pfx", "c.test");
+    REQUIRE(fe.sslbind({"add", "ccs", "location=" + fe.ccs.string()}).exit_code == 0);
+    fe.bind("ccs=" + std::to_string(port), "");
+    const std::string store = fe.import("store.test");
+    fe.bind("hostnameport=store.test:" + std::to_string(port), store);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    REQUIRE(eventually([&] { return fe.status()["ccs"]["listed"] == true; }, 5000));
+    // The folder's owner swaps FIFOs in for two listed files, and clients ask for those names.
+    for (const char* name : {"a.test.pfx", "b.test.pfx"}) replace_with_fifo(fe.ccs / name);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(handshake(port, "a.test").empty());
+    CHECK(handshake(port, "b.test").empty());
+    CHECK(seconds_since(start) < 2.0);  // refused at the open, not hung in it
+    CHECK(handshake(port, "c.test") == c);
+    CHECK(handshake(port, "store.test") == store);
+    bool refused_as_fifo = false;
+    const nlohmann::json cache = fe.status()["cache"];
+    for (const auto& entry : cache["certificates"]) {
+      refused_as_fifo = refused_as_fifo || entry.value("error", "").find("is not a regular file") != std::string::npos;
+    }
+    CHECK_MESSAGE(refused_as_fifo, cache.dump());
+    const auto stopping = std::chrono::steady_clock::now();
+    CHECK(server.stop() == 0);
+    CHECK(seconds_since(stopping) < 11.0);
+  }
 }
