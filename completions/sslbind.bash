@@ -26,7 +26,7 @@ declare -gA _sslbind_params=(
   ["export reg"]="file="
   ["import netsh"]="file="
   ["dump"]=""
-  ["serve"]="threads= backend= proxyprotocol= admin= maxconnections= handshaketimeout= idletimeout= responsetimeout= accesslog= accesslogformat= metrics="
+  ["serve"]="threads= backend= proxyprotocol= admin= maxconnections= handshaketimeout= idletimeout= responsetimeout= accesslog= accesslogformat= metrics= ccslistingtimeout="
 )
 declare -gA _sslbind_objects=(
   [add]="sslcert cert ccs webfarm route"

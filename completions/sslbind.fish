@@ -35,4 +35,4 @@ complete -c sslbind -n '__fish_seen_subcommand_from resolve' -a 'ipport= hostnam
 complete -c sslbind -n '__fish_seen_subcommand_from check' -a 'days='
 complete -c sslbind -n '__fish_seen_subcommand_from export; and __fish_seen_subcommand_from reg' -a 'file='
 complete -c sslbind -n '__fish_seen_subcommand_from import; and __fish_seen_subcommand_from netsh' -a 'file='
-complete -c sslbind -n '__fish_seen_subcommand_from serve' -a 'threads= backend= proxyprotocol= admin= maxconnections= handshaketimeout= idletimeout= responsetimeout= accesslog= accesslogformat= metrics='
+complete -c sslbind -n '__fish_seen_subcommand_from serve' -a 'threads= backend= proxyprotocol= admin= maxconnections= handshaketimeout= idletimeout= responsetimeout= accesslog= accesslogformat= metrics= ccslistingtimeout='

@@ -8,9 +8,9 @@
 namespace sslbind {
 namespace {
 
-constexpr std::array<std::string_view, 11> kServeParams{
+constexpr std::array<std::string_view, 12> kServeParams{
     "threads",     "backend",         "proxyprotocol", "admin",           "maxconnections", "handshaketimeout",
-    "idletimeout", "responsetimeout", "accesslog",     "accesslogformat", "metrics"};
+    "idletimeout", "responsetimeout", "accesslog",     "accesslogformat", "metrics",        "ccslistingtimeout"};
 constexpr std::uint64_t kMaxTimeout = 86'400;
 constexpr std::array<std::string_view, 1> kFrontendParams{"admin"};
 constexpr unsigned kMaxThreads = 256;
@@ -74,7 +74,8 @@ Result<ServeCommand> parse_serve_arguments(std::span<const std::string> argument
   }
   for (auto [name, field] :
        {std::pair{"handshaketimeout", &cmd.handshake_timeout}, std::pair{"idletimeout", &cmd.idle_timeout},
-        std::pair{"responsetimeout", &cmd.response_timeout}}) {
+        std::pair{"responsetimeout", &cmd.response_timeout},
+        std::pair{"ccslistingtimeout", &cmd.ccs_listing_timeout}}) {
     if (auto value = kv->get(name)) {
       const auto n = text::parse_decimal(*value, kMaxTimeout);
       if (!n || *n == 0)

@@ -25,6 +25,7 @@ struct ServeCommand {
   std::uint32_t response_timeout = 120;   // seconds a web worker may take to start its response (ARR's default)
   std::optional<std::string> access_log;  // a file, or "stderr"; absent: no access log
   bool access_log_json = false;           // accesslogformat=json: one JSON object per line
+  std::uint32_t ccs_listing_timeout = 5;  // seconds a handshake may wait for the CCS folder's first listing
   std::optional<IpPort> metrics;          // where GET /metrics answers (Prometheus); a port alone is 127.0.0.1's
 };
 

@@ -161,14 +161,16 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
         out.problem = file + " is being loaded";
         break;
       case CertCache::Found::State::Unusable:
-        if (found->before_listing && got.missing) {
+        if (found->before_listing && got.missing && !provider->listing_overdue()) {
           // Not spelled in lower case, or not there: only the listing can tell. If it ended meanwhile, ask again.
           if (!provider->wait_for_listing(h->resume)) h->resume();
           loading = true;
           out.problem = "the CCS folder is being listed";
           break;
         }
-        out.problem = file + " cannot be served: " + got.problem;
+        out.problem = found->before_listing && got.missing
+                          ? "the CCS folder is being listed past its deadline, and " + file + " is not there"
+                          : file + " cannot be served: " + got.problem;
         break;
     }
     return out;

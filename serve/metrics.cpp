@@ -147,6 +147,8 @@ std::string prometheus_text(const Json& status) {
   if (ccs.is_object() && ccs.contains("listed")) {
     w.single("sslbind_ccs_listed", "gauge", "Whether the first listing of the CCS folder has ended.", ccs["listed"]);
     w.single("sslbind_ccs_files", "gauge", "Certificate files in the CCS folder.", ccs["files"]);
+    w.single("sslbind_ccs_listing_deadlines_total", "counter",
+             "First listings of the CCS folder that passed ccslistingtimeout=.", ccs["listingDeadlines"]);
   }
   const Json& cache = status["cache"];
   w.single("sslbind_cache_entries", "gauge", "Certificates (and remembered failures) in the cache.", cache["entries"]);
@@ -159,6 +161,8 @@ std::string prometheus_text(const Json& status) {
   w.single("sslbind_cache_evictions_total", "counter", "Certificates evicted from the cache.", cache["evictions"]);
   w.single("sslbind_cache_refused_total", "counter", "Handshakes refused because too many waited for loads.",
            cache["refused"]);
+  w.single("sslbind_cache_abandoned_loads_total", "counter",
+           "Certificate loads abandoned past their deadline (a hung share or disk).", cache["abandoned"]);
   w.single("sslbind_cache_max_entries", "gauge", "The cache's bound on entries.", cache["maxEntries"]);
   w.single("sslbind_cache_max_bytes", "gauge", "The cache's bound on bytes.", cache["maxBytes"]);
   return w.take();

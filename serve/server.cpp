@@ -12,6 +12,7 @@
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -75,6 +76,7 @@ class Control {
         poll_(io_),
         evict_(io_),
         drain_(io_),
+        ccs_listing_deadline_(io_),
         admin_(io_, command.admin ? fs::path(*command.admin) : default_admin_socket(root_),
                [this](const std::string& line) { return answer_admin(line); }) {}
 
@@ -166,9 +168,22 @@ class Control {
   // The first listing of a CCS folder, on a loader thread: handshakes go on meanwhile (see find_ccs_file).
   void list_ccs(const std::shared_ptr<store::CcsProvider>& ccs) {
     const auto started = std::chrono::steady_clock::now();
+    // Past the deadline no handshake waits for this listing any more; it goes on in the background.
+    ccs_listing_deadline_.expires_after(seconds(command_.ccs_listing_timeout));
+    ccs_listing_deadline_.async_wait([this, ccs](const asio::error_code& ec) {
+      if (ec || !ccs->mark_listing_overdue()) return;
+      ++listing_deadlines_;
+      log(Level::Warning, "CCS folder " + ccs->folder().string() + " not listed within " +
+                              std::to_string(command_.ccs_listing_timeout) +
+                              " s: names without a lower-case file fall through until the listing ends");
+    });
+    // For the tests of that deadline only: a listing made slow on purpose, as a hung share would make it.
+    const char* delay = std::getenv("SSLBIND_TEST_CCS_LISTING_DELAY_MS");
+    const auto slow = milliseconds(delay != nullptr ? std::atoi(delay) : 0);
     // Its own group and no deadline: a slow listing goes on in the background, never in the way of the loads.
     const bool queued = shared_->loaders.submit(
-        {[this, ccs, started]() -> LoaderPool::Delivery {
+        {[this, ccs, started, slow]() -> LoaderPool::Delivery {
+           if (slow.count() > 0) std::this_thread::sleep_for(slow);
            auto listed = std::make_shared<Result<store::CcsFolderIndex>>(store::CcsFolderIndex::list(ccs->folder()));
            return [this, ccs, listed, started] {
              const Status s = ccs->install(std::move(*listed));  // on the delivery thread: it wakes waiting handshakes
@@ -422,7 +437,9 @@ class Control {
              {"listed", listing != nullptr},
              {"files", listing ? listing->pfx_files().size() : 0},
              {"pollingInterval", poll_interval().count()},
-             {"watched", ccs_watch_ >= 0}};
+             {"watched", ccs_watch_ >= 0},
+             {"listingOverdue", provider->listing_overdue()},
+             {"listingDeadlines", listing_deadlines_}};
       if (auto problem = provider->listing_problem()) ccs["error"] = *problem;
     } else if (!current_->ccs_problem().empty()) {
       ccs = {{"error", current_->ccs_problem()}};
@@ -451,7 +468,7 @@ class Control {
   asio::io_context io_;
   asio::signal_set signals_;
   asio::posix::stream_descriptor inotify_;
-  asio::steady_timer debounce_, ccs_debounce_, poll_, evict_, drain_;
+  asio::steady_timer debounce_, ccs_debounce_, poll_, evict_, drain_, ccs_listing_deadline_;
   AdminSocket admin_;
   std::optional<MetricsEndpoint> metrics_;
   std::unique_ptr<SharedState> shared_;
@@ -460,6 +477,7 @@ class Control {
   std::shared_ptr<const Snapshot> current_;
   std::uint64_t generation_ = 0;
   std::uint64_t reload_failures_ = 0;
+  std::uint64_t listing_deadlines_ = 0;  // first CCS listings that passed their deadline
   int root_watch_ = -1;
   int ccs_watch_ = -1;
   fs::path watched_ccs_folder_;

@@ -43,6 +43,7 @@ struct CcsProvider::Shared {
   mutable std::mutex mutex;
   std::shared_ptr<const CcsFolderIndex> index;
   std::optional<std::string> listing_problem;                  // the first listing failed
+  bool listing_overdue = false;                                // the first listing is past its deadline
   mutable std::vector<std::function<void()>> listing_waiters;  // until the first listing is installed
   mutable std::unordered_map<std::string, CachedEntry> cache;  // by file name as on disk
 };
@@ -115,9 +116,26 @@ std::optional<std::string> CcsProvider::listing_problem() const {
   return shared_->listing_problem;
 }
 
+bool CcsProvider::mark_listing_overdue() {
+  std::vector<std::function<void()>> waiters;
+  {
+    const std::lock_guard lock(shared_->mutex);
+    if (shared_->index || shared_->listing_problem) return false;
+    shared_->listing_overdue = true;
+    waiters.swap(shared_->listing_waiters);
+  }
+  for (auto& wake : waiters) wake();  // they ask again, and fall through
+  return true;
+}
+
+bool CcsProvider::listing_overdue() const {
+  const std::lock_guard lock(shared_->mutex);
+  return shared_->listing_overdue && !shared_->index;
+}
+
 bool CcsProvider::wait_for_listing(std::function<void()> wake) const {
   const std::lock_guard lock(shared_->mutex);
-  if (shared_->index || shared_->listing_problem) return false;
+  if (shared_->index || shared_->listing_problem || shared_->listing_overdue) return false;
   shared_->listing_waiters.push_back(std::move(wake));
   return true;
 }

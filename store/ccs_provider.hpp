@@ -58,6 +58,11 @@ class CcsProvider {
   // Before the first listing: keeps `wake` to be called once it is done (on the thread that installs it) and returns
   // true. Returns false, keeping nothing, when there is no first listing to wait for.
   bool wait_for_listing(std::function<void()> wake) const;
+  // The first listing took longer than the front end waits (a slow or hung share): from now until it ends, no one
+  // waits for it, and a name without a file spelled in lower case falls through as when the folder cannot be listed.
+  // Wakes those waiting. False when the listing had ended already.
+  bool mark_listing_overdue();
+  bool listing_overdue() const;
   // Reads one file of the listing (cached; read again when the file changed).
   CcsEntry load(const std::string& file_name, const std::string& hostname) const;
 

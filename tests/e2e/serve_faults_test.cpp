@@ -138,7 +138,7 @@ TEST_SUITE("serve: faults") {
     CHECK(server.stop() == 0);
   }
 
-  TEST_CASE("admin= removes only a socket; idle admin clients are dropped at the cap and after the deadline") {
+  TEST_CASE("admin= removes only a socket, idle admin clients are dropped at the cap and after the deadline") {
     FrontEnd fe;
     const std::uint16_t port = free_port();
     fe.bind("ipport=127.0.0.1:" + std::to_string(port), fe.import("a.test"));
@@ -268,5 +268,34 @@ TEST_SUITE("serve: faults") {
     const auto stopping = std::chrono::steady_clock::now();
     CHECK(server.stop() == 0);
     CHECK(seconds_since(stopping) < 11.0);
+  }
+
+  TEST_CASE("a CCS listing past ccslistingtimeout=: other names fall through to 0.0.0.0 within the deadline plus 1 s") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string a = fe.ccs_file("a.test.pfx", "a.test");
+    const std::string wild = fe.ccs_file("_.wild.test.pfx", "*.wild.test");
+    REQUIRE(fe.sslbind({"add", "ccs", "location=" + fe.ccs.string()}).exit_code == 0);
+    fe.bind("ccs=" + std::to_string(port), "");
+    const std::string fallback = fe.import("fallback.test");
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), fallback);
+    // The first listing takes 4 s, as a slow share would make it; handshakes wait for it at most 1 s.
+    ::setenv("SSLBIND_TEST_CCS_LISTING_DELAY_MS", "4000", 1);
+    auto server = fe.serve(port, {"ccslistingtimeout=1"});
+    ::unsetenv("SSLBIND_TEST_CCS_LISTING_DELAY_MS");
+    REQUIRE(server.ok());
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(handshake(port, "other.test") == fallback);
+    CHECK(seconds_since(start) < 2.0);
+    CHECK(handshake(port, "a.test") == a);              // its lower-case file, read directly
+    CHECK(handshake(port, "x.wild.test") == fallback);  // wildcard files serve once the listing ends
+    const auto status = fe.status();
+    CHECK(status["ccs"]["listingOverdue"] == true);
+    CHECK(status["ccs"]["listingDeadlines"] == 1);
+    CHECK(server.log().find("not listed within 1 s") != std::string::npos);
+    CHECK(eventually([&] { return fe.status()["ccs"]["listed"] == true; }, 8000));
+    CHECK(handshake(port, "x.wild.test") == wild);
+    CHECK(fe.status()["ccs"]["listingOverdue"] == false);
+    CHECK(server.stop() == 0);
   }
 }
