@@ -47,7 +47,7 @@ bool within(std::chrono::milliseconds limit, Check check) {
 }  // namespace
 
 TEST_SUITE("serve::loader_pool") {
-  TEST_CASE("a hung share holds at most its group's loaders; other groups are served; stuck loads are abandoned") {
+  TEST_CASE("a hung share holds at most its group's loaders, other groups are served, stuck loads are abandoned") {
     HungShare share;
     LoaderPool pool({4, 100, 2, 300ms});
     std::atomic<int> abandoned{0}, delivered{0}, late{0};
@@ -96,7 +96,7 @@ TEST_SUITE("serve::loader_pool") {
     CHECK(done == 1);
   }
 
-  TEST_CASE("stop() returns within its grace period while a load is stuck; the queue is bounded") {
+  TEST_CASE("stop() returns within its grace period while a load is stuck, the queue is bounded") {
     HungShare share;
     auto pool = std::make_unique<LoaderPool>(LoaderPool::Limits{1, 2, 1, 60s});
     REQUIRE(pool->submit([&]() -> LoaderPool::Delivery {
