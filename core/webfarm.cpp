@@ -15,7 +15,6 @@ constexpr std::size_t kMaxHealthCheck = 1024;
 
 std::string farm_key(std::string_view name) { return text::to_lower(name); }
 
-
 }  // namespace
 
 std::string_view load_balance_name(LoadBalance balance) {
