@@ -56,6 +56,7 @@ CertCache::Found CertCache::get(const std::string& source, const Load& load, Res
                        },
                        group,
                        [this, source] {
+                         abandoned_log_.event();
                          finish(source, Error(ErrorCode::SourceUnavailable,
                                               source + " was not loaded in time (a hung share or disk?)"));
                        }});

@@ -18,6 +18,7 @@
 
 #include "serve/cert_objects.hpp"
 #include "serve/loader_pool.hpp"
+#include "serve/log.hpp"
 
 namespace sslbind::serve {
 
@@ -83,6 +84,9 @@ class CertCache {
   std::list<std::string> lru_;  // most recent first
   std::size_t bytes_ = 0;
   std::uint64_t hits_ = 0, misses_ = 0, loads_ = 0, failures_ = 0, evictions_ = 0, refused_ = 0;
+  BurstLog abandoned_log_{Level::Warning,
+                          "a certificate load passed its deadline and was abandoned (a hung share or "
+                          "disk?); its handshakes failed"};
 };
 
 }  // namespace sslbind::serve
