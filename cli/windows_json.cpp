@@ -7,12 +7,14 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// HTTP_SERVICE_CONFIG_ID of each family's configuration.
+// HTTP_SERVICE_CONFIG_ID (http.h) of each family's configuration, in its plain form: the records netsh's listing
+// describes are the plain HTTP_SERVICE_CONFIG_SSL_*_SET structures; the Ex forms (8, 9, 10, 12) carry one extended
+// property each, which the document lists apart. 7 is HttpServiceConfigSetting, not a binding.
 int config_type(KeyKind kind) {
   switch (kind) {
     case KeyKind::IpPort: return 1;        // HttpServiceConfigSSLCertInfo
-    case KeyKind::HostnamePort: return 7;  // HttpServiceConfigSslSniCertInfo
-    case KeyKind::Ccs: return 9;           // HttpServiceConfigSslCcsCertInfo
+    case KeyKind::HostnamePort: return 5;  // HttpServiceConfigSslSniCertInfo
+    case KeyKind::Ccs: return 6;           // HttpServiceConfigSslCcsCertInfo
     case KeyKind::ScopedCcs: return 11;    // HttpServiceConfigSslScopedCcsCertInfo
   }
   return 0;

@@ -32,6 +32,19 @@ std::string label_value(const std::string& value) {
   return out;
 }
 
+// A field of the status document, or null where it has none (an older or partial document): never UB.
+const Json& at(const Json& object, const char* key) {
+  static const Json none;
+  if (!object.is_object()) return none;
+  const auto it = object.find(key);
+  return it == object.end() ? none : *it;
+}
+const Json& at(const Json& array, int index) {
+  static const Json none;
+  return array.is_array() && static_cast<std::size_t>(index) < array.size() ? array[static_cast<std::size_t>(index)]
+                                                                            : none;
+}
+
 std::string number(const Json& value) {
   if (value.is_boolean()) return value.get<bool>() ? "1" : "0";
   return value.is_number() ? value.dump() : "0";
@@ -59,6 +72,10 @@ class Writer {
 std::string label(const std::string& name, const std::string& value) {
   return name + "=\"" + label_value(value) + "\"";
 }
+// A label from a field of the status document: a string as it is, anything else (a missing field) as JSON text.
+std::string label(const std::string& name, const Json& value) {
+  return label(name, value.is_string() ? value.get<std::string>() : value.dump());
+}
 
 // A bucket bound as Prometheus' own clients write it: "0.005", "2.5", "10".
 std::string le_text(double le) {
@@ -81,25 +98,26 @@ void web_workers(Writer& w, const Json& workers) {
         Field{"failures", "sslbind_web_worker_failures_total", "counter",
               "Failed requests: refused or timed-out connects, resets before an answer."}}) {
     w.family(f.name, f.type, f.help);
-    for (const auto& [server, s] : workers.items()) w.sample(f.name, s[f.key], label("server", server));
+    for (const auto& [server, s] : workers.items()) w.sample(f.name, at(s, f.key), label("server", server));
   }
   w.family("sslbind_web_worker_responses_total", "counter", "Responses of the web worker by status class.");
   for (const auto& [server, s] : workers.items()) {
-    for (const auto& [cls, n] : s["responses"].items()) {
+    for (const auto& [cls, n] : at(s, "responses").items()) {
       w.sample("sslbind_web_worker_responses_total", n, label("server", server) + "," + label("class", cls));
     }
   }
   w.family("sslbind_web_worker_response_seconds", "histogram",
            "Time from a request sent to the web worker to its response head.");
   for (const auto& [server, s] : workers.items()) {
-    const Json& h = s["responseSeconds"];
-    for (const Json& bucket : h["buckets"]) {
-      w.sample("sslbind_web_worker_response_seconds_bucket", bucket[1],
-               label("server", server) + "," + label("le", le_text(bucket[0].get<double>())));
+    const Json& h = at(s, "responseSeconds");
+    for (const Json& bucket : at(h, "buckets")) {
+      w.sample("sslbind_web_worker_response_seconds_bucket", at(bucket, 1),
+               label("server", server) + "," +
+                   label("le", le_text(at(bucket, 0).is_number() ? at(bucket, 0).get<double>() : 0)));
     }
-    w.sample("sslbind_web_worker_response_seconds_bucket", h["count"], label("server", server) + ",le=\"+Inf\"");
-    w.sample("sslbind_web_worker_response_seconds_sum", h["sum"], label("server", server));
-    w.sample("sslbind_web_worker_response_seconds_count", h["count"], label("server", server));
+    w.sample("sslbind_web_worker_response_seconds_bucket", at(h, "count"), label("server", server) + ",le=\"+Inf\"");
+    w.sample("sslbind_web_worker_response_seconds_sum", at(h, "sum"), label("server", server));
+    w.sample("sslbind_web_worker_response_seconds_count", at(h, "count"), label("server", server));
   }
 }
 
@@ -108,63 +126,67 @@ void web_workers(Writer& w, const Json& workers) {
 std::string prometheus_text(const Json& status) {
   Writer w;
   w.single("sslbind_snapshot_generation", "gauge", "The generation of the registry snapshot in force.",
-           status["generation"]);
+           at(status, "generation"));
   w.single("sslbind_snapshot_age_seconds", "gauge", "Seconds since the snapshot in force was built.",
-           status["snapshotAgeSeconds"]);
+           at(status, "snapshotAgeSeconds"));
   w.single("sslbind_reload_failures_total", "counter",
            "Registry reads refused (damaged, unreadable); the last good "
            "snapshot stays.",
-           status["reloadFailures"]);
+           at(status, "reloadFailures"));
   w.single("sslbind_admin_connections_dropped_total", "counter",
-           "Admin socket connections closed at the cap or for sending no request in time.", status["adminDropped"]);
-  w.single("sslbind_bindings", "gauge", "Bindings in the snapshot in force.", status["bindings"]);
-  w.single("sslbind_io_threads", "gauge", "I/O threads.", status["threads"]);
-  const Json& c = status["connections"];
-  w.single("sslbind_connections_accepted_total", "counter", "Connections accepted.", c["accepted"]);
-  w.single("sslbind_connections_active", "gauge", "Connections open now.", c["active"]);
-  w.single("sslbind_sessions_resumed_total", "counter", "TLS handshakes that resumed a session.", c["resumed"]);
+           "Admin socket connections closed at the cap or for sending no request in time.", at(status, "adminDropped"));
+  w.single("sslbind_bindings", "gauge", "Bindings in the snapshot in force.", at(status, "bindings"));
+  w.single("sslbind_io_threads", "gauge", "I/O threads.", at(status, "threads"));
+  const Json& c = at(status, "connections");
+  w.single("sslbind_connections_accepted_total", "counter", "Connections accepted.", at(c, "accepted"));
+  w.single("sslbind_connections_active", "gauge", "Connections open now.", at(c, "active"));
+  w.single("sslbind_sessions_resumed_total", "counter", "TLS handshakes that resumed a session.", at(c, "resumed"));
   w.family("sslbind_handshakes_total", "counter", "Handshakes served, by the HTTP.SYS selection step that chose.");
-  for (const auto& [step, n] : c["handshakesByStep"].items())
+  for (const auto& [step, n] : at(c, "handshakesByStep").items())
     w.sample("sslbind_handshakes_total", n, label("step", step));
   w.family("sslbind_connection_failures_total", "counter", "Connections and requests that failed, by reason.");
-  for (const auto& [reason, n] : c["failures"].items()) {
+  for (const auto& [reason, n] : at(c, "failures").items()) {
     w.sample("sslbind_connection_failures_total", n, label("reason", reason));
   }
-  w.single("sslbind_builtin_answers_total", "counter", "Requests answered by the built-in page.", c["builtInAnswers"]);
+  w.single("sslbind_builtin_answers_total", "counter", "Requests answered by the built-in page.",
+           at(c, "builtInAnswers"));
   w.single("sslbind_forwarded_connections_total", "counter", "Connections forwarded as TCP to backend=.",
-           c["forwarded"]);
-  w.single("sslbind_proxied_requests_total", "counter", "HTTP requests answered by a web worker.", c["proxied"]);
+           at(c, "forwarded"));
+  w.single("sslbind_proxied_requests_total", "counter", "HTTP requests answered by a web worker.", at(c, "proxied"));
   w.family("sslbind_backend_up", "gauge", "Whether a backend= server takes connections (1) or is skipped (0).");
-  for (const Json& b : status["backends"]) w.sample("sslbind_backend_up", b["up"], label("address", b["address"]));
-  web_workers(w, status["webWorkers"]);
+  for (const Json& b : at(status, "backends"))
+    w.sample("sslbind_backend_up", at(b, "up"), label("address", at(b, "address")));
+  web_workers(w, at(status, "webWorkers"));
   w.family("sslbind_web_farm_requests_total", "counter", "Requests sent to the servers of the web farm.");
-  for (const Json& f : status["webFarms"])
-    w.sample("sslbind_web_farm_requests_total", f["requests"], label("farm", f["name"]));
+  for (const Json& f : at(status, "webFarms"))
+    w.sample("sslbind_web_farm_requests_total", at(f, "requests"), label("farm", at(f, "name")));
   w.family("sslbind_web_farm_failures_total", "counter", "Failed requests of the servers of the web farm.");
-  for (const Json& f : status["webFarms"])
-    w.sample("sslbind_web_farm_failures_total", f["failures"], label("farm", f["name"]));
-  const Json& ccs = status["ccs"];
+  for (const Json& f : at(status, "webFarms"))
+    w.sample("sslbind_web_farm_failures_total", at(f, "failures"), label("farm", at(f, "name")));
+  const Json& ccs = at(status, "ccs");
   if (ccs.is_object() && ccs.contains("listed")) {
-    w.single("sslbind_ccs_listed", "gauge", "Whether the first listing of the CCS folder has ended.", ccs["listed"]);
-    w.single("sslbind_ccs_files", "gauge", "Certificate files in the CCS folder.", ccs["files"]);
+    w.single("sslbind_ccs_listed", "gauge", "Whether the first listing of the CCS folder has ended.",
+             at(ccs, "listed"));
+    w.single("sslbind_ccs_files", "gauge", "Certificate files in the CCS folder.", at(ccs, "files"));
     w.single("sslbind_ccs_listing_deadlines_total", "counter",
-             "First listings of the CCS folder that passed ccslistingtimeout=.", ccs["listingDeadlines"]);
+             "First listings of the CCS folder that passed ccslistingtimeout=.", at(ccs, "listingDeadlines"));
   }
-  const Json& cache = status["cache"];
-  w.single("sslbind_cache_entries", "gauge", "Certificates (and remembered failures) in the cache.", cache["entries"]);
-  w.single("sslbind_cache_bytes", "gauge", "Bytes of the cached certificates.", cache["bytes"]);
-  w.single("sslbind_cache_loading", "gauge", "Certificate loads under way.", cache["loading"]);
-  w.single("sslbind_cache_hits_total", "counter", "Handshakes served from the cache.", cache["hits"]);
-  w.single("sslbind_cache_misses_total", "counter", "Handshakes that needed a load.", cache["misses"]);
-  w.single("sslbind_cache_loads_total", "counter", "Certificate loads made.", cache["loads"]);
-  w.single("sslbind_cache_load_failures_total", "counter", "Certificate loads that failed.", cache["loadFailures"]);
-  w.single("sslbind_cache_evictions_total", "counter", "Certificates evicted from the cache.", cache["evictions"]);
+  const Json& cache = at(status, "cache");
+  w.single("sslbind_cache_entries", "gauge", "Certificates (and remembered failures) in the cache.",
+           at(cache, "entries"));
+  w.single("sslbind_cache_bytes", "gauge", "Bytes of the cached certificates.", at(cache, "bytes"));
+  w.single("sslbind_cache_loading", "gauge", "Certificate loads under way.", at(cache, "loading"));
+  w.single("sslbind_cache_hits_total", "counter", "Handshakes served from the cache.", at(cache, "hits"));
+  w.single("sslbind_cache_misses_total", "counter", "Handshakes that needed a load.", at(cache, "misses"));
+  w.single("sslbind_cache_loads_total", "counter", "Certificate loads made.", at(cache, "loads"));
+  w.single("sslbind_cache_load_failures_total", "counter", "Certificate loads that failed.", at(cache, "loadFailures"));
+  w.single("sslbind_cache_evictions_total", "counter", "Certificates evicted from the cache.", at(cache, "evictions"));
   w.single("sslbind_cache_refused_total", "counter", "Handshakes refused because too many waited for loads.",
-           cache["refused"]);
+           at(cache, "refused"));
   w.single("sslbind_cache_abandoned_loads_total", "counter",
-           "Certificate loads abandoned past their deadline (a hung share or disk).", cache["abandoned"]);
-  w.single("sslbind_cache_max_entries", "gauge", "The cache's bound on entries.", cache["maxEntries"]);
-  w.single("sslbind_cache_max_bytes", "gauge", "The cache's bound on bytes.", cache["maxBytes"]);
+           "Certificate loads abandoned past their deadline (a hung share or disk).", at(cache, "abandoned"));
+  w.single("sslbind_cache_max_entries", "gauge", "The cache's bound on entries.", at(cache, "maxEntries"));
+  w.single("sslbind_cache_max_bytes", "gauge", "The cache's bound on bytes.", at(cache, "maxBytes"));
   return w.take();
 }
 
@@ -217,7 +239,7 @@ void MetricsEndpoint::serve(std::shared_ptr<asio::ip::tcp::socket> socket) {
   deadline->async_wait([finish](const asio::error_code& ec) {
     if (!ec) finish();
   });
-  auto answer = [this, socket, state, finish](int status, const char* reason, const std::string& body, bool head_only) {
+  auto answer = [socket, state, finish](int status, const char* reason, const std::string& body, bool head_only) {
     std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
     head += status == 200 ? "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
                           : "Content-Type: text/plain; charset=utf-8\r\n";

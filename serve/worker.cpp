@@ -133,9 +133,17 @@ void Worker::accept(const ListenAddress& address) {
         shared_.stats.fail(Failure::DescriptorsExhausted);
         shared_.descriptors_exhausted.event();
       }
-      // Out of descriptors, say: try again shortly rather than spin.
-      auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
-      timer->async_wait([this, address, timer](const asio::error_code&) { accept(address); });
+      // Out of descriptors, say: try again shortly rather than spin, with one timer for every listener.
+      retry_accept_.insert(address);
+      if (!retry_timer_) {
+        retry_timer_.emplace(io_, std::chrono::milliseconds(100));
+        retry_timer_->async_wait([this](const asio::error_code&) {
+          retry_timer_.reset();
+          const std::set<ListenAddress> again = std::move(retry_accept_);
+          retry_accept_.clear();
+          for (const ListenAddress& a : again) accept(a);
+        });
+      }
       return;
     }
     shared_.stats.accepted.fetch_add(1, std::memory_order_relaxed);

@@ -5,6 +5,7 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -57,6 +58,9 @@ class Worker {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
   std::shared_ptr<const Snapshot> snapshot_;
   std::map<ListenAddress, std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
+  // Accepts that failed (out of descriptors, say), tried again together shortly rather than spun on.
+  std::set<ListenAddress> retry_accept_;
+  std::optional<asio::steady_timer> retry_timer_;
   bool accepting_ = true;
   std::size_t round_robin_ = 0;
   struct Idle {

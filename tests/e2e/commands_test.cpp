@@ -326,11 +326,11 @@ TEST_CASE("show sslcert json=enable prints the document Windows prints, for ever
   CHECK(hex.out == hash0());
   CHECK(b[1]["IpPort"] == "0.0.0.0:443");
   CHECK(b[1]["Host"] == "www.contoso.com");
-  CHECK(b[1]["ConfigType"] == 7);
+  CHECK(b[1]["ConfigType"] == 5);
   CHECK(b[1]["SslCertStoreName"] == "WebHosting");
   CHECK(b[1]["DefaultSslCtlStoreName"] == "CA");
   CHECK(b[2]["LocalAddress"] == "0.0.0.0:443");
-  CHECK(b[2]["ConfigType"] == 9);
+  CHECK(b[2]["ConfigType"] == 6);
   CHECK(b[2]["SslHash"] == "");
   CHECK(b[3]["Host"] == "shop.contoso.com");
   CHECK(b[3]["ConfigType"] == 11);

@@ -107,15 +107,17 @@ TEST_SUITE("serve: metrics") {
     CHECK(sample(e, "sslbind_connections_accepted_total") == c["accepted"].get<double>());
     CHECK(sample(e, "sslbind_proxied_requests_total") == 3);
     CHECK(c["proxied"] == 3);
-    for (const auto& [reason, n] : c["failures"].items()) {
+    for (const auto& item : c["failures"].items()) {
+      const std::string reason = item.key();  // not a structured binding: clang 14 lets no CAPTURE refer to one
       CAPTURE(reason);
-      CHECK(sample(e, "sslbind_connection_failures_total{reason=\"" + reason + "\"}") == n.get<double>());
+      CHECK(sample(e, "sslbind_connection_failures_total{reason=\"" + reason + "\"}") == item.value().get<double>());
     }
     CHECK(sample(e, "sslbind_connection_failures_total{reason=\"badRequest\"}") == 1);
     CHECK(sample(e, "sslbind_connection_failures_total{reason=\"noMatch\"}") == 1);
-    for (const auto& [step, n] : c["handshakesByStep"].items()) {
+    for (const auto& item : c["handshakesByStep"].items()) {
+      const std::string step = item.key();
       CAPTURE(step);
-      CHECK(sample(e, "sslbind_handshakes_total{step=\"" + step + "\"}") == n.get<double>());
+      CHECK(sample(e, "sslbind_handshakes_total{step=\"" + step + "\"}") == item.value().get<double>());
     }
     const std::string server_label = "server=\"" + backend.address() + "\"";
     CHECK(sample(e, "sslbind_web_worker_requests_total{" + server_label + "}") == 3);

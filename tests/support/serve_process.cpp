@@ -1,5 +1,7 @@
 #include "tests/support/serve_process.hpp"
 
+#include <cstdio>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,7 +41,10 @@ int ServeProcess::stop() {
     const pid_t done = ::waitpid(pid_, &status, WNOHANG);
     if (done == pid_) {
       pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      // A failed stop is a test failure: its log (a sanitizer's report, say) is what explains it.
+      if (code != 0) std::fprintf(stderr, "serve exited with %d; its log:\n%s\n", code, log().c_str());
+      return code;
     }
     ::usleep(10'000);
   }
