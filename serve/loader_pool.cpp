@@ -1,6 +1,7 @@
 #include "serve/loader_pool.hpp"
 
 #include <malloc.h>
+#include <openssl/crypto.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -119,6 +120,11 @@ struct LoaderPool::Core {
       trimmed = false;
       ready.notify_all();  // its group has room again
     }
+    // A loader is detached, so the process may exit before its thread-local destructors run: free OpenSSL's
+    // per-thread state (errors queued by a failed parse) before saying it is gone.
+    lock.unlock();
+    OPENSSL_thread_stop();
+    lock.lock();
     --live;
     changed.notify_all();
   }
