@@ -212,7 +212,7 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
   apply_options(ssl, binding, *h);
   set_session_context(ssl, binding, objects->thumbprint());
   h->step = sel.winner->step;
-  h->binding = binding.key.as_parameter();
+  h->winner = &binding;
   h->certificate = std::move(objects);
   return SSL_CLIENT_HELLO_SUCCESS;
 }

@@ -31,12 +31,15 @@ struct Handshake {
 
   // Set by the callback.
   std::optional<SelectionStep> step;
-  std::string binding;  // the winner as a parameter: "hostnameport=www.contoso.com:443"
-  std::string source;   // "store MY" or "file www.contoso.com.pfx"
-  std::string sni;      // lower case, empty without SNI
+  const Binding* winner = nullptr;  // in `snapshot`, which this handshake holds
+  std::string source;               // "store MY" or "file www.contoso.com.pfx"
+  std::string sni;                  // lower case, empty without SNI
   std::shared_ptr<const CertObjects> certificate;
   bool forget_session = false;  // disablesessionid: the session is not kept for session-id resumption
   std::optional<Failure> failure;
+
+  // The winner as a parameter: "hostnameport=www.contoso.com:443"; empty before the callback chose.
+  std::string binding_name() const { return winner != nullptr ? winner->key.as_parameter() : std::string(); }
 };
 
 // The listener context every connection starts from: TLS 1.2 and 1.3, the callbacks, the server session cache and the

@@ -1,7 +1,6 @@
 #pragma once
 // The state of the HTTP request a connection is proxying (connection_http.cpp): its parsers, the web worker it
 // went to, the bytes waiting in each direction and what the access log will say.
-#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,7 +51,6 @@ struct HttpExchange : HttpRequestState {
   std::string in;       // bytes from the client not given to the request parser yet (pipelined requests wait here)
   std::string arr_ssl;  // X-ARR-SSL of this connection, made at its first request
   bool arr_ssl_made = false;
-  std::array<char, 16 * 1024> buffer{};
 
   void next() { static_cast<HttpRequestState&>(*this) = HttpRequestState{}; }
 };

@@ -15,6 +15,7 @@ namespace sslbind::serve {
 namespace {
 
 constexpr std::size_t kMaxIdlePerServer = 32;
+constexpr std::size_t kMaxPooledBuffers = 256;          // 4 MiB a thread at most, once that many were busy at once
 constexpr auto kMaxIdleAge = std::chrono::seconds(30);  // below the keep-alive timeouts of IIS (120 s), nginx (75 s)
 
 // An idle connection the web worker has not closed: nothing to read yet (it sends nothing unasked).
@@ -49,6 +50,17 @@ void Worker::start() {
 void Worker::stop() {
   io_.stop();
   if (thread_.joinable()) thread_.join();
+}
+
+std::unique_ptr<Worker::Buffer> Worker::take_buffer() {
+  if (buffers_.empty()) return std::make_unique<Buffer>();
+  auto buffer = std::move(buffers_.back());
+  buffers_.pop_back();
+  return buffer;
+}
+
+void Worker::give_buffer(std::unique_ptr<Buffer> buffer) {
+  if (buffer && buffers_.size() < kMaxPooledBuffers) buffers_.push_back(std::move(buffer));
 }
 
 void Worker::publish(std::shared_ptr<const Snapshot> snapshot) {
@@ -154,8 +166,8 @@ void Worker::accept(const ListenAddress& address) {
       asio::error_code ignored;
       socket.close(ignored);
     } else {
-      // Not make_shared: a weak_ptr (this list, a loader's resume) keeps a make_shared allocation, 32 KiB of buffers
-      // included, until the weak_ptr itself goes; so that 1,000 closed connections held 3.5 MB.
+      // Not make_shared: a weak_ptr (this list, a loader's resume) would keep a make_shared allocation, session
+      // included, until the weak_ptr itself goes.
       std::shared_ptr<Connection> connection(new Connection(*this, std::move(socket)));
       // Kept weakly, so that stopping can close the ones idle between requests; the expired go as new ones come.
       if (connections_.size() >= 2 * connections_kept_) {

@@ -2,6 +2,7 @@
 // One I/O thread: its own event loop (an asio::io_context used as a reactor), its own SO_REUSEPORT listening
 // sockets, its connections and its current snapshot. Nothing on it blocks: certificate loading is on the loader
 // threads, registry reading on the control thread. Everything it is told comes as a post to its loop.
+#include <array>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "serve/shared_state.hpp"
 #include "serve/snapshot.hpp"
@@ -47,6 +49,14 @@ class Worker {
   std::optional<asio::ip::tcp::socket> take_idle(const std::string& server);
   void keep_idle(const std::string& server, asio::ip::tcp::socket socket);
 
+  // Buffers for bytes in flight, taken when data comes and given back when the connection goes idle, so that an idle
+  // connection holds none: a thread keeps those its busy connections need, not one per connection.
+  using Buffer = std::array<char, 16 * 1024>;
+  std::unique_ptr<Buffer> take_buffer();
+  void give_buffer(std::unique_ptr<Buffer> buffer);
+  // For a read whose bytes are copied at once, before the thread does anything else.
+  Buffer& scratch() { return *scratch_; }
+
  private:
   void sync_listeners(const std::set<ListenAddress>& wanted);
   void accept(const ListenAddress& address);
@@ -54,6 +64,9 @@ class Worker {
   SharedState& shared_;
   unsigned id_;
   ListenReport report_;
+  // Before io_: connections destroyed with the loop give their buffers back to a pool that still exists.
+  std::vector<std::unique_ptr<Buffer>> buffers_;
+  std::unique_ptr<Buffer> scratch_ = std::make_unique<Buffer>();
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
   std::shared_ptr<const Snapshot> snapshot_;

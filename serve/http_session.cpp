@@ -1,8 +1,4 @@
-// The HTTP/1.1 reverse proxy of a connection, as ARR offloads SSL: each request goes to a web worker of the farm of
-// its Host's route, with ARR's headers; bodies stream both ways as they come (memory per connection stays bounded);
-// the web worker's connection goes back to this thread's pool for the next request.
-#include <openssl/err.h>
-#include <openssl/ssl.h>
+#include "serve/http_session.hpp"
 
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
@@ -80,17 +76,35 @@ bool delimited(const HttpHead& response, bool head_request) {
 
 }  // namespace
 
-void Connection::http_next() {
-  if (!http_) http_ = std::make_unique<HttpExchange>();
-  http_->next();
-  arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
-  http_read_head();
+HttpSession::HttpSession(Connection& connection)
+    : c_(connection), backend_(connection.worker().io()), backend_timer_(connection.worker().io()) {}
+
+HttpSession::~HttpSession() { release_buffer(); }
+
+void HttpSession::closing() {
+  backend_timer_.cancel();
+  if (x_ && x_->in_flight) {
+    c_.shared().health.finished(x_->server, 0);
+    x_->in_flight = false;
+  }
+  asio::error_code ignored;
+  backend_.close(ignored);
 }
 
-void Connection::http_read_head() {
-  HttpExchange& x = *http_;
-  while (!closed_) {
-    between_requests_ = served_ && x.in.empty() && !x.head_started;
+void HttpSession::release_buffer() { c_.worker().give_buffer(std::move(response_buffer_)); }
+
+void HttpSession::next() {
+  if (!x_) x_ = std::make_unique<HttpExchange>();
+  x_->next();
+  release_buffer();
+  c_.arm_timer(c_.worker().shared().timeouts.idle, Failure::IdleTimeout);
+  read_head();
+}
+
+void HttpSession::read_head() {
+  HttpExchange& x = *x_;
+  while (!c_.closed()) {
+    idle_ = served_ && x.in.empty() && !x.head_started;
     if (!x.in.empty()) {
       const bool first_bytes = !x.head_started;
       if (first_bytes) {
@@ -99,67 +113,64 @@ void Connection::http_read_head() {
       }
       const auto step = x.request.feed(x.in.data(), x.in.size());
       x.record.bytes_in += step.consumed;
-      if (step.error_status != 0) return http_error(step.error_status, Failure::BadRequest);
+      if (step.error_status != 0) return error(step.error_status, Failure::BadRequest);
       x.in.erase(0, step.consumed);
-      if (step.head) return http_route();
+      if (step.head) return route();
       // Slow headers (slowloris): a head that did not come whole with its first bytes has the handshake's time to
       // arrive. A head that did (nearly all) costs no timer change: a deadline shorter than the idle timers of the
       // other connections would move the reactor's timer at every request.
-      if (first_bytes) arm_timer(worker_.shared().timeouts.request_head, Failure::IdleTimeout);
+      if (first_bytes) c_.arm_timer(c_.worker().shared().timeouts.request_head, Failure::IdleTimeout);
       if (!x.in.empty()) continue;
     }
-    const int n = SSL_read(ssl_, x.buffer.data(), static_cast<int>(x.buffer.size()));
-    if (n > 0) {
-      x.in.append(x.buffer.data(), static_cast<std::size_t>(n));
-      continue;
-    }
-    switch (SSL_get_error(ssl_, n)) {
-      case SSL_ERROR_WANT_READ: return wait(false, &Connection::http_read_head);
-      case SSL_ERROR_WANT_WRITE: return wait(true, &Connection::http_read_head);
-      default: ERR_clear_error(); return close();  // the client closed between requests, or failed
+    Worker::Buffer& buffer = c_.worker().scratch();
+    std::size_t n = 0;
+    switch (c_.stream().read(buffer.data(), buffer.size(), n)) {
+      case TlsStream::Status::Done: x.in.append(buffer.data(), n); continue;
+      case TlsStream::Status::Again: return c_.wait([this] { read_head(); });
+      default: return c_.close();  // the client closed between requests, or failed
     }
   }
 }
 
-void Connection::http_route() {
-  HttpExchange& x = *http_;
-  SharedState& shared = worker_.shared();
-  arm_timer(shared.timeouts.idle, Failure::IdleTimeout);
+void HttpSession::route() {
+  HttpExchange& x = *x_;
+  SharedState& shared = c_.worker().shared();
+  c_.arm_timer(shared.timeouts.idle, Failure::IdleTimeout);
   x.head = x.request.head();
   x.record.host = host_of(x.head);
   x.record.method = x.head.method;
   x.record.target = x.head.target;
   // Each request is routed with the routes in force when it came: a change applies to the next request.
-  x.snapshot = worker_.snapshot();
+  x.snapshot = c_.worker().snapshot();
   x.farm = x.snapshot->state().farms.route(x.record.host);
-  if (x.farm == nullptr) return http_error(404, Failure::NoRoute);
+  if (x.farm == nullptr) return error(404, Failure::NoRoute);
   if (x.head.method == "HEAD") x.response.expect_no_body();
   if (x.head.upgrade) x.response.expect_upgrade();
   if (x.farm->arr_ssl && !x.arr_ssl_made) {
-    x.arr_ssl = arr_ssl_value(ssl_);
+    x.arr_ssl = arr_ssl_value(c_.stream().ssl());
     x.arr_ssl_made = true;
   }
-  x.request_head_text = backend_request_head(x.head, {client_, x.farm->arr_ssl ? x.arr_ssl : std::string()});
+  x.request_head_text = backend_request_head(x.head, {c_.client(), x.farm->arr_ssl ? x.arr_ssl : std::string()});
   x.to_backend = x.request_head_text;
-  if (!http_take_body()) return;
-  http_choose_server();
+  if (!take_body()) return;
+  choose_server();
 }
 
 // Moves the request body bytes already read from the client to the web worker's queue, as they came. False when
 // the body's framing is broken: the connection is then answered (400, 431) or closed, and the request goes no further.
-bool Connection::http_take_body() {
-  HttpExchange& x = *http_;
+bool HttpSession::take_body() {
+  HttpExchange& x = *x_;
   while (!x.request_ended && !x.in.empty()) {
     const auto step = x.request.feed(x.in.data(), x.in.size());
     if (step.error_status != 0) {
       // A broken body framing: the client gets 400 unless a response has begun; the web worker's connection (if
       // any) is closed with the request cut short, so nothing after it can pass for a request.
       if (!x.final_head) {
-        http_error(step.error_status, Failure::BadRequest);
+        error(step.error_status, Failure::BadRequest);
         return false;
       }
-      worker_.shared().stats.fail(Failure::BadRequest);
-      close();
+      c_.worker().shared().stats.fail(Failure::BadRequest);
+      c_.close();
       return false;
     }
     x.to_backend.append(x.in, 0, step.consumed);
@@ -176,9 +187,9 @@ bool Connection::http_take_body() {
   return true;
 }
 
-void Connection::http_choose_server() {
-  HttpExchange& x = *http_;
-  SharedState& shared = worker_.shared();
+void HttpSession::choose_server() {
+  HttpExchange& x = *x_;
+  SharedState& shared = c_.worker().shared();
   const std::int64_t now = steady_ms();
   std::vector<const FarmServer*> candidates;
   for (const FarmServer& s : x.farm->servers) {
@@ -188,8 +199,8 @@ void Connection::http_choose_server() {
       candidates.push_back(&s);
     }
   }
-  if (candidates.empty()) return http_error(502, Failure::BackendUnavailable);
-  const FarmServer* chosen = candidates[worker_.next_backend() % candidates.size()];
+  if (candidates.empty()) return error(502, Failure::BackendUnavailable);
+  const FarmServer* chosen = candidates[c_.worker().next_backend() % candidates.size()];
   if (x.farm->load_balance == LoadBalance::LeastRequests) {
     std::int64_t fewest = INT64_MAX;
     for (const FarmServer* s : candidates) {
@@ -203,59 +214,59 @@ void Connection::http_choose_server() {
   x.server = chosen->str();
   x.tried.push_back(x.server);
   x.record.server = x.server;
-  if (auto idle = worker_.take_idle(x.server)) {
+  if (auto idle = c_.worker().take_idle(x.server)) {
     backend_ = std::move(*idle);
     x.reused = true;
-    return http_connected();
+    return connected();
   }
   x.reused = false;
   asio::error_code ignored;
   backend_.close(ignored);
   backend_timer_.expires_after(shared.timeouts.connect);
-  backend_timer_.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
-    auto self = weak.lock();
-    if (ec || !self || self->closed_) return;
+  backend_timer_.async_wait([this, weak = c_.weak_from_this()](const asio::error_code& ec) {
+    const auto self = weak.lock();
+    if (ec || !self || c_.closed()) return;
     asio::error_code e;
-    self->backend_.close(e);  // the connect completes with an error: the next server is tried
+    backend_.close(e);  // the connect completes with an error: the next server is tried
   });
   backend_.async_connect(endpoint_of(*x.snapshot->server_address(x.server)),
-                         [self = shared_from_this()](const asio::error_code& ec) {
-                           if (self->closed_) return;
-                           self->backend_timer_.cancel();
-                           if (ec) return self->http_backend_failed();
+                         c_.guard([this](const asio::error_code& ec) {
+                           backend_timer_.cancel();
+                           if (ec) return backend_failed();
                            asio::error_code e;
-                           self->backend_.set_option(asio::ip::tcp::no_delay(true), e);
-                           self->http_connected();
-                         });
+                           backend_.set_option(asio::ip::tcp::no_delay(true), e);
+                           connected();
+                         }));
 }
 
-void Connection::http_connected() {
-  HttpExchange& x = *http_;
-  SharedState& shared = worker_.shared();
+void HttpSession::connected() {
+  HttpExchange& x = *x_;
+  SharedState& shared = c_.worker().shared();
   x.connected = true;
   x.head_sent = false;
   x.in_flight = true;
   x.sent_ms = steady_ms();
   shared.health.started(x.server);
   // The client may wait as long as the web worker may take to answer.
-  arm_timer(std::max(shared.timeouts.idle, shared.timeouts.response + std::chrono::seconds(1)), Failure::IdleTimeout);
+  c_.arm_timer(std::max(shared.timeouts.idle, shared.timeouts.response + std::chrono::seconds(1)),
+               Failure::IdleTimeout);
   backend_timer_.expires_after(shared.timeouts.response);
-  backend_timer_.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
-    auto self = weak.lock();
-    if (ec || !self || self->closed_ || !self->http_ || self->http_->final_head) return;
-    self->http_->timed_out = true;
+  backend_timer_.async_wait([this, weak = c_.weak_from_this()](const asio::error_code& ec) {
+    const auto self = weak.lock();
+    if (ec || !self || c_.closed() || !x_ || x_->final_head) return;
+    x_->timed_out = true;
     asio::error_code e;
-    self->backend_.close(e);
+    backend_.close(e);
   });
-  http_write_backend();
-  http_read_response();
+  write_backend();
+  read_response();
 }
 
-void Connection::http_write_backend() {
-  HttpExchange& x = *http_;
-  if (closed_ || x.backend_writing || !x.connected) return;
+void HttpSession::write_backend() {
+  HttpExchange& x = *x_;
+  if (c_.closed() || x.backend_writing || !x.connected) return;
   if (x.to_backend.empty()) {
-    if (!x.request_ended) http_pump_request();
+    if (!x.request_ended) pump_request();
     return;
   }
   x.backend_writing = true;
@@ -264,71 +275,68 @@ void Connection::http_write_backend() {
   // Bytes past the head are body bytes: once one reaches the web worker, the request cannot be sent again.
   const bool carries_body = x.head_sent || data->size() > x.request_head_text.size();
   asio::async_write(backend_, asio::buffer(*data),
-                    [self = shared_from_this(), data, carries_body](const asio::error_code& ec, std::size_t) {
-                      if (self->closed_) return;
-                      HttpExchange& ex = *self->http_;
+                    c_.guard([this, data, carries_body](const asio::error_code& ec, std::size_t) {
+                      HttpExchange& ex = *x_;
                       ex.backend_writing = false;
-                      if (ec) return self->http_backend_failed();
+                      if (ec) return backend_failed();
                       ex.head_sent = true;
                       ex.body_sent = ex.body_sent || carries_body;
-                      self->http_write_backend();
-                    });
+                      write_backend();
+                    }));
 }
 
-void Connection::http_pump_request() {
-  if (closed_ || !http_) return;
-  HttpExchange& x = *http_;
+void HttpSession::pump_request() {
+  if (c_.closed() || !x_) return;
+  HttpExchange& x = *x_;
   if (x.request_ended || x.backend_writing || x.tunnel) return;
-  const int n = SSL_read(ssl_, x.buffer.data(), static_cast<int>(x.buffer.size()));
-  if (n > 0) {
-    arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
-    x.in.append(x.buffer.data(), static_cast<std::size_t>(n));
-    if (!http_take_body()) return;
-    return http_write_backend();
-  }
-  switch (SSL_get_error(ssl_, n)) {
-    case SSL_ERROR_WANT_READ: return wait(false, &Connection::http_pump_request);
-    case SSL_ERROR_WANT_WRITE: return wait(true, &Connection::http_pump_request);
-    default: ERR_clear_error(); return close();  // the client left in the middle of its request
+  Worker::Buffer& buffer = c_.worker().scratch();
+  std::size_t n = 0;
+  switch (c_.stream().read(buffer.data(), buffer.size(), n)) {
+    case TlsStream::Status::Done:
+      c_.arm_timer(c_.shared().timeouts.idle, Failure::IdleTimeout);
+      x.in.append(buffer.data(), n);
+      if (!take_body()) return;
+      return write_backend();
+    case TlsStream::Status::Again: return c_.wait([this] { pump_request(); });
+    default: return c_.close();  // the client left in the middle of its request
   }
 }
 
-void Connection::http_read_response() {
-  HttpExchange& x = *http_;
-  if (closed_ || x.backend_reading || x.response_ended) return;
+void HttpSession::read_response() {
+  HttpExchange& x = *x_;
+  if (c_.closed() || x.backend_reading || x.response_ended) return;
   x.backend_reading = true;
-  backend_.async_read_some(
-      asio::buffer(x.buffer), [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
-        if (self->closed_) return;
-        HttpExchange& ex = *self->http_;
-        ex.backend_reading = false;
-        if (ec) {
-          if (ex.timed_out) return self->http_error(504, Failure::BackendTimeout);
-          if (!ex.response_bytes) return self->http_backend_failed();
-          if (ex.final_head && !ex.response_ended && !delimited(ex.response.head(), ex.head.method == "HEAD")) {
-            // A response without a length ends when its web worker closes: so does the client connection.
-            ex.response_ended = true;
-            ex.client_keep_alive = false;
-            return self->http_write_client();
-          }
-          return self->close();  // the response was cut short: the client must not take it for whole
-        }
-        ex.response_bytes = true;
-        self->http_response_bytes(n);
-      });
+  if (!response_buffer_) response_buffer_ = c_.worker().take_buffer();
+  backend_.async_read_some(asio::buffer(*response_buffer_), c_.guard([this](const asio::error_code& ec, std::size_t n) {
+    HttpExchange& ex = *x_;
+    ex.backend_reading = false;
+    if (ec) {
+      if (ex.timed_out) return error(504, Failure::BackendTimeout);
+      if (!ex.response_bytes) return backend_failed();
+      if (ex.final_head && !ex.response_ended && !delimited(ex.response.head(), ex.head.method == "HEAD")) {
+        // A response without a length ends when its web worker closes: so does the client connection.
+        ex.response_ended = true;
+        ex.client_keep_alive = false;
+        return write_client();
+      }
+      return c_.close();  // the response was cut short: the client must not take it for whole
+    }
+    ex.response_bytes = true;
+    response_bytes(n);
+  }));
 }
 
-void Connection::http_response_bytes(std::size_t n) {
-  HttpExchange& x = *http_;
+void HttpSession::response_bytes(std::size_t n) {
+  HttpExchange& x = *x_;
   std::size_t at = 0;
   // Fed again after a head even with no byte left: a response without a body (101, 204, 304, 1xx, to HEAD) ends
   // right after its head.
   while (!x.response_ended) {
-    const auto step = x.response.feed(x.buffer.data() + at, n - at);
+    const auto step = x.response.feed(response_buffer_->data() + at, n - at);
     if (step.error_status != 0) {
-      if (!x.final_head) return http_error(502, Failure::BackendProtocol);
-      worker_.shared().stats.fail(Failure::BackendProtocol);
-      return close();  // the client has part of a response: cutting it is all that is left
+      if (!x.final_head) return error(502, Failure::BackendProtocol);
+      c_.worker().shared().stats.fail(Failure::BackendProtocol);
+      return c_.close();  // the client has part of a response: cutting it is all that is left
     }
     if (step.head) {
       const HttpHead& h = x.response.head();
@@ -342,11 +350,12 @@ void Connection::http_response_bytes(std::size_t n) {
         x.record.backend_ms = steady_ms() - x.sent_ms;
         const bool head_request = x.head.method == "HEAD";
         x.backend_keep_alive = h.keep_alive && delimited(h, head_request);
-        x.client_keep_alive = x.head.keep_alive && delimited(h, head_request) && h.status != 101 && !worker_.stopping();
+        x.client_keep_alive =
+            x.head.keep_alive && delimited(h, head_request) && h.status != 101 && !c_.worker().stopping();
         x.to_client += client_response_head(h, x.client_keep_alive);
       }
     } else if (x.final_head) {
-      x.to_client.append(x.buffer.data() + at, step.consumed);
+      x.to_client.append(response_buffer_->data() + at, step.consumed);
     }
     at += step.consumed;
     if (step.end && !x.interim) {
@@ -354,56 +363,60 @@ void Connection::http_response_bytes(std::size_t n) {
       if (x.response.head().status == 101) {
         // The web worker switched protocols: what follows its head is the other protocol's, both ways.
         x.tunnel = true;
-        x.to_client.append(x.buffer.data() + at, n - at);
+        x.to_client.append(response_buffer_->data() + at, n - at);
         break;
       }
       if (at < n) {
         // Bytes past the response's end: the web worker's framing is not to be trusted. They never reach a client,
         // and its connection is closed rather than pooled.
         x.backend_keep_alive = false;
-        worker_.shared().stats.fail(Failure::BackendProtocol);
+        c_.worker().shared().stats.fail(Failure::BackendProtocol);
       }
     }
     if (at == n && !step.head && !step.end) break;
   }
-  http_write_client();
+  write_client();
 }
 
-void Connection::http_write_client() {
-  HttpExchange& x = *http_;
-  if (!flush_to_client(x.to_client, &Connection::http_write_client, &x.record.bytes_out)) return;
-  arm_timer(worker_.shared().timeouts.idle, Failure::IdleTimeout);
-  if (x.tunnel) return http_tunnel();
-  if (x.response_ended) return x.own_answer ? linger_close() : http_exchange_done();
-  http_read_response();
+void HttpSession::write_client() {
+  HttpExchange& x = *x_;
+  switch (c_.stream().write(x.to_client, &x.record.bytes_out)) {
+    case TlsStream::Status::Done: break;
+    case TlsStream::Status::Again: return c_.wait([this] { write_client(); });
+    default: return c_.close();
+  }
+  c_.arm_timer(c_.worker().shared().timeouts.idle, Failure::IdleTimeout);
+  if (x.tunnel) return tunnel();
+  if (x.response_ended) return x.own_answer ? c_.linger_close() : exchange_done();
+  read_response();
 }
 
-void Connection::http_exchange_done() {
-  HttpExchange& x = *http_;
+void HttpSession::exchange_done() {
+  HttpExchange& x = *x_;
   served_ = true;
-  SharedState& shared = worker_.shared();
+  SharedState& shared = c_.worker().shared();
   shared.stats.proxied.fetch_add(1, std::memory_order_relaxed);
   if (x.in_flight) {
     shared.health.finished(x.server, x.record.status, x.record.backend_ms);
     x.in_flight = false;
   }
-  http_log();
+  log();
   backend_timer_.cancel();
   if (x.backend_keep_alive && x.request_ended && !x.backend_writing) {
-    worker_.keep_idle(x.server, std::move(backend_));
-    backend_ = asio::ip::tcp::socket(worker_.io());
+    c_.worker().keep_idle(x.server, std::move(backend_));
+    backend_ = asio::ip::tcp::socket(c_.worker().io());
   } else {
     asio::error_code ignored;
     backend_.close(ignored);
   }
-  if (x.client_keep_alive && x.request_ended && !worker_.stopping()) return http_next();
-  close();
+  if (x.client_keep_alive && x.request_ended && !c_.worker().stopping()) return next();
+  c_.close();
 }
 
-void Connection::http_backend_failed() {
-  HttpExchange& x = *http_;
-  SharedState& shared = worker_.shared();
-  if (x.timed_out) return http_error(504, Failure::BackendTimeout);  // the timeout closed the connection
+void HttpSession::backend_failed() {
+  HttpExchange& x = *x_;
+  SharedState& shared = c_.worker().shared();
+  if (x.timed_out) return error(504, Failure::BackendTimeout);  // the timeout closed the connection
   asio::error_code ignored;
   backend_.close(ignored);
   backend_timer_.cancel();
@@ -423,23 +436,23 @@ void Connection::http_backend_failed() {
   // Sending the request again is safe when none of it reached a web worker (the connect failed), when the pooled
   // connection was stale, or when it is idempotent and no body byte went: never once a response byte came.
   const bool safe = !x.response_bytes && !x.body_sent && (!x.connected || stale || idempotent(x.head.method));
-  if (!safe) return http_error(502, Failure::BackendUnavailable);
+  if (!safe) return error(502, Failure::BackendUnavailable);
   if (stale) x.tried.pop_back();  // the same server may be tried again, on a fresh connection
   x.connected = false;
   x.reused = false;
   if (x.to_backend.empty() || x.to_backend.size() < x.request_head_text.size()) x.to_backend = x.request_head_text;
-  http_choose_server();
+  choose_server();
 }
 
-void Connection::http_error(int status, Failure why) {
-  HttpExchange& x = *http_;
-  SharedState& shared = worker_.shared();
+void HttpSession::error(int status, Failure why) {
+  HttpExchange& x = *x_;
+  SharedState& shared = c_.worker().shared();
   shared.stats.fail(why);
   if (x.in_flight) {
     shared.health.finished(x.server, 0);
     x.in_flight = false;
   }
-  if (x.final_head) return close();  // the client has part of a response: cutting it is all that is left
+  if (x.final_head) return c_.close();  // the client has part of a response: cutting it is all that is left
   asio::error_code ignored;
   backend_.close(ignored);
   backend_timer_.cancel();
@@ -451,41 +464,40 @@ void Connection::http_error(int status, Failure why) {
   x.final_head = true;
   x.client_keep_alive = false;
   x.backend_keep_alive = false;
-  http_log();
+  log();
   x.tunnel = false;
   // Written, then closed: the rest of the request (if any) is not read.
   x.request_ended = false;
-  http_write_client();
+  write_client();
 }
 
-void Connection::http_log() {
-  HttpExchange& x = *http_;
-  AccessLog* log = worker_.shared().access_log.get();
+void HttpSession::log() {
+  HttpExchange& x = *x_;
+  AccessLog* log = c_.worker().shared().access_log.get();
   if (log == nullptr) return;
   AccessRecord& r = x.record;
-  r.client = client_.str();
-  r.sni = handshake_.sni;
-  r.binding = handshake_.binding;
-  r.thumbprint = handshake_.certificate ? handshake_.certificate->thumbprint() : "";
+  const Handshake& h = c_.handshake();
+  r.client = c_.client().str();
+  r.sni = h.sni;
+  r.binding = h.binding_name();
+  r.thumbprint = h.certificate ? h.certificate->thumbprint() : "";
   if (r.server.empty()) r.server = "-";
   r.total_ms = x.started_ms == 0 ? 0 : steady_ms() - x.started_ms;
   log->record(r);
 }
 
-void Connection::http_tunnel() {
-  HttpExchange& x = *http_;
-  http_log();
+void HttpSession::tunnel() {
+  HttpExchange& x = *x_;
+  log();
   backend_timer_.cancel();
   // What the client sent after its upgrade request already belongs to the other protocol.
   auto rest = std::make_shared<std::string>(std::move(x.in));
   x.in.clear();
-  asio::async_write(backend_, asio::buffer(*rest),
-                    [self = shared_from_this(), rest](const asio::error_code& ec, std::size_t) {
-                      if (self->closed_) return;
-                      if (ec) return self->close();
-                      self->client_to_backend();
-                      self->backend_to_client();
-                    });
+  asio::async_write(backend_, asio::buffer(*rest), c_.guard([this, rest](const asio::error_code& ec, std::size_t) {
+    if (ec) return c_.close();
+    pipe_ = std::make_unique<Pipe>(c_, backend_);
+    pipe_->start();
+  }));
 }
 
 }  // namespace sslbind::serve

@@ -1,0 +1,70 @@
+#include "serve/forward_session.hpp"
+
+#include <asio/connect.hpp>
+#include <asio/write.hpp>
+
+#include "serve/connection.hpp"
+#include "serve/proxy_protocol.hpp"
+#include "serve/socket_address.hpp"
+#include "serve/worker.hpp"
+
+namespace sslbind::serve {
+
+ForwardSession::ForwardSession(Connection& connection) : c_(connection), backend_(connection.worker().io()) {}
+
+void ForwardSession::closing() {
+  asio::error_code ignored;
+  backend_.close(ignored);
+}
+
+void ForwardSession::connect_backend(std::size_t attempt) {
+  SharedState& shared = c_.shared();
+  const auto& backends = shared.options.backends;
+  if (attempt >= backends.size()) {
+    shared.stats.fail(Failure::BackendUnavailable);
+    return c_.close();
+  }
+  // Round robin from this thread's position; a backend marked down is passed over while another is up.
+  const std::size_t first = attempt == 0 ? c_.worker().next_backend() : 0;
+  std::size_t index = (first + attempt) % backends.size();
+  const std::int64_t now = steady_ms();
+  for (std::size_t i = 0; i < backends.size(); ++i) {
+    const std::size_t candidate = (index + i) % backends.size();
+    if (shared.backend_down_until[candidate].load(std::memory_order_relaxed) <= now) {
+      index = candidate;
+      break;
+    }
+  }
+  asio::error_code ignored;
+  backend_.close(ignored);
+  c_.arm_timer(shared.timeouts.connect, Failure::BackendUnavailable);
+  backend_.async_connect(endpoint_of(backends[index]), c_.guard([this, index, attempt](const asio::error_code& ec) {
+    SharedState& s = c_.shared();
+    if (ec) {
+      s.backend_down_until[index].store(steady_ms() + s.timeouts.backend_down.count());
+      return connect_backend(attempt + 1);
+    }
+    asio::error_code e;
+    backend_.set_option(asio::ip::tcp::no_delay(true), e);
+    s.stats.forwarded.fetch_add(1, std::memory_order_relaxed);
+    c_.arm_timer(s.timeouts.idle, Failure::IdleTimeout);
+    if (s.options.proxy_protocol) return send_proxy_header();
+    pipe_ = std::make_unique<Pipe>(c_, backend_);
+    pipe_->start();
+  }));
+}
+
+void ForwardSession::send_proxy_header() {
+  const Handshake& h = c_.handshake();
+  const IpPort here{h.local, h.port};
+  const TlsStream& stream = c_.stream();
+  auto header = std::make_shared<std::string>(
+      proxy_v2_header({c_.client(), here, h.sni, std::string(stream.version()), std::string(stream.cipher())}));
+  asio::async_write(backend_, asio::buffer(*header), c_.guard([this, header](const asio::error_code& e, std::size_t) {
+    if (e) return c_.close();
+    pipe_ = std::make_unique<Pipe>(c_, backend_);
+    pipe_->start();
+  }));
+}
+
+}  // namespace sslbind::serve
