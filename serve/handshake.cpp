@@ -228,7 +228,8 @@ SSL_CTX* make_listener_context() {
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
   // Read ahead: a record's header and body in one read(2), and often the next records with them. Every reader of
-  // the connection calls SSL_read until it wants more before it waits for the socket, so nothing read ahead waits.
+  // the connection reads from its TlsStream until it wants more before it waits for the socket, so nothing read ahead
+  // waits.
   SSL_CTX_set_read_ahead(ctx, 1);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
   static const unsigned char kContext[] = "sslbind";

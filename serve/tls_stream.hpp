@@ -1,6 +1,6 @@
 #pragma once
 // The client's TLS connection: the socket and OpenSSL's SSL object, driven non-blocking. It is the only place in
-// serve/ that calls OpenSSL's I/O (SSL_do_handshake, SSL_read, SSL_write, SSL_shutdown, SSL_get_error, ERR_*):
+// serve/ that drives OpenSSL's I/O (the handshake, reads, writes, shutdown, their errors and the error queue):
 // the sessions above it read and write bytes, and wait for the stream when it says Again (h2o's socket layer and
 // HAProxy's xprt_ops keep the same line).
 #include <openssl/types.h>
