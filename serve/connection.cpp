@@ -40,6 +40,7 @@ void Connection::start() {
   handshake_.snapshot = worker_.snapshot();
   handshake_.cache = &shared.cache;
   handshake_.stores = &shared.stores;
+  handshake_.forward_bytes = !shared.options.backends.empty();
   // Called on a loader thread when a certificate this handshake waits for is loaded: continue on our own loop.
   handshake_.resume = [weak = weak_from_this(), &io = worker_.io()] {
     asio::post(io, [weak] {

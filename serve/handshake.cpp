@@ -9,6 +9,7 @@
 #include "core/ccs_names.hpp"
 #include "core/hostname.hpp"
 #include "core/text.hpp"
+#include "serve/alpn.hpp"
 
 namespace sslbind::serve {
 namespace {
@@ -217,6 +218,23 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
+// serve has no HTTP/2 session yet: h2 joins the offer when it has one.
+constexpr bool kHttp2Session = false;
+
+// Called after on_client_hello chose the binding, so the offer is the winner's. No match: the handshake goes on
+// without ALPN (the client falls back to HTTP/1.1), as HAProxy does.
+int select_protocol(SSL* ssl, const unsigned char** out, unsigned char* out_size, const unsigned char* in,
+                    unsigned int in_size, void*) {
+  const auto* h = static_cast<const Handshake*>(SSL_get_ex_data(ssl, handshake_index()));
+  if (h == nullptr || h->winner == nullptr || h->forward_bytes) return SSL_TLSEXT_ERR_NOACK;
+  const auto chosen = choose_protocol(std::string_view(reinterpret_cast<const char*>(in), in_size),
+                                      protocols_for(*h->winner, kHttp2Session));
+  if (!chosen) return SSL_TLSEXT_ERR_NOACK;
+  *out = reinterpret_cast<const unsigned char*>(chosen->data());  // a constant: it outlives the handshake
+  *out_size = static_cast<unsigned char>(chosen->size());
+  return SSL_TLSEXT_ERR_OK;
+}
+
 // With a ClientHello callback the servername callback only acknowledges the name (OpenSSL's advice; HAProxy too).
 int acknowledge_server_name(SSL*, int*, void*) { return SSL_TLSEXT_ERR_OK; }
 
@@ -237,6 +255,7 @@ SSL_CTX* make_listener_context() {
   SSL_CTX_set_num_tickets(ctx, 1);  // OpenSSL sends two by default; one resumes a browser's next connection
   SSL_CTX_set_client_hello_cb(ctx, on_client_hello, nullptr);
   SSL_CTX_set_tlsext_servername_callback(ctx, acknowledge_server_name);
+  SSL_CTX_set_alpn_select_cb(ctx, select_protocol, nullptr);
   return ctx;
 }
 

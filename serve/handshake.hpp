@@ -4,8 +4,9 @@
 // also applies the winning binding's options to the connection before version negotiation and resumption:
 // disablelegacytls, disabletls12, disabletls13, clientcertnegotiation, enablesessionticket, disablesessionid, and a
 // session-id context derived from the binding and its certificate, so that no session or ticket resumes on another
-// binding. A certificate that is not loaded yet pauses the handshake (SSL_CLIENT_HELLO_RETRY) until a loader thread
-// has read it; `resume` then continues the handshake on the connection's own loop.
+// binding. ALPN, which OpenSSL processes after that callback, offers what the winning binding allows (alpn.hpp). A
+// certificate that is not loaded yet pauses the handshake (SSL_CLIENT_HELLO_RETRY) until a loader thread has read it;
+// `resume` then continues the handshake on the connection's own loop.
 #include <openssl/types.h>
 
 #include <functional>
@@ -28,6 +29,7 @@ struct Handshake {
   CertCache* cache = nullptr;
   const store::CertStore* stores = nullptr;
   std::function<void()> resume;
+  bool forward_bytes = false;  // backend= forwards the bytes unread: no application protocol is agreed for them
 
   // Set by the callback.
   std::optional<SelectionStep> step;

@@ -320,6 +320,39 @@ TEST_SUITE("serve") {
 }
 
 TEST_SUITE("serve") {
+  TEST_CASE("ALPN: http/1.1 when offered, nothing for unknown protocols, disablehttp2 reaches the session") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    fe.bind("hostnameport=plain.test:" + std::to_string(port), fe.import("plain.test"));
+    fe.bind("hostnameport=noh2.test:" + std::to_string(port), fe.import("noh2.test"), {"disablehttp2=enable"});
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    const std::string get = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+    const auto h1 = tls_connect("127.0.0.1", port, {"plain.test", nullptr, 0, get}, {"h2", "http/1.1"});
+    REQUIRE(h1.handshake);
+    CHECK(h1.alpn == "http/1.1");  // h2 is offered by the client; serve has no HTTP/2 session to choose it for
+    CHECK(h1.answer.find("ALPN:        http/1.1") != std::string::npos);
+    CHECK(h1.answer.find("HTTP/2:      allowed by the binding") != std::string::npos);
+
+    const auto unknown = tls_connect("127.0.0.1", port, {"plain.test", nullptr, 0, get}, {"spdy/3", "imap"});
+    REQUIRE(unknown.handshake);  // no match: no ALPN, and the connection goes on
+    CHECK(unknown.alpn.empty());
+    CHECK(unknown.answer.find("ALPN:        (none)") != std::string::npos);
+
+    const auto none = tls_connect("127.0.0.1", port, {"plain.test", nullptr, 0, get});
+    REQUIRE(none.handshake);
+    CHECK(none.alpn.empty());
+    CHECK(none.answer.starts_with("HTTP/1.1 200 OK"));
+
+    const auto disabled = tls_connect("127.0.0.1", port, {"noh2.test", nullptr, 0, get}, {"http/1.1"});
+    REQUIRE(disabled.handshake);
+    CHECK(disabled.alpn == "http/1.1");
+    CHECK(disabled.answer.find("HTTP/2:      disabled by the binding (disablehttp2)") != std::string::npos);
+    CHECK(disabled.answer.find("Binding:     hostnameport=noh2.test:" + std::to_string(port)) != std::string::npos);
+    CHECK(server.stop() == 0);
+  }
+
   TEST_CASE("SIGTERM: no new connections, the open one is served until it closes, then exit 0") {
     FrontEnd fe;
     const std::uint16_t port = free_port();

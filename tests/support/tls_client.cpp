@@ -96,7 +96,8 @@ SSL_CTX* client_context(int max_version) {
 
 }  // namespace
 
-TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsOptions& options) {
+TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsOptions& options,
+                      const std::vector<std::string>& alpn) {
   TlsResult r;
   const int fd = tcp_connect(address, port);
   if (fd < 0) {
@@ -108,11 +109,20 @@ TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsO
   SSL_set_fd(ssl, fd);
   if (options.sni) SSL_set_tlsext_host_name(ssl, options.sni->c_str());
   if (options.resume != nullptr) SSL_set_session(ssl, options.resume);
+  if (!alpn.empty()) {
+    std::string wire;
+    for (const std::string& p : alpn) wire += static_cast<char>(p.size()) + p;
+    SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char*>(wire.data()), static_cast<unsigned>(wire.size()));
+  }
   if (SSL_connect(ssl) == 1) {
     r.handshake = true;
     r.thumbprint = thumbprint_of(ssl);
     r.version = SSL_get_version(ssl);
     r.resumed = SSL_session_reused(ssl) == 1;
+    const unsigned char* chosen = nullptr;
+    unsigned int chosen_size = 0;
+    SSL_get0_alpn_selected(ssl, &chosen, &chosen_size);
+    if (chosen != nullptr) r.alpn.assign(reinterpret_cast<const char*>(chosen), chosen_size);
     if (!options.request.empty()) {
       SSL_write(ssl, options.request.data(), static_cast<int>(options.request.size()));
       char buf[4096];

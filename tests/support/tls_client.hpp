@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sslbind::test {
 
@@ -26,6 +27,7 @@ struct TlsResult {
   bool handshake = false;
   std::string thumbprint;  // lower-case SHA-1 of the server's certificate
   std::string version;     // "TLSv1.3"
+  std::string alpn;        // the protocol the server chose; empty when it chose none
   bool resumed = false;
   std::string answer;
   Session session;  // to resume later (read after the answer, so that TLS 1.3 tickets have arrived)
@@ -33,8 +35,9 @@ struct TlsResult {
 };
 
 // Connects to address:port (IPv4 or IPv6 literal), shakes hands, optionally sends `request` and reads the answer.
-// Never waits more than 10 s.
-TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsOptions& options = {});
+// Never waits more than 10 s. `alpn`: the protocols offered by ALPN, in order; none: no ALPN extension.
+TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsOptions& options = {},
+                      const std::vector<std::string>& alpn = {});
 
 // A connection kept open, for tests of changes while a connection lives.
 class TlsConnection {
