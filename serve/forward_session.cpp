@@ -3,6 +3,7 @@
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
 
+#include "serve/asio_upstream.hpp"
 #include "serve/connection.hpp"
 #include "serve/proxy_protocol.hpp"
 #include "serve/socket_address.hpp"
@@ -15,6 +16,13 @@ ForwardSession::ForwardSession(Connection& connection) : c_(connection), backend
 void ForwardSession::closing() {
   asio::error_code ignored;
   backend_.close(ignored);
+  if (upstream_) upstream_->close();
+}
+
+void ForwardSession::start_pipe() {
+  upstream_ = upstream_connection(std::move(backend_));
+  pipe_ = std::make_unique<Pipe>(c_, *upstream_);
+  pipe_->start();
 }
 
 void ForwardSession::connect_backend(std::size_t attempt) {
@@ -49,8 +57,7 @@ void ForwardSession::connect_backend(std::size_t attempt) {
     s.stats.forwarded.fetch_add(1, std::memory_order_relaxed);
     c_.arm_timer(s.timeouts.idle, Failure::IdleTimeout);
     if (s.options.proxy_protocol) return send_proxy_header();
-    pipe_ = std::make_unique<Pipe>(c_, backend_);
-    pipe_->start();
+    start_pipe();
   }));
 }
 
@@ -62,8 +69,7 @@ void ForwardSession::send_proxy_header() {
       proxy_v2_header({c_.client(), here, h.sni, std::string(stream.version()), std::string(stream.cipher())}));
   asio::async_write(backend_, asio::buffer(*header), c_.guard([this, header](const asio::error_code& e, std::size_t) {
     if (e) return c_.close();
-    pipe_ = std::make_unique<Pipe>(c_, backend_);
-    pipe_->start();
+    start_pipe();
   }));
 }
 

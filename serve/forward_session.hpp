@@ -21,9 +21,11 @@ class ForwardSession : public Session {
  private:
   void connect_backend(std::size_t attempt);
   void send_proxy_header();
+  void start_pipe();
 
   Connection& c_;
-  asio::ip::tcp::socket backend_;
+  asio::ip::tcp::socket backend_;  // until connected and introduced
+  std::unique_ptr<UpstreamConnection> upstream_;
   std::unique_ptr<Pipe> pipe_;
 };
 

@@ -71,6 +71,9 @@ class HttpParser {
   // accepted only as the answer to a WebSocket handshake. Both hold for the next response only.
   void expect_no_body() { no_body_ = true; }
   void expect_upgrade() { upgrade_asked_ = true; }
+  // The message's body ends when the connection closes (a response with neither length nor chunks): nothing can
+  // follow it on that connection, and its end cannot be told from a cut.
+  bool until_close() const { return state_ == State::UntilClose; }
 
  private:
   enum class State {

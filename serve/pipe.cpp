@@ -1,43 +1,40 @@
 #include "serve/pipe.hpp"
 
-#include <asio/write.hpp>
-
 #include "serve/connection.hpp"
 #include "serve/shared_state.hpp"
+#include "serve/worker.hpp"
 
 namespace sslbind::serve {
 
 void Pipe::start() {
-  client_to_backend();
-  backend_to_client();
+  client_to_upstream();
+  upstream_to_client();
 }
 
-void Pipe::client_to_backend() {
+void Pipe::client_to_upstream() {
   if (c_.closed() || up_done_) return;
+  Worker::Buffer& scratch = c_.worker().scratch();
   std::size_t n = 0;
-  switch (c_.stream().read(up_.data(), up_.size(), n)) {
+  switch (c_.stream().read(scratch.data(), scratch.size(), n)) {
     case TlsStream::Status::Done:
       c_.arm_timer(c_.shared().timeouts.idle, Failure::IdleTimeout);
-      asio::async_write(backend_, asio::buffer(up_.data(), n),
-                        c_.guard([this](const asio::error_code& ec, std::size_t) {
-                          if (ec) return c_.close();
-                          client_to_backend();
-                        }));
+      upstream_.write(std::make_shared<const std::string>(scratch.data(), n), c_.guard([this](bool ok) {
+        if (!ok) return c_.close();
+        client_to_upstream();
+      }));
       return;
-    case TlsStream::Status::Again: return c_.wait([this] { client_to_backend(); });
-    default: {
+    case TlsStream::Status::Again: return c_.wait([this] { client_to_upstream(); });
+    default:
       // The client is done sending: pass the half-close on and keep the answer coming.
       up_done_ = true;
-      asio::error_code ignored;
-      backend_.shutdown(asio::socket_base::shutdown_send, ignored);
-    }
+      upstream_.shutdown_send();
   }
 }
 
-void Pipe::backend_to_client() {
-  backend_.async_read_some(asio::buffer(down_), c_.guard([this](const asio::error_code& ec, std::size_t n) {
-    // The backend finished (or failed): everything it sent has been written.
-    if (ec) return c_.close();
+void Pipe::upstream_to_client() {
+  upstream_.read_some(down_.data(), down_.size(), c_.guard([this](bool ok, std::size_t n) {
+    // The upstream finished (or failed): everything it sent has been written.
+    if (!ok) return c_.close();
     down_size_ = n;
     down_written_ = 0;
     c_.arm_timer(c_.shared().timeouts.idle, Failure::IdleTimeout);
@@ -55,7 +52,7 @@ void Pipe::write_to_client() {
       default: return c_.close();
     }
   }
-  backend_to_client();
+  upstream_to_client();
 }
 
 }  // namespace sslbind::serve

@@ -1,10 +1,5 @@
 #include "serve/worker.hpp"
 
-#include <sys/socket.h>
-
-#include <cerrno>
-#include <tuple>
-
 #include <asio/ip/v6_only.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
@@ -13,17 +8,6 @@
 
 namespace sslbind::serve {
 namespace {
-
-constexpr std::size_t kMaxIdlePerServer = 32;
-constexpr std::size_t kMaxPooledBuffers = 256;          // 4 MiB a thread at most, once that many were busy at once
-constexpr auto kMaxIdleAge = std::chrono::seconds(30);  // below the keep-alive timeouts of IIS (120 s), nginx (75 s)
-
-// An idle connection the web worker has not closed: nothing to read yet (it sends nothing unasked).
-bool still_open(asio::ip::tcp::socket& socket) {
-  char byte = 0;
-  const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
 
 asio::ip::tcp::endpoint endpoint_of(const ListenAddress& l) {
   if (!l.address) return {asio::ip::tcp::v6(), l.port};
@@ -38,9 +22,12 @@ asio::ip::tcp::endpoint endpoint_of(const ListenAddress& l) {
 }  // namespace
 
 Worker::Worker(SharedState& shared, unsigned id, ListenReport report)
-    : shared_(shared), id_(id), report_(std::move(report)), io_(1) {}
+    : shared_(shared), id_(id), report_(std::move(report)), upstream_(io_, shared.timeouts.connect), io_(1) {}
 
-Worker::~Worker() { stop(); }
+Worker::~Worker() {
+  stop();
+  upstream_.drop_idle();
+}
 
 void Worker::start() {
   keep_running_.emplace(io_.get_executor());
@@ -52,43 +39,11 @@ void Worker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::unique_ptr<Worker::Buffer> Worker::take_buffer() {
-  if (buffers_.empty()) return std::make_unique<Buffer>();
-  auto buffer = std::move(buffers_.back());
-  buffers_.pop_back();
-  return buffer;
-}
-
-void Worker::give_buffer(std::unique_ptr<Buffer> buffer) {
-  if (buffer && buffers_.size() < kMaxPooledBuffers) buffers_.push_back(std::move(buffer));
-}
-
 void Worker::publish(std::shared_ptr<const Snapshot> snapshot) {
   asio::post(io_, [this, snapshot = std::move(snapshot)] {
     snapshot_ = snapshot;
     if (accepting_) sync_listeners(snapshot_->listeners());
   });
-}
-
-std::optional<asio::ip::tcp::socket> Worker::take_idle(const std::string& server) {
-  const auto now = std::chrono::steady_clock::now();
-  auto [first, last] = idle_.equal_range(server);
-  while (first != last) {
-    --last;  // the newest first: the likeliest to be open still
-    asio::ip::tcp::socket socket = std::move(last->second.socket);
-    const bool fresh = now - last->second.since < kMaxIdleAge;
-    last = idle_.erase(last);
-    if (fresh && still_open(socket)) return socket;
-    asio::error_code ignored;
-    socket.close(ignored);
-    std::tie(first, last) = idle_.equal_range(server);
-  }
-  return std::nullopt;
-}
-
-void Worker::keep_idle(const std::string& server, asio::ip::tcp::socket socket) {
-  if (idle_.count(server) >= kMaxIdlePerServer) return;  // closed as it goes out of scope
-  idle_.emplace(server, Idle{std::move(socket), std::chrono::steady_clock::now()});
 }
 
 void Worker::stop_accepting() {

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "serve/asio_upstream.hpp"
 #include "serve/shared_state.hpp"
 #include "serve/snapshot.hpp"
 
@@ -44,17 +45,10 @@ class Worker {
   const std::shared_ptr<const Snapshot>& snapshot() const { return snapshot_; }  // on this thread only
   std::size_t next_backend() { return round_robin_++; }
 
-  // Keep-alive connections to web workers, per server ("host:port"), owned by this thread: a request takes one that
-  // is still open (the web worker may have closed it meanwhile) or connects anew.
-  std::optional<asio::ip::tcp::socket> take_idle(const std::string& server);
-  void keep_idle(const std::string& server, asio::ip::tcp::socket socket);
-
-  // Buffers for bytes in flight, taken when data comes and given back when the connection goes idle, so that an idle
-  // connection holds none: a thread keeps those its busy connections need, not one per connection.
-  using Buffer = std::array<char, 16 * 1024>;
-  std::unique_ptr<Buffer> take_buffer();
-  void give_buffer(std::unique_ptr<Buffer> buffer);
+  // This thread's side of the web farms: connections, their keep-alive pool, timers and response buffers.
+  Upstream& upstream() { return upstream_; }
   // For a read whose bytes are copied at once, before the thread does anything else.
+  using Buffer = std::array<char, 16 * 1024>;
   Buffer& scratch() { return *scratch_; }
 
  private:
@@ -64,9 +58,10 @@ class Worker {
   SharedState& shared_;
   unsigned id_;
   ListenReport report_;
-  // Before io_: connections destroyed with the loop give their buffers back to a pool that still exists.
-  std::vector<std::unique_ptr<Buffer>> buffers_;
   std::unique_ptr<Buffer> scratch_ = std::make_unique<Buffer>();
+  // Before io_: connections destroyed with the loop give their buffers back to an upstream that still exists; its
+  // pooled sockets are closed by ~Worker before the loop goes.
+  AsioUpstream upstream_;
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running_;
   std::shared_ptr<const Snapshot> snapshot_;
@@ -76,11 +71,6 @@ class Worker {
   std::optional<asio::steady_timer> retry_timer_;
   bool accepting_ = true;
   std::size_t round_robin_ = 0;
-  struct Idle {
-    asio::ip::tcp::socket socket;
-    std::chrono::steady_clock::time_point since;
-  };
-  std::multimap<std::string, Idle> idle_;
   std::vector<std::weak_ptr<Connection>> connections_;
   std::size_t connections_kept_ = 64;
   std::thread thread_;

@@ -1,0 +1,124 @@
+#include "serve/asio_upstream.hpp"
+
+#include <sys/socket.h>
+
+#include <asio/connect.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/write.hpp>
+#include <cerrno>
+
+#include "serve/socket_address.hpp"
+
+namespace sslbind::serve {
+namespace {
+
+constexpr std::size_t kMaxIdlePerServer = 32;
+constexpr auto kMaxIdleAge = std::chrono::seconds(30);  // below the keep-alive timeouts of IIS (120 s), nginx (75 s)
+constexpr std::size_t kMaxPooledBuffers = 256;          // 4 MiB a thread at most, once that many were busy at once
+
+class SocketConnection : public UpstreamConnection {
+ public:
+  explicit SocketConnection(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {}
+  // Handlers capture only the caller's callback (and the bytes): they may complete after this object is gone.
+  void write(std::shared_ptr<const std::string> bytes, Done done) override {
+    asio::async_write(socket_, asio::buffer(*bytes),
+                      [bytes, done = std::move(done)](const asio::error_code& ec, std::size_t) { done(!ec); });
+  }
+  void read_some(char* into, std::size_t size, Got got) override {
+    socket_.async_read_some(asio::buffer(into, size),
+                            [got = std::move(got)](const asio::error_code& ec, std::size_t n) { got(!ec, n); });
+  }
+  void shutdown_send() override {
+    asio::error_code ignored;
+    socket_.shutdown(asio::socket_base::shutdown_send, ignored);
+  }
+  void close() override {
+    asio::error_code ignored;
+    socket_.close(ignored);
+  }
+  // Nothing to read yet (a web worker sends nothing unasked): it has not closed the connection.
+  bool still_open() {
+    char byte = 0;
+    const ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+
+ private:
+  asio::ip::tcp::socket socket_;
+};
+
+class SteadyTimer : public UpstreamTimer {
+ public:
+  explicit SteadyTimer(asio::io_context& io) : timer_(io) {}
+  void start(std::chrono::milliseconds after, std::function<void()> fire) override {
+    timer_.expires_after(after);
+    timer_.async_wait([fire = std::move(fire)](const asio::error_code& ec) {
+      if (!ec) fire();
+    });
+  }
+  void cancel() override { timer_.cancel(); }
+
+ private:
+  asio::steady_timer timer_;
+};
+
+}  // namespace
+
+std::unique_ptr<UpstreamConnection> upstream_connection(asio::ip::tcp::socket socket) {
+  return std::make_unique<SocketConnection>(std::move(socket));
+}
+
+void AsioUpstream::connect(const IpPort& address, Connected done) {
+  // The socket and its deadline live until the connect completes; the deadline closes the socket, which completes
+  // the connect with an error.
+  auto socket = std::make_shared<asio::ip::tcp::socket>(io_);
+  auto deadline = std::make_shared<asio::steady_timer>(io_, connect_timeout_);
+  deadline->async_wait([weak = std::weak_ptr(socket)](const asio::error_code& ec) {
+    if (ec) return;
+    if (const auto s = weak.lock()) {
+      asio::error_code ignored;
+      s->close(ignored);
+    }
+  });
+  socket->async_connect(endpoint_of(address), [socket, deadline, done = std::move(done)](const asio::error_code& ec) {
+    deadline->cancel();
+    if (ec) return done(nullptr);
+    asio::error_code ignored;
+    socket->set_option(asio::ip::tcp::no_delay(true), ignored);
+    done(upstream_connection(std::move(*socket)));
+  });
+}
+
+std::unique_ptr<UpstreamConnection> AsioUpstream::take_idle(const std::string& server) {
+  const auto now = std::chrono::steady_clock::now();
+  auto [first, last] = idle_.equal_range(server);
+  while (first != last) {
+    --last;  // the newest first: the likeliest to be open still
+    auto connection = std::move(last->second.connection);
+    const bool fresh = now - last->second.since < kMaxIdleAge;
+    idle_.erase(last);
+    if (fresh && static_cast<SocketConnection&>(*connection).still_open()) return connection;
+    std::tie(first, last) = idle_.equal_range(server);
+  }
+  return nullptr;
+}
+
+void AsioUpstream::keep_idle(const std::string& server, std::unique_ptr<UpstreamConnection> connection) {
+  if (idle_.count(server) >= kMaxIdlePerServer) return;  // closed as it goes out of scope
+  idle_.emplace(server, Idle{std::move(connection), std::chrono::steady_clock::now()});
+}
+
+std::unique_ptr<UpstreamTimer> AsioUpstream::timer() { return std::make_unique<SteadyTimer>(io_); }
+
+Upstream::Buffer AsioUpstream::take_buffer() {
+  if (buffers_.empty()) return std::make_unique_for_overwrite<char[]>(kBufferSize);
+  Buffer buffer = std::move(buffers_.back());
+  buffers_.pop_back();
+  return buffer;
+}
+
+void AsioUpstream::give_buffer(Buffer buffer) {
+  if (buffer && buffers_.size() < kMaxPooledBuffers) buffers_.push_back(std::move(buffer));
+}
+
+}  // namespace sslbind::serve

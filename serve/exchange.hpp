@@ -1,0 +1,147 @@
+#pragma once
+// One request to the web farm, as ARR sends it, knowing nothing of the client's protocol: the route of its host, the
+// server (balancer.hpp), the connection (this thread's pool or a new one), the head as rewritten for the web worker
+// (http_forward.hpp), the retry rule, the response read and checked as it comes, the web worker's health and the
+// access-log record. The client side (an HTTP/1.1 session now, an HTTP/2 stream later) gives it the request's head
+// and body and takes the response through ExchangeSink. Bodies go both ways in HTTP/1.1's framing, the web workers'
+// protocol: a client side that speaks another one frames and unframes them.
+//
+// Every callback of the upstream carries the attempt it belongs to: one that completes after a retry, a new request
+// or cancel() is ignored. Each holds the client connection (`hold`), so that nothing it touches goes first.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/webfarm.hpp"
+#include "serve/access_log.hpp"
+#include "serve/http_parser.hpp"
+#include "serve/shared_state.hpp"
+#include "serve/snapshot.hpp"
+#include "serve/upstream.hpp"
+
+namespace sslbind::serve {
+
+class ExchangeSink {
+ public:
+  virtual ~ExchangeSink() = default;
+  // A response head: an interim one (100, 103) or the final one. Its body comes with response_data.
+  virtual void response_head(const HttpHead& head) = 0;
+  virtual void response_data(std::string_view bytes) = 0;
+  // What was given is all there is for now: write it, then call Exchange::read_on() (or complete() when `ended`).
+  virtual void response_flush(bool ended) = 0;
+  // Everything given with send() reached the web worker and the request has more: give more of its body.
+  virtual void request_drained() = 0;
+  // The exchange failed, and it is counted and logged: before the final response head, answer with `status` (404,
+  // 502, 504); after it, cut the response, whose end the client must not believe.
+  virtual void failed(int status) = 0;
+  // A 101 answered a WebSocket handshake: bytes go both ways unparsed on `upstream` from here; `rest` came after
+  // the 101's head and is the client's.
+  virtual void switched(std::unique_ptr<UpstreamConnection> upstream, std::string_view rest) = 0;
+};
+
+// What the exchange knows of the client connection, for the web worker's head and the access log.
+struct ClientFacts {
+  IpPort address;
+  std::string sni;
+  std::string binding;                   // "hostnameport=www.contoso.com:443"
+  std::string thumbprint;                // of the certificate that served
+  std::function<std::string()> arr_ssl;  // X-ARR-SSL's value; asked once, when a farm sends it
+};
+
+class Exchange {
+ public:
+  Exchange(Upstream& upstream, SharedState& shared, ExchangeSink& sink, ClientFacts client,
+           std::function<std::shared_ptr<void>()> hold);
+  ~Exchange();
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  // A new request's first byte came: the record starts, the previous request's state goes.
+  void begin(std::int64_t now_ms);
+  AccessRecord& record() { return record_; }
+  // Routes the request by its host with `snapshot` and sends it to a web worker. On a failure (no route: 404, no
+  // server: 502) sink.failed() is called before this returns, and failed() is true.
+  void start(const HttpHead& head, std::shared_ptr<const Snapshot> snapshot);
+  // Request body bytes in HTTP/1.1's framing, queued for the web worker; `ended`: the request's last byte was given.
+  void send(std::string_view bytes, bool ended);
+  void read_on();  // the sink wrote what it was given: read more of the response
+  // The response ended and was written: counted, logged, and the web worker's connection pooled when it may be.
+  void complete();
+  // The client side refuses the request (a broken body framing, say) before or instead of a response: counted and
+  // logged with `status`; the web worker's connection is closed. No sink call.
+  void abort(int status, Failure why);
+  // The client connection closes: the web worker's connection too, and its request stops counting as in flight.
+  void cancel();
+
+  bool failed() const { return failed_; }
+  bool response_started() const { return final_head_; }  // the final response head came
+  bool response_ended() const { return response_ended_; }
+  bool request_ended() const { return request_ended_; }
+  // Whether the web worker's response lets the client connection carry another request (it has its own end).
+  bool response_delimited() const { return delimited_; }
+  const HttpHead& request() const { return head_; }
+
+ private:
+  // A callback of the current attempt: ignored once the attempt is over.
+  template <class F>
+  auto current(F f) {
+    return [this, hold = hold_(), attempt = attempt_, f](auto&&... args) {
+      if (attempt != attempt_) return;
+      f(std::forward<decltype(args)>(args)...);
+    };
+  }
+  void choose();
+  void connected(std::unique_ptr<UpstreamConnection> connection, bool reused);
+  void write();
+  void read();
+  void on_response(std::size_t n);
+  void upstream_failed();
+  void fail(int status, Failure why);
+  void end_in_flight(int status, std::int64_t head_ms = -1);
+  void drop_connection();
+  void log();
+
+  Upstream& upstream_;
+  SharedState& shared_;
+  ExchangeSink& sink_;
+  ClientFacts client_;
+  std::function<std::shared_ptr<void>()> hold_;
+  std::unique_ptr<UpstreamTimer> response_timer_;
+  std::uint64_t attempt_ = 0;
+  std::string arr_ssl_;
+  bool arr_ssl_made_ = false;
+
+  // One request's state, reset by begin().
+  HttpHead head_;
+  std::shared_ptr<const Snapshot> snapshot_;  // the routes and farms this request was routed with
+  const WebFarm* farm_ = nullptr;
+  std::vector<std::string> tried_;  // servers tried for this request
+  std::string server_;              // the one it went to last
+  HttpParser response_{HttpParser::Kind::Response};
+  std::unique_ptr<UpstreamConnection> connection_;
+  Upstream::Buffer buffer_;  // while a response is read
+  std::string head_text_;    // the head as sent, to send again when a retry is safe
+  std::string to_backend_;
+  AccessRecord record_;
+  std::int64_t started_ms_ = 0;  // the request's first byte
+  std::int64_t sent_ms_ = 0;     // the request went to the web worker
+  bool head_in_queue_ = false;   // to_backend_ starts with head_text_
+  bool failed_ = false;
+  bool in_flight_ = false;  // counted in BackendHealth until its response ends
+  bool connected_ = false;
+  bool reused_ = false;
+  bool writing_ = false;
+  bool reading_ = false;
+  bool timed_out_ = false;
+  bool request_ended_ = false;
+  bool body_sent_ = false;
+  bool interim_ = false;
+  bool final_head_ = false;
+  bool response_ended_ = false;
+  bool response_bytes_ = false;
+  bool keep_alive_ = false;  // the web worker's connection may carry another request
+  bool delimited_ = true;
+};
+
+}  // namespace sslbind::serve
