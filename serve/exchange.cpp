@@ -2,7 +2,6 @@
 
 #include "serve/balancer.hpp"
 #include "serve/http_forward.hpp"
-#include "serve/socket_address.hpp"
 
 namespace sslbind::serve {
 namespace {

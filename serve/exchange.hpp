@@ -15,6 +15,7 @@
 
 #include "core/webfarm.hpp"
 #include "serve/access_log.hpp"
+#include "serve/clock.hpp"
 #include "serve/http_parser.hpp"
 #include "serve/shared_state.hpp"
 #include "serve/snapshot.hpp"
