@@ -251,7 +251,7 @@ TEST_SUITE("serve::exchange") {
     CHECK(f.shared.stats.to_json()["failures"]["noRoute"] == 1);
   }
 
-  TEST_CASE("round robin follows this thread's turn; least requests takes the server with fewest in flight") {
+  TEST_CASE("round robin follows this thread's turn, least requests takes the server with fewest in flight") {
     Farm rr({"10.0.0.1:80", "10.0.0.2:80"});
     for (int i = 0; i < 4; ++i) {
       rr.get();
@@ -330,7 +330,7 @@ TEST_SUITE("serve::exchange") {
     CHECK(second->written.ends_with("\r\n\r\nbody"));
   }
 
-  TEST_CASE("the response timeout answers 504; late completions of the old connection are ignored") {
+  TEST_CASE("the response timeout answers 504, late completions of the old connection are ignored") {
     Farm f({"10.0.0.1:80"});
     f.get();
     auto wire = f.upstream.accept();
