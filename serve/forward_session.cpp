@@ -38,7 +38,7 @@ void ForwardSession::connect_backend(std::size_t attempt) {
   const std::int64_t now = steady_ms();
   for (std::size_t i = 0; i < backends.size(); ++i) {
     const std::size_t candidate = (index + i) % backends.size();
-    if (shared.backend_down_until[candidate].load(std::memory_order_relaxed) <= now) {
+    if (shared.health.up(backends[candidate].str(), now)) {
       index = candidate;
       break;
     }
@@ -49,7 +49,9 @@ void ForwardSession::connect_backend(std::size_t attempt) {
   backend_.async_connect(endpoint_of(backends[index]), c_.guard([this, index, attempt](const asio::error_code& ec) {
     SharedState& s = c_.shared();
     if (ec) {
-      s.backend_down_until[index].store(steady_ms() + s.timeouts.backend_down.count());
+      // One refused connect takes a backend= out for backend_down: the web farms' mechanism, with a threshold of one.
+      const std::int64_t down = s.timeouts.backend_down.count();
+      s.health.failed(s.options.backends[index].str(), 1, steady_ms(), {1, down, down});
       return connect_backend(attempt + 1);
     }
     asio::error_code e;

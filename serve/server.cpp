@@ -409,7 +409,7 @@ class Control {
         std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
     for (std::size_t i = 0; i < command_.backends.size(); ++i) {
       backends.push_back(
-          {{"address", command_.backends[i].str()}, {"up", shared_->backend_down_until[i].load() <= steady}});
+          {{"address", command_.backends[i].str()}, {"up", shared_->health.up(command_.backends[i].str(), steady)}});
     }
     // Per farm of the current snapshot, its servers' counters (a server in two farms counts once for both).
     const nlohmann::json workers = shared_->health.to_json(steady);

@@ -20,9 +20,7 @@ SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, u
       stores(root),
       tls(make_listener_context()),
       loaders({loader_threads, kMaxQueuedLoads, std::max(1U, loader_threads / 2), kLoadDeadline}),
-      cache(loaders, CacheLimits{}),
-      // One more than the backends, so that a front end without backends still has an array.
-      backend_down_until(std::make_unique<std::atomic<std::int64_t>[]>(options.backends.size() + 1)) {
+      cache(loaders, CacheLimits{}) {
   timeouts.handshake = std::chrono::seconds(options.handshake_timeout);
   timeouts.idle = std::chrono::seconds(options.idle_timeout);
   timeouts.response = std::chrono::seconds(options.response_timeout);

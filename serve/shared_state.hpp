@@ -41,9 +41,7 @@ struct SharedState {
   LoaderPool loaders;
   CertCache cache;
   Stats stats;
-  // Per backend: until when it counts as down (steady clock, milliseconds since its epoch); 0: up.
-  std::unique_ptr<std::atomic<std::int64_t>[]> backend_down_until;
-  BackendHealth health;                   // the web workers of the farms
+  BackendHealth health;                   // the web workers of the farms, and the backend= servers
   std::unique_ptr<AccessLog> access_log;  // null: no access log
   BurstLog descriptors_exhausted{Level::Warning,
                                  "no file descriptor left to accept a connection (EMFILE/ENFILE): clients wait; raise "
