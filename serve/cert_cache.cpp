@@ -2,7 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
+
 namespace sslbind::serve {
+
+CertSource CertSource::store(std::string_view store_name, std::string_view thumbprint_hex) {
+  return {Kind::Store, text::to_lower(store_name) + "/" + std::string(thumbprint_hex)};
+}
+
+std::string CertSource::str() const { return std::string(group()) + "/" + name; }
 
 CertCache::CertCache(LoaderPool& loaders, CacheLimits limits) : loaders_(loaders), limits_(limits) {}
 
@@ -18,8 +26,9 @@ void CertCache::erase(std::unordered_map<std::string, Entry>::iterator it) {
   entries_.erase(it);
 }
 
-CertCache::Found CertCache::get(const std::string& source, const Load& load, Resume resume) {
+CertCache::Found CertCache::get(const CertSource& from, const Load& load, Resume resume) {
   const auto now = Clock::now();
+  const std::string source = from.str();
   {
     const std::lock_guard lock(mutex_);
     if (const auto it = entries_.find(source); it != entries_.end()) {
@@ -47,19 +56,16 @@ CertCache::Found CertCache::get(const std::string& source, const Load& load, Res
     }
     pending_[source].waiters.push_back(std::move(resume));
   }
-  // Grouped by kind ("ccs", "store"): one slow share or disk holds at most its group's loaders.
-  const std::string group = source.substr(0, source.find('/'));
-  const bool queued =
-      loaders_.submit({[this, source, load]() -> LoaderPool::Delivery {
-                         auto loaded = load();
-                         return [this, source, loaded = std::move(loaded)] { finish(source, loaded); };
-                       },
-                       group,
-                       [this, source] {
-                         abandoned_log_.event();
-                         finish(source, Error(ErrorCode::SourceUnavailable,
-                                              source + " was not loaded in time (a hung share or disk?)"));
-                       }});
+  const bool queued = loaders_.submit(
+      {[this, from, load]() -> LoaderPool::Delivery {
+         auto loaded = load();
+         return [this, from, loaded = std::move(loaded)] { finish(from, loaded); };
+       },
+       std::string(from.group()),
+       [this, from, source] {
+         abandoned_log_.event();
+         finish(from, Error(ErrorCode::SourceUnavailable, source + " was not loaded in time (a hung share or disk?)"));
+       }});
   if (!queued) {
     // The loaders are saturated: this source fails now, and is not remembered, so that it is tried again later.
     std::vector<Resume> waiters;
@@ -76,14 +82,15 @@ CertCache::Found CertCache::get(const std::string& source, const Load& load, Res
   return {};
 }
 
-void CertCache::finish(const std::string& source, Result<std::shared_ptr<const CertObjects>> loaded) {
+void CertCache::finish(const CertSource& from, Result<std::shared_ptr<const CertObjects>> loaded) {
+  const std::string source = from.str();
   std::vector<Resume> waiters;
   {
     const std::lock_guard lock(mutex_);
     ++loads_;
     const auto now = Clock::now();
     lru_.push_front(source);
-    Entry e{nullptr, "", false, now + limits_.negative, now, 0, lru_.begin()};
+    Entry e{from, nullptr, "", false, now + limits_.negative, now, 0, lru_.begin()};
     if (loaded) {
       e.objects = std::move(*loaded);
       bytes_ += e.objects->bytes();
@@ -102,9 +109,9 @@ void CertCache::finish(const std::string& source, Result<std::shared_ptr<const C
   for (auto& w : waiters) w();
 }
 
-void CertCache::forget(const std::string& source) {
+void CertCache::forget(const CertSource& source) {
   const std::lock_guard lock(mutex_);
-  if (const auto it = entries_.find(source); it != entries_.end()) erase(it);
+  if (const auto it = entries_.find(source.str()); it != entries_.end()) erase(it);
 }
 
 void CertCache::forget_negative() {
@@ -133,12 +140,11 @@ std::size_t CertCache::evict(Clock::time_point now) {
   return gone;
 }
 
-std::vector<std::pair<std::string, std::shared_ptr<const CertObjects>>> CertCache::entries(
-    const std::string& prefix) const {
+std::vector<std::pair<CertSource, std::shared_ptr<const CertObjects>>> CertCache::entries(CertSource::Kind kind) const {
   const std::lock_guard lock(mutex_);
-  std::vector<std::pair<std::string, std::shared_ptr<const CertObjects>>> out;
-  for (const auto& [source, e] : entries_) {
-    if (source.starts_with(prefix)) out.emplace_back(source, e.objects);
+  std::vector<std::pair<CertSource, std::shared_ptr<const CertObjects>>> out;
+  for (const auto& [key, e] : entries_) {
+    if (e.source.kind == kind) out.emplace_back(e.source, e.objects);
   }
   return out;
 }

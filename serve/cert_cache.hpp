@@ -1,5 +1,5 @@
 #pragma once
-// The certificates the front end has loaded, by source ("store/my/<thumbprint>", "ccs/<file name>"), shared by all
+// The certificates the front end has loaded, by source (a store entry, a CCS file), shared by all
 // I/O threads. A miss starts one load per source on a loader thread (single flight: later misses wait for the same
 // load) and the asking handshake is resumed when it ends. A source that cannot be served is remembered for a short
 // while (a negative entry), so that a scanner asking for it again costs a hash lookup. The cache is bounded by entry
@@ -21,6 +21,20 @@
 #include "serve/log.hpp"
 
 namespace sslbind::serve {
+
+// Where a cached certificate comes from: a store entry or a CCS file.
+struct CertSource {
+  enum class Kind { Store, Ccs };
+  Kind kind = Kind::Store;
+  std::string name;  // Store: "<store in lower case>/<thumbprint>"; Ccs: the file name in the folder
+
+  static CertSource store(std::string_view store_name, std::string_view thumbprint_hex);
+  static CertSource ccs_file(std::string file) { return {Kind::Ccs, std::move(file)}; }
+  // "store/my/<thumbprint>", "ccs/www.contoso.com.pfx": the status document's spelling, and the cache's key.
+  std::string str() const;
+  // The loader group: one slow share or disk holds at most its group's loaders.
+  std::string_view group() const { return kind == Kind::Ccs ? "ccs" : "store"; }
+};
 
 struct CacheLimits {
   std::size_t max_entries = 100'000;
@@ -48,18 +62,19 @@ class CertCache {
   CertCache(LoaderPool& loaders, CacheLimits limits);
 
   // Never blocks on I/O. Loading: `resume` will be called once the load ends (or at once, if it could not start).
-  Found get(const std::string& source, const Load& load, Resume resume);
-  // Forgets a source (its file changed) or every source with a prefix ("ccs/"); loads in flight finish as they are.
-  void forget(const std::string& source);
+  Found get(const CertSource& source, const Load& load, Resume resume);
+  // Forgets a source (its file changed); a load in flight finishes as it is.
+  void forget(const CertSource& source);
   void forget_negative();
   // Evicts idle entries and, beyond the limits, the least recently used ones. Returns how many went.
   std::size_t evict(Clock::time_point now);
-  // The entries whose source starts with `prefix`, with their objects (null for a source that cannot be served).
-  std::vector<std::pair<std::string, std::shared_ptr<const CertObjects>>> entries(const std::string& prefix) const;
+  // The entries of one kind, with their objects (null for a source that cannot be served).
+  std::vector<std::pair<CertSource, std::shared_ptr<const CertObjects>>> entries(CertSource::Kind kind) const;
   nlohmann::json status(std::int64_t now_unix) const;
 
  private:
   struct Entry {
+    CertSource source;
     std::shared_ptr<const CertObjects> objects;
     std::string problem;
     bool missing = false;
@@ -72,7 +87,7 @@ class CertCache {
     std::vector<Resume> waiters;
   };
 
-  void finish(const std::string& source, Result<std::shared_ptr<const CertObjects>> loaded);
+  void finish(const CertSource& source, Result<std::shared_ptr<const CertObjects>> loaded);
   void touch(Entry& e, Clock::time_point now);
   void erase(std::unordered_map<std::string, Entry>::iterator it);
 

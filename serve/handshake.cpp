@@ -6,10 +6,10 @@
 
 #include <cctype>
 
-#include "core/ccs_names.hpp"
 #include "core/hostname.hpp"
 #include "core/text.hpp"
 #include "serve/alpn.hpp"
+#include "serve/cert_choice.hpp"
 
 namespace sslbind::serve {
 namespace {
@@ -88,29 +88,6 @@ int fail(Handshake& h, int* alert, Failure why, int with) {
   return SSL_CLIENT_HELLO_ERROR;
 }
 
-std::string store_source(const std::string& store, const Thumbprint& t) {
-  return "store/" + text::to_lower(store) + "/" + t.hex();
-}
-
-struct CcsFile {
-  store::CcsFileMatch match;
-  bool before_listing = false;  // found without the listing: a file that is missing may exist in another spelling
-};
-
-// The listing's answer; before the first listing ends (100k files take a tenth of a second), the file spelled as
-// lookups spell it, which is the one the listing would name if it exists (see CcsFolderIndex).
-Result<CcsFile> find_ccs_file(const store::CcsProvider& provider, std::string_view host) {
-  if (const auto listing = provider.index()) {
-    auto found = listing->find(host);
-    if (!found) return found.error();
-    return CcsFile{std::move(*found), false};
-  }
-  if (auto problem = provider.listing_problem()) return Error(ErrorCode::SourceUnavailable, *problem);
-  auto names = ccs_file_names(host);
-  if (!names) return names.error();
-  return CcsFile{{{names->exact}, names->exact, ccs_hostname_of_file(names->exact).value_or("")}, true};
-}
-
 int on_client_hello(SSL* ssl, int* alert, void*) {
   auto* h = static_cast<Handshake*>(SSL_get_ex_data(ssl, handshake_index()));
   if (h == nullptr) {
@@ -120,101 +97,20 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
   const auto sni = server_name(ssl);
   if (!sni) return fail(*h, alert, Failure::BadClientHello, SSL_AD_ILLEGAL_PARAMETER);
   h->sni = *sni;
-  const Snapshot& snap = *h->snapshot;
-
-  // The CCS step asks the folder listing (in memory) and the cache; a file not loaded yet pauses the handshake.
-  bool loading = false;
-  std::shared_ptr<const CertObjects> ccs_objects;
-  const CcsLookup ccs = [&](std::string_view host) {
-    CcsOutcome out;
-    if (!snap.ccs()) {
-      out.problem = snap.ccs_problem();
-      return out;
-    }
-    const auto provider = snap.ccs();
-    auto found = find_ccs_file(*provider, host);
-    if (!found) {
-      out.problem = found.error().detail;
-      return out;
-    }
-    out.tried = found->match.tried;
-    if (!found->match.file) return out;
-    out.file = *found->match.file;
-    const std::string file = *found->match.file;
-    auto got = h->cache->get(
-        "ccs/" + file,
-        [provider, file]() -> Result<std::shared_ptr<const CertObjects>> {
-          // Taken before the read: a file replaced during the read then looks changed, and is read again.
-          const auto identity = store::identity_of(provider->folder() / file);
-          if (!identity) return Error(ErrorCode::NotFound, file + " is not in the CCS folder");
-          auto loaded = provider->read_file(file);
-          if (!loaded) return loaded.error();
-          return make_cert_objects(*loaded, identity);
-        },
-        h->resume);
-    switch (got.state) {
-      case CertCache::Found::State::Ready:
-        out.usable = true;
-        ccs_objects = got.objects;
-        break;
-      case CertCache::Found::State::Loading:
-        loading = true;
-        out.problem = file + " is being loaded";
-        break;
-      case CertCache::Found::State::Unusable:
-        if (found->before_listing && got.missing && !provider->listing_overdue()) {
-          // Not spelled in lower case, or not there: only the listing can tell. If it ended meanwhile, ask again.
-          if (!provider->wait_for_listing(h->resume)) h->resume();
-          loading = true;
-          out.problem = "the CCS folder is being listed";
-          break;
-        }
-        out.problem = found->before_listing && got.missing
-                          ? "the CCS folder is being listed past its deadline, and " + file + " is not there"
-                          : file + " cannot be served: " + got.problem;
-        break;
-    }
-    return out;
-  };
-  ClientHello hello{h->local, h->port, h->sni.empty() ? std::nullopt : std::optional<std::string>(h->sni)};
-  const Selection sel = snap.index().select(hello, ccs);
-  if (loading) return SSL_CLIENT_HELLO_RETRY;
-  if (!sel.winner) return fail(*h, alert, Failure::NoMatch, SSL_AD_UNRECOGNIZED_NAME);
-  const Binding& binding = *sel.winner->binding;
-  if ((binding.settings.flags & ssl_flag::kReject) != 0)
-    return fail(*h, alert, Failure::Rejected, SSL_AD_ACCESS_DENIED);
-
-  std::shared_ptr<const CertObjects> objects;
-  const ServedFrom from = source_of(sel);
-  if (from.kind == ServedFrom::Kind::CcsFile) {
-    objects = ccs_objects;
-    h->source = "file " + from.ccs_file;
-  } else {
-    const std::string store = from.store;
-    const Thumbprint thumbprint = *from.thumbprint;
-    const store::CertStore* stores = h->stores;
-    auto got = h->cache->get(
-        store_source(store, thumbprint),
-        [stores, store, thumbprint]() -> Result<std::shared_ptr<const CertObjects>> {
-          auto loaded = stores->load(store, thumbprint);
-          if (!loaded) return loaded.error();
-          return make_cert_objects(*loaded);
-        },
-        h->resume);
-    if (got.state == CertCache::Found::State::Loading) return SSL_CLIENT_HELLO_RETRY;
-    if (got.state == CertCache::Found::State::Unusable) {
-      return fail(*h, alert, got.missing ? Failure::CertificateMissing : Failure::CertificateUnavailable,
-                  SSL_AD_INTERNAL_ERROR);
-    }
-    objects = got.objects;
-    h->source = "store " + store;
+  const ClientHello hello{h->local, h->port, h->sni.empty() ? std::nullopt : std::optional<std::string>(h->sni)};
+  CertChoice choice = choose_certificate({hello, *h->snapshot, *h->cache, *h->stores, h->resume});
+  switch (choice.state) {
+    case CertChoice::State::Pending: return SSL_CLIENT_HELLO_RETRY;
+    case CertChoice::State::Failed: return fail(*h, alert, choice.failure, choice.alert);
+    case CertChoice::State::Ready: break;
   }
-  if (!objects->apply(ssl)) return fail(*h, alert, Failure::CertificateUnavailable, SSL_AD_INTERNAL_ERROR);
-  apply_options(ssl, binding, *h);
-  set_session_context(ssl, binding, objects->thumbprint());
-  h->step = sel.winner->step;
-  h->winner = &binding;
-  h->certificate = std::move(objects);
+  if (!choice.objects->apply(ssl)) return fail(*h, alert, Failure::CertificateUnavailable, SSL_AD_INTERNAL_ERROR);
+  apply_options(ssl, *choice.binding, *h);
+  set_session_context(ssl, *choice.binding, choice.objects->thumbprint());
+  h->step = choice.step;
+  h->winner = std::move(choice.binding);
+  h->source = std::move(choice.source);
+  h->certificate = std::move(choice.objects);
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 

@@ -1,12 +1,11 @@
 #pragma once
-// The certificate choice for one TLS connection, made in OpenSSL's ClientHello callback by HTTP.SYS's order with the
-// snapshot's SelectionIndex: the same code path as `sslbind resolve`, so the wire and the report agree. The callback
-// also applies the winning binding's options to the connection before version negotiation and resumption:
-// disablelegacytls, disabletls12, disabletls13, clientcertnegotiation, enablesessionticket, disablesessionid, and a
-// session-id context derived from the binding and its certificate, so that no session or ticket resumes on another
-// binding. ALPN, which OpenSSL processes after that callback, offers what the winning binding allows (alpn.hpp). A
-// certificate that is not loaded yet pauses the handshake (SSL_CLIENT_HELLO_RETRY) until a loader thread has read it;
-// `resume` then continues the handshake on the connection's own loop.
+// OpenSSL's callbacks for one TLS connection. The ClientHello callback reads the server name, asks choose_certificate()
+// (cert_choice.hpp) and applies its answer. It also applies the winning binding's options to the connection before
+// version negotiation and resumption: disablelegacytls, disabletls12, disabletls13, clientcertnegotiation,
+// enablesessionticket, disablesessionid, and a session-id context derived from the binding and its certificate, so that
+// no session or ticket resumes on another binding. ALPN, which OpenSSL processes after that callback, offers what the
+// winning binding allows (alpn.hpp). A certificate that is not loaded yet pauses the handshake (SSL_CLIENT_HELLO_RETRY)
+// until a loader thread has read it; `resume` then continues the handshake on the connection's own loop.
 #include <openssl/types.h>
 
 #include <functional>
@@ -33,9 +32,9 @@ struct Handshake {
 
   // Set by the callback.
   std::optional<SelectionStep> step;
-  const Binding* winner = nullptr;  // in `snapshot`, which this handshake holds
-  std::string source;               // "store MY" or "file www.contoso.com.pfx"
-  std::string sni;                  // lower case, empty without SNI
+  std::shared_ptr<const Binding> winner;
+  std::string source;  // "store MY" or "file www.contoso.com.pfx"
+  std::string sni;     // lower case, empty without SNI
   std::shared_ptr<const CertObjects> certificate;
   bool forget_session = false;  // disablesessionid: the session is not kept for session-id resumption
   std::optional<Failure> failure;

@@ -314,8 +314,8 @@ class Control {
     }
     // A file that changed (or could not be served, and may be fixed now) is read again on its next handshake.
     std::size_t changed = 0;
-    for (const auto& [source, objects] : shared_->cache.entries("ccs/")) {
-      if (objects && store::identity_of(ccs->folder() / source.substr(4)) == objects->file_identity()) continue;
+    for (const auto& [source, objects] : shared_->cache.entries(CertSource::Kind::Ccs)) {
+      if (objects && store::identity_of(ccs->folder() / source.name) == objects->file_identity()) continue;
       shared_->cache.forget(source);
       ++changed;
     }

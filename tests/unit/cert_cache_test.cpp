@@ -73,7 +73,7 @@ CertCache::Load ready(std::string thumbprint, std::size_t bytes = 1000) {
 using State = CertCache::Found::State;
 
 // Asks until the answer is not Loading (the load ran on a loader thread meanwhile).
-CertCache::Found settled(CertCache& cache, const std::string& source, const CertCache::Load& load) {
+CertCache::Found settled(CertCache& cache, const CertSource& source, const CertCache::Load& load) {
   CertCache::Found f;
   within(2000ms, [&] {
     f = cache.get(source, load, [] {});
@@ -83,8 +83,12 @@ CertCache::Found settled(CertCache& cache, const std::string& source, const Cert
 }
 
 // Asks until the source is served: for a source that a refusal (saturation, too many waiters) may answer first.
-bool becomes_ready(CertCache& cache, const std::string& source, const CertCache::Load& load) {
+bool becomes_ready(CertCache& cache, const CertSource& source, const CertCache::Load& load) {
   return within(2000ms, [&] { return cache.get(source, load, [] {}).state == State::Ready; });
+}
+
+std::size_t all(const CertCache& cache) {
+  return cache.entries(CertSource::Kind::Store).size() + cache.entries(CertSource::Kind::Ccs).size();
 }
 
 }  // namespace
@@ -96,12 +100,12 @@ TEST_SUITE("serve::cert_cache") {
     Gate gate;
     std::atomic<int> resumed{0};
     for (int i = 0; i < 3; ++i) {
-      CHECK(cache.get("store/my/aa", gate.load("aa"), [&] { ++resumed; }).state == State::Loading);
+      CHECK(cache.get(CertSource::store("my", "aa"), gate.load("aa"), [&] { ++resumed; }).state == State::Loading);
     }
     gate.release();
     CHECK(within(1000ms, [&] { return resumed == 3; }));
     CHECK(gate.runs == 1);
-    const auto hit = cache.get("store/my/aa", gate.load("aa"), [] { FAIL("a hit resumes nothing"); });
+    const auto hit = cache.get(CertSource::store("my", "aa"), gate.load("aa"), [] { FAIL("a hit resumes nothing"); });
     REQUIRE(hit.state == State::Ready);
     CHECK(hit.objects->thumbprint() == "aa");
     CHECK(gate.runs == 1);
@@ -117,28 +121,32 @@ TEST_SUITE("serve::cert_cache") {
     std::atomic<int> runs{0};
     {
       CertCache cache(pool, {.negative = 60s});
-      const auto f = settled(cache, "ccs/www.contoso.com.pfx", failing(ErrorCode::NotFound, runs));
+      const auto f = settled(cache, CertSource::ccs_file("www.contoso.com.pfx"), failing(ErrorCode::NotFound, runs));
       CHECK(f.state == State::Unusable);
       CHECK(f.missing);
       CHECK(f.problem.find("www.contoso.com.pfx") != std::string::npos);
       for (int i = 0; i < 100; ++i) {
-        CHECK(cache.get("ccs/www.contoso.com.pfx", failing(ErrorCode::NotFound, runs), [] {}).state == State::Unusable);
+        CHECK(cache.get(CertSource::ccs_file("www.contoso.com.pfx"), failing(ErrorCode::NotFound, runs), [] {}).state ==
+              State::Unusable);
       }
       CHECK(runs == 1);  // a scanner asking again costs a lookup, not a load
       CHECK(cache.status(0)["loadFailures"] == 1);
       cache.forget_negative();
-      CHECK(cache.get("ccs/www.contoso.com.pfx", failing(ErrorCode::NotFound, runs), [] {}).state == State::Loading);
-      CHECK(settled(cache, "ccs/www.contoso.com.pfx", failing(ErrorCode::NotFound, runs)).state == State::Unusable);
+      CHECK(cache.get(CertSource::ccs_file("www.contoso.com.pfx"), failing(ErrorCode::NotFound, runs), [] {}).state ==
+            State::Loading);
+      CHECK(settled(cache, CertSource::ccs_file("www.contoso.com.pfx"), failing(ErrorCode::NotFound, runs)).state ==
+            State::Unusable);
       CHECK(runs == 2);
     }
     runs = 0;
     CertCache cache(pool, {.negative = 1s});
-    const auto bad = settled(cache, "store/my/bb", failing(ErrorCode::InvalidParameter, runs));
+    const auto bad = settled(cache, CertSource::store("my", "bb"), failing(ErrorCode::InvalidParameter, runs));
     CHECK(bad.state == State::Unusable);
     CHECK_FALSE(bad.missing);  // there, but unusable
     std::this_thread::sleep_for(1100ms);
-    CHECK(cache.get("store/my/bb", ready("bb"), [] {}).state == State::Loading);  // expired: loaded again
-    CHECK(becomes_ready(cache, "store/my/bb", ready("bb")));
+    CHECK(cache.get(CertSource::store("my", "bb"), ready("bb"), [] {}).state ==
+          State::Loading);  // expired: loaded again
+    CHECK(becomes_ready(cache, CertSource::store("my", "bb"), ready("bb")));
     CHECK(runs == 1);
     pool.stop();
   }
@@ -146,24 +154,27 @@ TEST_SUITE("serve::cert_cache") {
   TEST_CASE("eviction: idle entries, then the least recently used beyond the entry and byte limits") {
     LoaderPool pool({2, 100, 2, 10s});
     CertCache cache(pool, {.max_entries = 2, .max_bytes = 2500, .idle = 3600s});
-    for (const std::string t : {"01", "02"}) REQUIRE(settled(cache, "store/my/" + t, ready(t)).state == State::Ready);
-    CHECK(cache.get("store/my/01", ready("01"), [] {}).state == State::Ready);  // 01 is now the most recent
-    REQUIRE(settled(cache, "store/my/03", ready("03")).state == State::Ready);
+    for (const std::string t : {"01", "02"})
+      REQUIRE(settled(cache, CertSource::store("my", t), ready(t)).state == State::Ready);
+    CHECK(cache.get(CertSource::store("my", "01"), ready("01"), [] {}).state ==
+          State::Ready);  // 01 is now the most recent
+    REQUIRE(settled(cache, CertSource::store("my", "03"), ready("03")).state == State::Ready);
     CHECK(cache.evict(CertCache::Clock::now()) == 1);
-    CHECK(cache.entries("store/").size() == 2);
-    CHECK(cache.get("store/my/02", ready("02"), [] {}).state == State::Loading);  // 02 went, the least recent
-    REQUIRE(settled(cache, "store/my/02", ready("02")).state == State::Ready);
+    CHECK(cache.entries(CertSource::Kind::Store).size() == 2);
+    CHECK(cache.get(CertSource::store("my", "02"), ready("02"), [] {}).state ==
+          State::Loading);  // 02 went, the least recent
+    REQUIRE(settled(cache, CertSource::store("my", "02"), ready("02")).state == State::Ready);
     cache.evict(CertCache::Clock::now());
     // Bytes: one large certificate pushes out the older ones until the total fits.
-    REQUIRE(settled(cache, "store/my/big", ready("big", 2000)).state == State::Ready);
+    REQUIRE(settled(cache, CertSource::store("my", "big"), ready("big", 2000)).state == State::Ready);
     cache.evict(CertCache::Clock::now());
     CHECK(cache.status(0)["bytes"].get<std::size_t>() <= 2500);
     // Idle: everything unused for longer than the limit.
-    const std::size_t left = cache.entries("").size();
+    const std::size_t left = all(cache);
     CHECK(left >= 1);
     CHECK(cache.evict(CertCache::Clock::now()) == 0);
     CHECK(cache.evict(CertCache::Clock::now() + 3601s) == left);
-    CHECK(cache.entries("").empty());
+    CHECK(all(cache) == 0);
     pool.stop();
   }
 
@@ -171,15 +182,16 @@ TEST_SUITE("serve::cert_cache") {
     LoaderPool pool({1, 1, 1, 10s});
     CertCache cache(pool, {});
     Gate gate;
-    CHECK(cache.get("store/my/a1", gate.load("a1"), [] {}).state == State::Loading);  // runs, held
+    CHECK(cache.get(CertSource::store("my", "a1"), gate.load("a1"), [] {}).state == State::Loading);  // runs, held
     CHECK(within(500ms, [&] { return gate.runs == 1; }));
-    CHECK(cache.get("store/my/a2", gate.load("a2"), [] {}).state == State::Loading);  // queued: the queue is full
-    const auto refused = cache.get("store/my/a3", gate.load("a3"), [] {});
+    CHECK(cache.get(CertSource::store("my", "a2"), gate.load("a2"), [] {}).state ==
+          State::Loading);  // queued: the queue is full
+    const auto refused = cache.get(CertSource::store("my", "a3"), gate.load("a3"), [] {});
     CHECK(refused.state == State::Unusable);
     CHECK(refused.problem == "the certificate loaders are saturated");
     CHECK(cache.status(0)["refused"] == 1);
     gate.release();
-    CHECK(becomes_ready(cache, "store/my/a3", gate.load("a3")));
+    CHECK(becomes_ready(cache, CertSource::store("my", "a3"), gate.load("a3")));
     pool.stop();
   }
 
@@ -187,13 +199,13 @@ TEST_SUITE("serve::cert_cache") {
     LoaderPool pool({1, 10, 1, 10s});
     CertCache cache(pool, {.max_waiters = 2});
     Gate gate;
-    CHECK(cache.get("ccs/a.pfx", gate.load("a"), [] {}).state == State::Loading);
-    CHECK(cache.get("ccs/a.pfx", gate.load("a"), [] {}).state == State::Loading);
-    const auto third = cache.get("ccs/a.pfx", gate.load("a"), [] {});
+    CHECK(cache.get(CertSource::ccs_file("a.pfx"), gate.load("a"), [] {}).state == State::Loading);
+    CHECK(cache.get(CertSource::ccs_file("a.pfx"), gate.load("a"), [] {}).state == State::Loading);
+    const auto third = cache.get(CertSource::ccs_file("a.pfx"), gate.load("a"), [] {});
     CHECK(third.state == State::Unusable);
     CHECK(third.problem == "too many handshakes wait for ccs/a.pfx");
     gate.release();
-    CHECK(becomes_ready(cache, "ccs/a.pfx", gate.load("a")));
+    CHECK(becomes_ready(cache, CertSource::ccs_file("a.pfx"), gate.load("a")));
     pool.stop();
   }
 
@@ -202,9 +214,9 @@ TEST_SUITE("serve::cert_cache") {
     CertCache cache(pool, {.negative = 60s});
     Gate gate;
     std::atomic<int> resumed{0};
-    CHECK(cache.get("ccs/hung.pfx", gate.load("h"), [&] { ++resumed; }).state == State::Loading);
+    CHECK(cache.get(CertSource::ccs_file("hung.pfx"), gate.load("h"), [&] { ++resumed; }).state == State::Loading);
     CHECK(within(2000ms, [&] { return resumed == 1; }));
-    const auto f = cache.get("ccs/hung.pfx", gate.load("h"), [] {});
+    const auto f = cache.get(CertSource::ccs_file("hung.pfx"), gate.load("h"), [] {});
     CHECK(f.state == State::Unusable);
     CHECK(f.problem.find("was not loaded in time") != std::string::npos);
     CHECK(cache.status(0)["abandoned"] == 1);
