@@ -1,6 +1,7 @@
 // serve: runs the front end in the foreground until SIGTERM; the output is the log on standard error.
 #include "cli/serve_command.hpp"
 
+#include "cli/exit_codes.hpp"
 #include "core/serve_command.hpp"
 #include "serve/server.hpp"
 
@@ -55,7 +56,14 @@ int run_serve(const Context& ctx, std::span<const std::string> arguments) {
   const CommandInfo info{"serve", std::nullopt, "SSL Certificate", serve_usage()};
   auto cmd = parse_serve_arguments(arguments);
   if (!cmd) return fail(ctx, cmd.error(), info);
-  return serve::run_server(*cmd, ctx.root, *ctx.registry);
+  const Status served = serve::run_server(*cmd, ctx.root, *ctx.registry);
+  if (served) return kExitOk;
+  // serve has logged why in its own format; the exit code says which kind of failure it was.
+  switch (served.error().code) {
+    case ErrorCode::RegistryUnreadable: return kExitRegistry;
+    case ErrorCode::InvalidParameter: return kExitUsage;
+    default: return kExitOperationFailed;
+  }
 }
 
 }  // namespace sslbind::cli

@@ -6,14 +6,17 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/result.hpp"
 #include "core/serve_command.hpp"
 #include "store/registry.hpp"
 
 namespace sslbind::serve {
 
-// Runs until SIGTERM or SIGINT. Returns 0 after a clean stop, 3 when the registry cannot be read at start, 1 when the
-// admin socket or the TLS context cannot be set up. Logs one line per event to standard error.
-int run_server(const ServeCommand& command, const std::filesystem::path& root, store::Registry& registry);
+// Runs until SIGTERM or SIGINT, and is ok after a clean stop. Otherwise it could not start, and says why (already
+// logged): RegistryUnreadable, InvalidParameter (the admin socket's path holds something else), SourceUnavailable
+// (the admin socket, the metrics endpoint or the TLS context cannot be set up). Logs one line per event to standard
+// error.
+Status run_server(const ServeCommand& command, const std::filesystem::path& root, store::Registry& registry);
 
 // The admin socket's default place: <root>/admin.sock.
 std::filesystem::path default_admin_socket(const std::filesystem::path& root);
