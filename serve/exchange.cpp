@@ -34,61 +34,49 @@ Exchange::~Exchange() { upstream_.give_buffer(std::move(buffer_)); }
 void Exchange::begin(std::int64_t now_ms) {
   ++attempt_;
   drop_connection();
-  head_ = {};
-  snapshot_.reset();
-  farm_ = nullptr;
-  tried_.clear();
-  server_.clear();
-  response_ = HttpParser(HttpParser::Kind::Response);
-  head_text_.clear();
-  to_backend_.clear();
-  record_ = {};
-  sent_ms_ = 0;
-  head_in_queue_ = failed_ = in_flight_ = connected_ = reused_ = writing_ = reading_ = timed_out_ = false;
-  request_ended_ = body_sent_ = interim_ = final_head_ = response_ended_ = response_bytes_ = keep_alive_ = false;
-  delimited_ = true;
-  started_ms_ = now_ms;
+  r_ = Request{};
+  r_.started_ms = now_ms;
 }
 
 void Exchange::start(const HttpHead& head, std::shared_ptr<const Snapshot> snapshot) {
-  head_ = head;
-  record_.host = host_of(head_);
-  record_.method = head_.method;
-  record_.target = head_.target;
+  r_.head = head;
+  r_.record.host = host_of(r_.head);
+  r_.record.method = r_.head.method;
+  r_.record.target = r_.head.target;
   // Each request is routed with the routes in force when it came: a change applies to the next request.
-  snapshot_ = std::move(snapshot);
-  farm_ = snapshot_->state().farms.route(record_.host);
-  if (farm_ == nullptr) return fail(404, Failure::NoRoute);
-  if (head_.method == "HEAD") response_.expect_no_body();
-  if (head_.upgrade) response_.expect_upgrade();
-  if (farm_->arr_ssl && !arr_ssl_made_) {
+  r_.snapshot = std::move(snapshot);
+  r_.farm = r_.snapshot->state().farms.route(r_.record.host);
+  if (r_.farm == nullptr) return fail(404, Failure::NoRoute);
+  if (r_.head.method == "HEAD") r_.response.expect_no_body();
+  if (r_.head.upgrade) r_.response.expect_upgrade();
+  if (r_.farm->arr_ssl && !arr_ssl_made_) {
     arr_ssl_ = client_.arr_ssl ? client_.arr_ssl() : std::string();
     arr_ssl_made_ = true;
   }
-  head_text_ = backend_request_head(head_, {client_.address, farm_->arr_ssl ? arr_ssl_ : std::string()});
-  to_backend_ = head_text_;
-  head_in_queue_ = true;
+  r_.head_text = backend_request_head(r_.head, {client_.address, r_.farm->arr_ssl ? arr_ssl_ : std::string()});
+  r_.to_backend = r_.head_text;
+  r_.head_in_queue = true;
   choose();
 }
 
 void Exchange::send(std::string_view bytes, bool ended) {
-  to_backend_.append(bytes);
-  request_ended_ = request_ended_ || ended;
+  r_.to_backend.append(bytes);
+  r_.request_ended = r_.request_ended || ended;
   write();
 }
 
 void Exchange::choose() {
   const std::int64_t now = steady_ms();
-  const FarmServer* chosen = choose_server(*farm_, tried_, upstream_.next_turn(), [&](const std::string& server) {
-    return ServerState{shared_.health.up(server, now), snapshot_->server_address(server) != nullptr,
+  const FarmServer* chosen = choose_server(*r_.farm, r_.tried, upstream_.next_turn(), [&](const std::string& server) {
+    return ServerState{shared_.health.up(server, now), r_.snapshot->server_address(server) != nullptr,
                        shared_.health.in_flight(server)};
   });
   if (chosen == nullptr) return fail(502, Failure::BackendUnavailable);
-  server_ = chosen->str();
-  tried_.push_back(server_);
-  record_.server = server_;
-  if (auto idle = upstream_.take_idle(server_)) return connected(std::move(idle), true);
-  upstream_.connect(*snapshot_->server_address(server_),
+  r_.server = chosen->str();
+  r_.tried.push_back(r_.server);
+  r_.record.server = r_.server;
+  if (auto idle = upstream_.take_idle(r_.server)) return connected(std::move(idle), true);
+  upstream_.connect(*r_.snapshot->server_address(r_.server),
                     current([this](std::unique_ptr<UpstreamConnection> connection) {
                       if (!connection) return upstream_failed();
                       connected(std::move(connection), false);
@@ -97,14 +85,14 @@ void Exchange::choose() {
 
 void Exchange::connected(std::unique_ptr<UpstreamConnection> connection, bool reused) {
   connection_ = std::move(connection);
-  connected_ = true;
-  reused_ = reused;
-  in_flight_ = true;
-  sent_ms_ = steady_ms();
-  shared_.health.started(server_);
+  r_.connected = true;
+  r_.reused = reused;
+  r_.in_flight = true;
+  r_.sent_ms = steady_ms();
+  shared_.health.started(r_.server);
   response_timer_->start(shared_.timeouts.response, current([this] {
-                           if (final_head_) return;
-                           timed_out_ = true;
+                           if (r_.final_head) return;
+                           r_.timed_out = true;
                            if (connection_) connection_->close();  // the read fails, and answers 504
                          }));
   write();
@@ -112,44 +100,44 @@ void Exchange::connected(std::unique_ptr<UpstreamConnection> connection, bool re
 }
 
 void Exchange::write() {
-  if (writing_ || !connection_ || failed_) return;
-  if (to_backend_.empty()) {
-    if (!request_ended_) sink_.request_drained();
+  if (r_.writing || !connection_ || r_.failed) return;
+  if (r_.to_backend.empty()) {
+    if (!r_.request_ended) sink_.request_drained();
     return;
   }
-  writing_ = true;
+  r_.writing = true;
   // Bytes past the head are body bytes: once one reaches the web worker, the request cannot be sent again.
-  const bool carries_body = to_backend_.size() > (head_in_queue_ ? head_text_.size() : 0);
-  head_in_queue_ = false;
-  auto data = std::make_shared<const std::string>(std::move(to_backend_));
-  to_backend_.clear();
+  const bool carries_body = r_.to_backend.size() > (r_.head_in_queue ? r_.head_text.size() : 0);
+  r_.head_in_queue = false;
+  auto data = std::make_shared<const std::string>(std::move(r_.to_backend));
+  r_.to_backend.clear();
   connection_->write(data, current([this, carries_body](bool ok) {
-                       writing_ = false;
+                       r_.writing = false;
                        if (!ok) return upstream_failed();
-                       body_sent_ = body_sent_ || carries_body;
+                       r_.body_sent = r_.body_sent || carries_body;
                        write();
                      }));
 }
 
 void Exchange::read() {
-  if (reading_ || response_ended_ || !connection_) return;
-  reading_ = true;
+  if (r_.reading || r_.response_ended || !connection_) return;
+  r_.reading = true;
   if (!buffer_) buffer_ = upstream_.take_buffer();
   connection_->read_some(buffer_.get(), Upstream::kBufferSize, current([this](bool ok, std::size_t n) {
-                           reading_ = false;
+                           r_.reading = false;
                            if (ok) {
-                             response_bytes_ = true;
+                             r_.response_bytes = true;
                              return on_response(n);
                            }
-                           if (timed_out_) return fail(504, Failure::BackendTimeout);
-                           if (!response_bytes_) return upstream_failed();
-                           if (final_head_ && response_.until_close()) {
+                           if (r_.timed_out) return fail(504, Failure::BackendTimeout);
+                           if (!r_.response_bytes) return upstream_failed();
+                           if (r_.final_head && r_.response.until_close()) {
                              // A response without a length ends when its web worker closes.
-                             response_ended_ = true;
-                             delimited_ = false;
+                             r_.response_ended = true;
+                             r_.delimited = false;
                              return sink_.response_flush(true);
                            }
-                           if (!final_head_) return fail(502, Failure::BackendProtocol);  // a head cut short
+                           if (!r_.final_head) return fail(502, Failure::BackendProtocol);  // a head cut short
                            sink_.failed(502);  // a body cut short: the client must not take it for whole
                          }));
 }
@@ -161,34 +149,34 @@ void Exchange::on_response(std::size_t n) {
   std::size_t at = 0;
   // Fed again after a head even with no byte left: a response without a body (101, 204, 304, 1xx, to HEAD) ends
   // right after its head.
-  while (!response_ended_) {
-    const auto step = response_.feed(bytes + at, n - at);
+  while (!r_.response_ended) {
+    const auto step = r_.response.feed(bytes + at, n - at);
     if (step.error_status != 0) {
-      if (!final_head_) return fail(502, Failure::BackendProtocol);
+      if (!r_.final_head) return fail(502, Failure::BackendProtocol);
       shared_.stats.fail(Failure::BackendProtocol);
       return sink_.failed(502);  // the client has part of a response: cutting it is all that is left
     }
     if (step.head) {
-      const HttpHead& h = response_.head();
-      interim_ = h.status < 200 && h.status != 101;
-      if (!interim_) {
-        final_head_ = true;
+      const HttpHead& h = r_.response.head();
+      r_.interim = h.status < 200 && h.status != 101;
+      if (!r_.interim) {
+        r_.final_head = true;
         response_timer_->cancel();
-        record_.status = h.status;
-        record_.backend_ms = steady_ms() - sent_ms_;
-        delimited_ = !response_.until_close();
-        keep_alive_ = h.keep_alive && delimited_;
+        r_.record.status = h.status;
+        r_.record.backend_ms = steady_ms() - r_.sent_ms;
+        r_.delimited = !r_.response.until_close();
+        r_.keep_alive = h.keep_alive && r_.delimited;
       }
       sink_.response_head(h);  // 100 Continue and the like go on as they came
-    } else if (final_head_ && step.consumed != 0) {
+    } else if (r_.final_head && step.consumed != 0) {
       sink_.response_data(std::string_view(bytes + at, step.consumed));
     }
     at += step.consumed;
-    if (step.end && !interim_) {
-      response_ended_ = true;
-      if (response_.head().status == 101) {
+    if (step.end && !r_.interim) {
+      r_.response_ended = true;
+      if (r_.response.head().status == 101) {
         // The web worker switched protocols: what follows its head is the other protocol's, both ways.
-        end_in_flight(101, record_.backend_ms);
+        end_in_flight(101, r_.record.backend_ms);
         log();
         response_timer_->cancel();
         ++attempt_;  // nothing of this exchange's own runs any more
@@ -197,23 +185,23 @@ void Exchange::on_response(std::size_t n) {
       if (at < n) {
         // Bytes past the response's end: the web worker's framing is not to be trusted. They never reach a client,
         // and its connection is closed rather than pooled.
-        keep_alive_ = false;
+        r_.keep_alive = false;
         shared_.stats.fail(Failure::BackendProtocol);
       }
     }
     if (at == n && !step.head && !step.end) break;
   }
-  sink_.response_flush(response_ended_);
+  sink_.response_flush(r_.response_ended);
 }
 
 void Exchange::complete() {
   shared_.stats.proxied.fetch_add(1, std::memory_order_relaxed);
-  end_in_flight(record_.status, record_.backend_ms);
+  end_in_flight(r_.record.status, r_.record.backend_ms);
   log();
   response_timer_->cancel();
-  if (keep_alive_ && request_ended_ && !writing_ && connection_) {
+  if (r_.keep_alive && r_.request_ended && !r_.writing && connection_) {
     ++attempt_;  // the pooled connection's callbacks, if any came late, are no longer this exchange's
-    upstream_.keep_idle(server_, std::move(connection_));
+    upstream_.keep_idle(r_.server, std::move(connection_));
   } else {
     drop_connection();
   }
@@ -221,50 +209,41 @@ void Exchange::complete() {
 }
 
 void Exchange::upstream_failed() {
-  if (timed_out_) return fail(504, Failure::BackendTimeout);  // the timeout closed the connection
-  ++attempt_;                                                 // the failed connection's other callbacks are stale
+  if (r_.timed_out) return fail(504, Failure::BackendTimeout);  // the timeout closed the connection
+  ++attempt_;                                                   // the failed connection's other callbacks are stale
   drop_connection();
   end_in_flight(0);
   const FailureVerdict verdict =
-      judge_failure({connected_, reused_, response_bytes_, body_sent_, idempotent(head_.method)});
+      judge_failure({r_.connected, r_.reused, r_.response_bytes, r_.body_sent, idempotent(r_.head.method)});
   if (verdict.weight != 0) {
-    const BackendHealth::FailureRule rule{farm_->failures, std::int64_t{farm_->failure_window} * 1000,
+    const BackendHealth::FailureRule rule{r_.farm->failures, std::int64_t{r_.farm->failure_window} * 1000,
                                           shared_.timeouts.backend_down.count()};
-    shared_.health.failed(server_, verdict.weight, steady_ms(), rule);
+    shared_.health.failed(r_.server, verdict.weight, steady_ms(), rule);
   }
   if (!verdict.retry) return fail(502, Failure::BackendUnavailable);
-  if (verdict.same_server) tried_.pop_back();
-  connected_ = reused_ = writing_ = reading_ = false;
-  if (!head_in_queue_) {
-    to_backend_.insert(0, head_text_);  // body bytes queued meanwhile follow the head again
-    head_in_queue_ = true;
+  if (verdict.same_server) r_.tried.pop_back();
+  r_.connected = r_.reused = r_.writing = r_.reading = false;
+  if (!r_.head_in_queue) {
+    r_.to_backend.insert(0, r_.head_text);  // body bytes queued meanwhile follow the head again
+    r_.head_in_queue = true;
   }
   choose();
 }
 
 void Exchange::fail(int status, Failure why) {
-  shared_.stats.fail(why);
-  failed_ = true;
-  end_in_flight(0);
-  if (!final_head_) {
-    record_.status = status;
-    if (status != 502 && status != 504) record_.server.clear();
-    log();
-  }
-  ++attempt_;
-  drop_connection();
+  abort(status, why);
   sink_.failed(status);
 }
 
 void Exchange::abort(int status, Failure why) {
   shared_.stats.fail(why);
-  failed_ = true;
+  r_.failed = true;
   end_in_flight(0);
   ++attempt_;
   drop_connection();
-  if (final_head_) return;  // the client has part of a response; nothing is logged for a cut
-  record_.status = status;
-  if (status != 502 && status != 504) record_.server.clear();
+  if (r_.final_head) return;  // the client has part of a response; nothing is logged for a cut
+  r_.record.status = status;
+  if (status != 502 && status != 504) r_.record.server.clear();
   log();
 }
 
@@ -275,9 +254,9 @@ void Exchange::cancel() {
 }
 
 void Exchange::end_in_flight(int status, std::int64_t head_ms) {
-  if (!in_flight_) return;
-  in_flight_ = false;
-  shared_.health.finished(server_, status, head_ms);
+  if (!r_.in_flight) return;
+  r_.in_flight = false;
+  shared_.health.finished(r_.server, status, head_ms);
 }
 
 void Exchange::drop_connection() {
@@ -289,13 +268,13 @@ void Exchange::drop_connection() {
 void Exchange::log() {
   AccessLog* log = shared_.access_log.get();
   if (log == nullptr) return;
-  AccessRecord r = record_;
+  AccessRecord r = r_.record;
   r.client = client_.address.str();
   r.sni = client_.sni;
   r.binding = client_.binding;
   r.thumbprint = client_.thumbprint;
   if (r.server.empty()) r.server = "-";
-  r.total_ms = started_ms_ == 0 ? 0 : steady_ms() - started_ms_;
+  r.total_ms = r_.started_ms == 0 ? 0 : steady_ms() - r_.started_ms;
   log->record(r);
 }
 

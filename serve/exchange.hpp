@@ -60,7 +60,7 @@ class Exchange {
 
   // A new request's first byte came: the record starts, the previous request's state goes.
   void begin(std::int64_t now_ms);
-  AccessRecord& record() { return record_; }
+  AccessRecord& record() { return r_.record; }
   // Routes the request by its host with `snapshot` and sends it to a web worker. On a failure (no route: 404, no
   // server: 502) sink.failed() is called before this returns, and failed() is true.
   void start(const HttpHead& head, std::shared_ptr<const Snapshot> snapshot);
@@ -75,13 +75,13 @@ class Exchange {
   // The client connection closes: the web worker's connection too, and its request stops counting as in flight.
   void cancel();
 
-  bool failed() const { return failed_; }
-  bool response_started() const { return final_head_; }  // the final response head came
-  bool response_ended() const { return response_ended_; }
-  bool request_ended() const { return request_ended_; }
+  bool failed() const { return r_.failed; }
+  bool response_started() const { return r_.final_head; }  // the final response head came
+  bool response_ended() const { return r_.response_ended; }
+  bool request_ended() const { return r_.request_ended; }
   // Whether the web worker's response lets the client connection carry another request (it has its own end).
-  bool response_delimited() const { return delimited_; }
-  const HttpHead& request() const { return head_; }
+  bool response_delimited() const { return r_.delimited; }
+  const HttpHead& request() const { return r_.head; }
 
  private:
   // A callback of the current attempt: ignored once the attempt is over.
@@ -113,36 +113,40 @@ class Exchange {
   std::string arr_ssl_;
   bool arr_ssl_made_ = false;
 
-  // One request's state, reset by begin().
-  HttpHead head_;
-  std::shared_ptr<const Snapshot> snapshot_;  // the routes and farms this request was routed with
-  const WebFarm* farm_ = nullptr;
-  std::vector<std::string> tried_;  // servers tried for this request
-  std::string server_;              // the one it went to last
-  HttpParser response_{HttpParser::Kind::Response};
   std::unique_ptr<UpstreamConnection> connection_;
   Upstream::Buffer buffer_;  // while a response is read
-  std::string head_text_;    // the head as sent, to send again when a retry is safe
-  std::string to_backend_;
-  AccessRecord record_;
-  std::int64_t started_ms_ = 0;  // the request's first byte
-  std::int64_t sent_ms_ = 0;     // the request went to the web worker
-  bool head_in_queue_ = false;   // to_backend_ starts with head_text_
-  bool failed_ = false;
-  bool in_flight_ = false;  // counted in BackendHealth until its response ends
-  bool connected_ = false;
-  bool reused_ = false;
-  bool writing_ = false;
-  bool reading_ = false;
-  bool timed_out_ = false;
-  bool request_ended_ = false;
-  bool body_sent_ = false;
-  bool interim_ = false;
-  bool final_head_ = false;
-  bool response_ended_ = false;
-  bool response_bytes_ = false;
-  bool keep_alive_ = false;  // the web worker's connection may carry another request
-  bool delimited_ = true;
+
+  // One request's state, reset whole by begin().
+  struct Request {
+    HttpHead head;
+    std::shared_ptr<const Snapshot> snapshot;  // the routes and farms this request was routed with
+    const WebFarm* farm = nullptr;
+    std::vector<std::string> tried;  // servers tried for this request
+    std::string server;              // the one it went to last
+    HttpParser response{HttpParser::Kind::Response};
+    std::string head_text;  // the head as sent, to send again when a retry is safe
+    std::string to_backend;
+    AccessRecord record;
+    std::int64_t started_ms = 0;  // the request's first byte
+    std::int64_t sent_ms = 0;     // the request went to the web worker
+    bool head_in_queue = false;   // to_backend starts with head_text
+    bool failed = false;
+    bool in_flight = false;  // counted in BackendHealth until its response ends
+    bool connected = false;
+    bool reused = false;
+    bool writing = false;
+    bool reading = false;
+    bool timed_out = false;
+    bool request_ended = false;
+    bool body_sent = false;
+    bool interim = false;
+    bool final_head = false;
+    bool response_ended = false;
+    bool response_bytes = false;
+    bool keep_alive = false;  // the web worker's connection may carry another request
+    bool delimited = true;
+  };
+  Request r_;
 };
 
 }  // namespace sslbind::serve

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/text.hpp"
+#include "serve/http_head_text.hpp"
 #include "serve/http_rules.hpp"
 #include "serve/http_syntax.hpp"
 
@@ -12,25 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxChunkDigits = 15;      // 2^60 bytes: no length overflows
 constexpr std::size_t kMaxChunkExtension = 256;  // extensions are read past, never kept
-constexpr std::size_t kMaxStatusLine = 1024;
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// "HTTP/" DIGIT "." DIGIT (RFC 9112, 2.3). 0: not a version at all.
-bool parse_version(std::string_view v, unsigned& major, unsigned& minor) {
-  if (v.size() != 8 || !v.starts_with("HTTP/") || !is_digit(v[5]) || v[6] != '.' || !is_digit(v[7])) return false;
-  major = static_cast<unsigned>(v[5] - '0');
-  minor = static_cast<unsigned>(v[7] - '0');
-  return true;
-}
-
-// Cuts the next line (without its CRLF) off the front of `text`; the reader already checked every CR and LF.
-std::string_view next_line(std::string_view& text) {
-  const auto end = text.find("\r\n");
-  const std::string_view line = text.substr(0, end);
-  text.remove_prefix(end == std::string_view::npos ? text.size() : end + 2);
-  return line;
-}
 
 }  // namespace
 
@@ -155,68 +137,11 @@ HttpParser::Step HttpParser::feed_head(const char* data, std::size_t size) {
 }
 
 HttpParser::Step HttpParser::accept_head(std::string_view text, Step step) {
-  const bool request = kind_ == Kind::Request;
-  const int bad = request ? 400 : 502;
   head_ = HttpHead{};
-  while (text.starts_with("\r\n")) text.remove_prefix(2);
-  const std::string_view first = next_line(text);
-  if (request) {
-    // method SP request-target SP HTTP-version, one space each (RFC 9112, 3).
-    const auto sp1 = first.find(' ');
-    const auto sp2 = sp1 == std::string_view::npos ? sp1 : first.find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos || first.find(' ', sp2 + 1) != std::string_view::npos) {
-      return fail(step, 400, "a request-line that is not method, target and version");
-    }
-    const std::string_view method = first.substr(0, sp1);
-    const std::string_view target = first.substr(sp1 + 1, sp2 - sp1 - 1);
-    if (!http::is_token(method)) return fail(step, 400, "a method that is not a token");
-    if (target.empty()) return fail(step, 400, "an empty request-target");
-    if (target.size() > limits_.max_target) return fail(step, 414, "the request-target is longer than 8 KiB");
-    for (const char c : target) {
-      if (!http::is_target_byte(static_cast<unsigned char>(c))) {
-        return fail(step, 400,
-                    c == '#' ? "a fragment in the request-target" : "a byte the request-target may not hold");
-      }
-    }
-    if (!parse_version(first.substr(sp2 + 1), head_.major, head_.minor)) {
-      return fail(step, 400, "an HTTP version that is not HTTP/1.x");
-    }
-    head_.method = method;
-    head_.target = target;
-  } else {
-    // HTTP-version SP 3DIGIT SP [reason]; a missing last space is forgiven (RFC 9112, 4: the reason is ignored).
-    if (first.size() > kMaxStatusLine) return fail(step, 502, "the status line is too long");
-    if (first.size() < 12 || first[8] != ' ' || !parse_version(first.substr(0, 8), head_.major, head_.minor) ||
-        !is_digit(first[9]) || !is_digit(first[10]) || !is_digit(first[11]) ||
-        (first.size() > 12 && first[12] != ' ')) {
-      return fail(step, 502, "a status line that is not version, code and reason");
-    }
-    head_.status = (first[9] - '0') * 100 + (first[10] - '0') * 10 + (first[11] - '0');
-    if (head_.status < 100 || head_.status > 599) return fail(step, 502, "a status code outside 100-599");
-    head_.reason = first.size() > 13 ? std::string(first.substr(13)) : std::string();
-    if (!http::is_field_value(head_.reason)) return fail(step, 502, "a control byte in the reason phrase");
-  }
-  if (head_.major != 1) return fail(step, request ? 505 : 502, "HTTP/" + std::to_string(head_.major) + " over HTTP/1");
-  head_.minor = std::min(head_.minor, 1U);  // HTTP/1.2 and later minors are read as 1.1 (RFC 9110, 2.5)
-  while (!text.empty()) {
-    const std::string_view line = next_line(text);
-    if (line.empty()) break;
-    if (line.front() == ' ' || line.front() == '\t') {
-      return fail(step, bad, "a header field folded onto a second line (obs-fold)");
-    }
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos) return fail(step, bad, "a header line without a colon");
-    const std::string_view name = line.substr(0, colon);
-    if (!http::is_token(name)) {
-      return fail(step, bad,
-                  name.empty() ? "a header field without a name" : "a header field name that is not a token");
-    }
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    if (!http::is_field_value(value)) return fail(step, bad, "a control byte in a header field value");
-    head_.headers.push_back({std::string(name), std::string(value)});
-  }
+  const bool request = kind_ == Kind::Request;
+  const HttpRefusal split =
+      request ? split_request_head(text, limits_.max_target, head_) : split_response_head(text, head_);
+  if (split.status != 0) return fail(step, split.status, split.why);
   BodyFraming framing = BodyFraming::None;
   const HttpRefusal refusal =
       request ? check_request(head_, framing) : check_response(head_, no_body_, upgrade_asked_, framing);
