@@ -40,6 +40,17 @@ if grep -rnE 'TEST_CASE\("[^"]*;' tests >&2; then
   failed=1
 fi
 
+# No include cycle between headers (serve's layers: a TLS stream under sessions under the exchange): tsort names the
+# loop when there is one.
+edges=$(grep -rHoE '^#include "(core|store|serve|cli)/[a-z0-9_]+\.hpp"' core store serve cli --include='*.hpp' |
+  sed -E 's/:#include "(.*)"/ \1/')
+if ! printf '%s\n' "$edges" | tsort >/dev/null 2>/tmp/sslbind-tsort.$$; then
+  cat /tmp/sslbind-tsort.$$ >&2
+  echo "check-style: headers include each other in a loop" >&2
+  failed=1
+fi
+rm -f /tmp/sslbind-tsort.$$
+
 # ARCHITECTURE.md has a paragraph for every folder of the repository, and names no folder that is gone.
 tracked=$(git ls-files | grep / | cut -d/ -f1 | sort -u)
 documented=$(grep -E '^### [^ ]+/$' ARCHITECTURE.md | sed -E 's/^### (.*)\/$/\1/' | sort -u)
