@@ -7,6 +7,10 @@
 //   probe HOST PORT NAME SECONDS MAX GAP_MS     sequential handshakes to one name: latency percentiles
 //   warm  HOST PORT NAMES                       one handshake per name, in order
 //   first HOST PORT NAME SINCE_NS TIMEOUT_S     tries until one handshake succeeds; ms since SINCE_NS (CLOCK_REALTIME)
+//   hold  HOST PORT NAME COUNT KIND SECONDS     opens COUNT connections from 4 threads and keeps them open: KIND tcp
+//                                               sends nothing, KIND request shakes hands and reads the answer to one
+//                                               keep-alive GET; prints one JSON line once they are open, then holds
+//                                               them SECONDS
 // NAMES is "PREFIX%SUFFIX:N": site%.bench.test:1000 is site0.bench.test ... site999.bench.test.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <mutex>
 #include <string>
@@ -79,16 +84,15 @@ bool hello_only(SSL_CTX* ctx, int fd, const std::string& sni) {
   return ok;
 }
 
-// One full handshake (or, with `hello`, its first half); true on success.
-bool handshake(SSL_CTX* ctx, const Target& t, const std::string& sni, bool hello = false) {
+// A connected TCP socket to the target, or -1.
+int connect_to(const Target& t) {
   const bool v6 = t.host.find(':') != std::string::npos;
   const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
+  if (fd < 0) return -1;
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   const timeval timeout{10, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  bool ok = false;
   sockaddr_storage ss{};
   socklen_t len = 0;
   if (v6) {
@@ -104,19 +108,61 @@ bool handshake(SSL_CTX* ctx, const Target& t, const std::string& sni, bool hello
     inet_pton(AF_INET, t.host.c_str(), &a->sin_addr);
     len = sizeof *a;
   }
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
-    if (hello) {
-      ok = hello_only(ctx, fd, sni);
-    } else {
-      SSL* ssl = SSL_new(ctx);
-      SSL_set_fd(ssl, fd);
-      SSL_set_tlsext_host_name(ssl, sni.c_str());
-      ok = SSL_connect(ssl) == 1;
-      SSL_free(ssl);
-    }
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// One full handshake (or, with `hello`, its first half); true on success.
+bool handshake(SSL_CTX* ctx, const Target& t, const std::string& sni, bool hello = false) {
+  const int fd = connect_to(t);
+  if (fd < 0) return false;
+  bool ok = false;
+  if (hello) {
+    ok = hello_only(ctx, fd, sni);
+  } else {
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, sni.c_str());
+    ok = SSL_connect(ssl) == 1;
+    SSL_free(ssl);
   }
   ::close(fd);
   return ok;
+}
+
+// A TLS connection that made one keep-alive request and read its whole answer, then is left open with nothing
+// more to say: the socket (the SSL object is freed; the server cannot tell). -1 on failure.
+int idle_after_request(SSL_CTX* ctx, const Target& t, const std::string& sni) {
+  const int fd = connect_to(t);
+  if (fd < 0) return -1;
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  SSL_set_tlsext_host_name(ssl, sni.c_str());
+  bool ok = SSL_connect(ssl) == 1;
+  const std::string request = "GET / HTTP/1.1\r\nHost: " + sni + "\r\n\r\n";
+  ok = ok && SSL_write(ssl, request.data(), static_cast<int>(request.size())) == static_cast<int>(request.size());
+  std::string answer;
+  char buffer[4096];
+  while (ok) {
+    const auto end = answer.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      const auto at = answer.find("Content-Length: ");
+      const std::size_t body = at == std::string::npos ? 0 : std::strtoul(answer.c_str() + at + 16, nullptr, 10);
+      if (answer.size() >= end + 4 + body) break;
+    }
+    const int n = SSL_read(ssl, buffer, sizeof buffer);
+    ok = n > 0;
+    if (ok) answer.append(buffer, static_cast<std::size_t>(n));
+  }
+  SSL_free(ssl);
+  if (!ok) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
@@ -193,6 +239,29 @@ int main(int argc, char** argv) {
       if (gap > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gap));
     }
     print(ok, failed, ms_since(start) / 1000, latencies);
+  } else if (mode == "hold" && argc >= 8) {
+    const long count = std::atol(argv[5]);
+    const std::string kind = argv[6];
+    const double seconds = std::atof(argv[7]);
+    std::vector<int> fds(static_cast<std::size_t>(count), -1);
+    std::vector<std::thread> pool;
+    constexpr int kThreads = 4;
+    for (int t = 0; t < kThreads; ++t) {
+      pool.emplace_back([&, t] {
+        for (long i = t; i < count; i += kThreads) {
+          fds[static_cast<std::size_t>(i)] =
+              kind == "tcp" ? connect_to(target) : idle_after_request(ctx, target, names.at(0));
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    const long open = std::count_if(fds.begin(), fds.end(), [](int fd) { return fd >= 0; });
+    std::printf("{\"open\": %ld, \"failed\": %ld}\n", open, count - open);
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    for (int fd : fds) {
+      if (fd >= 0) ::close(fd);
+    }
   } else if (mode == "warm") {
     long ok = 0, failed = 0;
     const auto start = Clock::now();

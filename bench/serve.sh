@@ -6,7 +6,9 @@
 #      (a certificate loaded per handshake), N = CCS_SIZE (default 1000);
 #   3. exec to first served handshake with START_SIZES bindings and CCS files (default 10000 100000), and HAProxy
 #      with HAPROXY_START_SIZE certificates (default 10000);
-#   4. memory per cached certificate: RSS after one handshake per name minus RSS before, over N.
+#   4. memory per cached certificate: RSS after one handshake per name minus RSS before, over N;
+#   5. memory per open connection: CONNECTIONS (default 10000) silent TCP connections, then as many idle TLS
+#      connections after one keep-alive request each, RSS with them held minus RSS before, over CONNECTIONS.
 # Method: server pinned to CPU 0 with one I/O thread, client (4 threads) pinned to CPU 1, SECONDS per run
 # (default 10), RUNS interleaved runs (default 5) per server; CPU from /proc/<pid>/stat. Prints medians, ranges
 # and ratios; docs/performance.md holds a run's figures. Every server is stopped by its pid.
@@ -18,7 +20,8 @@ SIZES=${SIZES:-"1000 10000"}
 CCS_SIZE=${CCS_SIZE:-1000}
 START_SIZES=${START_SIZES:-"10000 100000"}
 HAPROXY_START_SIZE=${HAPROXY_START_SIZE:-10000}
-SECTIONS=${SECTIONS:-"1 2 3"}  # 2 includes 4 (memory), which also runs alone: SECTIONS=4
+CONNECTIONS=${CONNECTIONS:-10000}
+SECTIONS=${SECTIONS:-"1 2 5 3"}  # 2 includes 4 (memory), which also runs alone: SECTIONS=4
 
 scripts/install-deps.sh
 for p in haproxy nginx-light; do
@@ -55,8 +58,8 @@ new_port() { next_port=$((next_port + 1)); }  # sets $next_port (a command subst
 
 # The start_* functions set $started to the server's pid (not printed: a command substitution would wait for the
 # server's output to end).
-start_sslbind() {  # root port
-  taskset -c 0 "$sslbind" --root "$1" serve threads=1 admin="$1/admin.sock" >/dev/null 2>>"$work/sslbind.log" &
+start_sslbind() {  # root port [serve parameter]
+  taskset -c 0 "$sslbind" --root "$1" serve threads=1 admin="$1/admin.sock" ${3:-} >/dev/null 2>>"$work/sslbind.log" &
   started=$!
   pids+=("$started")
 }
@@ -64,7 +67,7 @@ start_haproxy() {  # crt-dir port
   cat > "$work/haproxy-$2.cfg" <<CFG
 global
   nbthread 1
-  maxconn 4000
+  maxconn ${HAPROXY_MAXCONN:-4000}
 defaults
   mode http
   timeout connect 5s
@@ -192,6 +195,49 @@ start_haproxy "$dir/pem" "$p_peer"; peer=$started; wait_port "$p_peer" "$peer"; 
 printf '   sslbind: (%s - %s) KiB / %s = %.1f KiB per certificate; HAProxy: (%s - %s) KiB / %s = %.1f KiB\n' \
   "$warm" "$idle" "$CCS_SIZE" "$(awk -v w="$warm" -v i="$idle" -v n="$CCS_SIZE" 'BEGIN {print (w - i) / n}')" \
   "$hn" "$h1" "$((CCS_SIZE - 1))" "$(awk -v w="$hn" -v i="$h1" -v n="$CCS_SIZE" 'BEGIN {print (w - i) / (n - 1)}')"
+fi
+if [[ " $SECTIONS " == *" 5 "* ]]; then
+# What an open connection costs each server: RSS with CONNECTIONS held open minus RSS before, over CONNECTIONS.
+# Both answer the request themselves (sslbind's built-in page, HAProxy's http-request return), over one certificate.
+echo "== 5. RSS per connection, $CONNECTIONS connections held open (runs: $RUNS, interleaved)"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ "$(ulimit -n)" -gt $((CONNECTIONS + 100)) ] || { echo "   needs $CONNECTIONS descriptors; ulimit -n is $(ulimit -n)" >&2; exit 1; }
+dir=$work/held
+"$make_certs" "$dir" 1 0 pem,store >/dev/null
+new_port; p_ours=$next_port; new_port; p_peer=$next_port
+root=$work/root-held
+mkdir -p "$root/stores" && cp -r "$dir/stores/MY" "$root/stores/"
+sed "s/:0 certhash/:$p_ours certhash/" "$dir/bindings.txt" > "$dir/bindings-$p_ours.txt"
+"$sslbind" --root "$root" -f "$dir/bindings-$p_ours.txt" >/dev/null
+per_connection() {  # pid port kind: bytes of RSS per held connection
+  local before after out holder
+  taskset -c 1 "$client" hold 127.0.0.1 "$2" site0.bench.test 1 request 0 >/dev/null  # first-use allocations
+  sleep 0.5
+  before=$(rss_kib "$1")
+  taskset -c 1 "$client" hold 127.0.0.1 "$2" site0.bench.test "$CONNECTIONS" "$3" 120 > "$work/hold.out" &
+  holder=$!
+  for _ in $(seq 1 1200); do [ -s "$work/hold.out" ] && break; sleep 0.1; done
+  sleep 1
+  after=$(rss_kib "$1")
+  out=$(cat "$work/hold.out")
+  kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true
+  : > "$work/hold.out"
+  [ "$(echo "$out" | json_field failed)" = 0 ] || echo "warning: connections failed: $out" >&2
+  awk -v a="$after" -v b="$before" -v n="$CONNECTIONS" 'BEGIN {printf "%.0f", (a - b) * 1024 / n}'
+}
+for kind in tcp request; do
+  a=""; b=""
+  for _ in $(seq 1 "$RUNS"); do
+    start_sslbind "$root" "$p_ours" maxconnections=$((CONNECTIONS * 2)); ours=$started; wait_port "$p_ours" "$ours"
+    a="$a $(per_connection "$ours" "$p_ours" "$kind")"; stop "$ours"
+    HAPROXY_MAXCONN=$((CONNECTIONS * 2)) start_haproxy "$dir/pem" "$p_peer"; peer=$started; wait_port "$p_peer" "$peer"
+    b="$b $(per_connection "$peer" "$p_peer" "$kind")"; stop "$peer"
+  done
+  label=$([ "$kind" = tcp ] && echo "silent TCP connections (no byte sent)" || echo "idle TLS after one keep-alive request")
+  mo=$(echo "$a" | median); mp=$(echo "$b" | median)
+  printf '   %-40s sslbind %6s B (%s)  HAProxy %6s B (%s)  ratio %.2f\n' "$label" "$mo" "$(echo "$a" | range)" \
+    "$mp" "$(echo "$b" | range)" "$(awk -v a="$mo" -v b="$mp" 'BEGIN {print a / b}')"
+done
 fi
 [[ " $SECTIONS " == *" 3 "* ]] || exit 0
 

@@ -200,7 +200,7 @@ struct Farm {
     store::ServingState state;
     REQUIRE(state.rest.farms.add_farm(farm));
     REQUIRE(state.rest.farms.add_route("www.contoso.com", "shop"));
-    state.bindings = std::make_shared<MemoryBindingTable>(BindingSet{});
+    state.bindings = std::make_shared<MemoryBindingTable>(std::make_shared<const BindingSet>());
     snapshot = std::make_shared<Snapshot>(1, std::move(state), root.path(), nullptr);
   }
   void get(std::string method = "GET") {
