@@ -47,22 +47,42 @@ void Connection::start() {
       if (auto self = weak.lock()) self->handshake_step();
     });
   };
-  if (!stream_.open(shared.tls)) return close();
-  attach(stream_.ssl(), &handshake_);
   arm_timer(shared.timeouts.handshake, Failure::HandshakeTimeout);
-  handshake_step();
+  // The TLS object (and OpenSSL's read buffer) is made when the ClientHello's first bytes come: a connection that
+  // sends nothing holds no more than this object and its socket.
+  socket.async_wait(asio::socket_base::wait_read, [self = shared_from_this()](const asio::error_code& e) {
+    if (self->closed_) return;
+    if (e) return self->close();
+    if (!self->stream_.open(self->worker_.shared().tls)) return self->close();
+    attach(self->stream_.ssl(), &self->handshake_);
+    self->handshake_step();
+  });
 }
 
 void Connection::arm_timer(std::chrono::milliseconds after, Failure why) {
-  timer_.expires_after(after);
+  deadline_ = std::chrono::steady_clock::now() + after;
+  deadline_why_ = why;
+  // The timer moves only when the deadline comes before its pending expiry. Most calls push the deadline on (each
+  // request does): they cost a clock read, not a timer queue change and a timerfd update; an expiry that comes
+  // before the deadline starts the timer again for what is left.
+  if (timer_pending_ && timer_expiry_ <= deadline_) return;
+  start_timer();
+}
+
+void Connection::start_timer() {
+  timer_pending_ = true;
+  timer_expiry_ = deadline_;
+  timer_.expires_at(deadline_);
   // Until the handshake ends the timer's wait holds the connection: while a loader thread reads its certificate,
   // nothing else does. Afterwards the socket waits hold it, and the timer only watches.
   auto held = stream_.established() ? nullptr : shared_from_this();
-  timer_.async_wait([weak = weak_from_this(), held, why](const asio::error_code& ec) {
-    if (ec) return;  // re-armed or cancelled
+  timer_.async_wait([weak = weak_from_this(), held](const asio::error_code& ec) {
+    if (ec) return;  // cancelled, or started again for an earlier deadline
     auto self = weak.lock();
     if (!self || self->closed_) return;
-    if (!self->lingering_) self->worker_.shared().stats.fail(why);  // a lingering close ends as planned
+    self->timer_pending_ = false;
+    if (std::chrono::steady_clock::now() < self->deadline_) return self->start_timer();
+    if (!self->lingering_) self->worker_.shared().stats.fail(self->deadline_why_);  // a lingering close is planned
     self->close();
   });
 }
@@ -113,6 +133,7 @@ void Connection::handshake_step() {
 
 void Connection::established() {
   SharedState& shared = worker_.shared();
+  handshake_.resume = nullptr;  // no loader resumes this connection any more; an idle one keeps nothing of it
   if (handshake_.step) shared.stats.handshakes[static_cast<std::size_t>(*handshake_.step)].fetch_add(1);
   if (stream_.resumed()) shared.stats.resumed.fetch_add(1, std::memory_order_relaxed);
   if (handshake_.forget_session) stream_.forget_session(shared.tls);

@@ -39,7 +39,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close();
   // Closes after an answer the front end wrote itself, without a reset destroying it.
   void linger_close();
-  // The connection's one timer: when it fires, `why` is counted and the connection closes.
+  // The connection's one deadline, `after` from now: when it passes, `why` is counted and the connection closes.
   void arm_timer(std::chrono::milliseconds after, Failure why);
   // Runs `next` once the socket is ready the way the stream asked for after Again, unless the connection closed.
   template <class Next>
@@ -64,10 +64,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void handshake_step();
   void established();
   void drain();
+  void start_timer();
 
   Worker& worker_;
   TlsStream stream_;
   asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_;      // when the connection times out, unless pushed on
+  std::chrono::steady_clock::time_point timer_expiry_;  // when the pending timer wait fires
+  Failure deadline_why_ = Failure::IdleTimeout;
+  bool timer_pending_ = false;
   Handshake handshake_;
   IpPort client_{};
   bool closed_ = false;

@@ -7,7 +7,7 @@ namespace sslbind::serve {
 namespace {
 
 // The host a request is routed on, without its port: "www.contoso.com", "[::1]" stays bracketed.
-std::string host_of(const HttpHead& head) {
+std::string_view host_of(const HttpHead& head) {
   std::string_view h = head.authority;
   if (!h.starts_with('[')) {
     const auto colon = h.rfind(':');
@@ -15,7 +15,7 @@ std::string host_of(const HttpHead& head) {
   } else {
     h = h.substr(0, h.find(']') + 1);
   }
-  return std::string(h);
+  return h;
 }
 
 }  // namespace
@@ -34,18 +34,16 @@ Exchange::~Exchange() { upstream_.give_buffer(std::move(buffer_)); }
 void Exchange::begin(std::int64_t now_ms) {
   ++attempt_;
   drop_connection();
-  r_ = Request{};
+  if (!clean_) r_ = Request{};
+  clean_ = false;
   r_.started_ms = now_ms;
 }
 
-void Exchange::start(const HttpHead& head, std::shared_ptr<const Snapshot> snapshot) {
-  r_.head = head;
-  r_.record.host = host_of(r_.head);
-  r_.record.method = r_.head.method;
-  r_.record.target = r_.head.target;
+void Exchange::start(HttpHead head, std::shared_ptr<const Snapshot> snapshot) {
+  r_.head = std::move(head);
   // Each request is routed with the routes in force when it came: a change applies to the next request.
   r_.snapshot = std::move(snapshot);
-  r_.farm = r_.snapshot->state().farms.route(r_.record.host);
+  r_.farm = r_.snapshot->state().farms.route(host_of(r_.head));
   if (r_.farm == nullptr) return fail(404, Failure::NoRoute);
   if (r_.head.method == "HEAD") r_.response.expect_no_body();
   if (r_.head.upgrade) r_.response.expect_upgrade();
@@ -68,13 +66,13 @@ void Exchange::send(std::string_view bytes, bool ended) {
 void Exchange::choose() {
   const std::int64_t now = steady_ms();
   const FarmServer* chosen = choose_server(*r_.farm, r_.tried, upstream_.next_turn(), [&](const std::string& server) {
+    const bool least = r_.farm->load_balance == LoadBalance::LeastRequests;
     return ServerState{shared_.health.up(server, now), r_.snapshot->server_address(server) != nullptr,
-                       shared_.health.in_flight(server)};
+                       least ? shared_.health.in_flight(server) : 0};
   });
   if (chosen == nullptr) return fail(502, Failure::BackendUnavailable);
   r_.server = chosen->str();
   r_.tried.push_back(r_.server);
-  r_.record.server = r_.server;
   if (auto idle = upstream_.take_idle(r_.server)) return connected(std::move(idle), true);
   upstream_.connect(*r_.snapshot->server_address(r_.server),
                     current([this](std::unique_ptr<UpstreamConnection> connection) {
@@ -123,23 +121,37 @@ void Exchange::read() {
   if (r_.reading || r_.response_ended || !connection_) return;
   r_.reading = true;
   if (!buffer_) buffer_ = upstream_.take_buffer();
-  connection_->read_some(buffer_.get(), Upstream::kBufferSize, current([this](bool ok, std::size_t n) {
-                           r_.reading = false;
-                           if (ok) {
-                             r_.response_bytes = true;
-                             return on_response(n);
-                           }
-                           if (r_.timed_out) return fail(504, Failure::BackendTimeout);
-                           if (!r_.response_bytes) return upstream_failed();
-                           if (r_.final_head && r_.response.until_close()) {
-                             // A response without a length ends when its web worker closes.
-                             r_.response_ended = true;
-                             r_.delimited = false;
-                             return sink_.response_flush(true);
-                           }
-                           if (!r_.final_head) return fail(502, Failure::BackendProtocol);  // a head cut short
-                           sink_.failed(502);  // a body cut short: the client must not take it for whole
-                         }));
+  if (r_.response_bytes) {
+    connection_->read_some(buffer_.get(), Upstream::kBufferSize,
+                           current([this](bool ok, std::size_t n) { on_read(ok, n); }));
+    return;
+  }
+  // The request has just gone: no answer can be there yet, so wait before reading.
+  connection_->wait_readable(current([this](bool ok) {
+    if (!ok) return on_read(false, 0);
+    const UpstreamConnection::Read got = connection_->read_now(buffer_.get(), Upstream::kBufferSize);
+    if (!got.again) return on_read(got.ok, got.n);
+    r_.reading = false;
+    read();
+  }));
+}
+
+void Exchange::on_read(bool ok, std::size_t n) {
+  r_.reading = false;
+  if (ok) {
+    r_.response_bytes = true;
+    return on_response(n);
+  }
+  if (r_.timed_out) return fail(504, Failure::BackendTimeout);
+  if (!r_.response_bytes) return upstream_failed();
+  if (r_.final_head && r_.response.until_close()) {
+    // A response without a length ends when its web worker closes.
+    r_.response_ended = true;
+    r_.delimited = false;
+    return sink_.response_flush(true);
+  }
+  if (!r_.final_head) return fail(502, Failure::BackendProtocol);  // a head cut short
+  sink_.failed(502);  // a body cut short: the client must not take it for whole
 }
 
 void Exchange::read_on() { read(); }
@@ -206,6 +218,8 @@ void Exchange::complete() {
     drop_connection();
   }
   upstream_.give_buffer(std::move(buffer_));
+  r_ = Request{};  // the request's heads and strings go while the client connection waits for its next one
+  clean_ = true;
 }
 
 void Exchange::upstream_failed() {
@@ -243,7 +257,7 @@ void Exchange::abort(int status, Failure why) {
   drop_connection();
   if (r_.final_head) return;  // the client has part of a response; nothing is logged for a cut
   r_.record.status = status;
-  if (status != 502 && status != 504) r_.record.server.clear();
+  r_.answered_here = status != 502 && status != 504;  // no web worker had a part in it
   log();
 }
 
@@ -269,6 +283,10 @@ void Exchange::log() {
   AccessLog* log = shared_.access_log.get();
   if (log == nullptr) return;
   AccessRecord r = r_.record;
+  r.host = host_of(r_.head);
+  r.method = r_.head.method;
+  r.target = r_.head.target;
+  r.server = r_.answered_here ? std::string() : r_.server;
   r.client = client_.address.str();
   r.sni = client_.sni;
   r.binding = client_.binding;

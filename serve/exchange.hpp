@@ -63,7 +63,7 @@ class Exchange {
   AccessRecord& record() { return r_.record; }
   // Routes the request by its host with `snapshot` and sends it to a web worker. On a failure (no route: 404, no
   // server: 502) sink.failed() is called before this returns, and failed() is true.
-  void start(const HttpHead& head, std::shared_ptr<const Snapshot> snapshot);
+  void start(HttpHead head, std::shared_ptr<const Snapshot> snapshot);
   // Request body bytes in HTTP/1.1's framing, queued for the web worker; `ended`: the request's last byte was given.
   void send(std::string_view bytes, bool ended);
   void read_on();  // the sink wrote what it was given: read more of the response
@@ -96,6 +96,7 @@ class Exchange {
   void connected(std::unique_ptr<UpstreamConnection> connection, bool reused);
   void write();
   void read();
+  void on_read(bool ok, std::size_t n);
   void on_response(std::size_t n);
   void upstream_failed();
   void fail(int status, Failure why);
@@ -126,7 +127,8 @@ class Exchange {
     HttpParser response{HttpParser::Kind::Response};
     std::string head_text;  // the head as sent, to send again when a retry is safe
     std::string to_backend;
-    AccessRecord record;
+    AccessRecord record;          // the figures; the names are filled in when it is logged
+    bool answered_here = false;   // the front end answered (404, 400): the log names no web worker
     std::int64_t started_ms = 0;  // the request's first byte
     std::int64_t sent_ms = 0;     // the request went to the web worker
     bool head_in_queue = false;   // to_backend starts with head_text
@@ -147,6 +149,7 @@ class Exchange {
     bool delimited = true;
   };
   Request r_;
+  bool clean_ = true;  // r_ is as new: begin() need not reset it again
 };
 
 }  // namespace sslbind::serve

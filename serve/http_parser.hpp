@@ -67,6 +67,8 @@ class HttpParser {
   Step feed(const char* data, std::size_t size);
 
   const HttpHead& head() const { return head_; }
+  // The head, moved out: the body that follows is read without it.
+  HttpHead take_head() { return std::move(head_); }
   // Responses: what the request asked for. A response to HEAD has no body, whatever its fields say; a 101 is
   // accepted only as the answer to a WebSocket handshake. Both hold for the next response only.
   void expect_no_body() { no_body_ = true; }

@@ -66,6 +66,11 @@ void HttpSession::closing() {
 }
 
 void HttpSession::next() {
+  // What the last request left behind goes, so that a keep-alive connection waiting for its next request holds no
+  // buffer: the parser's head, the response bytes' capacity, the request bytes' unless some are pipelined.
+  request_ = HttpParser(HttpParser::Kind::Request);
+  std::string().swap(to_client_);
+  if (in_.empty()) std::string().swap(in_);
   head_started_ = request_ended_ = waiting_for_body_ = response_ended_ = own_answer_ = switching_ = false;
   client_keep_alive_ = true;
   c_.arm_timer(c_.shared().timeouts.idle, Failure::IdleTimeout);
@@ -111,7 +116,7 @@ void HttpSession::route() {
   // even chosen.
   std::string body;
   if (!collect_body(body)) return;
-  exchange_.start(request_.head(), c_.worker().snapshot());
+  exchange_.start(request_.take_head(), c_.worker().snapshot());
   if (exchange_.failed()) return;  // answered
   exchange_.send(body, request_ended_);
 }

@@ -94,6 +94,8 @@ void PageSession::write_pending() {
     default: return c_.close();
   }
   if (close_after_write_) return c_.close();
+  std::string().swap(pending_);  // an idle keep-alive connection keeps no buffer
+  if (in_.empty()) std::string().swap(in_);
   read_requests();
 }
 
