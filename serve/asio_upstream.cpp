@@ -28,16 +28,6 @@ class SocketConnection : public UpstreamConnection {
     socket_.async_read_some(asio::buffer(into, size),
                             [got = std::move(got)](const asio::error_code& ec, std::size_t n) { got(!ec, n); });
   }
-  void wait_readable(Done ready) override {
-    socket_.async_wait(asio::socket_base::wait_read,
-                       [ready = std::move(ready)](const asio::error_code& ec) { ready(!ec); });
-  }
-  Read read_now(char* into, std::size_t size) override {
-    asio::error_code ec;
-    const std::size_t n = socket_.read_some(asio::buffer(into, size), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) return {true, 0, true};
-    return {!ec, n, false};
-  }
   void shutdown_send() override {
     asio::error_code ignored;
     socket_.shutdown(asio::socket_base::shutdown_send, ignored);

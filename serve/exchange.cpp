@@ -26,6 +26,7 @@ Exchange::Exchange(Upstream& upstream, SharedState& shared, ExchangeSink& sink, 
       shared_(shared),
       sink_(sink),
       client_(std::move(client)),
+      client_address_(client_.address.address.str()),
       hold_(std::move(hold)),
       response_timer_(upstream.timer()) {}
 
@@ -51,7 +52,7 @@ void Exchange::start(HttpHead head, std::shared_ptr<const Snapshot> snapshot) {
     arr_ssl_ = client_.arr_ssl ? client_.arr_ssl() : std::string();
     arr_ssl_made_ = true;
   }
-  r_.head_text = backend_request_head(r_.head, {client_.address, r_.farm->arr_ssl ? arr_ssl_ : std::string()});
+  r_.head_text = backend_request_head(r_.head, {client_address_, r_.farm->arr_ssl ? arr_ssl_ : std::string_view()});
   r_.to_backend = r_.head_text;
   r_.head_in_queue = true;
   choose();
@@ -121,19 +122,8 @@ void Exchange::read() {
   if (r_.reading || r_.response_ended || !connection_) return;
   r_.reading = true;
   if (!buffer_) buffer_ = upstream_.take_buffer();
-  if (r_.response_bytes) {
-    connection_->read_some(buffer_.get(), Upstream::kBufferSize,
-                           current([this](bool ok, std::size_t n) { on_read(ok, n); }));
-    return;
-  }
-  // The request has just gone: no answer can be there yet, so wait before reading.
-  connection_->wait_readable(current([this](bool ok) {
-    if (!ok) return on_read(false, 0);
-    const UpstreamConnection::Read got = connection_->read_now(buffer_.get(), Upstream::kBufferSize);
-    if (!got.again) return on_read(got.ok, got.n);
-    r_.reading = false;
-    read();
-  }));
+  connection_->read_some(buffer_.get(), Upstream::kBufferSize,
+                         current([this](bool ok, std::size_t n) { on_read(ok, n); }));
 }
 
 void Exchange::on_read(bool ok, std::size_t n) {

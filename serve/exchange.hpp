@@ -108,6 +108,7 @@ class Exchange {
   SharedState& shared_;
   ExchangeSink& sink_;
   ClientFacts client_;
+  std::string client_address_;  // the address alone, as X-Forwarded-For sends it
   std::function<std::shared_ptr<void>()> hold_;
   std::unique_ptr<UpstreamTimer> response_timer_;
   std::uint64_t attempt_ = 0;

@@ -76,7 +76,7 @@ std::string backend_request_head(const HttpHead& request, const ForwardFields& f
   }
   // ARR sends the address with its port; sslbind sends the address alone, as HAProxy and nginx do, which every
   // framework's forwarded-headers support reads.
-  field(out, "X-Forwarded-For", fields.client.address.str());
+  field(out, "X-Forwarded-For", fields.client_address);
   field(out, "X-Forwarded-Proto", "https");
   if (!fields.arr_ssl.empty()) field(out, "X-ARR-SSL", fields.arr_ssl);
   return out + "\r\n";

@@ -3,16 +3,16 @@
 // without the forwarding fields a client could forge, plus X-Forwarded-For, X-Forwarded-Proto and X-ARR-SSL; to the
 // client, the response without hop-by-hop fields. Pure functions of their input.
 #include <string>
+#include <string_view>
 
-#include "core/endpoint.hpp"
 #include "serve/http_parser.hpp"
 
 namespace sslbind::serve {
 
 struct ForwardFields {
-  IpPort client;
+  std::string_view client_address;  // X-Forwarded-For: "203.0.113.7", "2001:db8::7" (made once per connection)
   // X-ARR-SSL: "<key bits>|<cipher bits>|<issuer>|<subject>" of the certificate that served; empty: not sent.
-  std::string arr_ssl;
+  std::string_view arr_ssl;
 };
 
 std::string backend_request_head(const HttpHead& request, const ForwardFields& fields);

@@ -74,6 +74,12 @@ void HttpSession::next() {
   head_started_ = request_ended_ = waiting_for_body_ = response_ended_ = own_answer_ = switching_ = false;
   client_keep_alive_ = true;
   c_.arm_timer(c_.shared().timeouts.idle, Failure::IdleTimeout);
+  if (served_ && in_.empty() && !c_.stream().has_buffered()) {
+    // Between two requests, with nothing read of the next: wait for it.
+    idle_ = true;
+    c_.stream().expect_read();
+    return c_.wait([this] { read_head(); });
+  }
   read_head();
 }
 

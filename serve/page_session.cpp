@@ -96,6 +96,10 @@ void PageSession::write_pending() {
   if (close_after_write_) return c_.close();
   std::string().swap(pending_);  // an idle keep-alive connection keeps no buffer
   if (in_.empty()) std::string().swap(in_);
+  if (in_.empty() && !c_.stream().has_buffered()) {
+    c_.stream().expect_read();  // nothing of a next request yet: wait for it without a read that finds nothing
+    return c_.wait([this] { read_requests(); });
+  }
   read_requests();
 }
 

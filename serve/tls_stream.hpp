@@ -40,6 +40,11 @@ class TlsStream {
   Status write(const char* data, std::size_t size, std::size_t& n);
   // After Again: whether the stream waits to write (a TLS read may need to write, and the other way round).
   bool wants_write() const { return wants_write_; }
+  // Whether a read can find bytes without the socket: OpenSSL holds some, read ahead or not yet returned. When it
+  // does not, a session that waits for a next request waits for the socket at once (expect_read), rather than
+  // through a read that would find nothing: one system call less per request.
+  bool has_buffered() const;
+  void expect_read() { wants_write_ = false; }
   // One try at close_notify (the socket is non-blocking), only after a handshake that ended.
   void shutdown();
   void close();

@@ -21,15 +21,6 @@ class UpstreamConnection {
   virtual void write(std::shared_ptr<const std::string> bytes, Done done) = 0;
   // Reads what came, at most `size` bytes into `into`; ok false: closed or failed.
   virtual void read_some(char* into, std::size_t size, Got got) = 0;
-  // Waits until a read would find something (bytes, or the end), without reading: where nothing can have come yet
-  // (the request has just gone), this saves a read that would find nothing. Then read_now().
-  virtual void wait_readable(Done ready) = 0;
-  struct Read {
-    bool ok = false;  // false: closed or failed
-    std::size_t n = 0;
-    bool again = false;  // nothing after all: wait again
-  };
-  virtual Read read_now(char* into, std::size_t size) = 0;
   virtual void shutdown_send() = 0;
   // Pending operations complete with ok false.
   virtual void close() = 0;

@@ -25,7 +25,7 @@ struct Outcome {
 };
 
 std::string sent_head(HttpParser::Kind kind, const HttpHead& head) {
-  return kind == HttpParser::Kind::Request ? backend_request_head(head, {*IpPort::parse("10.0.0.1:1"), "x"})
+  return kind == HttpParser::Kind::Request ? backend_request_head(head, {"10.0.0.1", "x"})
                                            : client_response_head(head, head.keep_alive);
 }
 

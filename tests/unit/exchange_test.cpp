@@ -10,7 +10,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <utility>
 
 #include "core/memory_binding_table.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -31,9 +30,6 @@ struct Wire {
     UpstreamConnection::Got got;
   };
   std::optional<Read> read;
-  UpstreamConnection::Done ready;  // a wait for readiness
-  std::string incoming;            // what read_now() finds
-  bool eof = false;
   bool closed = false;
   bool pooled = false;
 
@@ -43,10 +39,6 @@ struct Wire {
     for (auto& done : pending) done(ok);
   }
   void respond(std::string_view bytes) {
-    if (ready) {
-      incoming = bytes;
-      return std::exchange(ready, nullptr)(true);
-    }
     REQUIRE(read);
     REQUIRE(bytes.size() <= read->size);
     auto r = std::move(*read);
@@ -55,10 +47,6 @@ struct Wire {
     r.got(true, bytes.size());
   }
   void fail_read() {
-    if (ready) {
-      eof = true;
-      return std::exchange(ready, nullptr)(true);
-    }
     REQUIRE(read);
     auto r = std::move(*read);
     read.reset();
@@ -75,14 +63,6 @@ class FakeConnection : public UpstreamConnection {
   }
   void read_some(char* into, std::size_t size, Got got) override {
     wire_->read = Wire::Read{into, size, std::move(got)};
-  }
-  void wait_readable(Done ready) override { wire_->ready = std::move(ready); }
-  Read read_now(char* into, std::size_t size) override {
-    if (wire_->incoming.empty()) return {!wire_->eof, 0, !wire_->eof};
-    const std::size_t n = std::min(size, wire_->incoming.size());
-    std::memcpy(into, wire_->incoming.data(), n);
-    wire_->incoming.erase(0, n);
-    return {true, n, false};
   }
   void shutdown_send() override {}
   // As a socket's: pending operations stay, to complete later (with an error) if the test says so.
