@@ -53,7 +53,8 @@ wait_port() {  # port pid: until a TCP connection to 127.0.0.1:port succeeds, 12
   exit 1
 }
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-next_port=$((20000 + RANDOM % 20000))
+# Below the kernel's ephemeral range (32768 and up): section 5's 10,000 client sockets must not take a listening port.
+next_port=$((20000 + RANDOM % 10000))
 new_port() { next_port=$((next_port + 1)); }  # sets $next_port (a command substitution could not)
 
 # The start_* functions set $started to the server's pid (not printed: a command substitution would wait for the

@@ -29,7 +29,9 @@ CertObjects::~CertObjects() {
 }
 
 bool CertObjects::apply(SSL* ssl) const {
-  return SSL_use_certificate(ssl, cert_) == 1 && SSL_use_PrivateKey(ssl, key_) == 1 && SSL_set1_chain(ssl, chain_) == 1;
+  if (SSL_use_certificate(ssl, cert_) != 1 || SSL_use_PrivateKey(ssl, key_) != 1) return false;
+  // A certificate without intermediates needs no chain: setting an empty one would give every connection a copy.
+  return sk_X509_num(chain_) == 0 || SSL_set1_chain(ssl, chain_) == 1;
 }
 
 Result<std::shared_ptr<const CertObjects>> make_cert_objects(const store::LoadedCertificate& loaded,

@@ -12,7 +12,7 @@
 namespace sslbind::serve {
 
 Connection::Connection(Worker& worker, asio::ip::tcp::socket socket)
-    : worker_(worker), stream_(std::move(socket)), timer_(worker.io()) {
+    : worker_(worker), stream_(std::move(socket)), timer_(worker.io().get_executor()) {
   worker_.shared().stats.active.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -35,14 +35,16 @@ void Connection::start() {
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
   const IpPort here = ip_port_of(local);
   client_ = ip_port_of(remote);
-  handshake_.local = here.address;
-  handshake_.port = here.port;
-  handshake_.snapshot = worker_.snapshot();
-  handshake_.cache = &shared.cache;
-  handshake_.stores = &shared.stores;
-  handshake_.forward_bytes = !shared.options.backends.empty();
+  handshake_.in = std::make_unique<HandshakeInput>();
+  HandshakeInput& in = *handshake_.in;
+  in.local = here.address;
+  in.port = here.port;
+  in.snapshot = worker_.snapshot();
+  in.cache = &shared.cache;
+  in.stores = &shared.stores;
+  in.forward_bytes = !shared.options.backends.empty();
   // Called on a loader thread when a certificate this handshake waits for is loaded: continue on our own loop.
-  handshake_.resume = [weak = weak_from_this(), &io = worker_.io()] {
+  in.resume = [weak = weak_from_this(), &io = worker_.io()] {
     asio::post(io, [weak] {
       if (auto self = weak.lock()) self->handshake_step();
     });
@@ -133,7 +135,6 @@ void Connection::handshake_step() {
 
 void Connection::established() {
   SharedState& shared = worker_.shared();
-  handshake_.resume = nullptr;  // no loader resumes this connection any more; an idle one keeps nothing of it
   if (handshake_.step) shared.stats.handshakes[static_cast<std::size_t>(*handshake_.step)].fetch_add(1);
   if (stream_.resumed()) shared.stats.resumed.fetch_add(1, std::memory_order_relaxed);
   if (handshake_.forget_session) stream_.forget_session(shared.tls);
@@ -149,6 +150,10 @@ void Connection::established() {
     case SessionKind::Http1: session_ = std::make_unique<HttpSession>(*this); break;
     case SessionKind::Page: session_ = std::make_unique<PageSession>(*this); break;
   }
+  // The session has taken what it needs of the winning binding and of the handshake's input: an idle connection
+  // keeps neither (a decoded binding is about 300 bytes).
+  handshake_.winner.reset();
+  handshake_.in.reset();
   session_->start();
 }
 

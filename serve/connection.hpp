@@ -3,6 +3,7 @@
 // certificate), its timer, and then the session choose_session() picks. The connection owns the lifetime: every
 // asynchronous wait holds it, and a session's continuations run only while it is open. Any fault drops this
 // connection only, and is counted.
+#include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
@@ -68,7 +69,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Worker& worker_;
   TlsStream stream_;
-  asio::steady_timer timer_;
+  // Bound to the loop's own executor type rather than any_io_executor: 32 bytes less on every connection.
+  asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,
+                             asio::io_context::executor_type>
+      timer_;
   std::chrono::steady_clock::time_point deadline_;      // when the connection times out, unless pushed on
   std::chrono::steady_clock::time_point timer_expiry_;  // when the pending timer wait fires
   Failure deadline_why_ = Failure::IdleTimeout;

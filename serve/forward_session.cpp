@@ -11,7 +11,10 @@
 
 namespace sslbind::serve {
 
-ForwardSession::ForwardSession(Connection& connection) : c_(connection), backend_(connection.worker().io()) {}
+ForwardSession::ForwardSession(Connection& connection)
+    : c_(connection),
+      here_{connection.handshake().in->local, connection.handshake().in->port},
+      backend_(connection.worker().io()) {}
 
 void ForwardSession::closing() {
   asio::error_code ignored;
@@ -65,10 +68,9 @@ void ForwardSession::connect_backend(std::size_t attempt) {
 
 void ForwardSession::send_proxy_header() {
   const Handshake& h = c_.handshake();
-  const IpPort here{h.local, h.port};
   const TlsStream& stream = c_.stream();
   auto header = std::make_shared<std::string>(
-      proxy_v2_header({c_.client(), here, h.sni, std::string(stream.version()), std::string(stream.cipher())}));
+      proxy_v2_header({c_.client(), here_, h.sni, std::string(stream.version()), std::string(stream.cipher())}));
   asio::async_write(backend_, asio::buffer(*header), c_.guard([this, header](const asio::error_code& e, std::size_t) {
     if (e) return c_.close();
     start_pipe();

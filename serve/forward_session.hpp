@@ -24,6 +24,7 @@ class ForwardSession : public Session {
   void start_pipe();
 
   Connection& c_;
+  IpPort here_;                    // the address the client connected to, for the PROXY header
   asio::ip::tcp::socket backend_;  // until connected and introduced
   std::unique_ptr<UpstreamConnection> upstream_;
   std::unique_ptr<Pipe> pipe_;

@@ -90,15 +90,16 @@ int fail(Handshake& h, int* alert, Failure why, int with) {
 
 int on_client_hello(SSL* ssl, int* alert, void*) {
   auto* h = static_cast<Handshake*>(SSL_get_ex_data(ssl, handshake_index()));
-  if (h == nullptr) {
+  if (h == nullptr || h->in == nullptr) {
     *alert = SSL_AD_INTERNAL_ERROR;
     return SSL_CLIENT_HELLO_ERROR;
   }
   const auto sni = server_name(ssl);
   if (!sni) return fail(*h, alert, Failure::BadClientHello, SSL_AD_ILLEGAL_PARAMETER);
   h->sni = *sni;
-  const ClientHello hello{h->local, h->port, h->sni.empty() ? std::nullopt : std::optional<std::string>(h->sni)};
-  CertChoice choice = choose_certificate({hello, *h->snapshot, *h->cache, *h->stores, h->resume});
+  const HandshakeInput& in = *h->in;
+  const ClientHello hello{in.local, in.port, h->sni.empty() ? std::nullopt : std::optional<std::string>(h->sni)};
+  CertChoice choice = choose_certificate({hello, *in.snapshot, *in.cache, *in.stores, in.resume});
   switch (choice.state) {
     case CertChoice::State::Pending: return SSL_CLIENT_HELLO_RETRY;
     case CertChoice::State::Failed: return fail(*h, alert, choice.failure, choice.alert);
@@ -122,7 +123,7 @@ constexpr bool kHttp2Session = false;
 int select_protocol(SSL* ssl, const unsigned char** out, unsigned char* out_size, const unsigned char* in,
                     unsigned int in_size, void*) {
   const auto* h = static_cast<const Handshake*>(SSL_get_ex_data(ssl, handshake_index()));
-  if (h == nullptr || h->winner == nullptr || h->forward_bytes) return SSL_TLSEXT_ERR_NOACK;
+  if (h == nullptr || h->winner == nullptr || h->in == nullptr || h->in->forward_bytes) return SSL_TLSEXT_ERR_NOACK;
   const auto chosen = choose_protocol(std::string_view(reinterpret_cast<const char*>(in), in_size),
                                       protocols_for(*h->winner, kHttp2Session));
   if (!chosen) return SSL_TLSEXT_ERR_NOACK;

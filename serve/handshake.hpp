@@ -20,8 +20,8 @@
 
 namespace sslbind::serve {
 
-struct Handshake {
-  // Set by the connection before the handshake starts.
+// What the callbacks need, set by the connection before the handshake starts and let go once its session is made.
+struct HandshakeInput {
   IpAddress local;
   std::uint16_t port = 0;
   std::shared_ptr<const Snapshot> snapshot;
@@ -29,12 +29,16 @@ struct Handshake {
   const store::CertStore* stores = nullptr;
   std::function<void()> resume;
   bool forward_bytes = false;  // backend= forwards the bytes unread: no application protocol is agreed for them
+};
+
+struct Handshake {
+  std::unique_ptr<HandshakeInput> in;
 
   // Set by the callback.
   std::optional<SelectionStep> step;
-  std::shared_ptr<const Binding> winner;
-  std::string source;  // "store MY" or "file www.contoso.com.pfx"
-  std::string sni;     // lower case, empty without SNI
+  std::shared_ptr<const Binding> winner;  // until the session is made: it takes what it needs
+  std::string source;                     // "store MY" or "file www.contoso.com.pfx"
+  std::string sni;                        // lower case, empty without SNI
   std::shared_ptr<const CertObjects> certificate;
   bool forget_session = false;  // disablesessionid: the session is not kept for session-id resumption
   std::optional<Failure> failure;

@@ -34,6 +34,12 @@ bool keeps_alive(std::string_view head) {
 
 }  // namespace
 
+PageSession::PageSession(Connection& connection)
+    : c_(connection),
+      binding_(connection.handshake().binding_name()),
+      http2_disabled_(connection.handshake().winner &&
+                      (connection.handshake().winner->settings.flags & ssl_flag::kDisableHttp2) != 0) {}
+
 void PageSession::read_requests() {
   TlsStream& stream = c_.stream();
   while (!c_.closed()) {
@@ -66,10 +72,10 @@ void PageSession::answer(bool keep_alive, int status) {
   c_.shared().stats.requests.fetch_add(1, std::memory_order_relaxed);
   const Handshake& h = c_.handshake();
   const TlsStream& stream = c_.stream();
-  const std::string binding = h.binding_name();
+  const std::string& binding = binding_;
   const std::string step = h.step ? std::string(step_name(*h.step)) : "";
   const std::string thumbprint = h.certificate ? h.certificate->thumbprint() : "";
-  const bool http2_disabled = h.winner != nullptr && (h.winner->settings.flags & ssl_flag::kDisableHttp2) != 0;
+  const bool http2_disabled = http2_disabled_;
   std::string body = "sslbind serve: no backend is configured, so this page answers every request.\n";
   body += "Binding:     " + binding + " (" + step + ")\n";
   body += "Certificate: " + thumbprint + " from " + h.source + "\n";

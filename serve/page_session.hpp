@@ -11,7 +11,7 @@ class Connection;
 
 class PageSession : public Session {
  public:
-  explicit PageSession(Connection& connection) : c_(connection) {}
+  explicit PageSession(Connection& connection);
   void start() override { read_requests(); }
   bool idle() const override { return served_ && in_.empty() && pending_.empty(); }
 
@@ -21,6 +21,9 @@ class PageSession : public Session {
   void write_pending();
 
   Connection& c_;
+  // What the page says of the binding, taken when the session is made (the connection does not keep the binding).
+  std::string binding_;
+  bool http2_disabled_ = false;
   std::string in_;       // request bytes not answered yet
   std::string pending_;  // bytes for the client not written yet
   bool served_ = false;

@@ -121,9 +121,9 @@ void Worker::accept(const ListenAddress& address) {
       asio::error_code ignored;
       socket.close(ignored);
     } else {
-      // Not make_shared: a weak_ptr (this list, a loader's resume) would keep a make_shared allocation, session
-      // included, until the weak_ptr itself goes.
-      std::shared_ptr<Connection> connection(new Connection(*this, std::move(socket)));
+      // One allocation with its control block. A weak_ptr (this list, a loader's resume) keeps it (480 bytes: the
+      // session and the TLS object are apart) until the list is next pruned.
+      auto connection = std::make_shared<Connection>(*this, std::move(socket));
       // Kept weakly, so that stopping can close the ones idle between requests; the expired go as new ones come.
       if (connections_.size() >= 2 * connections_kept_) {
         std::erase_if(connections_, [](const auto& c) { return c.expired(); });
