@@ -1,6 +1,7 @@
 // The certificate cache with a real loader pool and loads that the tests hold or fail at will: single flight,
 // negative entries, eviction, saturation, the waiter limit and an abandoned load.
 #include "serve/cert_cache.hpp"
+#include "tests/support/within.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/evp.h>
@@ -15,6 +16,7 @@
 using namespace sslbind;
 using namespace sslbind::serve;
 using namespace std::chrono_literals;
+using sslbind::test::within;
 
 namespace {
 
@@ -48,16 +50,6 @@ struct Gate {
     };
   }
 };
-
-template <typename Check>
-bool within(std::chrono::milliseconds limit, Check check) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (check()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return check();
-}
 
 CertCache::Load failing(ErrorCode code, std::atomic<int>& runs) {
   return [code, &runs]() -> Result<std::shared_ptr<const CertObjects>> {

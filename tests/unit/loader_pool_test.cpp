@@ -7,9 +7,11 @@
 #include <thread>
 
 #include "serve/loader_pool.hpp"
+#include "tests/support/within.hpp"
 
 using namespace sslbind::serve;
 using namespace std::chrono_literals;
+using sslbind::test::within;
 
 namespace {
 
@@ -33,16 +35,6 @@ struct HungShare {
     released_cv.notify_all();
   }
 };
-
-template <typename Check>
-bool within(std::chrono::milliseconds limit, Check check) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (check()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return check();
-}
 
 }  // namespace
 
