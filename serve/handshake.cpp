@@ -4,12 +4,9 @@
 #include <openssl/ssl.h>
 #include <openssl/tls1.h>
 
-#include <cctype>
-
-#include "core/hostname.hpp"
-#include "core/text.hpp"
 #include "serve/alpn.hpp"
 #include "serve/cert_choice.hpp"
+#include "serve/server_name.hpp"
 
 namespace sslbind::serve {
 namespace {
@@ -19,34 +16,12 @@ int handshake_index() {
   return index;
 }
 
-constexpr std::size_t kMaxHostName = 253;
-
-bool host_char(unsigned char c) { return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_'; }
-
-// The host_name of the server_name extension (RFC 6066, section 3), lower case. nullopt: the extension is malformed.
-std::optional<std::string> server_name(SSL* ssl) {
+// The server_name extension, if the ClientHello has one; an absent one is an empty name.
+ServerName server_name(SSL* ssl) {
   const unsigned char* p = nullptr;
   std::size_t len = 0;
-  if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) != 1) return std::string();
-  if (len < 2 || static_cast<std::size_t>((p[0] << 8) | p[1]) != len - 2) return std::nullopt;
-  for (std::size_t i = 2; i + 3 <= len;) {
-    const unsigned type = p[i];
-    const std::size_t n = static_cast<std::size_t>((p[i + 1] << 8) | p[i + 2]);
-    i += 3;
-    if (i + n > len) return std::nullopt;
-    if (type == TLSEXT_NAMETYPE_host_name) {
-      if (n == 0 || n > kMaxHostName) return std::nullopt;
-      const std::string_view sent(reinterpret_cast<const char*>(p + i), n);
-      for (char c : sent) {
-        if (!host_char(static_cast<unsigned char>(c))) return std::nullopt;
-      }
-      const std::string_view host = without_root_dot(sent);
-      if (host.empty() || host.back() == '.') return std::nullopt;  // "." or "a..": no name
-      return text::to_lower(host);
-    }
-    i += n;
-  }
-  return std::nullopt;
+  if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) != 1) return {ServerName::Verdict::Name, {}};
+  return parse_server_name(std::string_view(reinterpret_cast<const char*>(p), len));
 }
 
 int accept_any_client_certificate(int, X509_STORE_CTX*) {
@@ -94,9 +69,13 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
     *alert = SSL_AD_INTERNAL_ERROR;
     return SSL_CLIENT_HELLO_ERROR;
   }
-  const auto sni = server_name(ssl);
-  if (!sni) return fail(*h, alert, Failure::BadClientHello, SSL_AD_ILLEGAL_PARAMETER);
-  h->sni = *sni;
+  ServerName sni = server_name(ssl);
+  switch (sni.verdict) {
+    case ServerName::Verdict::Malformed: return fail(*h, alert, Failure::BadClientHello, SSL_AD_DECODE_ERROR);
+    case ServerName::Verdict::Unrecognized: return fail(*h, alert, Failure::BadClientHello, SSL_AD_UNRECOGNIZED_NAME);
+    case ServerName::Verdict::Name: break;
+  }
+  h->sni = std::move(sni.name);
   const HandshakeInput& in = *h->in;
   const ClientHello hello{in.local, in.port, h->sni.empty() ? std::nullopt : std::optional<std::string>(h->sni)};
   CertChoice choice = choose_certificate({hello, *in.snapshot, *in.cache, *in.stores, in.resume});

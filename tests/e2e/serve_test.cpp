@@ -39,6 +39,47 @@ bool accepts(const std::string& address, std::uint16_t port) {
   return fd >= 0;
 }
 
+std::string u16(std::size_t n) { return {static_cast<char>((n >> 8) & 0xFF), static_cast<char>(n & 0xFF)}; }
+
+// A TLS 1.2 ClientHello whose server_name extension's body is `server_name`, as tlsfuzzer builds them (the
+// ClientHello callback reads the extension before any version is chosen); the answer's first bytes, within 5 s.
+std::string answer_to_client_hello(std::uint16_t port, const std::string& server_name) {
+  std::string extensions;
+  const auto add = [&](std::size_t type, const std::string& body) {
+    extensions += u16(type) + u16(body.size()) + body;
+  };
+  add(0x0000, server_name);
+  add(0x000a, u16(4) + u16(0x001d) + u16(0x0017));  // supported_groups: x25519, secp256r1
+  add(0x000d, u16(4) + u16(0x0403) + u16(0x0804));  // signature_algorithms
+  const std::string body = u16(0x0303) + std::string(32, '\x42') + std::string(1, '\0') + u16(4) + u16(0xc02b) +
+                           u16(0xc02f) + std::string("\x01\x00", 2) + u16(extensions.size()) + extensions;
+  const std::string handshake = std::string(1, '\x01') + std::string(1, '\0') + u16(body.size()) + body;
+  const std::string record = std::string("\x16\x03\x01", 3) + u16(handshake.size()) + handshake;
+  const int fd = tcp_connect("127.0.0.1", port);
+  if (fd < 0) return "";
+  const timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::send(fd, record.data(), record.size(), MSG_NOSIGNAL);
+  std::string answer;
+  char buffer[64];
+  ssize_t n = 0;
+  while (answer.size() < 7 && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0)
+    answer.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  return answer;
+}
+
+// The alert's description in an answer that is one fatal alert record, or -1.
+int fatal_alert(const std::string& answer) {
+  if (answer.size() < 7 || answer[0] != '\x15' || answer[5] != '\x02') return -1;
+  return static_cast<unsigned char>(answer[6]);
+}
+
+std::string sni_entry(unsigned char type, const std::string& name) {
+  const std::string entry = std::string(1, static_cast<char>(type)) + u16(name.size()) + name;
+  return u16(entry.size()) + entry;
+}
+
 }  // namespace
 
 TEST_SUITE("serve") {
@@ -350,6 +391,42 @@ TEST_SUITE("serve") {
     CHECK(disabled.alpn == "http/1.1");
     CHECK(disabled.answer.find("HTTP/2:      disabled by the binding (disablehttp2)") != std::string::npos);
     CHECK(disabled.answer.find("Binding:     hostnameport=noh2.test:" + std::to_string(port)) != std::string::npos);
+    CHECK(server.stop() == 0);
+  }
+
+  TEST_CASE("a malformed server_name gets decode_error, a name that is no host name unrecognized_name") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), fe.import("any.test"));
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    constexpr int kDecodeError = 50;
+    constexpr int kUnrecognizedName = 112;
+    const std::string good = sni_entry(0, "any.test");
+    const std::vector<std::pair<std::string, std::string>> malformed{
+        {"an empty list", u16(0)},
+        {"a list length past the extension", u16(good.size()) + good.substr(2)},
+        {"an entry cut short", good.substr(0, good.size() - 2)},
+        {"a byte past the list", good + "x"},
+        {"an empty host_name", sni_entry(0, "")},
+        {"a name type that is not host_name", sni_entry(1, "any.test")},
+        {"two host_names", u16(2 * (good.size() - 2)) + good.substr(2) + good.substr(2)},
+        {"a body of one byte", std::string(1, '\0')},
+    };
+    for (const auto& [what, ext] : malformed) {
+      CAPTURE(what);
+      CHECK(fatal_alert(answer_to_client_hello(port, ext)) == kDecodeError);
+    }
+    for (const std::string name : {"a b.test", "caf\xc3\xa9.test", ".", "a.."}) {
+      CAPTURE(name);
+      CHECK(fatal_alert(answer_to_client_hello(port, sni_entry(0, name))) == kUnrecognizedName);
+    }
+    // The same hello with a well-formed name is answered with a ServerHello, not an alert.
+    const std::string served = answer_to_client_hello(port, good);
+    REQUIRE_FALSE(served.empty());
+    CHECK_MESSAGE(served[0] == '\x16', fatal_alert(served));
+    // Each is counted (serve's start-up probe may add one that sent nothing).
+    CHECK(fe.status()["connections"]["failures"]["badClientHello"].get<std::size_t>() >= malformed.size() + 4);
     CHECK(server.stop() == 0);
   }
 
