@@ -47,10 +47,22 @@ void framing(std::string& out, const HttpHead& head) {
   }
 }
 
+// The bytes of a head's fields as received, for a head's first allocation to hold what is built from them.
+std::size_t fields_size(const HttpHead& head) {
+  std::size_t n = 0;
+  for (const HttpHeader& h : head.headers) n += h.name.size() + h.value.size() + 4;
+  return n;
+}
+
 }  // namespace
 
 std::string backend_request_head(const HttpHead& request, const ForwardFields& fields) {
-  std::string out = request.method + " " + request.path + " HTTP/1.1\r\n";
+  std::string out;
+  out.reserve(fields_size(request) + request.path.size() + fields.arr_ssl.size() + 160);
+  out += request.method;
+  out += ' ';
+  out += request.path;
+  out += " HTTP/1.1\r\n";
   // Host and the framing field take the place of the client's, so that the web worker sees the fields in the order
   // they were sent; a request whose authority came from its target alone gets Host first.
   bool host_written = request.find("host") == nullptr;
@@ -79,11 +91,18 @@ std::string backend_request_head(const HttpHead& request, const ForwardFields& f
   field(out, "X-Forwarded-For", fields.client_address);
   field(out, "X-Forwarded-Proto", "https");
   if (!fields.arr_ssl.empty()) field(out, "X-ARR-SSL", fields.arr_ssl);
-  return out + "\r\n";
+  out += "\r\n";
+  return out;
 }
 
 std::string client_response_head(const HttpHead& response, bool keep_alive) {
-  std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + response.reason + "\r\n";
+  std::string out;
+  out.reserve(fields_size(response) + response.reason.size() + 64);
+  out += "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += response.reason;
+  out += "\r\n";
   // A 1xx and a 204 have no framing fields (RFC 9110, 8.6); a 304 and the answer to HEAD keep the ones that
   // describe the representation. In the place of the web worker's first one.
   bool framing_written = response.status < 200 || response.status == 204;
@@ -101,7 +120,8 @@ std::string client_response_head(const HttpHead& response, bool keep_alive) {
   } else if (!keep_alive && response.status >= 200) {
     field(out, "Connection", "close");
   }
-  return out + "\r\n";
+  out += "\r\n";
+  return out;
 }
 
 bool idempotent(const std::string& method) {

@@ -70,6 +70,7 @@ HttpRefusal split_status_line(std::string_view first, HttpHead& head) {
 
 // field-name ":" OWS field-value OWS, one per line (RFC 9112, 5).
 HttpRefusal split_fields(std::string_view text, int bad, HttpHead& head) {
+  head.headers.reserve(16);  // most heads hold fewer: one allocation rather than one per doubling
   while (!text.empty()) {
     const std::string_view line = next_line(text);
     if (line.empty()) break;

@@ -178,7 +178,12 @@ void HttpSession::response_head(const HttpHead& head) {
   }
   client_keep_alive_ =
       exchange_.request().keep_alive && exchange_.response_delimited() && head.status != 101 && !c_.worker().stopping();
-  to_client_ += client_response_head(head, client_keep_alive_);
+  std::string text = client_response_head(head, client_keep_alive_);
+  if (to_client_.empty()) {
+    to_client_ = std::move(text);  // the usual case: the head's own allocation carries the response
+  } else {
+    to_client_ += text;
+  }
 }
 
 void HttpSession::response_data(std::string_view bytes) { to_client_.append(bytes); }
