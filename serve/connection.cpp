@@ -1,7 +1,6 @@
 #include "serve/connection.hpp"
 
 #include <asio/post.hpp>
-#include <asio/read.hpp>
 
 #include "serve/forward_session.hpp"
 #include "serve/http_session.hpp"

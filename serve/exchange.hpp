@@ -77,8 +77,6 @@ class Exchange {
 
   bool failed() const { return r_.failed; }
   bool response_started() const { return r_.final_head; }  // the final response head came
-  bool response_ended() const { return r_.response_ended; }
-  bool request_ended() const { return r_.request_ended; }
   // Whether the web worker's response lets the client connection carry another request (it has its own end).
   bool response_delimited() const { return r_.delimited; }
   const HttpHead& request() const { return r_.head; }
