@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 
 namespace sslbind::test {
@@ -47,15 +48,21 @@ int tcp_connect(const std::string& address, std::uint16_t port) {
 }
 
 std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t size = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size);
-  ::close(fd);
-  return ntohs(a.sin_port);
+  // Below the kernel's ephemeral range (32768 and up): a port the kernel hands out later to a socket bound to port 0
+  // (a test's web worker, a client) is never one a test has set aside for serve. Random, then checked free.
+  static std::atomic<unsigned> next{20000 + static_cast<unsigned>(::getpid()) % 12000};
+  for (int tries = 0; tries < 2000; ++tries) {
+    const auto port = static_cast<std::uint16_t>(20000 + next.fetch_add(7) % 12700);
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
+  return 0;
 }
 
 namespace {
