@@ -64,10 +64,6 @@ class SteadyTimer : public UpstreamTimer {
 
 }  // namespace
 
-std::unique_ptr<UpstreamConnection> upstream_connection(asio::ip::tcp::socket socket) {
-  return std::make_unique<SocketConnection>(std::move(socket));
-}
-
 void AsioUpstream::connect(const IpPort& address, Connected done) {
   // The socket and its deadline live until the connect completes; the deadline closes the socket, which completes
   // the connect with an error.
@@ -85,7 +81,7 @@ void AsioUpstream::connect(const IpPort& address, Connected done) {
     if (ec) return done(nullptr);
     asio::error_code ignored;
     socket->set_option(asio::ip::tcp::no_delay(true), ignored);
-    done(upstream_connection(std::move(*socket)));
+    done(std::make_unique<SocketConnection>(std::move(*socket)));
   });
 }
 

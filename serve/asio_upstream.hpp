@@ -38,7 +38,4 @@ class AsioUpstream : public Upstream {
   std::size_t turn_ = 0;
 };
 
-// A connected socket as an UpstreamConnection (also for backend=, whose connect has its own retry rule).
-std::unique_ptr<UpstreamConnection> upstream_connection(asio::ip::tcp::socket socket);
-
 }  // namespace sslbind::serve

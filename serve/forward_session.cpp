@@ -1,29 +1,20 @@
 #include "serve/forward_session.hpp"
 
-#include <asio/connect.hpp>
-#include <asio/write.hpp>
-
-#include "serve/asio_upstream.hpp"
+#include "serve/clock.hpp"
 #include "serve/connection.hpp"
 #include "serve/proxy_protocol.hpp"
-#include "serve/socket_address.hpp"
 #include "serve/worker.hpp"
 
 namespace sslbind::serve {
 
 ForwardSession::ForwardSession(Connection& connection)
-    : c_(connection),
-      here_{connection.handshake().in->local, connection.handshake().in->port},
-      backend_(connection.worker().io()) {}
+    : c_(connection), here_{connection.handshake().in->local, connection.handshake().in->port} {}
 
 void ForwardSession::closing() {
-  asio::error_code ignored;
-  backend_.close(ignored);
   if (upstream_) upstream_->close();
 }
 
 void ForwardSession::start_pipe() {
-  upstream_ = upstream_connection(std::move(backend_));
   pipe_ = std::make_unique<Pipe>(c_, *upstream_);
   pipe_->start();
 }
@@ -46,33 +37,34 @@ void ForwardSession::connect_backend(std::size_t attempt) {
       break;
     }
   }
-  asio::error_code ignored;
-  backend_.close(ignored);
+  // The upstream's connect has its own deadline (a connect that does not complete fails, and the next backend is
+  // tried); the connection's deadline is the client's.
   c_.arm_timer(shared.timeouts.connect, Failure::BackendUnavailable);
-  backend_.async_connect(endpoint_of(backends[index]), c_.guard([this, index, attempt](const asio::error_code& ec) {
-    SharedState& s = c_.shared();
-    if (ec) {
-      // One refused connect takes a backend= out for backend_down: the web farms' mechanism, with a threshold of one.
-      const std::int64_t down = s.timeouts.backend_down.count();
-      s.health.failed(s.options.backends[index].str(), 1, steady_ms(), {1, down, down});
-      return connect_backend(attempt + 1);
-    }
-    asio::error_code e;
-    backend_.set_option(asio::ip::tcp::no_delay(true), e);
-    s.stats.forwarded.fetch_add(1, std::memory_order_relaxed);
-    c_.arm_timer(s.timeouts.idle, Failure::IdleTimeout);
-    if (s.options.proxy_protocol) return send_proxy_header();
-    start_pipe();
-  }));
+  c_.worker().upstream().connect(backends[index],
+                                 c_.guard([this, index, attempt](std::unique_ptr<UpstreamConnection> connection) {
+                                   SharedState& s = c_.shared();
+                                   if (!connection) {
+                                     // One refused connect takes a backend= out for backend_down: the web farms'
+                                     // mechanism, with a threshold of one.
+                                     const std::int64_t down = s.timeouts.backend_down.count();
+                                     s.health.failed(s.options.backends[index].str(), 1, steady_ms(), {1, down, down});
+                                     return connect_backend(attempt + 1);
+                                   }
+                                   upstream_ = std::move(connection);
+                                   s.stats.forwarded.fetch_add(1, std::memory_order_relaxed);
+                                   c_.arm_timer(s.timeouts.idle, Failure::IdleTimeout);
+                                   if (s.options.proxy_protocol) return send_proxy_header();
+                                   start_pipe();
+                                 }));
 }
 
 void ForwardSession::send_proxy_header() {
   const Handshake& h = c_.handshake();
   const TlsStream& stream = c_.stream();
-  auto header = std::make_shared<std::string>(
+  auto header = std::make_shared<const std::string>(
       proxy_v2_header({c_.client(), here_, h.sni, std::string(stream.version()), std::string(stream.cipher())}));
-  asio::async_write(backend_, asio::buffer(*header), c_.guard([this, header](const asio::error_code& e, std::size_t) {
-    if (e) return c_.close();
+  upstream_->write(std::move(header), c_.guard([this](bool ok) {
+    if (!ok) return c_.close();
     start_pipe();
   }));
 }

@@ -1,7 +1,6 @@
 #pragma once
 // TCP forwarding to a backend= of `sslbind serve`: round robin from this thread's position over the backends not
 // marked down, the next one on a refused connect, an optional PROXY protocol v2 header, then a Pipe.
-#include <asio/ip/tcp.hpp>
 #include <memory>
 
 #include "serve/pipe.hpp"
@@ -24,8 +23,7 @@ class ForwardSession : public Session {
   void start_pipe();
 
   Connection& c_;
-  IpPort here_;                    // the address the client connected to, for the PROXY header
-  asio::ip::tcp::socket backend_;  // until connected and introduced
+  IpPort here_;  // the address the client connected to, for the PROXY header
   std::unique_ptr<UpstreamConnection> upstream_;
   std::unique_ptr<Pipe> pipe_;
 };
