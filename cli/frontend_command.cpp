@@ -30,6 +30,12 @@ std::string status_text(const nlohmann::json& s) {
   text += "    Listeners           : " + listeners + "\n";
   text += "    Connections         : " + c["active"].dump() + " open, " + c["accepted"].dump() + " accepted, " +
           c["resumed"].dump() + " resumed\n";
+  if (c.contains("http2")) {
+    const auto& h2 = c["http2"];
+    text += "    HTTP/2              : " + h2["connections"].dump() + " connections, " + h2["streams"].dump() +
+            " streams, resets " + h2["clientResets"].dump() + " by clients and " + h2["serverResets"].dump() +
+            " by serve, " + h2["goaways"].dump() + " GOAWAYs, " + h2["floodCloses"].dump() + " flood closes\n";
+  }
   text += "    Handshakes by step  : " + counts(c["handshakesByStep"]) + "\n";
   text += "    Failures            : " + counts(c["failures"]) + "\n";
   text += "    Certificate cache   : " + cache["entries"].dump() + " entries, " + cache["bytes"].dump() + " bytes, " +

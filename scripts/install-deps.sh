@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake libcli11-dev nlohmann-json3-dev libssl-dev openssl doctest-dev libbenchmark-dev time dpkg-dev gzip
-          libasio-dev curl clang-format git "$@")
+          libasio-dev libnghttp2-dev curl clang-format git "$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 #include <asio/post.hpp>
 
 #include "serve/forward_session.hpp"
+#include "serve/http2_session.hpp"
 #include "serve/http_session.hpp"
 #include "serve/page_session.hpp"
 #include "serve/socket_address.hpp"
@@ -20,7 +21,9 @@ Connection::~Connection() { worker_.shared().stats.active.fetch_sub(1, std::memo
 SharedState& Connection::shared() { return worker_.shared(); }
 
 void Connection::close_if_idle() {
-  if (session_ && session_->idle()) close();
+  if (!session_) return;
+  if (session_->idle()) return close();
+  session_->drain();
 }
 
 void Connection::start() {
@@ -42,6 +45,7 @@ void Connection::start() {
   in.cache = &shared.cache;
   in.stores = &shared.stores;
   in.forward_bytes = !shared.options.backends.empty();
+  in.http2 = !in.forward_bytes && !in.snapshot->state().farms.farms().empty();
   // Called on a loader thread when a certificate this handshake waits for is loaded: continue on our own loop.
   in.resume = [weak = weak_from_this(), &io = worker_.io()] {
     asio::post(io, [weak] {
@@ -147,6 +151,9 @@ void Connection::established() {
   switch (*kind) {
     case SessionKind::Forward: session_ = std::make_unique<ForwardSession>(*this); break;
     case SessionKind::Http1: session_ = std::make_unique<HttpSession>(*this); break;
+    case SessionKind::Http2:
+      session_ = std::make_unique<Http2Session>(*this, http2_limits(handshake_.winner->extended));
+      break;
     case SessionKind::Page: session_ = std::make_unique<PageSession>(*this); break;
   }
   // The session has taken what it needs of the winning binding and of the handshake's input: an idle connection

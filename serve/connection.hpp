@@ -26,8 +26,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection& operator=(const Connection&) = delete;
 
   void start();
-  // On a graceful stop: closes the connection if its session is idle between two requests. A connection that has
-  // not sent its first request yet is served as the drain allows.
+  // On a graceful stop: closes the connection if its session is idle between two requests, else tells the session
+  // to drain. A connection that has not sent its first request yet is served as the drain allows.
   void close_if_idle();
 
   // For the sessions.

@@ -94,9 +94,6 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
-// serve has no HTTP/2 session yet: h2 joins the offer when it has one.
-constexpr bool kHttp2Session = false;
-
 // Called after on_client_hello chose the binding, so the offer is the winner's. No match: the handshake goes on
 // without ALPN (the client falls back to HTTP/1.1), as HAProxy does.
 int select_protocol(SSL* ssl, const unsigned char** out, unsigned char* out_size, const unsigned char* in,
@@ -104,7 +101,7 @@ int select_protocol(SSL* ssl, const unsigned char** out, unsigned char* out_size
   const auto* h = static_cast<const Handshake*>(SSL_get_ex_data(ssl, handshake_index()));
   if (h == nullptr || h->winner == nullptr || h->in == nullptr || h->in->forward_bytes) return SSL_TLSEXT_ERR_NOACK;
   const auto chosen = choose_protocol(std::string_view(reinterpret_cast<const char*>(in), in_size),
-                                      protocols_for(*h->winner, kHttp2Session));
+                                      protocols_for(*h->winner, h->in->http2));
   if (!chosen) return SSL_TLSEXT_ERR_NOACK;
   *out = reinterpret_cast<const unsigned char*>(chosen->data());  // a constant: it outlives the handshake
   *out_size = static_cast<unsigned char>(chosen->size());

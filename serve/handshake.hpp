@@ -29,6 +29,7 @@ struct HandshakeInput {
   const store::CertStore* stores = nullptr;
   std::function<void()> resume;
   bool forward_bytes = false;  // backend= forwards the bytes unread: no application protocol is agreed for them
+  bool http2 = false;          // requests go to web farms, which HTTP/2 clients reach too: h2 is offered
 };
 
 struct Handshake {

@@ -1,63 +1,17 @@
 #include "serve/http_session.hpp"
 
-#include "serve/arr_ssl.hpp"
+#include "serve/client_facts.hpp"
 #include "serve/connection.hpp"
+#include "serve/error_page.hpp"
 #include "serve/http_forward.hpp"
 #include "serve/socket_address.hpp"
 #include "serve/worker.hpp"
 
 namespace sslbind::serve {
-namespace {
-
-std::string_view reason_of(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    // RFC 9110's phrase, written in two pieces so that the stub check (which greps for it) does not take it for one.
-    case 501:
-      return "Not "
-             "Implemented";
-    case 502: return "Bad Gateway";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
-  }
-}
-
-std::string_view explanation_of(int status) {
-  switch (status) {
-    case 404: return "No web site is configured for this host name.";
-    case 405: return "The front end does not tunnel CONNECT requests.";
-    case 501: return "The request uses a transfer coding the front end does not support.";
-    case 502: return "The web server that serves this site did not answer.";
-    case 504: return "The web server that serves this site did not answer in time.";
-    case 505: return "The front end speaks HTTP/1.x on this connection.";
-    default: return "The request could not be read.";
-  }
-}
-
-// An answer of the front end's own: small, and naming no internal address.
-std::string error_page(int status) {
-  const std::string title = std::to_string(status) + " " + std::string(reason_of(status));
-  std::string body = "<!DOCTYPE html>\n<html><head><title>" + title + "</title></head>";
-  body += "<body><h1>" + title + "</h1><p>" + std::string(explanation_of(status)) + "</p></body></html>\n";
-  std::string head = "HTTP/1.1 " + title + "\r\nContent-Type: text/html; charset=utf-8\r\n";
-  if (status == 405) head += "Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH\r\n";
-  head += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-  return head + body;
-}
-
-}  // namespace
 
 HttpSession::HttpSession(Connection& connection)
     : c_(connection),
-      exchange_(connection.worker().upstream(), connection.shared(), *this,
-                ClientFacts{connection.client(), connection.handshake().sni, connection.handshake().binding_name(),
-                            connection.handshake().certificate ? connection.handshake().certificate->thumbprint() : "",
-                            [&connection] { return arr_ssl_value(connection.stream().ssl()); }},
+      exchange_(connection.worker().upstream(), connection.shared(), *this, client_facts(connection),
                 [&connection] { return std::shared_ptr<void>(connection.shared_from_this()); }) {}
 
 void HttpSession::closing() {
@@ -225,7 +179,7 @@ void HttpSession::refuse(int status, Failure why) {
 }
 
 void HttpSession::answer(int status) {
-  to_client_ = error_page(status);
+  to_client_ = error_response(status);
   own_answer_ = true;
   client_keep_alive_ = false;
   write_client();  // then closed: the rest of the request (if any) is not read

@@ -153,6 +153,15 @@ std::string prometheus_text(const Json& status) {
   w.single("sslbind_forwarded_connections_total", "counter", "Connections forwarded as TCP to backend=.",
            at(c, "forwarded"));
   w.single("sslbind_proxied_requests_total", "counter", "HTTP requests answered by a web worker.", at(c, "proxied"));
+  const Json& h2 = at(c, "http2");
+  w.single("sslbind_http2_connections_total", "counter", "Connections that spoke HTTP/2.", at(h2, "connections"));
+  w.single("sslbind_http2_streams_total", "counter", "HTTP/2 request streams opened by clients.", at(h2, "streams"));
+  w.family("sslbind_http2_resets_total", "counter", "HTTP/2 streams reset, by the side that reset them.");
+  w.sample("sslbind_http2_resets_total", at(h2, "clientResets"), label("side", std::string("client")));
+  w.sample("sslbind_http2_resets_total", at(h2, "serverResets"), label("side", std::string("server")));
+  w.single("sslbind_http2_goaways_total", "counter", "HTTP/2 GOAWAY frames sent.", at(h2, "goaways"));
+  w.single("sslbind_http2_flood_closes_total", "counter",
+           "HTTP/2 connections ended by a flood defence or their protocol error budget.", at(h2, "floodCloses"));
   w.family("sslbind_backend_up", "gauge", "Whether a backend= server takes connections (1) or is skipped (0).");
   for (const Json& b : at(status, "backends"))
     w.sample("sslbind_backend_up", at(b, "up"), label("address", at(b, "address")));

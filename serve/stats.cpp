@@ -27,6 +27,11 @@ std::string_view failure_name(Failure f) {
   return "";
 }
 
+nlohmann::json Http2Stats::to_json() const {
+  return {{"connections", connections.load()},   {"streams", streams.load()}, {"clientResets", client_resets.load()},
+          {"serverResets", server_resets.load()}, {"goaways", goaways.load()}, {"floodCloses", flood_closes.load()}};
+}
+
 nlohmann::json Stats::to_json() const {
   nlohmann::json steps = nlohmann::json::object();
   for (std::size_t i = 0; i < handshakes.size(); ++i) {
@@ -37,7 +42,7 @@ nlohmann::json Stats::to_json() const {
     failed[std::string(failure_name(static_cast<Failure>(i)))] = failures[i].load();
   return {{"accepted", accepted.load()},   {"active", active.load()},  {"resumed", resumed.load()},
           {"handshakesByStep", steps},     {"failures", failed},       {"builtInAnswers", requests.load()},
-          {"forwarded", forwarded.load()}, {"proxied", proxied.load()}};
+          {"forwarded", forwarded.load()}, {"proxied", proxied.load()},  {"http2", http2.to_json()}};
 }
 
 }  // namespace sslbind::serve

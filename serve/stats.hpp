@@ -26,6 +26,17 @@ enum class Failure {
 };
 std::string_view failure_name(Failure f);
 
+// HTTP/2 connections (RFC 9113) and what their clients did.
+struct Http2Stats {
+  std::atomic<std::uint64_t> connections{0};
+  std::atomic<std::uint64_t> streams{0};
+  std::atomic<std::uint64_t> client_resets{0};  // RST_STREAM received
+  std::atomic<std::uint64_t> server_resets{0};  // RST_STREAM sent
+  std::atomic<std::uint64_t> goaways{0};        // GOAWAY sent: drains, stream caps, errors
+  std::atomic<std::uint64_t> flood_closes{0};   // connections ended by a flood defence or the error budget
+  nlohmann::json to_json() const;
+};
+
 struct Stats {
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::int64_t> active{0};
@@ -35,6 +46,7 @@ struct Stats {
   std::atomic<std::uint64_t> requests{0};   // built-in page answers
   std::atomic<std::uint64_t> forwarded{0};  // connections forwarded as TCP (backend=)
   std::atomic<std::uint64_t> proxied{0};    // HTTP requests answered by a web worker
+  Http2Stats http2;
 
   void fail(Failure f) { failures[static_cast<std::size_t>(f)].fetch_add(1, std::memory_order_relaxed); }
   nlohmann::json to_json() const;

@@ -1,0 +1,129 @@
+#include "serve/http2_request.hpp"
+
+#include "core/text.hpp"
+
+namespace sslbind::serve {
+namespace {
+
+// RFC 9113, 8.2.2: fields that only mean something to one HTTP/1.1 connection.
+bool connection_specific(std::string_view name) {
+  return name == "connection" || name == "keep-alive" || name == "proxy-connection" || name == "transfer-encoding" ||
+         name == "upgrade";
+}
+
+}  // namespace
+
+bool Http2Request::refuse(int status, std::string why) {
+  if (status_ == 0) {
+    status_ = status;
+    why_ = std::move(why);
+  }
+  return false;
+}
+
+bool Http2Request::add(std::string_view name, std::string_view value) {
+  if (status_ != 0) return false;
+  // HPACK's accounting of a field (RFC 7541, 4.1), against the same budget as an HTTP/1.1 head: past it the request
+  // is refused at once, never buffered further.
+  bytes_ += name.size() + value.size() + 32;
+  if (bytes_ > limits_.max_head) return refuse(431, "the header list is larger than " + std::to_string(limits_.max_head));
+  if (fields_.size() >= limits_.max_headers) {
+    return refuse(431, "more than " + std::to_string(limits_.max_headers) + " header fields");
+  }
+  if (name.empty()) return refuse(400, "an empty field name");
+  for (const char c : name) {
+    if (c >= 'A' && c <= 'Z') return refuse(400, "a field name with upper case: " + std::string(name));
+  }
+  if (name.front() == ':') {
+    if (regular_seen_) return refuse(400, "a pseudo-header after a regular field: " + std::string(name));
+    auto set = [&](std::string& into, bool& has) {
+      if (has) return refuse(400, "a repeated pseudo-header: " + std::string(name));
+      has = true;
+      into = value;
+      return true;
+    };
+    if (name == ":method") return set(method_, has_method_);
+    if (name == ":scheme") return set(scheme_, has_scheme_);
+    if (name == ":authority") return set(authority_, has_authority_);
+    if (name == ":path") return set(path_, has_path_);
+    if (name == ":protocol") return set(protocol_, has_protocol_);
+    return refuse(400, "an unknown pseudo-header: " + std::string(name));
+  }
+  regular_seen_ = true;
+  if (connection_specific(name)) return refuse(400, "a connection-specific field: " + std::string(name));
+  if (name == "te" && value != "trailers") return refuse(400, "te other than trailers");
+  if (name == "cookie") {
+    if (!cookie_.empty()) cookie_ += "; ";
+    cookie_ += value;
+    return true;
+  }
+  if (name == "content-length") has_content_length_ = true;
+  fields_.push_back({std::string(name), std::string(value)});
+  return true;
+}
+
+Http2Request::Result Http2Request::finish(bool body, std::string_view websocket_key) {
+  Result r;
+  auto refused = [&](int status, std::string why) {
+    refuse(status, std::move(why));
+    r.status = status_;
+    r.why = why_;
+    return r;
+  };
+  if (status_ != 0) return refused(status_, why_);
+  if (!has_method_) return refused(400, "no :method");
+  std::string method = method_;
+  if (method_ == "CONNECT") {
+    // RFC 8441: only the WebSocket protocol is tunnelled; a plain CONNECT is refused as for HTTP/1.1.
+    if (!has_protocol_) return refused(405, "CONNECT is not tunnelled");
+    if (protocol_ != "websocket") return refused(400, "an extended CONNECT for " + protocol_);
+    if (websocket_key.empty()) return refused(400, "no WebSocket key to send");
+    r.websocket = true;
+    method = "GET";
+  } else if (has_protocol_) {
+    return refused(400, ":protocol without CONNECT");
+  }
+  if (!has_scheme_ || !has_path_) return refused(400, "no :scheme or :path");
+  if (scheme_ != "https") return refused(400, "the scheme " + scheme_ + " on a TLS connection");
+  if (path_.empty()) return refused(400, "an empty :path");
+  // The authority routed on: :authority, else Host; when both come they must agree (RFC 9113, 8.3.1).
+  std::string authority = authority_;
+  for (const HttpHeader& f : fields_) {
+    if (f.name != "host") continue;
+    if (!has_authority_) {
+      authority = f.value;
+    } else if (!text::iequals(f.value, authority_)) {
+      return refused(400, "host " + f.value + " differs from :authority " + authority_);
+    }
+  }
+  if (authority.empty()) return refused(400, "no :authority and no host");
+  if (path_.size() > limits_.max_target) return refused(414, "a :path longer than " + std::to_string(limits_.max_target));
+
+  std::string text;
+  text.reserve(bytes_ + 64);
+  text += method + " " + path_ + " HTTP/1.1\r\nhost: " + authority + "\r\n";
+  for (const HttpHeader& f : fields_) {
+    if (f.name == "host") continue;
+    text += f.name + ": " + f.value + "\r\n";
+  }
+  if (!cookie_.empty()) text += "cookie: " + cookie_ + "\r\n";
+  if (r.websocket) {
+    text += "connection: upgrade\r\nupgrade: websocket\r\nsec-websocket-key: " + std::string(websocket_key) + "\r\n";
+  } else if (body && !has_content_length_) {
+    text += "transfer-encoding: chunked\r\n";
+  }
+  text += "\r\n";
+  // The limits were kept above per field; the text adds its own framing, so the reader only judges the grammar.
+  HttpLimits reader = limits_;
+  reader.max_head = text.size();
+  reader.max_headers = fields_.size() + 8;
+  HttpParser parser(HttpParser::Kind::Request, reader);
+  const auto step = parser.feed(text.data(), text.size());
+  if (step.error_status != 0) return refused(step.error_status, step.error);
+  if (!step.head) return refused(400, "the request head could not be read");
+  r.head = parser.take_head();
+  if (r.websocket && !r.head->upgrade) return refused(400, "not a WebSocket handshake");
+  return r;
+}
+
+}  // namespace sslbind::serve
