@@ -25,7 +25,7 @@ struct Http2Limits {
   // Client resets (CVE-2023-44487, rapid reset): nghttp2's token bucket, burst and per-second refill.
   std::uint32_t reset_burst = 1000;
   std::uint32_t reset_rate = 33;
-  std::uint32_t max_continuations = 8;  // CVE-2024-28182
+  std::uint32_t max_continuations = 8;    // CVE-2024-28182
   std::uint32_t max_outbound_ack = 1000;  // SETTINGS and PING acknowledgements queued unsent
   // Errors the client makes the server answer (stream errors it resets, invalid frames, refused requests): the
   // MadeYouReset class (CVE-2025-8671), which Debian's nghttp2 1.52 does not count. Burst and per-second refill.

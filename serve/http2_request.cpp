@@ -26,7 +26,8 @@ bool Http2Request::add(std::string_view name, std::string_view value) {
   // HPACK's accounting of a field (RFC 7541, 4.1), against the same budget as an HTTP/1.1 head: past it the request
   // is refused at once, never buffered further.
   bytes_ += name.size() + value.size() + 32;
-  if (bytes_ > limits_.max_head) return refuse(431, "the header list is larger than " + std::to_string(limits_.max_head));
+  if (bytes_ > limits_.max_head)
+    return refuse(431, "the header list is larger than " + std::to_string(limits_.max_head));
   if (fields_.size() >= limits_.max_headers) {
     return refuse(431, "more than " + std::to_string(limits_.max_headers) + " header fields");
   }
@@ -97,7 +98,8 @@ Http2Request::Result Http2Request::finish(bool body, std::string_view websocket_
     }
   }
   if (authority.empty()) return refused(400, "no :authority and no host");
-  if (path_.size() > limits_.max_target) return refused(414, "a :path longer than " + std::to_string(limits_.max_target));
+  if (path_.size() > limits_.max_target)
+    return refused(414, "a :path longer than " + std::to_string(limits_.max_target));
 
   std::string text;
   text.reserve(bytes_ + 64);

@@ -68,8 +68,8 @@ void Http2Session::closing() {
 void Http2Session::drain() {
   if (ng_ == nullptr || ending_) return;
   // The streams under way are finished; no new one is taken (RFC 9113, 6.8).
-  nghttp2_submit_goaway(ng_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(ng_), NGHTTP2_NO_ERROR,
-                        nullptr, 0);
+  nghttp2_submit_goaway(ng_, NGHTTP2_FLAG_NONE, nghttp2_session_get_last_proc_stream_id(ng_), NGHTTP2_NO_ERROR, nullptr,
+                        0);
   pump();
 }
 

@@ -265,7 +265,8 @@ ssize_t Http2Stream::read_body(std::uint8_t* buffer, std::size_t length, std::ui
     if (!chunks_.trailers().empty()) {
       const auto trailers = http2_fields(chunks_.trailers(), true);
       const auto nv = nv_list({}, trailers);
-      if (nghttp2_submit_trailer(s_.engine(), id_, nv.data(), nv.size()) == 0) *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+      if (nghttp2_submit_trailer(s_.engine(), id_, nv.data(), nv.size()) == 0)
+        *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
     }
   } else if (n == 0) {
     deferred_ = true;

@@ -65,10 +65,10 @@ class Http2Stream final : public ExchangeSink, public std::enable_shared_from_th
   const std::int32_t id_;
   Http2Request request_;
   Exchange exchange_;
-  std::string body_in_;           // request DATA not given to the exchange yet
-  std::size_t unacked_ = 0;       // DATA bytes received and not yet acknowledged to the client
-  std::size_t given_ = 0;         // of those, the ones the exchange has been given
-  std::string body_out_;          // response body bytes nghttp2 has not taken yet, from out_at_
+  std::string body_in_;      // request DATA not given to the exchange yet
+  std::size_t unacked_ = 0;  // DATA bytes received and not yet acknowledged to the client
+  std::size_t given_ = 0;    // of those, the ones the exchange has been given
+  std::string body_out_;     // response body bytes nghttp2 has not taken yet, from out_at_
   std::size_t out_at_ = 0;
   ChunkedDecoder chunks_;
   std::unique_ptr<UpstreamConnection> tunnel_;  // after a WebSocket's 101
@@ -84,7 +84,7 @@ class Http2Stream final : public ExchangeSink, public std::enable_shared_from_th
   bool closed_ = false;     // nghttp2 closed the stream
   bool submitted_ = false;  // the final response head went to nghttp2
   bool response_ended_ = false;
-  bool deferred_ = false;   // nghttp2 waits for body bytes
+  bool deferred_ = false;     // nghttp2 waits for body bytes
   bool read_paused_ = false;  // the web worker is not read while the client is behind
   bool read_on_due_ = false;
   bool websocket_ = false;

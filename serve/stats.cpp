@@ -28,7 +28,7 @@ std::string_view failure_name(Failure f) {
 }
 
 nlohmann::json Http2Stats::to_json() const {
-  return {{"connections", connections.load()},   {"streams", streams.load()}, {"clientResets", client_resets.load()},
+  return {{"connections", connections.load()},    {"streams", streams.load()}, {"clientResets", client_resets.load()},
           {"serverResets", server_resets.load()}, {"goaways", goaways.load()}, {"floodCloses", flood_closes.load()}};
 }
 
@@ -40,9 +40,9 @@ nlohmann::json Stats::to_json() const {
   nlohmann::json failed = nlohmann::json::object();
   for (std::size_t i = 0; i < failures.size(); ++i)
     failed[std::string(failure_name(static_cast<Failure>(i)))] = failures[i].load();
-  return {{"accepted", accepted.load()},   {"active", active.load()},  {"resumed", resumed.load()},
-          {"handshakesByStep", steps},     {"failures", failed},       {"builtInAnswers", requests.load()},
-          {"forwarded", forwarded.load()}, {"proxied", proxied.load()},  {"http2", http2.to_json()}};
+  return {{"accepted", accepted.load()},   {"active", active.load()},   {"resumed", resumed.load()},
+          {"handshakesByStep", steps},     {"failures", failed},        {"builtInAnswers", requests.load()},
+          {"forwarded", forwarded.load()}, {"proxied", proxied.load()}, {"http2", http2.to_json()}};
 }
 
 }  // namespace sslbind::serve
