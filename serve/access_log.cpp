@@ -56,17 +56,17 @@ AccessLog::~AccessLog() {
 
 std::string AccessLog::format(const AccessRecord& r) const {
   if (json_) {
-    const nlohmann::json j = {{"time", now_text()},    {"client", r.client},       {"sni", r.sni},
-                              {"binding", r.binding},  {"certhash", r.thumbprint}, {"host", r.host},
-                              {"method", r.method},    {"path", r.target},         {"status", r.status},
-                              {"bytesIn", r.bytes_in}, {"bytesOut", r.bytes_out},  {"server", r.server},
-                              {"totalMs", r.total_ms}, {"backendMs", r.backend_ms}};
+    const nlohmann::json j = {{"time", now_text()},   {"client", r.client},       {"sni", r.sni},
+                              {"binding", r.binding}, {"certhash", r.thumbprint}, {"host", r.host},
+                              {"method", r.method},   {"path", r.target},         {"protocol", r.protocol},
+                              {"status", r.status},   {"bytesIn", r.bytes_in},    {"bytesOut", r.bytes_out},
+                              {"server", r.server},   {"totalMs", r.total_ms},    {"backendMs", r.backend_ms}};
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   }
   return now_text() + " " + field(r.client) + " " + field(r.sni) + " " + field(r.binding) + " " + field(r.thumbprint) +
-         " " + field(r.host) + " " + field(r.method) + " " + field(r.target) + " " + std::to_string(r.status) + " " +
-         std::to_string(r.bytes_in) + " " + std::to_string(r.bytes_out) + " " + field(r.server) + " " +
-         std::to_string(r.total_ms) + "ms " +
+         " " + field(r.host) + " " + field(r.method) + " " + field(r.target) + " " + std::string(r.protocol) + " " +
+         std::to_string(r.status) + " " + std::to_string(r.bytes_in) + " " + std::to_string(r.bytes_out) + " " +
+         field(r.server) + " " + std::to_string(r.total_ms) + "ms " +
          (r.backend_ms < 0 ? std::string("-") : std::to_string(r.backend_ms) + "ms") + "\n";
 }
 

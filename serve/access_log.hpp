@@ -1,8 +1,8 @@
 #pragma once
 // The access log: one line per request (time, client, SNI, the binding that served, certificate thumbprint, host,
-// method, path, status, bytes in and out, web worker, durations), as text or as one JSON object per line, to a file
-// or to standard error. I/O threads only queue the line; a thread of its own writes it, so that a slow disk never
-// stalls a connection, and reopens the file on SIGHUP (logrotate's postrotate).
+// method, path, the client's protocol, status, bytes in and out, web worker, durations), as text or as one JSON object
+// per line, to a file or to standard error. I/O threads only queue the line; a thread of its own writes it, so that a
+// slow disk never stalls a connection, and reopens the file on SIGHUP (logrotate's postrotate).
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -21,6 +21,7 @@ struct AccessRecord {
   std::string host;
   std::string method;
   std::string target;
+  std::string_view protocol = "HTTP/1.1";  // the client's: "HTTP/1.1" or "HTTP/2" (a literal)
   int status = 0;
   std::uint64_t bytes_in = 0;    // request head and body as received
   std::uint64_t bytes_out = 0;   // response head and body as sent

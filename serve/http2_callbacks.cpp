@@ -120,10 +120,9 @@ int Http2Session::on_frame_recv(const nghttp2_frame& frame) {
     case NGHTTP2_SETTINGS:
       if ((frame.hd.flags & NGHTTP2_FLAG_ACK) != 0) {
         settings_acked_ = true;
-      } else if (!settings_.add(static_cast<std::uint32_t>(frame.settings.niv), steady_ms())) {
-        // HTTP.SYS's Http2MaxSettingsPerMinute: the connection ends at once.
-        stats.flood_closes.fetch_add(1, std::memory_order_relaxed);
-        end(NGHTTP2_ENHANCE_YOUR_CALM);
+      } else if (!settings_.add(static_cast<std::uint32_t>(frame.hd.length / 6), steady_ms())) {
+        // Counted from the frame's length, 6 bytes an entry: nghttp2 hands over one entry per identifier.
+        end(NGHTTP2_ENHANCE_YOUR_CALM);  // HTTP.SYS's Http2MaxSettingsPerMinute: the connection ends at once
       }
       return 0;
     case NGHTTP2_RST_STREAM: stats.client_resets.fetch_add(1, std::memory_order_relaxed); return 0;
@@ -157,6 +156,10 @@ int Http2Session::on_frame_send(const nghttp2_frame& frame) {
     if (frame.rst_stream.error_code != NGHTTP2_NO_ERROR && frame.rst_stream.error_code != NGHTTP2_CANCEL) glitch();
   } else if (frame.hd.type == NGHTTP2_GOAWAY) {
     stats.goaways.fetch_add(1, std::memory_order_relaxed);
+    // Every defence ends a connection this way: nghttp2's (rapid reset, SETTINGS and PING floods, CONTINUATION)
+    // and sslbind's (the error budget, the per-read stream limit, SETTINGS per minute).
+    if (frame.goaway.error_code == NGHTTP2_ENHANCE_YOUR_CALM)
+      stats.flood_closes.fetch_add(1, std::memory_order_relaxed);
   }
   return 0;
 }

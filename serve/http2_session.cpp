@@ -81,9 +81,7 @@ void Http2Session::schedule(Http2Stream& stream) {
 }
 
 void Http2Session::glitch() {
-  if (glitches_.take(steady_ms())) return;
-  c_.shared().stats.http2.flood_closes.fetch_add(1, std::memory_order_relaxed);
-  end(NGHTTP2_ENHANCE_YOUR_CALM);
+  if (!glitches_.take(steady_ms())) end(NGHTTP2_ENHANCE_YOUR_CALM);
 }
 
 void Http2Session::end(std::uint32_t error_code) {
@@ -113,7 +111,11 @@ void Http2Session::pump() {
     asio::post(c_.worker().io(), c_.guard([this] { pump(); }));
     return;
   }
-  if (nghttp2_session_want_read(ng_) == 0 && nghttp2_session_want_write(ng_) == 0 && out_.empty()) c_.close();
+  if (nghttp2_session_want_read(ng_) != 0 || nghttp2_session_want_write(ng_) != 0 || !out_.empty()) return;
+  // After a GOAWAY for an error the client may still be sending: a plain close would answer with a reset that can
+  // destroy the GOAWAY before it is read.
+  if (ending_) return c_.linger_close();
+  c_.close();
 }
 
 void Http2Session::run_scheduled() {
@@ -179,11 +181,12 @@ void Http2Session::receive() {
   in_engine_ = false;
   if (used < 0) {
     // A connection error: nghttp2 has queued its GOAWAY (a flood, a bad preface, a broken frame). Send it, then close.
-    if (used == NGHTTP2_ERR_FLOODED) c_.shared().stats.http2.flood_closes.fetch_add(1, std::memory_order_relaxed);
+    const bool flood = used == NGHTTP2_ERR_FLOODED || used == NGHTTP2_ERR_TOO_MANY_CONTINUATIONS;
     c_.shared().stats.fail(Failure::BadRequest);
     ending_ = true;
-    send();
-    return c_.close();
+    nghttp2_session_terminate_session(ng_, flood ? NGHTTP2_ENHANCE_YOUR_CALM : NGHTTP2_PROTOCOL_ERROR);
+    if (send()) c_.linger_close();
+    return;
   }
   if (!settings_acked_ && steady_ms() - settings_sent_ms_ > kSettingsAckMs) return end(NGHTTP2_SETTINGS_TIMEOUT);
   again_ = true;

@@ -110,6 +110,7 @@ void Http2Stream::advance() {
 void Http2Stream::start_exchange() {
   started_ = true;
   exchange_.begin(steady_ms());
+  exchange_.record().protocol = "HTTP/2";
   auto request = request_.finish(!request_ended_, websocket_key());
   if (!request.head) {
     // The same answers as for HTTP/1.1 (400, 405, 414, 431); the client's error counts against its budget.

@@ -33,7 +33,7 @@ struct Http2Stats {
   std::atomic<std::uint64_t> client_resets{0};  // RST_STREAM received
   std::atomic<std::uint64_t> server_resets{0};  // RST_STREAM sent
   std::atomic<std::uint64_t> goaways{0};        // GOAWAY sent: drains, stream caps, errors
-  std::atomic<std::uint64_t> flood_closes{0};   // connections ended by a flood defence or the error budget
+  std::atomic<std::uint64_t> flood_closes{0};   // GOAWAYs with ENHANCE_YOUR_CALM: a flood defence or the error budget
   nlohmann::json to_json() const;
 };
 

@@ -174,14 +174,14 @@ TEST_SUITE("serve: HTTP reverse proxy") {
       const std::string expected = std::to_string(size) + " " + std::to_string(HttpBackend::checksum(body));
       for (const bool chunked : {false, true}) {
         CAPTURE(chunked);
-        std::vector<std::string> curl{"/usr/bin/curl", "-sk",           "--resolve",
+        std::vector<std::string> curl{"/usr/bin/curl", "-sk", "--http1.1", "--resolve",
                                       resolve,         "--data-binary", "@" + (dir.path() / "body").string(),
                                       url + "/body"};
         if (chunked) curl.insert(curl.end(), {"-H", "Transfer-Encoding: chunked"});
         const auto up = run_process(curl);
         CHECK(up.out == expected);
         const auto down =
-            run_process({"/usr/bin/curl", "-sk", "--resolve", resolve, "-o", (dir.path() / "got").string(),
+            run_process({"/usr/bin/curl", "-sk", "--http1.1", "--resolve", resolve, "-o", (dir.path() / "got").string(),
                          url + (chunked ? "/chunked?n=" : "/big?n=") + std::to_string(size)});
         CHECK(down.exit_code == 0);
         const std::string got = read_file(dir.path() / "got");
@@ -279,7 +279,8 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     TempDir upload;
     write_file(upload.path() / "body", std::string(20 << 20, 'x'));
     const auto curl =
-        run_process({"/usr/bin/curl", "-sk", "--resolve", "proxy.test:" + std::to_string(proxy.port) + ":127.0.0.1",
+        run_process({"/usr/bin/curl", "-sk", "--http1.1", "--resolve",
+                     "proxy.test:" + std::to_string(proxy.port) + ":127.0.0.1",
                      "-H", "Host: gone.test", "-H", "Expect:", "--data-binary", "@" + (upload.path() / "body").string(),
                      "https://proxy.test:" + std::to_string(proxy.port) + "/upload"});
     CHECK(curl.out.find("<h1>502 Bad Gateway</h1>") != std::string::npos);
@@ -513,6 +514,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     CHECK(line["host"] == "proxy.test");
     CHECK(line["method"] == "GET");
     CHECK(line["path"] == "/echo?x=1");
+    CHECK(line["protocol"] == "HTTP/1.1");
     CHECK(line["status"] == 200);
     CHECK(line["server"] == backend.address());
     CHECK(line["bytesIn"].get<int>() > 0);
