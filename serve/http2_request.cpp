@@ -1,6 +1,9 @@
 #include "serve/http2_request.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
+#include "serve/http_syntax.hpp"
 
 namespace sslbind::serve {
 namespace {
@@ -10,6 +13,8 @@ bool connection_specific(std::string_view name) {
   return name == "connection" || name == "keep-alive" || name == "proxy-connection" || name == "transfer-encoding" ||
          name == "upgrade";
 }
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 }  // namespace
 
@@ -35,7 +40,19 @@ bool Http2Request::add(std::string_view name, std::string_view value) {
   for (const char c : name) {
     if (c >= 'A' && c <= 'Z') return refuse(400, "a field name with upper case: " + std::string(name));
   }
+  // RFC 9113, 8.2.1: no CR, LF or NUL anywhere, no whitespace around a value. The head is written as HTTP/1.1 text
+  // below, so a byte that could end a line here would forge a field there: each value is checked on its own.
+  if (!http::is_field_value(value) || (!value.empty() && (is_space(value.front()) || is_space(value.back())))) {
+    return refuse(400, "a field value that HTTP does not allow, in " + std::string(name));
+  }
   if (name.front() == ':') {
+    const bool fits = name == ":method" ? http::is_token(value)
+                      : name == ":path"
+                          ? std::all_of(value.begin(), value.end(),
+                                        [](char c) { return http::is_target_byte(static_cast<unsigned char>(c)); })
+                      : name == ":scheme" ? http::is_token(value)
+                                          : value.find(' ') == std::string_view::npos;
+    if (!fits) return refuse(400, "a value " + std::string(name) + " cannot have");
     if (regular_seen_) return refuse(400, "a pseudo-header after a regular field: " + std::string(name));
     auto set = [&](std::string& into, bool& has) {
       if (has) return refuse(400, "a repeated pseudo-header: " + std::string(name));
@@ -51,6 +68,7 @@ bool Http2Request::add(std::string_view name, std::string_view value) {
     return refuse(400, "an unknown pseudo-header: " + std::string(name));
   }
   regular_seen_ = true;
+  if (!http::is_token(name)) return refuse(400, "a field name that is no token");
   if (connection_specific(name)) return refuse(400, "a connection-specific field: " + std::string(name));
   if (name == "te" && value != "trailers") return refuse(400, "te other than trailers");
   if (name == "cookie") {
