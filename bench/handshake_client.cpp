@@ -9,8 +9,8 @@
 //   first HOST PORT NAME SINCE_NS TIMEOUT_S     tries until one handshake succeeds; ms since SINCE_NS (CLOCK_REALTIME)
 //   hold  HOST PORT NAME COUNT KIND SECONDS     opens COUNT connections from 4 threads and keeps them open: KIND tcp
 //                                               sends nothing, KIND request shakes hands and reads the answer to one
-//                                               keep-alive GET; prints one JSON line once they are open, then holds
-//                                               them SECONDS
+//                                               keep-alive GET, KIND h2 does the same over HTTP/2 (ALPN h2); prints
+//                                               one JSON line once they are open, then holds them SECONDS
 // NAMES is "PREFIX%SUFFIX:N": site%.bench.test:1000 is site0.bench.test ... site999.bench.test.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -165,6 +165,60 @@ int idle_after_request(SSL_CTX* ctx, const Target& t, const std::string& sni) {
   return fd;
 }
 
+// The same over HTTP/2: the preface, SETTINGS, one GET on stream 1 (HPACK: static indexes and one literal), its
+// answer read to the END_STREAM of stream 1, the server's SETTINGS acknowledged. -1 on failure.
+int idle_after_h2_request(SSL_CTX* ctx, const Target& t, const std::string& sni) {
+  const int fd = connect_to(t);
+  if (fd < 0 || sni.size() > 100) return -1;
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  SSL_set_tlsext_host_name(ssl, sni.c_str());
+  static const unsigned char kAlpn[] = {2, 'h', '2'};
+  SSL_set_alpn_protos(ssl, kAlpn, sizeof kAlpn);
+  bool ok = SSL_connect(ssl) == 1;
+  const unsigned char* chosen = nullptr;
+  unsigned int chosen_size = 0;
+  SSL_get0_alpn_selected(ssl, &chosen, &chosen_size);
+  ok = ok && chosen_size == 2 && std::memcmp(chosen, "h2", 2) == 0;
+  std::string out = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+  out += std::string("\0\0\0\4\0\0\0\0\0", 9);  // SETTINGS, empty
+  // :method GET, :scheme https, :path /, :authority with a literal value.
+  std::string block = "\x82\x87\x84\x41";
+  block += static_cast<char>(sni.size());
+  block += sni;
+  out += std::string("\0\0", 2) + static_cast<char>(block.size()) + "\x01\x05" + std::string("\0\0\0\1", 4) + block;
+  ok = ok && SSL_write(ssl, out.data(), static_cast<int>(out.size())) == static_cast<int>(out.size());
+  std::string in;
+  char buffer[4096];
+  bool ended = false;
+  while (ok && !ended) {
+    const int n = SSL_read(ssl, buffer, sizeof buffer);
+    ok = n > 0;
+    if (ok) in.append(buffer, static_cast<std::size_t>(n));
+    while (ok && in.size() >= 9) {
+      const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(in[i]); };
+      const std::size_t length = (std::size_t{byte(0)} << 16) | (std::size_t{byte(1)} << 8) | byte(2);
+      if (in.size() < 9 + length) break;
+      const unsigned type = byte(3), flags = byte(4);
+      const unsigned stream =
+          (unsigned{byte(5)} & 0x7F) << 24 | unsigned{byte(6)} << 16 | unsigned{byte(7)} << 8 | byte(8);
+      if (type == 4 && (flags & 1) == 0) {
+        const std::string ack("\0\0\0\4\1\0\0\0\0", 9);
+        ok = SSL_write(ssl, ack.data(), 9) == 9;
+      }
+      if (stream == 1 && (type == 0 || type == 1) && (flags & 1) != 0) ended = true;
+      if (stream == 1 && type == 3) ok = false;  // RST_STREAM
+      in.erase(0, 9 + length);
+    }
+  }
+  SSL_free(ssl);
+  if (!ok) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 void print(long ok, long failed, double seconds, std::vector<double> latencies) {
@@ -249,8 +303,9 @@ int main(int argc, char** argv) {
     for (int t = 0; t < kThreads; ++t) {
       pool.emplace_back([&, t] {
         for (long i = t; i < count; i += kThreads) {
-          fds[static_cast<std::size_t>(i)] =
-              kind == "tcp" ? connect_to(target) : idle_after_request(ctx, target, names.at(0));
+          fds[static_cast<std::size_t>(i)] = kind == "tcp"  ? connect_to(target)
+                                             : kind == "h2" ? idle_after_h2_request(ctx, target, names.at(0))
+                                                            : idle_after_request(ctx, target, names.at(0));
         }
       });
     }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # sslbind serve as an HTTP reverse proxy (web farms, ARR's headers) side by side with Debian's HAProxy (mode http,
 # option forwardfor), both in front of the same nginx web worker, on loopback, in one run:
-#   server CPU per proxied keep-alive HTTPS request, and the client's p99 latency.
+#   server CPU per proxied keep-alive HTTPS request, and the client's p99 latency, with wrk over HTTP/1.1 and with
+#   h2load over HTTP/2 (H2_CONNECTIONS connections of H2_STREAMS concurrent streams; HTTP/1.1 keep-alive to nginx);
+#   RSS per idle HTTP/2 connection after one request (IDLE_CONNECTIONS held open).
 # Method: each proxy pinned to CPU 0 with one thread; wrk (one thread, CONNECTIONS keep-alive connections) and nginx
 # pinned to CPU 1; SECONDS per run (default 10), RUNS interleaved runs (default 5) per proxy; CPU from
 # /proc/<pid>/stat. Prints medians, ranges and ratios; docs/performance.md holds a run's figures. Every server is
@@ -11,9 +13,12 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SECS=${SECONDS_PER_RUN:-10}
 CONNECTIONS=${CONNECTIONS:-16}
+H2_CONNECTIONS=${H2_CONNECTIONS:-16}
+H2_STREAMS=${H2_STREAMS:-8}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-2000}
 
 scripts/install-deps.sh
-for p in haproxy nginx-light wrk; do
+for p in haproxy nginx-light wrk nghttp2-client; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="${missing:-} $p"
 done
 if [ -n "${missing:-}" ]; then
@@ -25,9 +30,13 @@ if [ -z "${SSLBIND_BINARY:-}" ]; then
   cmake --build build/release -j"$(nproc)" --target sslbind >/dev/null
 fi
 sslbind=${SSLBIND_BINARY:-$PWD/build/release/cli/sslbind}
+cmake -S . -B build/release -DSSLBIND_BENCH=ON >/dev/null
+cmake --build build/release -j"$(nproc)" --target sslbind_handshake_client >/dev/null
+client=$PWD/build/release/bench/sslbind_handshake_client
 
 BENCH_NAME=proxy-bench
 . bench/lib.sh
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # the idle HTTP/2 connections, and HAProxy's two descriptors each
 wait_port() {  # port pid
   for _ in $(seq 1 3000); do
     kill -0 "$2" 2>/dev/null || { echo "the server on port $1 exited; logs:" >&2; tail -n 5 "$work"/*.log >&2; exit 1; }
@@ -79,7 +88,7 @@ pids+=($!); ours=$!
 cat > "$work/haproxy.cfg" <<CFG
 global
   nbthread 1
-  maxconn 4000
+  maxconn $((IDLE_CONNECTIONS + 100))
 defaults
   mode http
   option forwardfor
@@ -87,7 +96,7 @@ defaults
   timeout client 30s
   timeout server 30s
 frontend fe
-  bind 127.0.0.1:$p_peer ssl crt $work/proxy.pem no-tls-tickets
+  bind 127.0.0.1:$p_peer ssl crt $work/proxy.pem no-tls-tickets alpn h2,http/1.1
   http-request set-header X-Forwarded-Proto https
   default_backend web
 backend web
@@ -128,3 +137,51 @@ row() {  # label unit ours peers
 row "server CPU per request" us "$cpu_a" "$cpu_b"
 row "requests per second" "/s" "$rps_a" "$rps_b"
 row "p99 latency" ms "$p99_a" "$p99_b"
+
+# HTTP/2 to the front (h2load), HTTP/1.1 keep-alive to nginx. p99 from h2load's per-request log (microseconds).
+measure_h2() {  # pid port
+  local t0 t1 out n
+  t0=$(cpu_ticks "$1")
+  out=$(taskset -c 1 h2load -c"$H2_CONNECTIONS" -m"$H2_STREAMS" -D"$SECS" --log-file="$work/h2.log" \
+    --connect-to=127.0.0.1:"$2" "https://proxy.bench.test:$2/")
+  t1=$(cpu_ticks "$1")
+  n=$(echo "$out" | awk '/^requests:/ {print $8}')
+  echo "$out" | grep -q " 0 failed, 0 errored" || echo "warning: $(echo "$out" | grep '^requests:')" >&2
+  p99=$(awk '{print $3}' "$work/h2.log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; print a[i]/1000}')
+  awk -v d=$((t1 - t0)) -v n="$n" -v hz="$hz" -v s="$SECS" -v p="$p99" 'BEGIN {printf "%.2f %.0f %.3f", d * 1e6 / hz / n, n / s, p}'
+}
+
+echo "== Proxied HTTP/2 requests ($H2_CONNECTIONS connections x $H2_STREAMS streams, runs: $RUNS x ${SECS}s, interleaved)"
+cpu_a=""; rps_a=""; p99_a=""; cpu_b=""; rps_b=""; p99_b=""
+for _ in $(seq 1 "$RUNS"); do
+  read -r c r p <<< "$(measure_h2 "$ours" "$p_ours")"; cpu_a="$cpu_a $c"; rps_a="$rps_a $r"; p99_a="$p99_a $p"
+  read -r c r p <<< "$(measure_h2 "$peer" "$p_peer")"; cpu_b="$cpu_b $c"; rps_b="$rps_b $r"; p99_b="$p99_b $p"
+done
+row "server CPU per request" us "$cpu_a" "$cpu_b"
+row "requests per second" "/s" "$rps_a" "$rps_b"
+row "p99 latency" ms "$p99_a" "$p99_b"
+
+# What an idle HTTP/2 connection costs: RSS with IDLE_CONNECTIONS open after one request each, minus RSS before.
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+per_idle_h2() {  # pid port
+  local before after out holder
+  sleep 0.5
+  before=$(rss_kib "$1")
+  taskset -c 1 "$client" hold 127.0.0.1 "$2" proxy.bench.test "$IDLE_CONNECTIONS" h2 60 > "$work/hold.out" &
+  holder=$!
+  for _ in $(seq 1 600); do [ -s "$work/hold.out" ] && break; sleep 0.1; done
+  sleep 1
+  after=$(rss_kib "$1")
+  out=$(cat "$work/hold.out")
+  kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true
+  : > "$work/hold.out"
+  echo "$out" | grep -q '"failed": 0' || echo "warning: connections failed: $out" >&2
+  awk -v a="$after" -v b="$before" -v n="$IDLE_CONNECTIONS" 'BEGIN {printf "%.0f", (a - b) * 1024 / n}'
+}
+echo "== RSS per idle HTTP/2 connection after one request ($IDLE_CONNECTIONS held open, runs: $RUNS, interleaved)"
+a=""; b=""
+for _ in $(seq 1 "$RUNS"); do
+  a="$a $(per_idle_h2 "$ours" "$p_ours")"
+  b="$b $(per_idle_h2 "$peer" "$p_peer")"
+done
+row "RSS per idle connection" B "$a" "$b"

@@ -12,7 +12,9 @@
 namespace sslbind::serve {
 namespace {
 
-constexpr std::size_t kMaxIdlePerServer = 32;
+// As many as the requests in flight to one server at a peak of this thread's: an HTTP/2 connection alone may have
+// a hundred. HAProxy keeps every one (http-reuse, pool-max-conn -1); the age below closes what a peak left.
+constexpr std::size_t kMaxIdlePerServer = 1024;
 constexpr auto kMaxIdleAge = std::chrono::seconds(30);  // below the keep-alive timeouts of IIS (120 s), nginx (75 s)
 constexpr std::size_t kMaxPooledBuffers = 256;          // 4 MiB a thread at most, once that many were busy at once
 

@@ -20,6 +20,8 @@ class Http2Request {
   // One field, as decoded from HPACK. False refuses the request; status() then says how (400, 431).
   bool add(std::string_view name, std::string_view value);
   int status() const { return status_; }
+  // An extended CONNECT (RFC 8441) came: finish() needs a WebSocket key.
+  bool extended_connect() const { return has_protocol_; }
   const std::string& why() const { return why_; }
 
   struct Result {

@@ -26,7 +26,7 @@ Http2Session::Http2Session(Connection& connection, const Http2Limits& limits)
       settings_(limits.max_settings_per_minute) {}
 
 Http2Session::~Http2Session() {
-  streams_.clear();
+  closing();  // a stream a late web-worker completion still holds must not reach this session any more
   nghttp2_session_del(ng_);
 }
 
@@ -62,7 +62,7 @@ void Http2Session::start() {
 void Http2Session::closing() {
   auto streams = std::move(streams_);
   streams_.clear();
-  for (auto& [id, stream] : streams) stream->closed();
+  for (auto& [id, stream] : streams) stream->closed(true);
 }
 
 void Http2Session::drain() {
@@ -77,7 +77,7 @@ void Http2Session::schedule(Http2Stream& stream) {
   if (stream.scheduled) return;
   stream.scheduled = true;
   scheduled_.push_back(stream.shared_from_this());
-  if (!in_engine_) pump();
+  if (!in_engine_) pump_soon();
 }
 
 void Http2Session::glitch() {
@@ -89,6 +89,20 @@ void Http2Session::end(std::uint32_t error_code) {
   ending_ = true;
   nghttp2_session_terminate_session(ng_, error_code);
   if (!in_engine_) pump();
+}
+
+void Http2Session::pump_soon() {
+  if (c_.closed()) return;
+  if (pumping_) {
+    again_ = true;
+    return;
+  }
+  if (pump_posted_) return;
+  pump_posted_ = true;
+  asio::post(c_.worker().io(), c_.guard([this] {
+    pump_posted_ = false;
+    pump();
+  }));
 }
 
 void Http2Session::pump() {
@@ -106,11 +120,7 @@ void Http2Session::pump() {
   } while (again_ && !c_.closed() && ++rounds < kRoundsPerPump);
   pumping_ = false;
   if (c_.closed()) return;
-  if (again_) {
-    // A client with more to say waits behind the thread's other connections.
-    asio::post(c_.worker().io(), c_.guard([this] { pump(); }));
-    return;
-  }
+  if (again_) return pump_soon();  // a client with more to say waits behind the thread's other connections
   if (nghttp2_session_want_read(ng_) != 0 || nghttp2_session_want_write(ng_) != 0 || !out_.empty()) return;
   // After a GOAWAY for an error the client may still be sending: a plain close would answer with a reset that can
   // destroy the GOAWAY before it is read.

@@ -41,6 +41,9 @@ class Http2Session : public Session {
   void schedule(Http2Stream& stream);
   // Produces and writes what nghttp2 has to send, reads when it may, and runs the scheduled streams.
   void pump();
+  // pump() once the thread has run what else is ready: the responses of several web workers that come together go
+  // out in one write, a response's head with its body.
+  void pump_soon();
   // A protocol error the client made the server answer; past the budget the connection ends.
   void glitch();
 
@@ -75,6 +78,7 @@ class Http2Session : public Session {
   bool read_waiting_ = false;
   bool write_waiting_ = false;
   bool pumping_ = false;
+  bool pump_posted_ = false;
   bool again_ = false;
   bool in_engine_ = false;  // inside mem_recv or mem_send
   bool ending_ = false;

@@ -49,19 +49,18 @@ std::string websocket_key() {
 Http2Stream::Http2Stream(Http2Session& session, std::int32_t id)
     : s_(session),
       id_(id),
-      exchange_(session.connection().worker().upstream(), session.connection().shared(), *this,
-                client_facts(session.connection()), [this] { return hold(); }) {}
+      upstream_(session.connection().worker().upstream()),
+      exchange_(upstream_, session.connection().shared(), *this, client_facts(session.connection()),
+                [this] { return hold(); }) {}
 
 Http2Stream::~Http2Stream() {
   if (tunnel_) tunnel_->close();
-  if (tunnel_buffer_) s_.connection().worker().upstream().give_buffer(std::move(tunnel_buffer_));
+  if (tunnel_buffer_) upstream_.give_buffer(std::move(tunnel_buffer_));
 }
 
-std::shared_ptr<void> Http2Stream::hold() {
-  // Late completions of the web worker's side find both the connection and this stream.
-  return std::make_shared<std::pair<std::shared_ptr<Connection>, std::shared_ptr<Http2Stream>>>(
-      s_.connection().shared_from_this(), shared_from_this());
-}
+// A late completion of the web worker's side finds this stream. The connection may be gone by then: its session
+// ended every stream's exchange and tunnel first (closed()), so such a completion is ignored before it looks further.
+std::shared_ptr<void> Http2Stream::hold() { return shared_from_this(); }
 
 void Http2Stream::field(std::string_view name, std::string_view value) { request_.add(name, value); }
 
@@ -84,7 +83,7 @@ void Http2Stream::request_end() {
   s_.schedule(*this);
 }
 
-void Http2Stream::closed() {
+void Http2Stream::closed(bool connection_ending) {
   closed_ = true;
   if (!done_) {
     // Go's rule: the request under way ends with the stream; its web worker connection is closed, not pooled.
@@ -92,7 +91,7 @@ void Http2Stream::closed() {
     done_ = true;
   }
   if (tunnel_) tunnel_->close();
-  consume(unacked_);
+  if (!connection_ending) consume(unacked_);  // the connection's window is not lost with the stream
 }
 
 void Http2Stream::advance() {
@@ -111,7 +110,7 @@ void Http2Stream::start_exchange() {
   started_ = true;
   exchange_.begin(steady_ms());
   exchange_.record().protocol = "HTTP/2";
-  auto request = request_.finish(!request_ended_, websocket_key());
+  auto request = request_.finish(!request_ended_, request_.extended_connect() ? websocket_key() : std::string());
   if (!request.head) {
     // The same answers as for HTTP/1.1 (400, 405, 414, 431); the client's error counts against its budget.
     s_.glitch();
@@ -154,7 +153,7 @@ void Http2Stream::consume(std::size_t bytes) {
   nghttp2_session_consume(s_.engine(), id_, bytes);
   unacked_ -= bytes;
   given_ -= std::min(given_, bytes);
-  s_.pump();
+  s_.pump_soon();
 }
 
 void Http2Stream::response_head(const HttpHead& head) {
@@ -198,7 +197,7 @@ void Http2Stream::response_flush(bool ended) {
   } else {
     read_paused_ = true;  // read_body() asks for more once nghttp2 has taken some
   }
-  s_.pump();
+  s_.pump_soon();
 }
 
 void Http2Stream::failed(int status) {
@@ -224,7 +223,7 @@ void Http2Stream::submit_response(int status, const std::vector<HttpHeader>& fie
   if (nghttp2_submit_response(s_.engine(), id_, nv.data(), nv.size(), body ? &provider : nullptr) != 0) {
     reset(NGHTTP2_INTERNAL_ERROR);
   }
-  s_.pump();
+  s_.pump_soon();
 }
 
 void Http2Stream::answer(int status) {
@@ -240,7 +239,7 @@ void Http2Stream::answer(int status) {
 
 void Http2Stream::reset(std::uint32_t code) {
   nghttp2_submit_rst_stream(s_.engine(), NGHTTP2_FLAG_NONE, id_, code);
-  s_.pump();
+  s_.pump_soon();
 }
 
 ssize_t Http2Stream::read_body(std::uint8_t* buffer, std::size_t length, std::uint32_t* flags) {
@@ -292,16 +291,16 @@ void Http2Stream::tunnel_read() {
     read_paused_ = true;  // read_body() reads on once the client has taken some
     return;
   }
-  if (!tunnel_buffer_) tunnel_buffer_ = s_.connection().worker().upstream().take_buffer();
+  if (!tunnel_buffer_) tunnel_buffer_ = upstream_.take_buffer();
   tunnel_->read_some(tunnel_buffer_.get(), Upstream::kBufferSize, [this, held = hold()](bool ok, std::size_t n) {
-    if (closed_ || s_.connection().closed()) return;
+    if (closed_) return;
     if (ok) body_out_.append(tunnel_buffer_.get(), n);
     response_ended_ = !ok;  // the web worker closed: the stream ends
     if (deferred_) {
       deferred_ = false;
       nghttp2_session_resume_data(s_.engine(), id_);
     }
-    s_.pump();
+    s_.pump_soon();
     if (ok) tunnel_read();
   });
 }
@@ -321,7 +320,7 @@ void Http2Stream::tunnel_write() {
   tunnel_writing_ = true;
   tunnel_->write(bytes, [this, held = hold()](bool ok) {
     tunnel_writing_ = false;
-    if (closed_ || s_.connection().closed()) return;
+    if (closed_) return;
     if (!ok) return reset(NGHTTP2_CONNECT_ERROR);
     consume(given_);
     tunnel_write();

@@ -32,7 +32,8 @@ class Http2Stream final : public ExchangeSink, public std::enable_shared_from_th
   void headers_end(bool end_stream);
   void data(const std::uint8_t* bytes, std::size_t size);
   void request_end();
-  void closed();  // nghttp2 closed the stream (a reset by either side, or both ends sent)
+  // nghttp2 closed the stream (a reset by either side, or both ends sent), or the connection is ending.
+  void closed(bool connection_ending = false);
   // Acts on what was recorded; run by the session outside nghttp2.
   void advance();
   // nghttp2's data source for the response body.
@@ -63,6 +64,7 @@ class Http2Stream final : public ExchangeSink, public std::enable_shared_from_th
 
   Http2Session& s_;
   const std::int32_t id_;
+  Upstream& upstream_;  // the thread's: it outlives the connection
   Http2Request request_;
   Exchange exchange_;
   std::string body_in_;      // request DATA not given to the exchange yet

@@ -165,7 +165,9 @@ TEST_SUITE("serve: HTTP/2") {
     Http2Proxy proxy;
     proxy.start();
     const auto result = proxy.probe({"malformed"});
-    for (const auto& [stream, form] : result["forms"].items()) {
+    for (const auto& item : result["forms"].items()) {
+      const std::string stream = item.key();
+      const std::string form = item.value();  // clang 14 cannot CAPTURE a structured binding
       CAPTURE(form);
       const bool reset = result["resets"].contains(stream) && result["resets"][stream] == 1;  // PROTOCOL_ERROR
       const bool refused = result["responses"].contains(stream) && result["responses"][stream].get<int>() >= 400;

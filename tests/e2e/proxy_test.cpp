@@ -174,8 +174,13 @@ TEST_SUITE("serve: HTTP reverse proxy") {
       const std::string expected = std::to_string(size) + " " + std::to_string(HttpBackend::checksum(body));
       for (const bool chunked : {false, true}) {
         CAPTURE(chunked);
-        std::vector<std::string> curl{"/usr/bin/curl", "-sk", "--http1.1", "--resolve",
-                                      resolve,         "--data-binary", "@" + (dir.path() / "body").string(),
+        std::vector<std::string> curl{"/usr/bin/curl",
+                                      "-sk",
+                                      "--http1.1",
+                                      "--resolve",
+                                      resolve,
+                                      "--data-binary",
+                                      "@" + (dir.path() / "body").string(),
                                       url + "/body"};
         if (chunked) curl.insert(curl.end(), {"-H", "Transfer-Encoding: chunked"});
         const auto up = run_process(curl);
@@ -278,11 +283,10 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     // A client still sending a large body reads the 502 whole: the front end reads on before it closes.
     TempDir upload;
     write_file(upload.path() / "body", std::string(20 << 20, 'x'));
-    const auto curl =
-        run_process({"/usr/bin/curl", "-sk", "--http1.1", "--resolve",
-                     "proxy.test:" + std::to_string(proxy.port) + ":127.0.0.1",
-                     "-H", "Host: gone.test", "-H", "Expect:", "--data-binary", "@" + (upload.path() / "body").string(),
-                     "https://proxy.test:" + std::to_string(proxy.port) + "/upload"});
+    const auto curl = run_process({"/usr/bin/curl", "-sk", "--http1.1", "--resolve",
+                                   "proxy.test:" + std::to_string(proxy.port) + ":127.0.0.1", "-H", "Host: gone.test",
+                                   "-H", "Expect:", "--data-binary", "@" + (upload.path() / "body").string(),
+                                   "https://proxy.test:" + std::to_string(proxy.port) + "/upload"});
     CHECK(curl.out.find("<h1>502 Bad Gateway</h1>") != std::string::npos);
     const auto status = proxy.fe.status();
     CHECK(status["webWorkers"][dead]["up"] == false);
