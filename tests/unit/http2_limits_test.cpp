@@ -37,7 +37,7 @@ TEST_SUITE("serve::http2_limits") {
     CHECK_FALSE(bucket.take(50'000));  // a clock going back gives nothing
   }
 
-  TEST_CASE("settings per minute are counted over one-minute periods; 0 is no limit") {
+  TEST_CASE("settings per minute are counted over one-minute periods, and 0 is no limit") {
     SettingsPerMinute limit(10);
     CHECK(limit.add(6, 0));
     CHECK(limit.add(4, 59'000));
