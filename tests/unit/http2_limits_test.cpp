@@ -6,7 +6,7 @@ using namespace sslbind;
 using namespace sslbind::serve;
 
 TEST_SUITE("serve::http2_limits") {
-  TEST_CASE("PropertyId 0 sets the windows; PropertyId 1's defaults mean nghttp2's cap, not no limit") {
+  TEST_CASE("PropertyId 0 sets the windows, and PropertyId 1's defaults mean nghttp2's cap, not no limit") {
     const Http2Limits defaults = http2_limits(ExtendedProperties{});
     CHECK(defaults.window == 1048576);
     CHECK(defaults.max_settings_per_frame == 32);

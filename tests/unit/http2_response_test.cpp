@@ -5,7 +5,7 @@
 using namespace sslbind::serve;
 
 TEST_SUITE("serve::http2_response") {
-  TEST_CASE("connection-specific fields and the fields Connection names go; names turn lower case") {
+  TEST_CASE("connection-specific fields and the fields Connection names go, and names turn lower case") {
     const std::vector<HttpHeader> in{{"Content-Type", "text/html"},
                                      {"Connection", "close, X-Hop"},
                                      {"Keep-Alive", "timeout=5"},
