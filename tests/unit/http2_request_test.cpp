@@ -39,7 +39,7 @@ TEST_SUITE("serve::http2_request") {
     CHECK_FALSE(r.websocket);
   }
 
-  TEST_CASE("a body without content-length goes chunked; with one it keeps its length") {
+  TEST_CASE("a body without content-length goes chunked, with one it keeps its length") {
     const auto chunked = build(get("/up"), true);
     REQUIRE(chunked.head);
     CHECK(chunked.head->chunked);
