@@ -82,8 +82,11 @@ thumbprint=$("$sslbind" --root "$root" --json add cert file="$work/proxy.pem" | 
   appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}' >/dev/null
 "$sslbind" --root "$root" add webfarm name=web server=127.0.0.1:$p_web >/dev/null
 "$sslbind" --root "$root" add route host='*' webfarm=web >/dev/null
-taskset -c 0 "$sslbind" --root "$root" serve threads=1 admin="$root/admin.sock" >/dev/null 2>>"$work/sslbind.log" &
-pids+=($!); ours=$!
+start_ours() {
+  taskset -c 0 "$sslbind" --root "$root" serve threads=1 admin="$root/admin.sock" >/dev/null 2>>"$work/sslbind.log" &
+  pids+=($!); ours=$!
+}
+start_ours
 
 cat > "$work/haproxy.cfg" <<CFG
 global
@@ -103,8 +106,12 @@ backend web
   http-reuse always
   server web 127.0.0.1:$p_web
 CFG
-taskset -c 0 haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>>"$work/haproxy.log" &
-pids+=($!); peer=$!
+start_peer() {
+  taskset -c 0 haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>>"$work/haproxy.log" &
+  pids+=($!); peer=$!
+}
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+start_peer
 wait_port "$p_web" "$web"; wait_port "$p_ours" "$ours"; wait_port "$p_peer" "$peer"
 
 # One run: server CPU microseconds per request, requests per second, and p99 latency in ms.
@@ -161,10 +168,12 @@ row "server CPU per request" us "$cpu_a" "$cpu_b"
 row "requests per second" "/s" "$rps_a" "$rps_b"
 row "p99 latency" ms "$p99_a" "$p99_b"
 
-# What an idle HTTP/2 connection costs: RSS with IDLE_CONNECTIONS open after one request each, minus RSS before.
+# What an idle HTTP/2 connection costs: RSS with IDLE_CONNECTIONS open after one request each, minus RSS before,
+# each run on a server started for it (memory a server freed before would be used again without showing in RSS).
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 per_idle_h2() {  # pid port
   local before after out holder
+  taskset -c 1 "$client" hold 127.0.0.1 "$2" proxy.bench.test 1 h2 0 >/dev/null  # first-use allocations
   sleep 0.5
   before=$(rss_kib "$1")
   taskset -c 1 "$client" hold 127.0.0.1 "$2" proxy.bench.test "$IDLE_CONNECTIONS" h2 60 > "$work/hold.out" &
@@ -179,9 +188,10 @@ per_idle_h2() {  # pid port
   awk -v a="$after" -v b="$before" -v n="$IDLE_CONNECTIONS" 'BEGIN {printf "%.0f", (a - b) * 1024 / n}'
 }
 echo "== RSS per idle HTTP/2 connection after one request ($IDLE_CONNECTIONS held open, runs: $RUNS, interleaved)"
+stop "$ours"; stop "$peer"
 a=""; b=""
 for _ in $(seq 1 "$RUNS"); do
-  a="$a $(per_idle_h2 "$ours" "$p_ours")"
-  b="$b $(per_idle_h2 "$peer" "$p_peer")"
+  start_ours; wait_port "$p_ours" "$ours"; a="$a $(per_idle_h2 "$ours" "$p_ours")"; stop "$ours"
+  start_peer; wait_port "$p_peer" "$peer"; b="$b $(per_idle_h2 "$peer" "$p_peer")"; stop "$peer"
 done
 row "RSS per idle connection" B "$a" "$b"

@@ -5,11 +5,11 @@
 
 namespace sslbind::serve {
 
-ClientFacts client_facts(Connection& connection) {
+std::shared_ptr<ClientFacts> client_facts(Connection& connection) {
   const Handshake& h = connection.handshake();
-  return ClientFacts{connection.client(), h.sni, h.binding_name(),
-                     h.certificate ? h.certificate->thumbprint() : std::string(),
-                     [&connection] { return arr_ssl_value(connection.stream().ssl()); }};
+  return std::make_shared<ClientFacts>(connection.client(), h.sni, h.binding_name(),
+                                       h.certificate ? h.certificate->thumbprint() : std::string(),
+                                       [&connection] { return arr_ssl_value(connection.stream().ssl()); });
 }
 
 }  // namespace sslbind::serve

@@ -20,13 +20,12 @@ std::string_view host_of(const HttpHead& head) {
 
 }  // namespace
 
-Exchange::Exchange(Upstream& upstream, SharedState& shared, ExchangeSink& sink, ClientFacts client,
+Exchange::Exchange(Upstream& upstream, SharedState& shared, ExchangeSink& sink, std::shared_ptr<ClientFacts> client,
                    std::function<std::shared_ptr<void>()> hold)
     : upstream_(upstream),
       shared_(shared),
       sink_(sink),
       client_(std::move(client)),
-      client_address_(client_.address.address.str()),
       hold_(std::move(hold)),
       response_timer_(upstream.timer()) {}
 
@@ -48,11 +47,8 @@ void Exchange::start(HttpHead head, std::shared_ptr<const Snapshot> snapshot) {
   if (r_.farm == nullptr) return fail(404, Failure::NoRoute);
   if (r_.head.method == "HEAD") r_.response.expect_no_body();
   if (r_.head.upgrade) r_.response.expect_upgrade();
-  if (r_.farm->arr_ssl && !arr_ssl_made_) {
-    arr_ssl_ = client_.arr_ssl ? client_.arr_ssl() : std::string();
-    arr_ssl_made_ = true;
-  }
-  r_.head_text = backend_request_head(r_.head, {client_address_, r_.farm->arr_ssl ? arr_ssl_ : std::string_view()});
+  r_.head_text = backend_request_head(
+      r_.head, {client_->forwarded_for, r_.farm->arr_ssl ? std::string_view(client_->arr_ssl()) : std::string_view()});
   r_.to_backend = r_.head_text;
   r_.head_in_queue = true;
   choose();
@@ -196,7 +192,7 @@ void Exchange::on_response(std::size_t n) {
   sink_.response_flush(r_.response_ended);
 }
 
-void Exchange::complete() {
+void Exchange::complete(bool again) {
   shared_.stats.proxied.fetch_add(1, std::memory_order_relaxed);
   end_in_flight(r_.record.status, r_.record.backend_ms);
   log();
@@ -208,6 +204,7 @@ void Exchange::complete() {
     drop_connection();
   }
   upstream_.give_buffer(std::move(buffer_));
+  if (!again) return;
   r_ = Request{};  // the request's heads and strings go while the client connection waits for its next one
   clean_ = true;
 }
@@ -277,10 +274,10 @@ void Exchange::log() {
   r.method = r_.head.method;
   r.target = r_.head.target;
   r.server = r_.answered_here ? std::string() : r_.server;
-  r.client = client_.address.str();
-  r.sni = client_.sni;
-  r.binding = client_.binding;
-  r.thumbprint = client_.thumbprint;
+  r.client = client_->address.str();
+  r.sni = client_->sni;
+  r.binding = client_->binding;
+  r.thumbprint = client_->thumbprint;
   if (r.server.empty()) r.server = "-";
   r.total_ms = r_.started_ms == 0 ? 0 : steady_ms() - r_.started_ms;
   log->record(r);

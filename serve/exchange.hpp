@@ -41,18 +41,41 @@ class ExchangeSink {
   virtual void switched(std::unique_ptr<UpstreamConnection> upstream, std::string_view rest) = 0;
 };
 
-// What the exchange knows of the client connection, for the web worker's head and the access log.
-struct ClientFacts {
-  IpPort address;
-  std::string sni;
-  std::string binding;                   // "hostnameport=www.contoso.com:443"
-  std::string thumbprint;                // of the certificate that served
-  std::function<std::string()> arr_ssl;  // X-ARR-SSL's value; asked once, when a farm sends it
+// What the exchange knows of the client connection, for the web worker's head and the access log: made once per
+// connection and shared by its exchanges (an HTTP/2 connection has one per stream), on the connection's thread.
+class ClientFacts {
+ public:
+  // `make_arr_ssl`: X-ARR-SSL's value, made when a farm first sends it (null: none).
+  ClientFacts(IpPort client, std::string server_name, std::string binding_name, std::string certhash,
+              std::function<std::string()> make_arr_ssl)
+      : address(client),
+        sni(std::move(server_name)),
+        binding(std::move(binding_name)),
+        thumbprint(std::move(certhash)),
+        forwarded_for(client.address.str()),
+        make_arr_ssl_(std::move(make_arr_ssl)) {}
+
+  const IpPort address;
+  const std::string sni;
+  const std::string binding;        // "hostnameport=www.contoso.com:443"
+  const std::string thumbprint;     // of the certificate that served
+  const std::string forwarded_for;  // the address alone, as X-Forwarded-For sends it
+
+  const std::string& arr_ssl() {
+    if (!arr_ssl_made_ && make_arr_ssl_) arr_ssl_ = make_arr_ssl_();
+    arr_ssl_made_ = true;
+    return arr_ssl_;
+  }
+
+ private:
+  std::function<std::string()> make_arr_ssl_;
+  std::string arr_ssl_;
+  bool arr_ssl_made_ = false;
 };
 
 class Exchange {
  public:
-  Exchange(Upstream& upstream, SharedState& shared, ExchangeSink& sink, ClientFacts client,
+  Exchange(Upstream& upstream, SharedState& shared, ExchangeSink& sink, std::shared_ptr<ClientFacts> client,
            std::function<std::shared_ptr<void>()> hold);
   ~Exchange();
   Exchange(const Exchange&) = delete;
@@ -68,7 +91,9 @@ class Exchange {
   void send(std::string_view bytes, bool ended);
   void read_on();  // the sink wrote what it was given: read more of the response
   // The response ended and was written: counted, logged, and the web worker's connection pooled when it may be.
-  void complete();
+  // `again`: the client side may start another request on this exchange (HTTP/1.1 keep-alive), so the request's
+  // strings go now; an HTTP/2 stream's exchange ends with its stream and skips that.
+  void complete(bool again = true);
   // The client side refuses the request (a broken body framing, say) before or instead of a response: counted and
   // logged with `status`; the web worker's connection is closed. No sink call.
   void abort(int status, Failure why);
@@ -105,13 +130,10 @@ class Exchange {
   Upstream& upstream_;
   SharedState& shared_;
   ExchangeSink& sink_;
-  ClientFacts client_;
-  std::string client_address_;  // the address alone, as X-Forwarded-For sends it
+  std::shared_ptr<ClientFacts> client_;
   std::function<std::shared_ptr<void>()> hold_;
   std::unique_ptr<UpstreamTimer> response_timer_;
   std::uint64_t attempt_ = 0;
-  std::string arr_ssl_;
-  bool arr_ssl_made_ = false;
 
   std::unique_ptr<UpstreamConnection> connection_;
   Upstream::Buffer buffer_;  // while a response is read

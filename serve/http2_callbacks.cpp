@@ -143,6 +143,7 @@ int Http2Session::on_stream_close(std::int32_t stream_id, std::uint32_t) {
   if (Http2Stream* stream = stream_of(ng_, stream_id)) {
     nghttp2_session_set_stream_user_data(ng_, stream_id, nullptr);
     stream->closed();
+    retired_.push_back(stream_id);
     again_ = true;  // run_scheduled() lets the map go of it
   }
   return 0;

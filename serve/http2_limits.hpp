@@ -19,7 +19,7 @@ struct Http2Limits {
   std::uint32_t max_concurrent_streams = 100;  // as HAProxy, nginx and HTTP.SYS advertise
   // Streams one connection may open in all; past it a graceful GOAWAY sends the client to a new connection
   // (HAProxy's tune.h2.fe.max-total-streams).
-  std::uint32_t max_total_streams = 10000;
+  std::uint32_t max_total_streams = 100'000;
   // New streams opened by one read of the socket (nginx's per-iteration limit: twice the concurrency).
   std::uint32_t max_new_streams_per_read = 200;
   // Client resets (CVE-2023-44487, rapid reset): nghttp2's token bucket, burst and per-second refill.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "serve/http_rules.hpp"
 #include "serve/http_syntax.hpp"
 
 namespace sslbind::serve {
@@ -77,6 +78,7 @@ bool Http2Request::add(std::string_view name, std::string_view value) {
     return true;
   }
   if (name == "content-length") has_content_length_ = true;
+  if (fields_.empty()) fields_.reserve(16);
   fields_.push_back({std::string(name), std::string(value)});
   return true;
 }
@@ -119,29 +121,33 @@ Http2Request::Result Http2Request::finish(bool body, std::string_view websocket_
   if (path_.size() > limits_.max_target)
     return refused(414, "a :path longer than " + std::to_string(limits_.max_target));
 
-  std::string text;
-  text.reserve(bytes_ + 64);
-  text += method + " " + path_ + " HTTP/1.1\r\nhost: " + authority + "\r\n";
-  for (const HttpHeader& f : fields_) {
-    if (f.name == "host") continue;
-    text += f.name + ": " + f.value + "\r\n";
+  // RFC 9113, 8.3.1: the path is origin-form, or "*" for OPTIONS; the authority is never in it.
+  if (path_ != "*" && !path_.starts_with('/')) return refused(400, "a :path that is not origin-form");
+
+  // The head as an HTTP/1.1 client would have sent it; every piece was checked against the grammar as it came, so
+  // what is left are the same rules an HTTP/1.1 request's head passes (http_rules.hpp).
+  HttpHead& head = r.head.emplace();
+  head.method = std::move(method);
+  head.target = path_;
+  head.headers.reserve(fields_.size() + 4);
+  head.headers.push_back({"host", std::move(authority)});
+  for (HttpHeader& f : fields_) {
+    if (f.name != "host") head.headers.push_back(std::move(f));
   }
-  if (!cookie_.empty()) text += "cookie: " + cookie_ + "\r\n";
+  fields_.clear();
+  if (!cookie_.empty()) head.headers.push_back({"cookie", std::move(cookie_)});
   if (r.websocket) {
-    text += "connection: upgrade\r\nupgrade: websocket\r\nsec-websocket-key: " + std::string(websocket_key) + "\r\n";
+    head.headers.push_back({"connection", "upgrade"});
+    head.headers.push_back({"upgrade", "websocket"});
+    head.headers.push_back({"sec-websocket-key", std::string(websocket_key)});
   } else if (body && !has_content_length_) {
-    text += "transfer-encoding: chunked\r\n";
+    head.headers.push_back({"transfer-encoding", "chunked"});
   }
-  text += "\r\n";
-  // The limits were kept above per field; the text adds its own framing, so the reader only judges the grammar.
-  HttpLimits reader = limits_;
-  reader.max_head = text.size();
-  reader.max_headers = fields_.size() + 8;
-  HttpParser parser(HttpParser::Kind::Request, reader);
-  const auto step = parser.feed(text.data(), text.size());
-  if (step.error_status != 0) return refused(step.error_status, step.error);
-  if (!step.head) return refused(400, "the request head could not be read");
-  r.head = parser.take_head();
+  BodyFraming framing = BodyFraming::None;
+  if (const HttpRefusal refusal = check_request(head, framing); refusal.status != 0) {
+    r.head.reset();
+    return refused(refusal.status, refusal.why);
+  }
   if (r.websocket && !r.head->upgrade) return refused(400, "not a WebSocket handshake");
   return r;
 }

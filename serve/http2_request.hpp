@@ -1,9 +1,9 @@
 #pragma once
 // An HTTP/2 request's fields (RFC 9113, 8.3), gathered as nghttp2 hands them over and turned into the HTTP/1.1 head
-// the web farm is sent. The head is written as HTTP/1.1 text and read back by the same strict reader as an
-// HTTP/1.1 client's request (http_parser.hpp), so that both protocols pass exactly the same rules; RFC 9113 8.2's
-// own rules come first. nghttp2 already refuses most malformed forms (its HTTP messaging checks); these checks do
-// not rely on it.
+// the web farm is sent. Each field is checked against HTTP/1.1's grammar as it comes (nothing that could end a line
+// or a field passes), then the head passes the same rules as an HTTP/1.1 client's request (http_rules.hpp);
+// RFC 9113 8.2's own rules come first. nghttp2 already refuses most malformed forms (its HTTP messaging checks);
+// these checks do not rely on it. fuzz_http2 checks that an accepted head reads back as the same one request.
 #include <optional>
 #include <string>
 #include <string_view>

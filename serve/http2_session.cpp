@@ -2,6 +2,7 @@
 
 #include <asio/post.hpp>
 
+#include "serve/client_facts.hpp"
 #include "serve/connection.hpp"
 #include "serve/http2_stream.hpp"
 #include "serve/worker.hpp"
@@ -21,6 +22,7 @@ constexpr std::int64_t kSettingsAckMs = 10'000;
 
 Http2Session::Http2Session(Connection& connection, const Http2Limits& limits)
     : c_(connection),
+      client_(client_facts(connection)),
       limits_(limits),
       glitches_(limits.glitch_burst, limits.glitch_rate),
       settings_(limits.max_settings_per_minute) {}
@@ -134,7 +136,8 @@ void Http2Session::run_scheduled() {
     scheduled_.clear();
     for (auto& stream : streams) stream->advance();
   }
-  std::erase_if(streams_, [](const auto& s) { return s.second->retired(); });
+  for (const std::int32_t id : retired_) streams_.erase(id);
+  retired_.clear();
 }
 
 bool Http2Session::send() {

@@ -18,6 +18,7 @@
 
 namespace sslbind::serve {
 
+class ClientFacts;
 class Connection;
 class Http2Stream;
 
@@ -35,6 +36,7 @@ class Http2Session : public Session {
 
   // For the streams.
   Connection& connection() { return c_; }
+  const std::shared_ptr<ClientFacts>& client() const { return client_; }
   nghttp2_session* engine() { return ng_; }
   const Http2Limits& limits() const { return limits_; }
   // Runs the stream's advance() once nghttp2 has returned (at once when it is not inside it).
@@ -64,10 +66,12 @@ class Http2Session : public Session {
   void arm_idle();
 
   Connection& c_;
+  std::shared_ptr<ClientFacts> client_;  // made once, for every stream's exchange
   Http2Limits limits_;
   nghttp2_session* ng_ = nullptr;
   std::map<std::int32_t, std::shared_ptr<Http2Stream>> streams_;
   std::vector<std::shared_ptr<Http2Stream>> scheduled_;
+  std::vector<std::int32_t> retired_;  // streams nghttp2 closed, let go of after it returns
   std::string out_;  // frames made, not written yet
   TokenBucket glitches_;
   SettingsPerMinute settings_;

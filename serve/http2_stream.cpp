@@ -6,7 +6,6 @@
 #include <cstring>
 #include <utility>
 
-#include "serve/client_facts.hpp"
 #include "serve/connection.hpp"
 #include "serve/error_page.hpp"
 #include "serve/http2_session.hpp"
@@ -50,8 +49,7 @@ Http2Stream::Http2Stream(Http2Session& session, std::int32_t id)
     : s_(session),
       id_(id),
       upstream_(session.connection().worker().upstream()),
-      exchange_(upstream_, session.connection().shared(), *this, client_facts(session.connection()),
-                [this] { return hold(); }) {}
+      exchange_(upstream_, session.connection().shared(), *this, session.client(), [this] { return hold(); }) {}
 
 Http2Stream::~Http2Stream() {
   if (tunnel_) tunnel_->close();
@@ -209,7 +207,7 @@ void Http2Stream::failed(int status) {
 void Http2Stream::finish() {
   if (done_) return;
   done_ = true;
-  exchange_.complete();
+  exchange_.complete(false);
   consume(unacked_);  // a body the web worker did not wait for is not waited for either
 }
 

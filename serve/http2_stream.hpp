@@ -39,8 +39,7 @@ class Http2Stream final : public ExchangeSink, public std::enable_shared_from_th
   // nghttp2's data source for the response body.
   ssize_t read_body(std::uint8_t* buffer, std::size_t length, std::uint32_t* flags);
 
-  bool retired() const { return closed_; }  // nghttp2 is done with it; a late web-worker completion may still hold it
-  bool scheduled = false;                   // in the session's list for advance()
+  bool scheduled = false;  // in the session's list for advance()
 
  private:
   void response_head(const HttpHead& head) override;

@@ -187,8 +187,8 @@ struct Farm {
   FakeUpstream upstream;
   RecordingSink sink;
   Exchange exchange{upstream, shared, sink,
-                    ClientFacts{*IpPort::parse("203.0.113.7:50000"), "www.contoso.com",
-                                "hostnameport=www.contoso.com:443", "ab", nullptr},
+                    std::make_shared<ClientFacts>(*IpPort::parse("203.0.113.7:50000"), "www.contoso.com",
+                                                  "hostnameport=www.contoso.com:443", "ab", nullptr),
                     [] { return std::shared_ptr<void>(); }};
 
   explicit Farm(std::vector<std::string> servers, LoadBalance balance = LoadBalance::RoundRobin) {

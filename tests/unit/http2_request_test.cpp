@@ -85,6 +85,7 @@ TEST_SUITE("serve::http2_request") {
         {"a space in a name", get("/", {{"x a", "1"}})},
         {"an empty name", get("/", {{"", "1"}})},
         {"a target with a space", get("/a b")},
+        {"an absolute-form :path", get("https://other.test/")},  // the authority is :authority's alone
         {"a forged length", get("/", {{"content-length", "1x"}})},
         {"whitespace around a value", get("/", {{"x-a", " 1"}})},
         // Each would forge a line of the HTTP/1.1 head if it were written as it came.
