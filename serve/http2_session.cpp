@@ -42,7 +42,7 @@ void Http2Session::start() {
   nghttp2_option_set_max_continuations(option, limits_.max_continuations);
   nghttp2_option_set_max_outbound_ack(option, limits_.max_outbound_ack);
   nghttp2_option_set_max_deflate_dynamic_table_size(option, 4096);
-  const int made = nghttp2_session_server_new2(&ng_, http2_callbacks(), this, option);
+  const int made = nghttp2_session_server_new3(&ng_, http2_callbacks(), this, option, memory_.mem());
   nghttp2_option_del(option);
   if (made != 0) return c_.close();
   c_.shared().stats.http2.connections.fetch_add(1, std::memory_order_relaxed);
@@ -152,11 +152,15 @@ bool Http2Session::send() {
         return false;
       }
       if (n == 0) break;
+      memory_.touched();
       out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
     }
     if (!scheduled_.empty()) again_ = true;  // a stream's body drained: its web worker is read on
     if (out_.empty()) {
-      if (streams_.empty()) std::string().swap(out_);  // an idle connection keeps no buffer
+      if (streams_.empty() && nghttp2_session_want_write(ng_) == 0) {
+        std::string().swap(out_);  // an idle connection keeps no buffer, nghttp2's frame buffer included
+        memory_.release_idle();
+      }
       return true;
     }
     if (write_waiting_) return true;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "serve/http2_limits.hpp"
+#include "serve/http2_memory.hpp"
 #include "serve/session.hpp"
 
 namespace sslbind::serve {
@@ -68,6 +69,7 @@ class Http2Session : public Session {
   Connection& c_;
   std::shared_ptr<ClientFacts> client_;  // made once, for every stream's exchange
   Http2Limits limits_;
+  Http2Memory memory_;  // before ng_, which uses it until the destructor deletes it
   nghttp2_session* ng_ = nullptr;
   std::map<std::int32_t, std::shared_ptr<Http2Stream>> streams_;
   std::vector<std::shared_ptr<Http2Stream>> scheduled_;
