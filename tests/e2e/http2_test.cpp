@@ -3,10 +3,12 @@
 // misbehave.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -270,5 +272,57 @@ TEST_SUITE("serve: HTTP/2") {
     CHECK(line["protocol"] == "HTTP/2");
     CHECK(line["path"] == "/slow?ms=1500");
     CHECK(line["status"] == 200);
+  }
+
+  TEST_CASE("headless Chromium loads a page, its assets and a WebSocket through serve over HTTP/2") {
+    const std::string chromium = "/usr/bin/chromium";
+    if (::access(chromium.c_str(), X_OK) != 0) {
+      MESSAGE("chromium is not installed here: skipped (scripts/test.sh installs it)");
+      return;
+    }
+    Http2Proxy proxy;
+    TempDir files;
+    const auto log = files.path() / "access.log";
+    proxy.start({"accesslog=" + log.string(), "accesslogformat=json"});
+    struct Browser {
+      pid_t pid;
+      ~Browser() {
+        if (pid <= 0) return;
+        ::kill(pid, SIGTERM);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+      }
+    } browser{spawn_process({chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--no-first-run", "--disable-extensions", "--disable-background-networking",
+                             "--ignore-certificate-errors", "--user-data-dir=" + (files.path() / "profile").string(),
+                             "--host-resolver-rules=MAP h2.test 127.0.0.1", proxy.url("/page")},
+                            (files.path() / "chromium.log").string())};
+    REQUIRE(browser.pid > 0);
+    // The page's script asks for /done once its WebSocket has echoed.
+    std::string done;
+    const bool finished = eventually(
+        [&] {
+          for (const auto& r : proxy.backend.requests()) {
+            if (r.head.starts_with("GET /done")) done = r.head.substr(0, r.head.find(' ', 4));
+          }
+          return !done.empty();
+        },
+        30'000);
+    INFO(read_file(files.path() / "chromium.log"));
+    REQUIRE(finished);
+    CHECK(done == "GET /done?assets=3&echo=hello%20over%20the%20front%20end");
+    // Every request of the page, the WebSocket's included (RFC 8441), came over HTTP/2.
+    REQUIRE(eventually([&] { return read_file(log).find("/done") != std::string::npos; }, 3000));
+    std::istringstream lines(read_file(log));
+    std::map<std::string, std::string> protocol;
+    for (std::string line; std::getline(lines, line);) {
+      const auto record = nlohmann::json::parse(line);
+      protocol[record["path"].get<std::string>().substr(0, 7)] = record["protocol"];
+    }
+    CHECK(protocol["/page"] == "HTTP/2");
+    CHECK(protocol["/asset?"] == "HTTP/2");
+    CHECK(protocol["/wsecho"] == "HTTP/2");
+    CHECK(protocol["/done?a"] == "HTTP/2");
+    CHECK(proxy.server->stop() == 0);
   }
 }

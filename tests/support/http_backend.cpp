@@ -2,6 +2,8 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,6 +49,62 @@ std::uint64_t number_after(const std::string& target, const std::string& key) {
   const auto at = target.find(key + "=");
   return at == std::string::npos ? 0 : std::stoull(target.substr(at + key.size() + 1));
 }
+
+// RFC 6455, 4.2.2: the accept key answers the client's key.
+std::string websocket_accept(const std::string& key) {
+  const std::string text = key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  unsigned char encoded[32];
+  const int n = EVP_EncodeBlock(encoded, digest, sizeof digest);
+  return std::string(reinterpret_cast<char*>(encoded), static_cast<std::size_t>(n));
+}
+
+// RFC 6455 frames from a client (masked), echoed back unmasked with the same opcode until a close frame, which is
+// answered. `in` holds what came after the handshake.
+void websocket_echo(int fd, std::string in) {
+  while (true) {
+    if (!fill(fd, in, 2)) return;
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(in[i]); };
+    const unsigned opcode = byte(0) & 0x0F;
+    std::uint64_t length = byte(1) & 0x7F;
+    std::size_t at = 2;
+    const std::size_t extended = length == 126 ? 2 : length == 127 ? 8 : 0;
+    if (!fill(fd, in, at + extended + 4)) return;
+    if (extended != 0) {
+      length = 0;
+      for (std::size_t i = 0; i < extended; ++i) length = length << 8 | byte(at + i);
+      at += extended;
+    }
+    if (length > (1u << 20) || !fill(fd, in, at + 4 + length)) return;
+    const std::string mask = in.substr(at, 4);
+    std::string payload = in.substr(at + 4, length);
+    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(payload[i] ^ mask[i % 4]);
+    in.erase(0, at + 4 + length);
+    std::string frame(1, static_cast<char>(0x80 | opcode));
+    if (payload.size() < 126) {
+      frame += static_cast<char>(payload.size());
+    } else {
+      frame += static_cast<char>(126);
+      frame += static_cast<char>(payload.size() >> 8);
+      frame += static_cast<char>(payload.size() & 0xFF);
+    }
+    if (!send_all(fd, frame + payload) || opcode == 8) return;
+  }
+}
+
+// A page as a browser loads it: three scripts, then a WebSocket that must echo; the result comes back as a request
+// for /done?... that the test waits for.
+const char* const kPage = R"(<!DOCTYPE html>
+<html><head><title>sslbind</title>
+<script src="/asset?n=1"></script><script src="/asset?n=2"></script><script src="/asset?n=3"></script>
+</head><body><script>
+const ws = new WebSocket("wss://" + location.host + "/wsecho");
+ws.onopen = () => ws.send("hello over the front end");
+ws.onmessage = (e) => { fetch("/done?assets=" + window.assets + "&echo=" + encodeURIComponent(e.data)); ws.close(); };
+ws.onerror = () => fetch("/done?assets=" + window.assets + "&echo=error");
+</script></body></html>
+)";
 
 }  // namespace
 
@@ -205,6 +263,23 @@ void HttpBackend::serve(int fd, int connection) {
         if (n <= 0 || !send_all(fd, std::string(chunk, static_cast<std::size_t>(n)))) break;
       }
       return finish(fd);
+    }
+    if (target == "/wsecho") {
+      const auto key = field(head, "sec-websocket-key");
+      send_all(fd,
+               "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Accept: " +
+                   websocket_accept(key.value_or("")) + "\r\n\r\n");
+      websocket_echo(fd, std::move(in));
+      return finish(fd);
+    }
+    if (target == "/page" || target.starts_with("/asset")) {
+      const std::string text = target == "/page" ? kPage : "window.assets = (window.assets || 0) + 1;\n";
+      const std::string type = target == "/page" ? "text/html" : "text/javascript";
+      answer = "HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(text.size()) +
+               "\r\nCache-Control: no-store\r\n\r\n" + (head_only ? "" : text);
+      if (!send_all(fd, answer)) return finish(fd);
+      continue;
     }
     if (target == "/close") {
       send_all(fd, "HTTP/1.1 200 OK\r\n\r\nthe body ends with the connection");

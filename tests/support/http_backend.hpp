@@ -8,6 +8,9 @@
 //   /reset       closes the connection without answering
 //   /close       answers without a length and closes (the body ends with the connection)
 //   /ws          answers 101 and echoes every byte after it (a WebSocket-like tunnel)
+//   /wsecho      a real RFC 6455 server: the accept key, then each frame echoed until a close
+//   /page        an HTML page that loads /asset?n=1..3 and opens a WebSocket to /wsecho; its script then asks for
+//                /done?assets=N&echo=TEXT, which the test reads from requests()
 // "Expect: 100-continue" gets "100 Continue" before the body is read. HEAD gets the head of GET.
 #include <atomic>
 #include <cstdint>
