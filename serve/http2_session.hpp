@@ -74,7 +74,7 @@ class Http2Session : public Session {
   std::map<std::int32_t, std::shared_ptr<Http2Stream>> streams_;
   std::vector<std::shared_ptr<Http2Stream>> scheduled_;
   std::vector<std::int32_t> retired_;  // streams nghttp2 closed, let go of after it returns
-  std::string out_;  // frames made, not written yet
+  std::string out_;                    // frames made, not written yet
   TokenBucket glitches_;
   SettingsPerMinute settings_;
   std::uint32_t new_streams_in_read_ = 0;

@@ -41,7 +41,7 @@ TEST_SUITE("serve::http2_memory") {
     CHECK(frame[0] == '\0');  // fresh zero pages
     CHECK(frame[16'393] == '\0');
     CHECK(table[4'095] == 't');  // a table is state: never given back
-    frame[0] = 'y';  // written again, as the next frame would be
+    frame[0] = 'y';              // written again, as the next frame would be
     CHECK(frame[0] == 'y');
     m->free(frame, m->mem_user_data);
     m->free(table, m->mem_user_data);
