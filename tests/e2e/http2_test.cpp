@@ -242,6 +242,51 @@ TEST_SUITE("serve: HTTP/2") {
     CHECK(proxy.server->stop() == 0);
   }
 
+  TEST_CASE("1xx heads are forwarded, a chunked body is unchunked and its trailer fields follow as HEADERS") {
+    Http2Proxy proxy;
+    proxy.start();
+    const auto result = proxy.probe({"get", "/trailers"});
+    CHECK(result["interim"]["1"] == nlohmann::json::array({103}));
+    CHECK(result["responses"]["1"] == 200);
+    CHECK(result["bytes"]["1"] == "hello");
+    CHECK(result["trailers"]["1"]["grpc-status"] == "0");
+    CHECK(result["trailers"]["1"]["x-checksum"] == "abc");
+    CHECK(proxy.server->stop() == 0);
+  }
+
+  TEST_CASE("PropertyId 0 sets the windows the client is told, and a bigger body waits for the web worker") {
+    Http2Proxy proxy;
+    REQUIRE(proxy.fe
+                .sslbind({"update", "sslpropertyex", "hostnameport=h2.test:" + std::to_string(proxy.port),
+                          "propertyid=0", "receivewindow=65535"})
+                .exit_code == 0);
+    proxy.start();
+    const auto result = proxy.probe({"get", "/echo"});
+    CHECK(result["settings"]["4"] == 65535);  // SETTINGS_INITIAL_WINDOW_SIZE
+    CHECK(result["responses"]["1"] == 200);
+    // A body fifteen times the window passes: each part is acknowledged once the web worker has taken it.
+    TempDir dir;
+    const std::string body(1'000'000, 'w');
+    write_file(dir.path() / "body", body);
+    const auto up = proxy.curl("/body", {"--data-binary", "@" + (dir.path() / "body").string()});
+    CHECK(up.out == std::to_string(body.size()) + " " + std::to_string(HttpBackend::checksum(body)) + "\n2 200");
+    CHECK(proxy.server->stop() == 0);
+  }
+
+  TEST_CASE("a client reset of a request under way closes its web worker connection rather than pooling it") {
+    Http2Proxy proxy;
+    proxy.start({"threads=1"});
+    const auto result = proxy.probe({"reset-slow"});
+    CHECK(result["responses"]["3"] == 200);
+    const auto requests = proxy.backend.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].head.starts_with("GET /slow"));
+    CHECK(requests[1].head.starts_with("GET /echo"));
+    CHECK(requests[1].connection != requests[0].connection);  // the reset request's connection was not reused
+    CHECK(proxy.fe.status()["webWorkers"][proxy.backend.address()]["inFlight"] == 0);
+    CHECK(proxy.server->stop() == 0);
+  }
+
   TEST_CASE("a WebSocket over HTTP/2 (RFC 8441) reaches the web worker as an HTTP/1.1 upgrade and echoes") {
     Http2Proxy proxy;
     proxy.start();

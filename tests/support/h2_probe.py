@@ -11,6 +11,8 @@ server answered per stream, which streams it reset, whether it sent GOAWAY (and 
     made-you-reset N     N streams, each made to be reset by the server (a malformed field) (CVE-2025-8671)
     requests N           N plain GETs on one connection, all at once
     websocket TEXT       an extended CONNECT (RFC 8441) to /ws, then TEXT as DATA; prints what came back as "echo"
+    get PATH...          one GET per path, each on its stream; prints also "interim" (1xx statuses) and "trailers"
+    reset-slow           GET /slow?ms=1500, reset after 200 ms, then GET /echo on the same connection
 """
 import json
 import socket
@@ -89,8 +91,13 @@ def collect(sock, seconds, ended=None):
             if isinstance(frame, HeadersFrame):
                 fields = dict((k.decode() if isinstance(k, bytes) else k, v.decode() if isinstance(v, bytes) else v)
                               for k, v in decoder.decode(frame.data))
+                key = str(frame.stream_id)
                 if ":status" in fields and not fields[":status"].startswith("1"):
-                    result["responses"][str(frame.stream_id)] = int(fields[":status"])
+                    result["responses"][key] = int(fields[":status"])
+                elif ":status" in fields:
+                    result.setdefault("interim", {}).setdefault(key, []).append(int(fields[":status"]))
+                else:
+                    result.setdefault("trailers", {})[key] = fields
             elif isinstance(frame, DataFrame):
                 key = str(frame.stream_id)
                 result.setdefault("bytes", {}).setdefault(key, "")
@@ -205,9 +212,22 @@ def run(port, host, mode, args):
         later = collect(sock, 2.0)
         result["responses"].update(later["responses"])
         result["echo"] = later.get("bytes", {}).get("1", "")
+    elif mode == "get":
+        for i, path in enumerate(args):
+            out += headers(enc, 1 + 2 * i, request_fields(host, path))
+        sock.sendall(out)
+        result = collect(sock, 10, len(args))
+    elif mode == "reset-slow":
+        sock.sendall(headers(enc, 1, request_fields(host, "/slow?ms=1500")))
+        collect(sock, 0.2)
+        sock.sendall(RstStreamFrame(1, error_code=8).serialize())  # CANCEL
+        collect(sock, 2.0)
+        sock.sendall(headers(enc, 3, request_fields(host, "/echo")))
+        result = collect(sock, 5, 1)
     else:
         raise SystemExit("unknown mode " + mode)
-    result.pop("bytes", None) if mode != "websocket" else None
+    if mode not in ("websocket", "get", "reset-slow"):
+        result.pop("bytes", None)
     print(json.dumps(result))
 
 

@@ -281,6 +281,13 @@ void HttpBackend::serve(int fd, int connection) {
       if (!send_all(fd, answer)) return finish(fd);
       continue;
     }
+    if (target == "/trailers") {
+      send_all(fd, "HTTP/1.1 103 Early Hints\r\nLink: </asset?n=1>; rel=preload\r\n\r\n");
+      answer = "HTTP/1.1 200 OK\r\nTrailer: grpc-status\r\nTransfer-Encoding: chunked\r\n\r\n";
+      if (!head_only) answer += "5\r\nhello\r\n0\r\ngrpc-status: 0\r\nX-Checksum: abc\r\n\r\n";
+      if (!send_all(fd, answer)) return finish(fd);
+      continue;
+    }
     if (target == "/close") {
       send_all(fd, "HTTP/1.1 200 OK\r\n\r\nthe body ends with the connection");
       return finish(fd);

@@ -7,6 +7,7 @@
 //   /slow?ms=M   waits M ms first
 //   /reset       closes the connection without answering
 //   /close       answers without a length and closes (the body ends with the connection)
+//   /trailers    103 Early Hints, then 200 with a chunked body "hello" and the trailer fields grpc-status, X-Checksum
 //   /ws          answers 101 and echoes every byte after it (a WebSocket-like tunnel)
 //   /wsecho      a real RFC 6455 server: the accept key, then each frame echoed until a close
 //   /page        an HTML page that loads /asset?n=1..3 and opens a WebSocket to /wsecho; its script then asks for
