@@ -88,22 +88,29 @@ void AsioUpstream::connect(const IpPort& address, Connected done) {
 }
 
 std::unique_ptr<UpstreamConnection> AsioUpstream::take_idle(const std::string& server) {
+  const auto it = idle_.find(server);
+  if (it == idle_.end()) return nullptr;
   const auto now = std::chrono::steady_clock::now();
-  auto [first, last] = idle_.equal_range(server);
-  while (first != last) {
-    --last;  // the newest first: the likeliest to be open still
-    auto connection = std::move(last->second.connection);
-    const bool fresh = now - last->second.since < kMaxIdleAge;
-    idle_.erase(last);
-    if (fresh && static_cast<SocketConnection&>(*connection).still_open()) return connection;
-    std::tie(first, last) = idle_.equal_range(server);
+  std::deque<Idle>& pool = it->second;
+  while (!pool.empty()) {
+    Idle newest = std::move(pool.back());  // the likeliest to be open still
+    pool.pop_back();
+    if (now - newest.since >= kMaxIdleAge) {
+      pool.clear();  // the ones before it are older still
+      break;
+    }
+    if (static_cast<SocketConnection&>(*newest.connection).still_open()) return std::move(newest.connection);
   }
   return nullptr;
 }
 
 void AsioUpstream::keep_idle(const std::string& server, std::unique_ptr<UpstreamConnection> connection) {
-  if (idle_.count(server) >= kMaxIdlePerServer) return;  // closed as it goes out of scope
-  idle_.emplace(server, Idle{std::move(connection), std::chrono::steady_clock::now()});
+  std::deque<Idle>& pool = idle_[server];
+  const auto now = std::chrono::steady_clock::now();
+  // What a past peak left and nothing took since goes (closed as it goes out of scope).
+  while (!pool.empty() && now - pool.front().since >= kMaxIdleAge) pool.pop_front();
+  if (pool.size() >= kMaxIdlePerServer) return;
+  pool.push_back(Idle{std::move(connection), now});
 }
 
 std::unique_ptr<UpstreamTimer> AsioUpstream::timer() { return std::make_unique<SteadyTimer>(io_); }

@@ -1,10 +1,13 @@
 #pragma once
 // The real Upstream of one I/O thread: TCP connections on its asio loop, its keep-alive pool (per server, newest
-// first, at most 32 each, none older than 30 s, each checked still open before reuse) and its pool of read buffers.
+// first, as many as a peak left, none older than 30 s, each checked still open before reuse) and its pool of read
+// buffers.
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <chrono>
-#include <map>
+#include <deque>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "serve/upstream.hpp"
@@ -33,7 +36,7 @@ class AsioUpstream : public Upstream {
   };
   asio::io_context& io_;
   const std::chrono::milliseconds& connect_timeout_;  // the front end's, as it is when a connect starts
-  std::multimap<std::string, Idle> idle_;
+  std::unordered_map<std::string, std::deque<Idle>> idle_;  // per server, oldest first
   std::vector<Buffer> buffers_;
   std::size_t turn_ = 0;
 };
