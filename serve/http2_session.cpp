@@ -42,6 +42,8 @@ void Http2Session::start() {
   nghttp2_option_set_max_continuations(option, limits_.max_continuations);
   nghttp2_option_set_max_outbound_ack(option, limits_.max_outbound_ack);
   nghttp2_option_set_max_deflate_dynamic_table_size(option, 4096);
+  // RFC 7540's priority tree is not used (SETTINGS_NO_RFC7540_PRIORITIES): closed streams need not be kept for it.
+  nghttp2_option_set_no_closed_streams(option, 1);
   const int made = nghttp2_session_server_new3(&ng_, http2_callbacks(), this, option, memory_.mem());
   nghttp2_option_del(option);
   if (made != 0) return c_.close();
