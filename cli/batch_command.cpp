@@ -139,7 +139,7 @@ int run_batch(const Context& ctx) {
   auto lines = [&]() -> Result<std::vector<BatchLine>> {
     auto text = read_script(options.file, *ctx.in);
     if (!text) return text.error();
-    return parse_batch(*text);
+    return parse_batch_file(*text);
   }();
   return apply_lines(ctx, CommandInfo{"batch", std::nullopt, "SSL Certificate", ""}, std::move(lines));
 }

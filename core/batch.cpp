@@ -1,6 +1,7 @@
 #include "core/batch.hpp"
 
 #include "core/invocation.hpp"
+#include "core/listing_decoder.hpp"
 #include "core/text.hpp"
 
 namespace sslbind {
@@ -32,6 +33,20 @@ Result<std::vector<std::string>> split_command_line(std::string_view line) {
     words.push_back(std::move(word));
   }
   return words;
+}
+
+Result<std::vector<BatchLine>> parse_batch_file(std::string_view bytes) {
+  ListingDecoder decoder;
+  std::vector<std::string> lines;
+  if (Status fed = decoder.feed(bytes, lines); !fed) return fed.error();
+  if (Status finished = decoder.finish(lines); !finished) return finished.error();
+  std::string text;
+  text.reserve(bytes.size());
+  for (const std::string& line : lines) {
+    text += line;
+    text += '\n';
+  }
+  return parse_batch(text);
 }
 
 Result<std::vector<BatchLine>> parse_batch(std::string_view text) {

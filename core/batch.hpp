@@ -20,6 +20,9 @@ struct BatchLine {
 
 // Every error names its line: "line 7: ...". Nothing is applied when any line is wrong.
 Result<std::vector<BatchLine>> parse_batch(std::string_view text);
+// The same from a file's bytes, decoded as `import netsh` decodes a listing (listing_decoder.hpp): UTF-16LE or BE
+// with a byte order mark (`netsh http dump > f` in PowerShell 5.1, `Out-File`), UTF-8 with or without one.
+Result<std::vector<BatchLine>> parse_batch_file(std::string_view bytes);
 
 // Splits one line into words: blanks separate them; double quotes keep blanks inside a word and are removed.
 Result<std::vector<std::string>> split_command_line(std::string_view line);

@@ -102,3 +102,35 @@ TEST_CASE("-f --dry-run reports and writes nothing, --add-or-update is idempoten
   CHECK(piped.out == "line 1: ccs=443 deleted\n0 created, 0 updated, 0 unchanged, 1 deleted\n");
   CHECK(sslbind({"--dry-run", "show", "sslcert"}).exit_code == 2);
 }
+
+// Windows saves a script as UTF-16LE with a byte order mark (`netsh http dump > f` in Windows PowerShell 5.1,
+// `Out-File`), as UTF-8 with one (Notepad, `Set-Content -Encoding UTF8`), with CRLF line ends: each runs as its
+// UTF-8 text would.
+TEST_CASE("-f decodes a script saved as UTF-16 or UTF-8 with a byte order mark, with CRLF line ends") {
+  const std::string text = "pushd http\r\n" + add("ipport=0.0.0.0:443", hash0()) + "\r\npopd\r\n";
+  auto utf16 = [&](bool little) {
+    std::string out = little ? "\xFF\xFE" : "\xFE\xFF";
+    for (const char c : text) {
+      out += little ? std::string{c, '\0'} : std::string{'\0', c};
+    }
+    return out;
+  };
+  for (const auto& [name, bytes] : std::vector<std::pair<std::string, std::string>>{
+           {"UTF-16LE", utf16(true)}, {"UTF-16BE", utf16(false)}, {"UTF-8 with BOM", "\xEF\xBB\xBF" + text}}) {
+    CAPTURE(name);
+    Sslbind sslbind;
+    Script script(bytes);
+    const auto r = sslbind({"-f", script.path});
+    CHECK(r.err == "");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "line 2: ipport=0.0.0.0:443 created\n1 created, 0 updated, 0 unchanged, 0 deleted\n");
+  }
+  // UTF-16 without a byte order mark cannot be told from binary: refused with the line and the encoding expected.
+  Sslbind sslbind;
+  std::string bare = utf16(true).substr(2);
+  Script script(bare);
+  const auto r = sslbind({"-f", script.path});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("line 1") != std::string::npos);
+  CHECK(sslbind({"show", "sslcert"}).out.find("0.0.0.0:443") == std::string::npos);
+}
