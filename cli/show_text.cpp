@@ -38,7 +38,13 @@ std::string show_entry(const Binding& b) {
   field_line(out, "Certificate Hash", s.certhash ? s.certhash->hex() : "(null)");
   field_line(out, "Application ID", s.appid.str());
   field_line(out, "Certificate Store Name", or_null(s.certstorename));
-  for (const auto& row : client_cert_rows()) toggle_line(out, row, s);
+  for (const auto& row : client_cert_rows()) {
+    toggle_line(out, row, s);
+    if (row.parameter == "verifyrevocationwithcachedclientcertonly" &&
+        (s.check_mode & check_mode::kFreshnessTimeEnabled) != 0) {
+      field_line(out, kFreshnessInForceLabel, "Enabled");
+    }
+  }
   field_line(out, "Revocation Freshness Time", std::to_string(s.revocation_freshness_time));
   field_line(out, "URL Retrieval Timeout", std::to_string(s.url_retrieval_timeout));
   field_line(out, "Ctl Identifier", or_null(s.ctl_identifier));

@@ -9,9 +9,6 @@
 namespace sslbind {
 namespace {
 
-// A line some builds print for a bit that DefaultSslCertCheckMode already holds (set with a freshness time).
-constexpr std::string_view kFreshnessInForceLabel = "Use Revocation Freshness Time";
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -71,7 +68,13 @@ Result<std::optional<std::string>> word_for(std::string_view label, std::string_
     entry.caching_client_hello = text::iequals(value, "Set");
     return std::optional<std::string>();
   }
-  if (label == kFreshnessInForceLabel) return std::optional<std::string>();
+  if (label == kFreshnessInForceLabel) {
+    if (!text::iequals(value, "Enabled") && !text::iequals(value, "Disabled")) {
+      return at_line(number, std::string(label) + " is " + text::quote(value) + "; netsh prints Enabled or Disabled");
+    }
+    entry.freshness_in_force = text::iequals(value, "Enabled");
+    return std::optional<std::string>();
+  }
   return at_line(number, "the label " + text::quote(label) + " is not one netsh's show sslcert prints");
 }
 
@@ -138,6 +141,11 @@ Result<BatchLine> finish(const NetshShowEntry& entry) {
   if (!cmd) return at_line(entry.line, cmd.error().detail);
   if (storeless_sni) cmd->settings.certstorename.reset();
   if (entry.caching_client_hello) cmd->settings.flags |= ssl_flag::kEnableCacheClientHello;
+  if (entry.freshness_in_force) {
+    cmd->settings.check_mode = *entry.freshness_in_force
+                                   ? cmd->settings.check_mode | check_mode::kFreshnessTimeEnabled
+                                   : cmd->settings.check_mode & ~check_mode::kFreshnessTimeEnabled;
+  }
   return BatchLine{entry.line, std::move(*cmd)};
 }
 

@@ -17,6 +17,9 @@ struct NetshShowEntry {
   std::size_t line = 0;
   std::vector<std::string> words;
   bool caching_client_hello = false;
+  // "Use Revocation Freshness Time : Enabled|Disabled", which netsh prints when DefaultCertCheckMode has the bit;
+  // without the line the bit follows the freshness time, as `add sslcert` sets it.
+  std::optional<bool> freshness_in_force;
   bool null_store = false;   // "Certificate Store Name : (null)": HTTP.SYS reads the certificate from MY
   std::uint32_t fields = 0;  // bit i: field_labels()[i] was present
   ExtendedProperties extended;

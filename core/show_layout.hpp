@@ -24,6 +24,9 @@ std::span<const ToggleRow> client_cert_rows();  // between "Certificate Store Na
 std::span<const ToggleRow> flag_rows();         // after "Ctl Store Name"
 // No netsh option sets this bit, but netsh shows it.
 inline constexpr std::string_view kCachingClientHelloLabel = "Enable Caching Client Hello";
+// netsh prints this line, after "Verify Revocation Using Cached Client Certificate Only", only when
+// DefaultCertCheckMode has its freshness-time bit (0x4), which `add sslcert` sets with a revocationfreshnesstime.
+inline constexpr std::string_view kFreshnessInForceLabel = "Use Revocation Freshness Time";
 
 // The extended properties, after the fields: " Extended Properties:" (one leading space), then "PropertyId : <id>"
 // and that id's values, as fields (Windows Server 2019 and later).

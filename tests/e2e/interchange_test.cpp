@@ -338,3 +338,54 @@ TEST_CASE("dump prints a netsh script that -f runs as it is to recreate the regi
   REQUIRE(imported({"import", "netsh", "file=" + (dir.path() / "show.txt").string()}).exit_code == 0);
   CHECK(imported({"dump"}).out.find("# ipport=0.0.0.0:443: DefaultFlags also has 0x00008000") != std::string::npos);
 }
+
+// netsh prints "Use Revocation Freshness Time : Enabled" after the cached-only line when DefaultCertCheckMode has
+// its freshness-time bit (an integration test of SslCertBinding.Net, run against real netsh, asserts the line for a
+// binding made with EnableRevocationFreshnessTime and a 60 s freshness time).
+TEST_CASE("Use Revocation Freshness Time is shown as netsh shows it, and import takes its value") {
+  Sslbind sslbind;
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId,
+                   "revocationfreshnesstime=60", "verifyrevocationwithcachedclientcertonly=enable"})
+              .exit_code == 0);
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:444", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
+  const std::string shown = sslbind({"show", "sslcert"}).out;
+  CHECK(shown.find("    Verify Revocation Using Cached Client Certificate Only : Enabled\n"
+                   "    Use Revocation Freshness Time : Enabled\n"
+                   "    Usage Check                  : Enabled\n"
+                   "    Revocation Freshness Time    : 60\n") != std::string::npos);
+  const auto second = shown.find("0.0.0.0:444");
+  CHECK(shown.find("Use Revocation Freshness Time", second) == std::string::npos);  // not set: not printed
+  // sslbind's own listing imports back to the same registry.
+  TempDir dir;
+  write_file(dir.path() / "ours.txt", shown);
+  Sslbind other;
+  REQUIRE(other({"import", "netsh", "file=" + (dir.path() / "ours.txt").string()}).exit_code == 0);
+  CHECK(other({"show", "sslcert"}).out == shown);
+  // The line's value wins over what the freshness time implies: the bit without a time, and a time without it.
+  std::string forced = shown;
+  const std::string time_line = "    Revocation Freshness Time    : 60\n";
+  forced.replace(forced.find(time_line), time_line.size(), "    Revocation Freshness Time    : 0\n");
+  write_file(dir.path() / "forced.txt", forced);
+  Sslbind third;
+  REQUIRE(third({"import", "netsh", "file=" + (dir.path() / "forced.txt").string()}).exit_code == 0);
+  CHECK(third({"show", "sslcert", "ipport=0.0.0.0:443"}).out.find("Use Revocation Freshness Time : Enabled") !=
+        std::string::npos);
+  std::string off = shown;
+  const std::string on_line = "    Use Revocation Freshness Time : Enabled\n";
+  off.replace(off.find(on_line), on_line.size(), "    Use Revocation Freshness Time : Disabled\n");
+  write_file(dir.path() / "off.txt", off);
+  Sslbind fourth;
+  REQUIRE(fourth({"import", "netsh", "file=" + (dir.path() / "off.txt").string()}).exit_code == 0);
+  const std::string fourth_shown = fourth({"show", "sslcert", "ipport=0.0.0.0:443"}).out;
+  CHECK(fourth_shown.find("Use Revocation Freshness Time") == std::string::npos);
+  CHECK(fourth_shown.find("Revocation Freshness Time    : 60") != std::string::npos);
+  write_file(dir.path() / "bad.txt", [&] {
+    std::string bad = shown;
+    bad.replace(bad.find(on_line), on_line.size(), "    Use Revocation Freshness Time : Maybe\n");
+    return bad;
+  }());
+  const auto refused = Sslbind()({"import", "netsh", "file=" + (dir.path() / "bad.txt").string()});
+  CHECK(refused.exit_code != 0);
+  CHECK(refused.err.find("Use Revocation Freshness Time is 'Maybe'; netsh prints Enabled or Disabled") !=
+        std::string::npos);
+}
