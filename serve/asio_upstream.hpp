@@ -35,7 +35,7 @@ class AsioUpstream : public Upstream {
     std::chrono::steady_clock::time_point since;
   };
   asio::io_context& io_;
-  const std::chrono::milliseconds& connect_timeout_;  // the front end's, as it is when a connect starts
+  const std::chrono::milliseconds& connect_timeout_;        // the front end's, as it is when a connect starts
   std::unordered_map<std::string, std::deque<Idle>> idle_;  // per server, oldest first
   std::vector<Buffer> buffers_;
   std::size_t turn_ = 0;
