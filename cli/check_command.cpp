@@ -27,12 +27,12 @@ int run_check(const Context& ctx, std::span<const std::string> arguments) {
   CheckInput input;
   input.state = &*state;
   // A front end binds few certificates to many keys: each store file is read once.
-  std::map<std::pair<std::string, std::string>, std::optional<CertificateInfo>> read;
-  input.find_certificate = [&](const std::string& store, const Thumbprint& t) -> std::optional<CertificateInfo> {
+  std::map<std::pair<std::string, std::string>, Result<std::optional<CertificateInfo>>> read;
+  input.find_certificate = [&](const std::string& store,
+                               const Thumbprint& t) -> Result<std::optional<CertificateInfo>> {
     const auto key = std::pair{text::to_lower(store), t.hex()};
     if (const auto it = read.find(key); it != read.end()) return it->second;
-    auto found = stores.find(store, t);
-    return read[key] = found ? *found : std::nullopt;  // a damaged store file serves nothing either
+    return read.emplace(key, stores.find(store, t)).first->second;
   };
   if (state->ccs_provider && state->ccs_provider->enabled) {
     auto provider = store::CcsProvider::open(state->ccs_provider, ctx.root);

@@ -36,7 +36,8 @@ class Checker {
   std::string store_of(const Binding& b) const { return b.settings.effective_store(); }
 
   std::optional<CertificateInfo> certificate_of(const Binding& b) const {
-    return in_.find_certificate(store_of(b), *b.settings.certhash);
+    auto found = in_.find_certificate(store_of(b), *b.settings.certhash);
+    return found ? *found : std::nullopt;  // an unusable file is reported as certificate-unusable
   }
 
   void check_expiry(const CertificateInfo& c, const std::string& subject, const std::string& renew) {
@@ -54,9 +55,15 @@ class Checker {
   void check_bound_certificate(const Binding& b) {
     const std::string subject = b.key.as_parameter();
     const std::string hash = b.settings.certhash->hex();
-    const auto cert = certificate_of(b);
+    const auto found = in_.find_certificate(store_of(b), *b.settings.certhash);
     const std::string replace = "import it with: sslbind add cert file=<pfx> certstorename=" + store_of(b) +
                                 ", or bind another with: sslbind update sslcert " + subject + " certhash=<thumbprint>";
+    if (!found) {
+      add(Severity::Error, "certificate-unusable", subject,
+          found.error().detail + "; HTTP.SYS cannot serve this binding with it", replace);
+      return;
+    }
+    const auto& cert = *found;
     if (!cert) {
       add(Severity::Error, "certificate-missing", subject,
           "certificate " + hash + " is not in store " + store_of(b) + "; HTTP.SYS cannot serve this binding", replace);

@@ -23,8 +23,9 @@ struct Finding {
   std::string fix;      // what to do
 };
 
-// A bound certificate as its store holds it: absent when the store does not have it.
-using StoreLookup = std::function<std::optional<CertificateInfo>(const std::string& store, const Thumbprint&)>;
+// A bound certificate as its store holds it: absent when the store does not have it, an error when its file cannot
+// be used (damaged, or holding another certificate than its name says).
+using StoreLookup = std::function<Result<std::optional<CertificateInfo>>(const std::string& store, const Thumbprint&)>;
 
 struct CheckInput {
   const RegistryState* state = nullptr;

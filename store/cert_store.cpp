@@ -37,6 +37,18 @@ Result<CertificateInfo> read_stored(const fs::path& pem) {
   return info;
 }
 
+// A store file is found by its name, so its name must be its certificate's thumbprint: a file copied or renamed by
+// hand would otherwise pass for another certificate (netsh's 1312 check, and what serve loads).
+Status same_thumbprint(const fs::path& pem, const Thumbprint& named, const CertificateInfo& info) {
+  if (info.thumbprint == named) return Ok{};
+  return Error(ErrorCode::CertificateNotUsable,
+               "store file " + pem.parent_path().filename().string() + "/" + pem.filename().string() +
+                   " holds certificate " + info.thumbprint.hex() + " (" + info.subject + "), not the " + named.hex() +
+                   " its name says; add the certificate again with: sslbind add cert file=<pfx or pem> "
+                   "certstorename=" +
+                   pem.parent_path().filename().string());
+}
+
 }  // namespace
 
 std::optional<fs::path> CertStore::existing_folder(std::string_view store) const {
@@ -84,6 +96,13 @@ Result<std::vector<StoredCertificate>> CertStore::list(std::optional<std::string
       if (entry.path().extension() != ".pem") continue;
       auto info = read_stored(entry.path());
       if (!info) return info.error();
+      const auto named = Thumbprint::parse(entry.path().stem().string());
+      if (!named) {
+        return Error(ErrorCode::CertificateNotUsable, "store file " + folder.filename().string() + "/" +
+                                                          entry.path().filename().string() +
+                                                          " is not named by a thumbprint");
+      }
+      if (auto s = same_thumbprint(entry.path(), *named, *info); !s) return s.error();
       out.push_back({folder.filename().string(), *info});
     }
   }
@@ -101,6 +120,7 @@ Result<std::optional<CertificateInfo>> CertStore::find(std::string_view store, c
   if (!fs::exists(pem, ec)) return std::optional<CertificateInfo>();
   auto info = read_stored(pem);
   if (!info) return info.error();
+  if (auto s = same_thumbprint(pem, thumbprint, *info); !s) return s.error();
   return std::optional<CertificateInfo>(*info);
 }
 
@@ -115,7 +135,10 @@ Result<LoadedCertificate> CertStore::load(std::string_view store, const Thumbpri
   if (auto s = check_store_files(*folder, {pem, key}); !s) return s.error();
   std::error_code ec;
   if (!fs::exists(pem, ec)) return missing();
-  return load_certificate({pem, fs::exists(key, ec) ? std::optional<fs::path>(key) : std::nullopt, ""});
+  auto loaded = load_certificate({pem, fs::exists(key, ec) ? std::optional<fs::path>(key) : std::nullopt, ""});
+  if (!loaded) return loaded.error();
+  if (auto s = same_thumbprint(pem, thumbprint, loaded->info); !s) return s.error();
+  return loaded;
 }
 
 Status CertStore::require_bindable(const SslSettings& settings) const {

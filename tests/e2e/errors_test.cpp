@@ -282,3 +282,34 @@ TEST_CASE("bytes that are not UTF-8 are refused, never an abort (exit 134 before
         "only UTF-8 text in the registry and its output");
   CHECK(run_process({SSLBIND_BINARY, "--root", "/srv/root\xff", "show", "sslcert"}).exit_code == 2);
 }
+
+// A store holds a certificate by its thumbprint's name: a file copied or renamed by hand must not pass for another
+// certificate, neither for netsh's 1312 check, nor for check, nor for show cert.
+TEST_CASE("1312: a store file whose certificate is not the one its name says is refused, and check reports it") {
+  Sslbind sslbind;  // MY holds both test certificates
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
+  const auto my = sslbind.root.path() / "stores" / "MY";
+  REQUIRE(std::filesystem::exists(my / (hash0() + ".pem")));
+  // Certificate 1 and its key saved under certificate 0's name.
+  std::filesystem::copy_file(my / (hash1() + ".pem"), my / (hash0() + ".pem"),
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(my / (hash1() + ".key"), my / (hash0() + ".key"),
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string before = sslbind.registry();
+  const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:8443", "certhash=" + hash0(), "appid=" + kAppId});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.starts_with("SSL Certificate add failed, Error: 1312\n"));
+  CHECK(r.err.find("store file MY/" + hash0() + ".pem holds certificate " + hash1()) != std::string::npos);
+  CHECK(r.err.find("not the " + hash0() + " its name says") != std::string::npos);
+  CHECK(sslbind.registry() == before);
+  const auto checked = sslbind({"--json", "check"});
+  CHECK(checked.exit_code == 1);
+  const auto findings = nlohmann::json::parse(checked.out)["findings"];
+  bool reported = false;
+  for (const auto& f : findings) {
+    if (f["rule"] == "certificate-unusable" && f["subject"] == "ipport=0.0.0.0:443" && f["severity"] == "error")
+      reported = f["message"].get<std::string>().find("holds certificate " + hash1()) != std::string::npos;
+  }
+  CHECK(reported);
+  CHECK(sslbind({"show", "cert"}).exit_code != 0);
+}
