@@ -206,24 +206,24 @@ Status NetshShowReader::check_layouts() const {
   for (const EntryFields& e : entries_) seen |= e.fields;
   if (seen == 0) return Ok{};
   const auto labels = field_labels();
-  std::size_t last_seen = 0;
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if ((seen >> i) & 1U) last_seen = i;
-  }
-  std::size_t end = labels.size() - 1;
-  for (const std::size_t e : layout_ends()) {
-    if (e >= last_seen) {
-      end = e;
+  // The layout with the fewest fields that holds every field seen; with none (a mix no Windows printed), all.
+  const auto all = layouts();
+  const FieldLayout* layout = &all.back();
+  for (const FieldLayout& l : all) {
+    if ((seen & ~l.fields) == 0) {
+      layout = &l;
       break;
     }
   }
   for (const EntryFields& e : entries_) {
     std::string missing;
-    for (std::size_t i = 0; i <= end; ++i) {
-      if (((e.fields >> i) & 1U) == 0) missing += (missing.empty() ? "'" : ", '") + std::string(labels[i]) + "'";
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      if (((layout->fields >> i) & 1U) != 0 && ((e.fields >> i) & 1U) == 0) {
+        missing += (missing.empty() ? "'" : ", '") + std::string(labels[i]) + "'";
+      }
     }
     if (!missing.empty()) {
-      return at_line(e.line, "the entry stops short of its layout, which ends with '" + std::string(labels[end]) +
+      return at_line(e.line, "the entry stops short of its layout, which ends with '" + std::string(layout->last) +
                                  "': " + missing + " missing; was the listing cut? Save it whole and import it again");
     }
   }

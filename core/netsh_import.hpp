@@ -39,8 +39,8 @@ class NetshShowReader {
  private:
   Status close_entry();
 
-  // A listing comes from one Windows build: its layout is the shortest of layout_ends() that holds every field
-  // seen, and an entry without all of that layout's fields was cut (a copy or a paste that stopped short).
+  // A listing comes from one Windows build: its layout is the smallest of layouts() that holds every field seen,
+  // and an entry without all of that layout's fields was cut (a copy or a paste that stopped short).
   Status check_layouts() const;
 
   std::size_t line_number_ = 0;

@@ -60,17 +60,26 @@ std::span<const std::string_view> field_labels() {
   return labels;
 }
 
-std::span<const std::size_t> layout_ends() {
-  static const std::vector<std::size_t> ends = [] {
-    std::vector<std::size_t> out;
+std::span<const FieldLayout> layouts() {
+  static const std::vector<FieldLayout> all = [] {
     const auto labels = field_labels();
-    for (const std::string_view last : std::initializer_list<std::string_view>{
-             "Negotiate Client Certificate", "Enable Session Ticket", "Disable Session ID", kCachingClientHelloLabel}) {
-      out.push_back(static_cast<std::size_t>(std::find(labels.begin(), labels.end(), last) - labels.begin()));
-    }
-    return out;
+    const auto index = [&](std::string_view label) {
+      return static_cast<std::size_t>(std::find(labels.begin(), labels.end(), label) - labels.begin());
+    };
+    const auto through = [&](std::string_view last) {
+      return static_cast<std::uint32_t>((std::uint64_t{1} << (index(last) + 1)) - 1);
+    };
+    const std::uint32_t session_id = std::uint32_t{1} << index("Disable Session ID");
+    const std::uint32_t all_fields = through(kCachingClientHelloLabel);
+    return std::vector<FieldLayout>{
+        {through("Negotiate Client Certificate"), "Negotiate Client Certificate"},
+        {through("Enable Session Ticket"), "Enable Session Ticket"},
+        {through("Disable Session ID"), "Disable Session ID"},
+        {all_fields & ~session_id, kCachingClientHelloLabel},
+        {all_fields, kCachingClientHelloLabel},
+    };
   }();
-  return ends;
+  return all;
 }
 
 }  // namespace sslbind

@@ -2,6 +2,7 @@
 // The labels of netsh's `show sslcert` and the parameters they show: `show` prints with them, and
 // `import netsh` reads Windows' output back with them.
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -37,11 +38,18 @@ inline constexpr std::string_view kMaxSettingsPerFrameLabel = "Max Settings Per 
 inline constexpr std::string_view kMaxSettingsPerMinuteLabel = "Max Settings Per Minute";
 
 // The labels of an entry after its key, in the order netsh prints them ("Certificate Hash" ... "Enable Caching
-// Client Hello"). Each Windows generation prints a prefix of this list, ending at one of layout_ends().
+// Client Hello"). Each Windows generation prints some of them, in this order: one of layouts().
 std::span<const std::string_view> field_labels();
-// Indexes into field_labels() of the last field of each layout seen from Windows, shortest first: Server 2008 R2
-// to 2016 end at "Negotiate Client Certificate", Server 2019 at "Enable Session Ticket", later builds at "Disable
-// Session ID", and today's (and sslbind's own show) at "Enable Caching Client Hello".
-std::span<const std::size_t> layout_ends();
+
+// The fields one Windows generation prints: bit i is field_labels()[i].
+struct FieldLayout {
+  std::uint32_t fields = 0;
+  std::string_view last;  // its last label, to name it in messages
+};
+// Every layout seen from Windows, fewest fields first: Server 2008 R2 to 2016 end at "Negotiate Client
+// Certificate", Server 2019 at "Enable Session Ticket", later builds at "Disable Session ID"; current builds print
+// "Enable Caching Client Hello" after "Enable Session Ticket" with or without "Disable Session ID" between them (a
+// published Business Central on-premises guide shows the one without), and sslbind's own show prints all.
+std::span<const FieldLayout> layouts();
 
 }  // namespace sslbind

@@ -77,6 +77,38 @@ TEST_CASE("import netsh reads Windows Server 2022's layout: extended properties,
   CHECK(again.registry() == sslbind.registry());
 }
 
+// Current Windows builds print "Enable Caching Client Hello" right after "Enable Session Ticket", with no "Disable
+// Session ID" line: the first entry follows the listing a published Business Central on-premises set-up guide shows
+// (its own thumbprint and application id replaced), the second is the same layout with options set.
+TEST_CASE("import netsh reads a current layout without Disable Session ID, and still refuses a cut entry") {
+  Sslbind sslbind(EmptyRoot{});
+  TempDir dir;
+  const std::string listing = fixture("netsh_show_current_without_session_id.txt");
+  write_file(dir.path() / "show.txt", listing);
+  auto r = sslbind({"--missing-certificates=allow", "import", "netsh", "file=" + (dir.path() / "show.txt").string()});
+  CHECK(r.err == "");
+  REQUIRE(r.exit_code == 0);
+  const json b = bindings(sslbind);
+  REQUIRE(b.size() == 2);
+  CHECK(b[0]["ipport"] == "0.0.0.0:7048");
+  CHECK(b[1]["disablehttp2"] == true);
+  CHECK(b[1]["disablelegacytls"] == true);
+  CHECK(b[1]["enablesessionticket"] == true);
+  CHECK(b[1]["disablesessionid"] == false);
+  // The same layout with a field of the second entry gone is cut, and says which.
+  std::string cut = listing;
+  const auto second = cut.find("0.0.0.0:7049");
+  const auto ticket = cut.find("    Enable Session Ticket        : Set\r\n", second);
+  REQUIRE(ticket != std::string::npos);
+  cut.erase(ticket, std::string("    Enable Session Ticket        : Set\r\n").size());
+  write_file(dir.path() / "cut.txt", cut);
+  Sslbind other(EmptyRoot{});
+  r = other({"--missing-certificates=allow", "import", "netsh", "file=" + (dir.path() / "cut.txt").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("stops short of its layout, which ends with 'Enable Caching Client Hello': 'Enable Session "
+                   "Ticket' missing") != std::string::npos);
+}
+
 TEST_CASE("import netsh refuses an extended property sslbind does not keep, naming it, and imports nothing") {
   Sslbind sslbind;
   TempDir dir;
