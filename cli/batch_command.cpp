@@ -65,7 +65,8 @@ Result<std::string> read_script(const std::string& file, std::istream& in) {
 
 }  // namespace
 
-int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines) {
+int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines,
+                const std::vector<SkippedLine>& skipped) {
   const BatchOptions& options = ctx.batch;
   std::optional<Verb> failed_verb;
   auto failure = [&](const Error& e) {
@@ -122,6 +123,11 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
     out["missingCertificates"].push_back(
         {{"line", m.line}, {"thumbprint", m.thumbprint}, {"store", m.store}, {"detail", m.reason.detail}});
   }
+  out["skipped"] = nlohmann::ordered_json::array();
+  for (const SkippedLine& line : skipped) {
+    report += "line " + std::to_string(line.number) + ": skipped, not sslbind's: " + line.command + "\n";
+    out["skipped"].push_back({{"line", line.number}, {"command", line.command}});
+  }
   for (BatchOutcome o :
        {BatchOutcome::Created, BatchOutcome::Updated, BatchOutcome::Unchanged, BatchOutcome::Deleted}) {
     out[std::string(outcome_name(o))] = counts[o];
@@ -130,18 +136,20 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
             std::to_string(counts[BatchOutcome::Updated]) + " updated, " +
             std::to_string(counts[BatchOutcome::Unchanged]) + " unchanged, " +
             std::to_string(counts[BatchOutcome::Deleted]) + " deleted" +
+            (skipped.empty() ? "" : ", " + std::to_string(skipped.size()) + " skipped") +
             (options.dry_run ? " (dry run: nothing was written)\n" : "\n");
   return succeed(ctx, out, report);
 }
 
 int run_batch(const Context& ctx) {
   const BatchOptions& options = ctx.batch;
+  std::vector<SkippedLine> skipped;
   auto lines = [&]() -> Result<std::vector<BatchLine>> {
     auto text = read_script(options.file, *ctx.in);
     if (!text) return text.error();
-    return parse_batch_file(*text);
+    return parse_batch_file(*text, &skipped);
   }();
-  return apply_lines(ctx, CommandInfo{"batch", std::nullopt, "SSL Certificate", ""}, std::move(lines));
+  return apply_lines(ctx, CommandInfo{"batch", std::nullopt, "SSL Certificate", ""}, std::move(lines), skipped);
 }
 
 }  // namespace sslbind::cli

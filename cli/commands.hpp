@@ -24,6 +24,8 @@ int run_dump(const Context& ctx, std::span<const std::string> arguments);
 // -f FILE, with ctx.batch.
 int run_batch(const Context& ctx);
 // Applies parsed add/update/delete lines as one transaction and reports each (shared by -f and import netsh).
-int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines);
+// `skipped`: lines of a netsh script that are netsh's and not sslbind's, reported as such.
+int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines,
+                const std::vector<SkippedLine>& skipped = {});
 
 }  // namespace sslbind::cli

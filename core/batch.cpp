@@ -1,11 +1,25 @@
 #include "core/batch.hpp"
 
+#include <algorithm>
+
 #include "core/invocation.hpp"
 #include "core/listing_decoder.hpp"
 #include "core/text.hpp"
 
 namespace sslbind {
 namespace {
+
+// `add urlacl ...`, `http add iplisten ...`: a line netsh's http context runs on an object sslbind does not keep.
+bool netsh_http_object_line(std::span<const std::string> command) {
+  if (!command.empty() && text::iequals(command.front(), "http")) command = command.subspan(1);
+  if (command.size() < 2) return false;
+  constexpr std::string_view kVerbs[] = {"add", "delete", "set"};
+  constexpr std::string_view kObjects[] = {"urlacl", "iplisten", "timeout", "setting", "cacheparam", "cache"};
+  const auto is_one_of = [](std::string_view word, std::span<const std::string_view> list) {
+    return std::any_of(list.begin(), list.end(), [&](std::string_view w) { return text::iequals(word, w); });
+  };
+  return is_one_of(command[0], kVerbs) && is_one_of(command[1], kObjects);
+}
 
 Error at_line(std::size_t number, const Error& e) {
   return Error(e.code, "line " + std::to_string(number) + ": " + e.detail);
@@ -35,7 +49,7 @@ Result<std::vector<std::string>> split_command_line(std::string_view line) {
   return words;
 }
 
-Result<std::vector<BatchLine>> parse_batch_file(std::string_view bytes) {
+Result<std::vector<BatchLine>> parse_batch_file(std::string_view bytes, std::vector<SkippedLine>* skipped) {
   ListingDecoder decoder;
   std::vector<std::string> lines;
   if (Status fed = decoder.feed(bytes, lines); !fed) return fed.error();
@@ -46,12 +60,15 @@ Result<std::vector<BatchLine>> parse_batch_file(std::string_view bytes) {
     text += line;
     text += '\n';
   }
-  return parse_batch(text);
+  return parse_batch(text, skipped);
 }
 
-Result<std::vector<BatchLine>> parse_batch(std::string_view text) {
+Result<std::vector<BatchLine>> parse_batch(std::string_view text, std::vector<SkippedLine>* skipped) {
   std::vector<BatchLine> lines;
   std::size_t number = 0;
+  // The contexts pushd entered: the lines of any but http's belong to another part of netsh.
+  std::vector<std::string> contexts;
+  const auto skip = [&](std::span<const std::string> command) { skipped->push_back({number, text::join(command)}); };
   for (std::size_t start = 0; start <= text.size();) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
@@ -63,13 +80,32 @@ Result<std::vector<BatchLine>> parse_batch(std::string_view text) {
     if (words->empty() || words->front().starts_with('#')) continue;
     std::span<const std::string> command(*words);
     if (text::iequals(command.front(), "netsh")) command = command.subspan(1);
-    // The context lines of a netsh script (`netsh http dump`, `sslbind dump`): the commands are http's anyway.
+    // The context lines of a netsh script (`netsh http dump`, `sslbind dump`, a whole `netsh dump`).
     if (!command.empty() && text::iequals(command.front(), "pushd")) {
-      if (command.size() == 2 && text::iequals(command[1], "http")) continue;
-      return at_line(number,
-                     invalid("a batch runs in netsh's http context only; found " + text::quote(text::join(command))));
+      const bool http = command.size() == 2 && text::iequals(command[1], "http");
+      if (!http && skipped == nullptr) {
+        return at_line(number,
+                       invalid("a batch runs in netsh's http context only; found " + text::quote(text::join(command))));
+      }
+      contexts.push_back(http ? "http" : text::join(command.subspan(1)));
+      if (!http) skip(command);
+      continue;
     }
-    if (command.size() == 1 && text::iequals(command.front(), "popd")) continue;
+    if (command.size() == 1 && text::iequals(command.front(), "popd")) {
+      if (!contexts.empty()) {
+        if (contexts.back() != "http") skip(command);
+        contexts.pop_back();
+      }
+      continue;
+    }
+    if (!contexts.empty() && contexts.back() != "http") {
+      skip(command);
+      continue;
+    }
+    if (skipped != nullptr && netsh_http_object_line(command)) {
+      skip(command);
+      continue;
+    }
     const auto only_sslcert = [&] {
       return at_line(number, invalid("a batch takes add, update and delete sslcert and update sslpropertyex lines "
                                      "only; found " +

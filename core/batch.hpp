@@ -2,7 +2,7 @@
 // Batch scripts: `sslbind -f FILE` runs one sslcert command per line as one transaction. Lines are netsh commands
 // as a script for `netsh -f` would hold them ("http add sslcert ...", an optional leading "netsh"); blank lines and
 // lines starting with '#' are skipped. Only add, update and delete sslcert and update sslpropertyex change bindings, so
-// only they are taken.
+// only they are taken; the other lines of a whole `netsh http dump` or `netsh dump` are listed as skipped.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -18,11 +18,20 @@ struct BatchLine {
   SslCertCommand command;
 };
 
-// Every error names its line: "line 7: ...". Nothing is applied when any line is wrong.
-Result<std::vector<BatchLine>> parse_batch(std::string_view text);
+// A line of a netsh script that is not sslbind's to run: another object of netsh's http context (`add urlacl`,
+// `add iplisten`, `add timeout`, `add setting`, `add cacheparam`, as a whole `netsh http dump` holds them), or a line
+// inside another context (`pushd interface ipv4` ... `popd` of a whole `netsh dump`).
+struct SkippedLine {
+  std::size_t number = 0;
+  std::string command;  // as written, without a leading "netsh"
+};
+
+// Every error names its line: "line 7: ...". Nothing is applied when any line is wrong. Lines that belong to netsh
+// but not to sslbind are left out and, when `skipped` is given, listed there; without it they are refused.
+Result<std::vector<BatchLine>> parse_batch(std::string_view text, std::vector<SkippedLine>* skipped = nullptr);
 // The same from a file's bytes, decoded as `import netsh` decodes a listing (listing_decoder.hpp): UTF-16LE or BE
 // with a byte order mark (`netsh http dump > f` in PowerShell 5.1, `Out-File`), UTF-8 with or without one.
-Result<std::vector<BatchLine>> parse_batch_file(std::string_view bytes);
+Result<std::vector<BatchLine>> parse_batch_file(std::string_view bytes, std::vector<SkippedLine>* skipped = nullptr);
 
 // Splits one line into words: blanks separate them; double quotes keep blanks inside a word and are removed.
 Result<std::vector<std::string>> split_command_line(std::string_view line);

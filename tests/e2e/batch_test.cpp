@@ -134,3 +134,42 @@ TEST_CASE("-f decodes a script saved as UTF-16 or UTF-8 with a byte order mark, 
   CHECK(r.err.find("line 1") != std::string::npos);
   CHECK(sslbind({"show", "sslcert"}).out.find("0.0.0.0:443") == std::string::npos);
 }
+
+// A whole `netsh http dump` holds URL reservations (every Windows machine has some), IP listen entries and timeouts,
+// and a whole `netsh dump` other contexts: the sslcert lines run, the rest is listed as skipped, nothing fails.
+TEST_CASE("-f runs a whole netsh dump: sslcert lines applied, other objects and contexts listed as skipped") {
+  Sslbind sslbind;
+  const std::string dump =
+      "\r\n#========================\r\n# Configuration for HTTP\r\n#========================\r\n"
+      "pushd http\r\n\r\n"
+      "add iplisten ipaddress=10.0.0.5\r\n" +
+      add("ipport=0.0.0.0:443", hash0()) +
+      "add timeout timeouttype=idleconnectiontimeout value=120\r\n"
+      "add urlacl url=http://+:80/Temporary_Listen_Addresses/ sddl=D:(A;;GX;;;WD)\r\n"
+      "\r\npopd\r\n"
+      "pushd interface ipv4\r\nset global icmpredirects=enabled\r\npopd\r\n";
+  std::string utf16 = "\xFF\xFE";
+  for (const char c : dump) utf16 += std::string{c, '\0'};
+  Script script(utf16);
+  const auto r = sslbind({"-f", script.path});
+  CHECK(r.err == "");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out ==
+        "line 8: ipport=0.0.0.0:443 created\n"
+        "line 7: skipped, not sslbind's: add iplisten ipaddress=10.0.0.5\n"
+        "line 9: skipped, not sslbind's: add timeout timeouttype=idleconnectiontimeout value=120\n"
+        "line 10: skipped, not sslbind's: add urlacl url=http://+:80/Temporary_Listen_Addresses/ sddl=D:(A;;GX;;;WD)\n"
+        "line 13: skipped, not sslbind's: pushd interface ipv4\n"
+        "line 14: skipped, not sslbind's: set global icmpredirects=enabled\n"
+        "line 15: skipped, not sslbind's: popd\n"
+        "1 created, 0 updated, 0 unchanged, 0 deleted, 6 skipped\n");
+  Sslbind again;
+  const auto j = json::parse(again({"--json", "-f", script.path}).out);
+  REQUIRE(j["skipped"].size() == 6);
+  CHECK(j["skipped"][2]["line"] == 10);
+  CHECK(j["skipped"][2]["command"] == "add urlacl url=http://+:80/Temporary_Listen_Addresses/ sddl=D:(A;;GX;;;WD)");
+  CHECK(j["created"] == 1);
+  // sslbind's own objects are still no batch line: they are refused, not skipped.
+  Script own("add cert file=a.pfx\n");
+  CHECK(Sslbind()({"-f", own.path}).exit_code == 2);
+}
