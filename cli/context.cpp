@@ -15,9 +15,12 @@ int fail(const Context& ctx, const Error& error, const CommandInfo& command) {
     *ctx.out << dump_json(error_json(command.name, r)) << '\n';
     return r.exit_code;
   }
-  for (const auto& l : r.netsh) *ctx.err << l << '\n';
+  // netsh prints its own lines (and the usage after missing parameters) on standard output, where scripts that
+  // drive it look for "Error: 183"; sslbind's one explaining line goes to standard error.
+  for (const auto& l : r.netsh) *ctx.out << l << '\n';
+  if (error.code == ErrorCode::MissingParameters && !command.usage.empty()) *ctx.out << '\n' << command.usage;
+  ctx.out->flush();
   *ctx.err << (r.netsh.empty() ? "sslbind: " : "") << r.detail << '\n';
-  if (error.code == ErrorCode::MissingParameters && !command.usage.empty()) *ctx.err << '\n' << command.usage;
   return r.exit_code;
 }
 

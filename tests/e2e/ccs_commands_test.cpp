@@ -80,7 +80,7 @@ TEST_CASE("add ccs twice is 183, update changes it, delete disables it and drops
   const std::string before = sslbind.registry();
   auto r = sslbind({"add", "ccs", "location=" + folder.path});
   CHECK(r.exit_code == 1);
-  CHECK(r.err.starts_with("Central Certificate Store add failed, Error: 183\n"));
+  CHECK(r.out.starts_with("Central Certificate Store add failed, Error: 183\n"));
   CHECK(sslbind.registry() == before);
 
   write_file(folder.dir.path() / "pass", "s3cret\n");
@@ -103,7 +103,7 @@ TEST_CASE("add ccs twice is 183, update changes it, delete disables it and drops
   CHECK(r.out.find("Certificates:") == std::string::npos);
   r = sslbind({"delete", "ccs"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err.starts_with("Central Certificate Store deletion failed, Error: 2\n"));
+  CHECK(r.out.starts_with("Central Certificate Store deletion failed, Error: 2\n"));
   CHECK(sslbind({"update", "ccs", "pollinginterval=5"}).exit_code == 1);
   // add enables it again in place.
   CHECK(sslbind({"add", "ccs", "location=" + folder.path}).exit_code == 0);
@@ -115,17 +115,18 @@ TEST_CASE("ccs errors leave the registry as it was") {
   Sslbind sslbind{EmptyRoot{}};
   auto r = sslbind({"show", "ccs"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err ==
+  CHECK(r.out + r.err ==
         "The system cannot find the file specified.\nno Central Certificate Store provider is enabled; add "
         "one with: sslbind add ccs location=<folder>\n");
   r = sslbind({"add", "ccs", "location=" + folder.path + "/missing"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "The parameter is incorrect.\nlocation '" + folder.path +
-                     "/missing' is not a folder; create it, or give the folder that holds the <hostname>.pfx files\n");
+  CHECK(r.out + r.err ==
+        "The parameter is incorrect.\nlocation '" + folder.path +
+            "/missing' is not a folder; create it, or give the folder that holds the <hostname>.pfx files\n");
   r = sslbind({"add", "ccs"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("add ccs needs location=<folder of the .pfx files>") != std::string::npos);
-  CHECK(r.err.find("Usage: add ccs location=<folder>") != std::string::npos);
+  CHECK(r.out.find("Usage: add ccs location=<folder>") != std::string::npos);  // netsh prints the usage on stdout
   CHECK(sslbind({"add", "ccs", "location=" + folder.path, "pollinginterval=soon"}).exit_code == 2);
   CHECK_FALSE(std::filesystem::exists(sslbind.root.path() / "registry.json"));
 

@@ -271,7 +271,7 @@ TEST_CASE("update sslpropertyex sets an extended property that show lists and up
     r = sslbind(command);
     CAPTURE(why);
     CHECK(r.exit_code == 2);
-    CHECK(r.err == "The parameter is incorrect.\n" + why + "\n");
+    CHECK(r.out + r.err == "The parameter is incorrect.\n" + why + "\n");
   }
   r = sslbind({"update", "sslpropertyex", "ipport=0.0.0.0:443", "propertyid=1"});
   CHECK(r.exit_code == 2);
@@ -279,7 +279,7 @@ TEST_CASE("update sslpropertyex sets an extended property that show lists and up
                    "or both") != std::string::npos);
   r = sslbind({"update", "sslpropertyex", "ipport=10.0.0.1:443", "propertyid=0", "receivewindow=5"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err ==
+  CHECK(r.out + r.err ==
         "SSL Certificate update failed, Error: 2\nThe system cannot find the file specified.\nipport=10.0.0.1:443 "
         "has no binding\n");
   CHECK(sslbind({"add", "sslpropertyex", "ipport=0.0.0.0:443"}).exit_code == 2);
@@ -287,7 +287,7 @@ TEST_CASE("update sslpropertyex sets an extended property that show lists and up
   // update alone is ambiguous between the two objects it takes; show is not.
   r = sslbind({"update", "ssl", "ipport=0.0.0.0:443"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err ==
+  CHECK(r.out + r.err ==
         "The following command was not found: update ssl ipport=0.0.0.0:443\n'ssl' is short for more than "
         "one object of update: sslcert and sslpropertyex; give more of the name\n");
   CHECK(sslbind({"sh", "ssl"}).exit_code == 0);

@@ -28,7 +28,8 @@ void check_case(const Case& c) {
   const auto r = sslbind(c.args);
   CAPTURE(c.args);
   CHECK(r.exit_code == c.exit_code);
-  CHECK(r.err == c.err);
+  CHECK(r.out + r.err == c.err);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // sslbind's one line; netsh's are on stdout
   CHECK(sslbind.registry() == before);
   // The same failure as JSON: one document on stdout, same exit code.
   std::vector<std::string> json_args = c.args;
@@ -62,12 +63,15 @@ TEST_CASE("2: update, delete and show of a missing key") {
               1,
               "SSL Certificate deletion failed, Error: 2\nThe system cannot find the file specified.\n"
               "hostnameport=www.contoso.com:443 has no binding\n"});
-  check_case(
-      {{"show", "sslcert", "ccs=8443"}, 1, "The system cannot find the file specified.\nccs=8443 has no binding\n"});
+  // netsh prints the listing's header, then its error, both on standard output.
+  check_case({{"show", "sslcert", "ccs=8443"},
+              1,
+              "\nSSL Certificate bindings:\n-------------------------\n\n\n\n"
+              "The system cannot find the file specified.\nccs=8443 has no binding\n"});
   Sslbind sslbind;
   seed(sslbind);
   CHECK(sslbind({"show", "sslcert", "ccs=8443"}).out ==
-        "\nSSL Certificate bindings:\n-------------------------\n\n\n\n");
+        "\nSSL Certificate bindings:\n-------------------------\n\n\n\nThe system cannot find the file specified.\n");
 }
 
 TEST_CASE("87: each validator's error reaches the user in one line") {
@@ -127,11 +131,12 @@ TEST_CASE("missing essential parameters print netsh's three lines, the missing o
   const std::string before = sslbind.registry();
   const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:8443", "certhash=" + hash0()});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.rfind("One or more essential parameters were not entered.\n"
+  CHECK(r.out.rfind("One or more essential parameters were not entered.\n"
                     "Verify the required parameters, and reenter them.\n"
                     "The syntax supplied for this command is not valid. Check help for the correct syntax.\n"
-                    "add sslcert needs appid=<GUID>\n\nUsage: add sslcert ",
+                    "\nUsage: add sslcert ",
                     0) == 0);
+  CHECK(r.err == "add sslcert needs appid=<GUID>\n");
   CHECK(sslbind.registry() == before);
 }
 
@@ -151,13 +156,13 @@ TEST_CASE("netsh checks that the essential parameters are there before it reads 
     CAPTURE(form.first[2]);  // clang 14: a lambda (CAPTURE's) cannot refer to a structured binding
     const auto r = sslbind(args);
     CHECK(r.exit_code == 2);
-    CHECK(r.err.rfind(kEssential, 0) == 0);
+    CHECK(r.out.rfind(kEssential, 0) == 0);
     CHECK(r.err.find(missing) != std::string::npos);
-    CHECK(r.err.find("\nUsage: " + args[0] + " sslcert ") != std::string::npos);
+    CHECK(r.out.find("\nUsage: " + args[0] + " sslcert ") != std::string::npos);
   }
   // With every essential parameter there, a bad value is what is reported.
   const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:55539", "certhash=myhash......", "appid=" + kAppId});
-  CHECK(r.err.rfind("The parameter is incorrect.\ncerthash 'myhash......'", 0) == 0);
+  CHECK((r.out + r.err).rfind("The parameter is incorrect.\ncerthash 'myhash......'", 0) == 0);
   CHECK(sslbind.registry() == before);
 }
 
@@ -224,7 +229,7 @@ TEST_CASE("1312: the certificate is not in the named store, or has no private ke
   const auto r = sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash0(),
                           "appid=" + kAppId, "certstorename=nokey"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err ==
+  CHECK(r.out + r.err ==
         "SSL Certificate add failed, Error: 1312\n"
         "A specified logon session does not exist. It may already have been terminated.\n"
         "certificate " +
@@ -298,7 +303,7 @@ TEST_CASE("1312: a store file whose certificate is not the one its name says is 
   const std::string before = sslbind.registry();
   const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:8443", "certhash=" + hash0(), "appid=" + kAppId});
   CHECK(r.exit_code == 1);
-  CHECK(r.err.starts_with("SSL Certificate add failed, Error: 1312\n"));
+  CHECK(r.out.starts_with("SSL Certificate add failed, Error: 1312\n"));
   CHECK(r.err.find("store file MY/" + hash0() + ".pem holds certificate " + hash1()) != std::string::npos);
   CHECK(r.err.find("not the " + hash0() + " its name says") != std::string::npos);
   CHECK(sslbind.registry() == before);
@@ -312,4 +317,28 @@ TEST_CASE("1312: a store file whose certificate is not the one its name says is 
   }
   CHECK(reported);
   CHECK(sslbind({"show", "cert"}).exit_code != 0);
+}
+
+// Published tooling that drives netsh (aspnet's Benchmarks NetShWrapper, for one) reads standard output only and
+// looks for "Error: 183" there: netsh's lines go there, sslbind's one explaining line to standard error.
+TEST_CASE("netsh's own lines go to standard output, sslbind's explaining line to standard error") {
+  Sslbind sslbind;
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
+  const auto r = sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == "SSL Certificate add failed, Error: 183\nCannot create a file when that file already exists.\n");
+  CHECK(r.err == "ipport=0.0.0.0:443 already has a binding; use update sslcert to change it, or delete it first\n");
+  // Missing parameters: netsh's lines and the usage on standard output, what is missing on standard error.
+  const auto missing = sslbind({"add", "sslcert", "ipport=0.0.0.0:8443"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.out.starts_with("One or more essential parameters were not entered.\n"));
+  CHECK(missing.out.find("\nUsage: add sslcert ") != std::string::npos);
+  CHECK(missing.err.find("add sslcert needs") == 0);
+  CHECK(std::count(missing.err.begin(), missing.err.end(), '\n') == 1);
+  // An error netsh has no text for (a registry sslbind cannot read) is on standard error alone.
+  write_file(sslbind.root.path() / "registry.json", "{\"schemaVersion\": 7}");
+  const auto own = sslbind({"show", "sslcert"});
+  CHECK(own.exit_code == 3);
+  CHECK(own.out.empty());
+  CHECK(own.err.starts_with("sslbind: "));
 }

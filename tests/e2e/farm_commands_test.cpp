@@ -48,12 +48,12 @@ TEST_CASE("webfarm and route: add, show, update, delete, in text and JSON") {
   const std::string before = sslbind.registry();
   r = sslbind({"delete", "webfarm", "name=www"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err ==
+  CHECK(r.out + r.err ==
         "The parameter is incorrect.\nwebfarm Www still receives the requests of route *, www.contoso.com; "
         "delete those routes first\n");
   r = sslbind({"add", "webfarm", "name=WWW", "server=10.0.0.1:80"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err ==
+  CHECK(r.out + r.err ==
         "Web Farm add failed, Error: 183\nCannot create a file when that file already exists.\nwebfarm WWW "
         "already exists; use update webfarm to change it\n");
   r = sslbind({"add", "route", "host=shop.contoso.com", "webfarm=none"});
@@ -61,16 +61,16 @@ TEST_CASE("webfarm and route: add, show, update, delete, in text and JSON") {
   CHECK(r.err.ends_with("webfarm none does not exist; add it with add webfarm\n"));
   r = sslbind({"add", "webfarm", "name=x", "server=10.0.0.1"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "The parameter is incorrect.\nserver '10.0.0.1' needs a port: HOST:PORT, e.g. 10.0.0.5:80\n");
+  CHECK(r.out + r.err == "The parameter is incorrect.\nserver '10.0.0.1' needs a port: HOST:PORT, e.g. 10.0.0.5:80\n");
   r = sslbind({"update", "webfarm", "name=www", "failures=0"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "The parameter is incorrect.\nfailures=0 is not a number of failed requests from 1 to 1000\n");
+  CHECK(r.out + r.err == "The parameter is incorrect.\nfailures=0 is not a number of failed requests from 1 to 1000\n");
   r = sslbind({"update", "webfarm", "name=www", "failurewindow=3601"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "The parameter is incorrect.\nfailurewindow=3601 is not a number of seconds from 1 to 3600\n");
+  CHECK(r.out + r.err == "The parameter is incorrect.\nfailurewindow=3601 is not a number of seconds from 1 to 3600\n");
   r = sslbind({"add", "webfarm", "name=x"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("One or more essential parameters were not entered.") == 0);
+  CHECK(r.out.find("One or more essential parameters were not entered.") == 0);
   CHECK(sslbind({"add", "route", "host=a.*.com", "webfarm=www"}).exit_code == 2);
   CHECK(sslbind({"update", "route", "host=*"}).exit_code == 2);
   CHECK(sslbind({"delete", "route", "host=nowhere.com"}).exit_code == 1);

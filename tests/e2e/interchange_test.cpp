@@ -119,7 +119,7 @@ TEST_CASE("import netsh refuses an extended property sslbind does not keep, nami
   write_file(dir.path() / "show.txt", text);
   auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "show.txt").string()});
   CHECK(r.exit_code == 2);
-  CHECK(r.err ==
+  CHECK(r.out + r.err ==
         "The parameter is incorrect.\nline 73: the extended property 'Send Buffering Flags' of PropertyId 2 "
         "(HttpPerformance) is not one sslbind keeps: it keeps Receive Window (0), Max Settings Per Frame and Max "
         "Settings Per Minute (1)\n");
@@ -246,7 +246,7 @@ TEST_CASE("import netsh refuses a line it cannot read, with its number, and impo
     const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "bad.txt").string()});
     CHECK(r.exit_code == 2);
     CHECK(bindings(sslbind).empty());
-    return r.err;
+    return r.out + r.err;
   };
   const std::string good = fixture("netsh_show_2008r2.txt");
   CHECK(refused(good + "    Colour Of The Sky            : blue\r\n") ==
