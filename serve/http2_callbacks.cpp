@@ -82,7 +82,7 @@ int Http2Session::on_begin_headers(const nghttp2_frame& frame) {
   auto stream = std::make_shared<Http2Stream>(*this, frame.hd.stream_id);
   nghttp2_session_set_stream_user_data(ng_, frame.hd.stream_id, stream.get());
   streams_.emplace(frame.hd.stream_id, std::move(stream));
-  arm_idle();
+  header_block(true);
   return 0;
 }
 
@@ -99,6 +99,7 @@ int Http2Session::on_frame_recv(const nghttp2_frame& frame) {
   const bool end_stream = (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
   switch (frame.hd.type) {
     case NGHTTP2_HEADERS:
+      header_block(false);
       if (Http2Stream* stream = stream_of(ng_, frame.hd.stream_id)) {
         if (frame.headers.cat == NGHTTP2_HCAT_REQUEST) {
           // RFC 9113, 8.1.1: a malformed request is a stream error of type PROTOCOL_ERROR.
@@ -120,6 +121,7 @@ int Http2Session::on_frame_recv(const nghttp2_frame& frame) {
     case NGHTTP2_SETTINGS:
       if ((frame.hd.flags & NGHTTP2_FLAG_ACK) != 0) {
         settings_acked_ = true;
+        arm_deadline();
       } else if (!settings_.add(static_cast<std::uint32_t>(frame.hd.length / 6), steady_ms())) {
         // Counted from the frame's length, 6 bytes an entry: nghttp2 hands over one entry per identifier.
         end(NGHTTP2_ENHANCE_YOUR_CALM);  // HTTP.SYS's Http2MaxSettingsPerMinute: the connection ends at once

@@ -58,8 +58,9 @@ void Http2Session::start() {
   nghttp2_submit_settings(ng_, NGHTTP2_FLAG_NONE, settings, std::size(settings));
   nghttp2_session_set_local_window_size(ng_, NGHTTP2_FLAG_NONE, 0, static_cast<std::int32_t>(limits_.window));
   settings_sent_ms_ = steady_ms();
-  // The preface and the first request have the handshake's time to come, as an HTTP/1.1 head does.
-  c_.arm_timer(c_.shared().timeouts.request_head, Failure::IdleTimeout);
+  // The preface and the first request's header block have the head's time to come, as an HTTP/1.1 head does.
+  header_started_ms_ = settings_sent_ms_;
+  arm_deadline();
   pump();
 }
 
@@ -193,7 +194,7 @@ void Http2Session::receive() {
       });
     default: return c_.close();  // the client closed or failed: its streams end with it
   }
-  arm_idle();
+  arm_deadline();
   new_streams_in_read_ = 0;
   in_engine_ = true;
   const ssize_t used = nghttp2_session_mem_recv(ng_, reinterpret_cast<const std::uint8_t*>(buffer.data()), n);
@@ -211,11 +212,21 @@ void Http2Session::receive() {
   again_ = true;
 }
 
-void Http2Session::arm_idle() {
+void Http2Session::arm_deadline() {
   const Timeouts& t = c_.shared().timeouts;
+  const std::int64_t now = steady_ms();
   // While a web worker prepares an answer the client may well be silent.
-  c_.arm_timer(streams_.empty() ? t.idle : std::max(t.idle, t.response + std::chrono::seconds(1)),
-               Failure::IdleTimeout);
+  std::int64_t at = now + (streams_.empty() ? t.idle : std::max(t.idle, t.response + std::chrono::seconds(1))).count();
+  // A header block comes whole within the head's time however slowly its pieces trickle in (slowloris), and the
+  // server's SETTINGS are acknowledged in time (RFC 9113, 6.5.3): reads do not push these on.
+  if (header_started_ms_ >= 0) at = std::min(at, header_started_ms_ + t.request_head.count());
+  if (!settings_acked_) at = std::min(at, settings_sent_ms_ + kSettingsAckMs);
+  c_.arm_timer(std::chrono::milliseconds(std::max<std::int64_t>(at - now, 0)), Failure::IdleTimeout);
+}
+
+void Http2Session::header_block(bool started) {
+  header_started_ms_ = started ? (header_started_ms_ >= 0 ? header_started_ms_ : steady_ms()) : -1;
+  arm_deadline();
 }
 
 }  // namespace sslbind::serve

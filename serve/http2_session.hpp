@@ -64,7 +64,10 @@ class Http2Session : public Session {
   void receive();
   void run_scheduled();
   void end(std::uint32_t error_code);  // GOAWAY with `error_code`, then the connection closes once it is written
-  void arm_idle();
+  // The connection's one deadline: idle, or the web worker's response time while streams are open, and sooner
+  // while a header block is unfinished or the SETTINGS unacknowledged.
+  void arm_deadline();
+  void header_block(bool started);  // HEADERS began (nghttp2 reads one header block at a time) or ended
 
   Connection& c_;
   std::shared_ptr<ClientFacts> client_;  // made once, for every stream's exchange
@@ -80,6 +83,7 @@ class Http2Session : public Session {
   std::uint32_t new_streams_in_read_ = 0;
   std::uint32_t total_streams_ = 0;
   std::int64_t settings_sent_ms_ = 0;
+  std::int64_t header_started_ms_ = -1;  // an unfinished header block began then
   bool settings_acked_ = false;
   bool read_waiting_ = false;
   bool write_waiting_ = false;

@@ -18,6 +18,7 @@
 #include "tests/e2e/front_end.hpp"
 #include "tests/support/http_backend.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/process_usage.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tls_client.hpp"
 
@@ -65,44 +66,6 @@ struct Http2Proxy {
 };
 
 std::string last_line(const std::string& out) { return out.substr(out.rfind('\n') + 1); }
-
-// The CPU time a process has used, in clock ticks, from /proc.
-long cpu_ticks(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string f;
-  long utime = 0, stime = 0;
-  for (int i = 3; fields >> f; ++i) {
-    if (i == 14) utime = std::stol(f);
-    if (i == 15) {
-      stime = std::stol(f);
-      break;
-    }
-  }
-  return utime + stime;
-}
-
-long peak_rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
-  }
-  return -1;
-}
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
 
 }  // namespace
 
@@ -209,9 +172,20 @@ TEST_SUITE("serve: HTTP/2") {
     CHECK(status["connections"]["http2"]["floodCloses"].get<int>() >= 5);
     // Nothing goes on spinning once the attackers are gone: within a second serve is back to idle.
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    const long before = cpu_ticks(proxy.server->pid());
+    const double before = cpu_seconds(proxy.server->pid());
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    CHECK(cpu_ticks(proxy.server->pid()) - before <= 5);  // at most 50 ms of CPU in that second
+    CHECK(cpu_seconds(proxy.server->pid()) - before <= 0.05);  // at most 50 ms of CPU in that second
+    CHECK(proxy.server->stop() == 0);
+  }
+
+  TEST_CASE("a header block that trickles in is cut at the head's deadline, however often its pieces come") {
+    Http2Proxy proxy;
+    proxy.start({"handshaketimeout=2"});                     // the time a request head has, HTTP/1.1's and HTTP/2's
+    const auto result = proxy.probe({"slow-headers", "7"});  // a piece every 0.7 s: 4.9 s in all
+    CHECK(result["closed"] == true);
+    CHECK(result["closed_after"].get<double>() >= 1.0);
+    CHECK(result["closed_after"].get<double>() < 4.0);
+    CHECK(last_line(proxy.curl("/echo").out) == "2 200");
     CHECK(proxy.server->stop() == 0);
   }
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/e2e/front_end.hpp"
+#include "tests/support/process_usage.hpp"
 #include "tests/support/recording_worker.hpp"
 #include "tests/support/tls_client.hpp"
 
@@ -343,19 +344,6 @@ std::vector<WorkerAnswer> worker_answers() {
        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXX0\r\n\r\nHTTP/1.1 200 OK\r\n", false,
        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nok", true},
   };
-}
-
-// CPU seconds (user + system) a process has used, from /proc.
-double cpu_seconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string all((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  std::istringstream fields(all.substr(all.rfind(')') + 2));
-  std::string skip;
-  for (int i = 0; i < 11; ++i) fields >> skip;  // state ... cmajflt: fields 3 to 13
-  double user = 0;
-  double system = 0;
-  fields >> user >> system;
-  return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace

@@ -12,23 +12,12 @@
 #include "tests/e2e/front_end.hpp"
 #include "tests/support/http_backend.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/process_usage.hpp"
 #include "tests/support/tls_client.hpp"
 
 using namespace sslbind::test;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
 
 // A front end with one SNI binding, proxy.test:<port>, and a farm "www" of `servers` that serves every host.
 struct Proxy {
@@ -84,16 +73,6 @@ bool accepts_tcp(std::uint16_t port) {
   const int fd = tcp_connect("127.0.0.1", port);
   if (fd >= 0) ::close(fd);
   return fd >= 0;
-}
-
-// The peak resident memory of a process, from /proc, in KiB.
-long peak_rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
-  }
-  return -1;
 }
 
 }  // namespace

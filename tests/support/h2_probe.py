@@ -13,6 +13,8 @@ server answered per stream, which streams it reset, whether it sent GOAWAY (and 
     websocket TEXT       an extended CONNECT (RFC 8441) to /ws, then TEXT as DATA; prints what came back as "echo"
     get PATH...          one GET per path, each on its stream; prints also "interim" (1xx statuses) and "trailers"
     reset-slow           GET /slow?ms=1500, reset after 200 ms, then GET /echo on the same connection
+    slow-headers N       a HEADERS frame without END_HEADERS, then an empty CONTINUATION every 0.7 s, N times
+                         (slowloris); prints "closed_after", the seconds until the server closed
 """
 import json
 import socket
@@ -224,6 +226,22 @@ def run(port, host, mode, args):
         collect(sock, 2.0)
         sock.sendall(headers(enc, 3, request_fields(host, "/echo")))
         result = collect(sock, 5, 1)
+    elif mode == "slow-headers":
+        collect(sock, 0.3)  # the server's SETTINGS acknowledged first: no other frame may come inside a header block
+        start = time.time()
+        frame = HeadersFrame(1)
+        frame.data = enc.encode(request_fields(host))
+        sock.sendall(frame.serialize())
+        result = {"closed": False}
+        for _ in range(int(args[0])):
+            part = collect(sock, 0.7)
+            if part["closed"]:
+                result = part
+                break
+            send(sock, ContinuationFrame(1, data=b"").serialize())
+        else:
+            result = collect(sock, 0.7)
+        result["closed_after"] = round(time.time() - start, 2)
     else:
         raise SystemExit("unknown mode " + mode)
     if mode not in ("websocket", "get", "reset-slow"):
