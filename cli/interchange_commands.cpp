@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/json_output.hpp"
 #include "cli/usage.hpp"
+#include "cli/windows_json.hpp"
 #include "core/netsh_import.hpp"
 #include "core/reg_export.hpp"
 #include "core/tool_commands.hpp"
@@ -54,7 +55,9 @@ int run_import(const Context& ctx, std::span<const std::string> arguments) {
       if (auto s = listing.feed(std::string_view(chunk).substr(0, got)); !s) return s.error();
     }
     if (in.bad()) return invalid("file " + cmd->file + ": reading failed");
-    return listing.finish();
+    auto read = listing.finish();
+    if (read && listing.json_document()) return bindings_from_windows_json(*listing.json_document());
+    return read;
   }();
   return apply_lines(ctx, info, std::move(lines));
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/batch.hpp"
 #include "core/binding.hpp"
 
 namespace sslbind::cli {
@@ -16,5 +17,10 @@ nlohmann::ordered_json windows_binding_json(const Binding& binding);
 
 // What follows the bindings: status 0 and its message, or the Win32 error of a key that is not there.
 nlohmann::ordered_json windows_status_json(int win32);
+
+// `import netsh` of that document, the language-independent way off a Windows server: each binding becomes the
+// `add sslcert` line its fields say (read by the same parser as the command line), numbered by its place in
+// SslCertificateBindings, with DefaultCertCheckMode and DefaultFlags kept bit for bit.
+Result<std::vector<BatchLine>> bindings_from_windows_json(std::string_view text);
 
 }  // namespace sslbind::cli

@@ -238,7 +238,21 @@ Result<std::vector<BatchLine>> NetshShowReader::finish_all() {
 
 Status NetshListingFile::read_decoded(Status decoded) {
   for (const auto& line : decoded_) {
-    if (auto s = reader_.feed(line); !s) return s;
+    if (!decided_) {
+      const auto first = line.find_first_not_of(" \t\r");
+      if (first == std::string::npos) {  // a listing starts with a blank line: the reader counts it
+        if (auto s = reader_.feed(line); !s) return s;
+        continue;
+      }
+      decided_ = true;
+      if (line[first] == '{') json_.emplace();
+    }
+    if (json_) {
+      *json_ += line;
+      *json_ += '\n';
+    } else if (auto s = reader_.feed(line); !s) {
+      return s;
+    }
   }
   decoded_.clear();
   return decoded;
@@ -248,6 +262,7 @@ Status NetshListingFile::feed(std::string_view bytes) { return read_decoded(deco
 
 Result<std::vector<BatchLine>> NetshListingFile::finish() {
   if (auto s = read_decoded(decoder_.finish(decoded_)); !s) return s.error();
+  if (json_) return std::vector<BatchLine>();
   return reader_.finish_all();
 }
 

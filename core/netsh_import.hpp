@@ -59,6 +59,9 @@ class NetshListingFile {
  public:
   Status feed(std::string_view bytes);
   Result<std::vector<BatchLine>> finish();
+  // The file is the JSON document of `show sslcert json=enable` (its first character is '{'): its decoded text,
+  // for the caller to read (finish() then returns no line).
+  const std::optional<std::string>& json_document() const { return json_; }
 
  private:
   Status read_decoded(Status decoded);
@@ -66,6 +69,8 @@ class NetshListingFile {
   ListingDecoder decoder_;
   NetshShowReader reader_;
   std::vector<std::string> decoded_;
+  bool decided_ = false;  // whether the file is a listing or a JSON document
+  std::optional<std::string> json_;
 };
 
 }  // namespace sslbind

@@ -421,3 +421,45 @@ TEST_CASE("Use Revocation Freshness Time is shown as netsh shows it, and import 
   CHECK(refused.err.find("Use Revocation Freshness Time is 'Maybe'; netsh prints Enabled or Disabled") !=
         std::string::npos);
 }
+
+// `show sslcert json=enable` is the language-independent way off a Windows server: its document imports, every
+// family, the DefaultFlags and check-mode bits kept as they were, and a document that is not one is refused.
+TEST_CASE("import netsh reads the show sslcert json=enable document") {
+  Sslbind windows;
+  REQUIRE(windows({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId,
+                   "disablehttp2=enable", "revocationfreshnesstime=60", "sslctlidentifier=Trusted"})
+              .exit_code == 0);
+  REQUIRE(windows({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash1(), "appid=" + kAppId,
+                   "certstorename=WebHosting", "disabletls12=enable"})
+              .exit_code == 0);
+  REQUIRE(windows({"add", "sslcert", "ccs=443", "appid=" + kAppId}).exit_code == 0);
+  REQUIRE(windows({"add", "sslcert", "scopedccs=shop.contoso.com:443", "appid=" + kAppId}).exit_code == 0);
+  const std::string document = windows({"show", "sslcert", "json=enable"}).out;
+  TempDir dir;
+  write_file(dir.path() / "show.json", document);
+  Sslbind other;
+  const auto r = other({"import", "netsh", "file=" + (dir.path() / "show.json").string()});
+  CHECK(r.err == "");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("4 created") != std::string::npos);
+  CHECK(other({"show", "sslcert"}).out == windows({"show", "sslcert"}).out);
+  CHECK(bindings(other) == bindings(windows));
+  // Saved by PowerShell 5.1 (UTF-16LE with a byte order mark): the same.
+  std::string utf16 = "\xFF\xFE";
+  for (const char c : document) utf16 += std::string{c, '\0'};
+  write_file(dir.path() / "show16.json", utf16);
+  Sslbind third;
+  CHECK(third({"import", "netsh", "file=" + (dir.path() / "show16.json").string()}).exit_code == 0);
+  CHECK(bindings(third) == bindings(windows));
+  // Not the document: refused with what it lacks, nothing imported.
+  write_file(dir.path() / "other.json", "{\"bindings\": []}\n");
+  Sslbind fourth;
+  const auto refused = fourth({"import", "netsh", "file=" + (dir.path() / "other.json").string()});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("no SslCertificateBindings list") != std::string::npos);
+  write_file(dir.path() / "bad.json", "{\"SslCertificateBindings\": [{\"ConfigType\": 7}]}\n");
+  const auto seven = fourth({"import", "netsh", "file=" + (dir.path() / "bad.json").string()});
+  CHECK(seven.exit_code == 2);
+  CHECK(seven.err.find("binding 1: ConfigType 7 is not a binding's") != std::string::npos);
+  CHECK(bindings(fourth).empty());
+}
