@@ -88,9 +88,12 @@ int Http2Session::on_begin_headers(const nghttp2_frame& frame) {
 
 int Http2Session::on_header(const nghttp2_frame& frame, std::string_view name, std::string_view value) {
   Http2Stream* stream = stream_of(ng_, frame.hd.stream_id);
-  // Trailer fields of a request are not sent on: HTTP/1.1 web workers rarely read them.
-  if (stream == nullptr || frame.hd.type != NGHTTP2_HEADERS || frame.headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
-  stream->field(name, value);
+  if (stream == nullptr || frame.hd.type != NGHTTP2_HEADERS) return 0;
+  if (frame.headers.cat == NGHTTP2_HCAT_REQUEST) {
+    stream->field(name, value);
+  } else if (frame.headers.cat == NGHTTP2_HCAT_HEADERS) {
+    stream->trailer(name, value);  // sent on after the last chunk of a chunked body
+  }
   return 0;
 }
 

@@ -83,6 +83,28 @@ bool Http2Request::add(std::string_view name, std::string_view value) {
   return true;
 }
 
+void Http2Request::add_trailer(std::string_view name, std::string_view value) {
+  bytes_ += name.size() + value.size() + 32;
+  if (bytes_ > limits_.max_head || trailers_.size() >= limits_.max_headers) return;
+  const bool lower = std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (!lower || !http::is_token(name) || !http::is_field_value(value)) return;
+  if (!value.empty() && (is_space(value.front()) || is_space(value.back()))) return;
+  static constexpr std::string_view kNotInTrailers[] = {
+      "content-length",   "transfer-encoding", "host",          "te",    "trailer", "content-type",
+      "content-encoding", "content-range",     "authorization", "cookie"};
+  if (connection_specific(name) || forwarding_field(name) ||
+      std::find(std::begin(kNotInTrailers), std::end(kNotInTrailers), name) != std::end(kNotInTrailers)) {
+    return;
+  }
+  trailers_.push_back({std::string(name), std::string(value)});
+}
+
+std::string Http2Request::trailer_text() const {
+  std::string text;
+  for (const HttpHeader& t : trailers_) text += t.name + ": " + t.value + "\r\n";
+  return text;
+}
+
 Http2Request::Result Http2Request::finish(bool body, std::string_view websocket_key) {
   Result r;
   auto refused = [&](int status, std::string why) {

@@ -24,6 +24,13 @@ class Http2Request {
   bool extended_connect() const { return has_protocol_; }
   const std::string& why() const { return why_; }
 
+  // A trailer field of the request (a HEADERS frame after its DATA). Kept when it would be a valid HTTP/1.1 trailer
+  // field that is not about framing, routing or the connection (RFC 9110, 6.5.1), within the same budget as the
+  // head; others are dropped, never sent on. They go to the web worker after a chunked body's last chunk.
+  void add_trailer(std::string_view name, std::string_view value);
+  // "name: value\r\n" for each kept trailer field.
+  std::string trailer_text() const;
+
   struct Result {
     std::optional<HttpHead> head;  // empty: refused with `status`
     int status = 0;
@@ -43,6 +50,7 @@ class Http2Request {
   bool has_method_ = false, has_scheme_ = false, has_authority_ = false, has_path_ = false, has_protocol_ = false;
   std::vector<HttpHeader> fields_;
   std::string cookie_;  // the crumbs joined with "; " (RFC 9113, 8.2.3)
+  std::vector<HttpHeader> trailers_;
   bool has_content_length_ = false;
   bool regular_seen_ = false;
   std::size_t bytes_ = 0;

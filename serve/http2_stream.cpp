@@ -64,6 +64,7 @@ void Http2Stream::field(std::string_view name, std::string_view value) { request
 
 void Http2Stream::headers_end(bool end_stream) {
   headers_ended_ = true;
+  body_follows_ = !end_stream;
   request_ended_ = end_stream;
   s_.schedule(*this);
 }
@@ -108,7 +109,8 @@ void Http2Stream::start_exchange() {
   started_ = true;
   exchange_.begin(steady_ms());
   exchange_.record().protocol = "HTTP/2";
-  auto request = request_.finish(!request_ended_, request_.extended_connect() ? websocket_key() : std::string());
+  // Whether a body follows is the HEADERS frame's to say: its DATA may have come in the same read, before this runs.
+  auto request = request_.finish(body_follows_, request_.extended_connect() ? websocket_key() : std::string());
   if (!request.head) {
     // The same answers as for HTTP/1.1 (400, 405, 414, 431); the client's error counts against its budget.
     s_.glitch();
@@ -131,7 +133,7 @@ void Http2Stream::give_body() {
       framed += body_in_;
       framed += "\r\n";
     }
-    if (request_ended_) framed += "0\r\n\r\n";
+    if (request_ended_) framed += "0\r\n" + request_.trailer_text() + "\r\n";
   } else {
     framed = std::move(body_in_);
   }

@@ -28,6 +28,7 @@ class Http2Stream final : public ExchangeSink, public std::enable_shared_from_th
 
   // What nghttp2 delivered, recorded for advance().
   void field(std::string_view name, std::string_view value);
+  void trailer(std::string_view name, std::string_view value) { request_.add_trailer(name, value); }
   bool malformed() const { return request_.status() != 0 && request_.status() != 431; }
   void headers_end(bool end_stream);
   void data(const std::uint8_t* bytes, std::size_t size);
@@ -78,6 +79,7 @@ class Http2Stream final : public ExchangeSink, public std::enable_shared_from_th
   bool chunked_response_ = false;
   bool chunked_request_ = false;
   bool headers_ended_ = false;
+  bool body_follows_ = false;  // the request's HEADERS had no END_STREAM
   bool request_ended_ = false;
   bool end_given_ = false;
   bool started_ = false;

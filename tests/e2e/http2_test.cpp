@@ -228,6 +228,20 @@ TEST_SUITE("serve: HTTP/2") {
     CHECK(proxy.server->stop() == 0);
   }
 
+  TEST_CASE("a request's trailer fields follow its chunked body to the web worker, framing ones never") {
+    Http2Proxy proxy;
+    proxy.start();
+    const auto result = proxy.probe({"post-trailers"});
+    REQUIRE(result.contains("bytes"));
+    CHECK(result["responses"]["1"] == 200);
+    CHECK(result["bytes"]["1"] == "3 " + std::to_string(HttpBackend::checksum("abc")));
+    const auto requests = proxy.backend.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].head.find("\r\nTransfer-Encoding: chunked") != std::string::npos);
+    CHECK(requests[0].trailers == "x-checksum: 1234\r\n");  // a forwarding field and credentials dropped
+    CHECK(proxy.server->stop() == 0);
+  }
+
   TEST_CASE("PropertyId 0 sets the windows the client is told, and a bigger body waits for the web worker") {
     Http2Proxy proxy;
     REQUIRE(proxy.fe

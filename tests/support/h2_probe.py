@@ -13,6 +13,7 @@ server answered per stream, which streams it reset, whether it sent GOAWAY (and 
     websocket TEXT       an extended CONNECT (RFC 8441) to /ws, then TEXT as DATA; prints what came back as "echo"
     get PATH...          one GET per path, each on its stream; prints also "interim" (1xx statuses) and "trailers"
     reset-slow           GET /slow?ms=1500, reset after 200 ms, then GET /echo on the same connection
+    post-trailers        POST /body with DATA "abc" and a trailing HEADERS (x-checksum, x-forwarded-for, authorization)
     slow-headers N       a HEADERS frame without END_HEADERS, then an empty CONTINUATION every 0.7 s, N times
                          (slowloris); prints "closed_after", the seconds until the server closed
 """
@@ -226,6 +227,12 @@ def run(port, host, mode, args):
         collect(sock, 2.0)
         sock.sendall(headers(enc, 3, request_fields(host, "/echo")))
         result = collect(sock, 5, 1)
+    elif mode == "post-trailers":
+        out += headers(enc, 1, request_fields(host, "/body", "POST"), False)
+        out += DataFrame(1, data=b"abc").serialize()
+        out += headers(enc, 1, [("x-checksum", "1234"), ("x-forwarded-for", "6.6.6.6"), ("authorization", "x")])
+        sock.sendall(out)
+        result = collect(sock, 5, 1)
     elif mode == "slow-headers":
         collect(sock, 0.3)  # the server's SETTINGS acknowledged first: no other frame may come inside a header block
         start = time.time()
@@ -244,7 +251,7 @@ def run(port, host, mode, args):
         result["closed_after"] = round(time.time() - start, 2)
     else:
         raise SystemExit("unknown mode " + mode)
-    if mode not in ("websocket", "get", "reset-slow"):
+    if mode not in ("websocket", "get", "reset-slow", "post-trailers"):
         result.pop("bytes", None)
     print(json.dumps(result))
 

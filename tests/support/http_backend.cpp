@@ -176,7 +176,7 @@ void HttpBackend::serve(int fd, int connection) {
       ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
       {
         std::lock_guard lock(mutex_);
-        requests_.push_back({head, 0, connection});
+        requests_.push_back({head, 0, {}, connection});
       }
       return finish(fd);
     }
@@ -186,6 +186,7 @@ void HttpBackend::serve(int fd, int connection) {
     // The body, by its framing; kept only as a size and a checksum.
     std::uint64_t body = 0;
     std::uint64_t sum = 0;
+    std::string trailers;
     auto take = [&](std::size_t n) {
       sum = checksum(in.substr(0, n), sum);
       body += n;
@@ -208,8 +209,19 @@ void HttpBackend::serve(int fd, int connection) {
         const std::uint64_t size = std::stoull(in.substr(0, line_end), nullptr, 16);
         in.erase(0, line_end + 2);
         if (size == 0) {
-          if (!fill(fd, in, 2)) return finish(fd);
-          in.erase(0, 2);
+          // Trailer fields, if any, then the empty line.
+          std::size_t end_of_trailers;
+          while ((end_of_trailers = in.find("\r\n")) != 0 &&
+                 (end_of_trailers == std::string::npos || in.find("\r\n\r\n") == std::string::npos)) {
+            if (!fill(fd, in, in.size() + 1)) return finish(fd);
+          }
+          if (end_of_trailers == 0) {
+            in.erase(0, 2);
+          } else {
+            const auto blank = in.find("\r\n\r\n");
+            trailers = in.substr(0, blank + 2);
+            in.erase(0, blank + 4);
+          }
           break;
         }
         std::uint64_t left = size;
@@ -225,7 +237,7 @@ void HttpBackend::serve(int fd, int connection) {
     }
     {
       std::lock_guard lock(mutex_);
-      requests_.push_back({head, body, connection});
+      requests_.push_back({head, body, trailers, connection});
     }
     const bool head_only = method == "HEAD";
     std::string answer;

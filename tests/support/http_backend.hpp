@@ -25,7 +25,8 @@ namespace sslbind::test {
 struct ReceivedRequest {
   std::string head;  // request line and fields, as they came
   std::uint64_t body_bytes = 0;
-  int connection = 0;  // which accepted connection (1, 2, ...) carried it
+  std::string trailers;  // the trailer fields after a chunked body's last chunk, as they came
+  int connection = 0;    // which accepted connection (1, 2, ...) carried it
 };
 
 class HttpBackend {

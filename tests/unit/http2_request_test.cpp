@@ -137,4 +137,21 @@ TEST_SUITE("serve::http2_request") {
     CHECK(build(other, false, "k").status == 400);
     CHECK(build(ws, false, "").status == 400);
   }
+
+  TEST_CASE("trailer fields are kept when they are valid and about neither framing nor routing") {
+    Http2Request request;
+    for (const auto& [name, value] : get("/")) request.add(name, value);
+    request.add_trailer("x-checksum", "abc");
+    request.add_trailer("grpc-status", "0");
+    for (const char* name : {"content-length", "transfer-encoding", "host", "connection", "te", "x-forwarded-for",
+                             "X-Upper", "bad name", ":path"}) {
+      request.add_trailer(name, "1");
+    }
+    request.add_trailer("x-value", "a\r\nx-forged: 1");
+    request.add_trailer("x-pad", " 1");
+    CHECK(request.trailer_text() == "x-checksum: abc\r\ngrpc-status: 0\r\n");
+    Http2Request small(HttpLimits{8 * 1024, 200, 100});
+    small.add_trailer("x-big", std::string(300, 'a'));  // past the head's budget
+    CHECK(small.trailer_text().empty());
+  }
 }
