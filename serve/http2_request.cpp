@@ -9,12 +9,6 @@
 namespace sslbind::serve {
 namespace {
 
-// RFC 9113, 8.2.2: fields that only mean something to one HTTP/1.1 connection.
-bool connection_specific(std::string_view name) {
-  return name == "connection" || name == "keep-alive" || name == "proxy-connection" || name == "transfer-encoding" ||
-         name == "upgrade";
-}
-
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 }  // namespace
@@ -70,7 +64,7 @@ bool Http2Request::add(std::string_view name, std::string_view value) {
   }
   regular_seen_ = true;
   if (!http::is_token(name)) return refuse(400, "a field name that is no token");
-  if (connection_specific(name)) return refuse(400, "a connection-specific field: " + std::string(name));
+  if (connection_specific_field(name)) return refuse(400, "a connection-specific field: " + std::string(name));
   if (name == "te" && value != "trailers") return refuse(400, "te other than trailers");
   if (name == "cookie") {
     if (!cookie_.empty()) cookie_ += "; ";
@@ -89,13 +83,7 @@ void Http2Request::add_trailer(std::string_view name, std::string_view value) {
   const bool lower = std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
   if (!lower || !http::is_token(name) || !http::is_field_value(value)) return;
   if (!value.empty() && (is_space(value.front()) || is_space(value.back()))) return;
-  static constexpr std::string_view kNotInTrailers[] = {
-      "content-length",   "transfer-encoding", "host",          "te",    "trailer", "content-type",
-      "content-encoding", "content-range",     "authorization", "cookie"};
-  if (connection_specific(name) || forwarding_field(name) ||
-      std::find(std::begin(kNotInTrailers), std::end(kNotInTrailers), name) != std::end(kNotInTrailers)) {
-    return;
-  }
+  if (connection_specific_field(name) || forwarding_field(name) || forbidden_in_trailer(name)) return;
   trailers_.push_back({std::string(name), std::string(value)});
 }
 

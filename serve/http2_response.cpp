@@ -3,18 +3,14 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "serve/http_rules.hpp"
 #include "serve/http_syntax.hpp"
 
 namespace sslbind::serve {
 namespace {
 
 bool dropped(std::string_view lower, bool trailer) {
-  static constexpr std::string_view kHop[] = {"connection",        "keep-alive", "proxy-connection",
-                                              "transfer-encoding", "upgrade",    "te"};
-  static constexpr std::string_view kNotInTrailer[] = {"content-length", "host",    "content-type", "content-encoding",
-                                                       "content-range",  "trailer", "set-cookie",   "authorization"};
-  if (std::find(std::begin(kHop), std::end(kHop), lower) != std::end(kHop)) return true;
-  return trailer && std::find(std::begin(kNotInTrailer), std::end(kNotInTrailer), lower) != std::end(kNotInTrailer);
+  return connection_specific_field(lower) || lower == "te" || (trailer && forbidden_in_trailer(lower));
 }
 
 std::string trimmed(std::string_view s) {

@@ -1,5 +1,7 @@
 #include "serve/http_rules.hpp"
 
+#include <algorithm>
+
 #include <array>
 
 #include "core/text.hpp"
@@ -113,6 +115,19 @@ bool websocket_handshake(const HttpHead& head) {
 }
 
 }  // namespace
+
+bool connection_specific_field(std::string_view lower) {
+  static constexpr std::string_view kFields[] = {"connection", "keep-alive", "proxy-connection", "transfer-encoding",
+                                                 "upgrade"};
+  return std::find(std::begin(kFields), std::end(kFields), lower) != std::end(kFields);
+}
+
+bool forbidden_in_trailer(std::string_view lower) {
+  static constexpr std::string_view kFields[] = {
+      "content-length",   "transfer-encoding", "host",          "te",     "trailer",   "content-type",
+      "content-encoding", "content-range",     "authorization", "cookie", "set-cookie"};
+  return std::find(std::begin(kFields), std::end(kFields), lower) != std::end(kFields);
+}
 
 bool forwarding_field(std::string_view name) {
   static constexpr std::array<std::string_view, 5> kExact{"forwarded", "x-real-ip", "x-original-url", "x-rewrite-url",

@@ -25,4 +25,12 @@ HttpRefusal check_response(HttpHead& head, bool head_request, bool upgrade_asked
 // X-Rewrite-URL), by its name as a CGI-style server reads it: a client's copy is never sent on.
 bool forwarding_field(std::string_view name);
 
+// RFC 9113, 8.2.2 (and RFC 9110, 7.6.1): a field, in lower case, that only means something to one HTTP/1.1
+// connection: Connection, Keep-Alive, Proxy-Connection, Transfer-Encoding, Upgrade. TE is apart: HTTP/2 lets it say
+// "trailers".
+bool connection_specific_field(std::string_view lower);
+// RFC 9110, 6.5.1: a field, in lower case, that a trailer section may not carry (framing, routing, authentication,
+// content metadata, cookies, and TE and Trailer themselves).
+bool forbidden_in_trailer(std::string_view lower);
+
 }  // namespace sslbind::serve
