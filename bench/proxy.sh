@@ -170,28 +170,11 @@ row "p99 latency" ms "$p99_a" "$p99_b"
 
 # What an idle HTTP/2 connection costs: RSS with IDLE_CONNECTIONS open after one request each, minus RSS before,
 # each run on a server started for it (memory a server freed before would be used again without showing in RSS).
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-per_idle_h2() {  # pid port
-  local before after out holder
-  taskset -c 1 "$client" hold 127.0.0.1 "$2" proxy.bench.test 1 h2 0 >/dev/null  # first-use allocations
-  sleep 0.5
-  before=$(rss_kib "$1")
-  taskset -c 1 "$client" hold 127.0.0.1 "$2" proxy.bench.test "$IDLE_CONNECTIONS" h2 60 > "$work/hold.out" &
-  holder=$!
-  for _ in $(seq 1 600); do [ -s "$work/hold.out" ] && break; sleep 0.1; done
-  sleep 1
-  after=$(rss_kib "$1")
-  out=$(cat "$work/hold.out")
-  kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true
-  : > "$work/hold.out"
-  echo "$out" | grep -q '"failed": 0' || echo "warning: connections failed: $out" >&2
-  awk -v a="$after" -v b="$before" -v n="$IDLE_CONNECTIONS" 'BEGIN {printf "%.0f", (a - b) * 1024 / n}'
-}
 echo "== RSS per idle HTTP/2 connection after one request ($IDLE_CONNECTIONS held open, runs: $RUNS, interleaved)"
 stop "$ours"; stop "$peer"
 a=""; b=""
 for _ in $(seq 1 "$RUNS"); do
-  start_ours; wait_port "$p_ours" "$ours"; a="$a $(per_idle_h2 "$ours" "$p_ours")"; stop "$ours"
-  start_peer; wait_port "$p_peer" "$peer"; b="$b $(per_idle_h2 "$peer" "$p_peer")"; stop "$peer"
+  start_ours; wait_port "$p_ours" "$ours"; a="$a $(rss_per_held_connection "$ours" "$p_ours" proxy.bench.test "$IDLE_CONNECTIONS" h2)"; stop "$ours"
+  start_peer; wait_port "$p_peer" "$peer"; b="$b $(rss_per_held_connection "$peer" "$p_peer" proxy.bench.test "$IDLE_CONNECTIONS" h2)"; stop "$peer"
 done
 row "RSS per idle connection" B "$a" "$b"

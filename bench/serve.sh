@@ -40,8 +40,6 @@ BENCH_NAME=bench
 . bench/lib.sh
 appid='{4dc3e181-e14b-4a21-b022-59fc669b0914}'
 
-json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 now_ns() { date +%s%N; }
 wait_port() {  # port pid: until a TCP connection to 127.0.0.1:port succeeds, 120 s at most, while pid lives
   for _ in $(seq 1 12000); do
@@ -215,29 +213,13 @@ root=$work/root-held
 mkdir -p "$root/stores" && cp -r "$dir/stores/MY" "$root/stores/"
 sed "s/:0 certhash/:$p_ours certhash/" "$dir/bindings.txt" > "$dir/bindings-$p_ours.txt"
 "$sslbind" --root "$root" -f "$dir/bindings-$p_ours.txt" >/dev/null
-per_connection() {  # pid port kind: bytes of RSS per held connection
-  local before after out holder
-  taskset -c 1 "$client" hold 127.0.0.1 "$2" site0.bench.test 1 request 0 >/dev/null  # first-use allocations
-  sleep 0.5
-  before=$(rss_kib "$1")
-  taskset -c 1 "$client" hold 127.0.0.1 "$2" site0.bench.test "$CONNECTIONS" "$3" 120 > "$work/hold.out" &
-  holder=$!
-  for _ in $(seq 1 1200); do [ -s "$work/hold.out" ] && break; sleep 0.1; done
-  sleep 1
-  after=$(rss_kib "$1")
-  out=$(cat "$work/hold.out")
-  kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true
-  : > "$work/hold.out"
-  [ "$(echo "$out" | json_field failed)" = 0 ] || echo "warning: connections failed: $out" >&2
-  awk -v a="$after" -v b="$before" -v n="$CONNECTIONS" 'BEGIN {printf "%.0f", (a - b) * 1024 / n}'
-}
 for kind in tcp request; do
   a=""; b=""
   for _ in $(seq 1 "$RUNS"); do
     start_sslbind "$root" "$p_ours" maxconnections=$((CONNECTIONS * 2)); ours=$started; wait_port "$p_ours" "$ours"
-    a="$a $(per_connection "$ours" "$p_ours" "$kind")"; stop "$ours"
+    a="$a $(rss_per_held_connection "$ours" "$p_ours" site0.bench.test "$CONNECTIONS" "$kind")"; stop "$ours"
     HAPROXY_MAXCONN=$((CONNECTIONS + 50)) start_haproxy "$dir/pem" "$p_peer"; peer=$started; wait_port "$p_peer" "$peer"
-    b="$b $(per_connection "$peer" "$p_peer" "$kind")"; stop "$peer"
+    b="$b $(rss_per_held_connection "$peer" "$p_peer" site0.bench.test "$CONNECTIONS" "$kind")"; stop "$peer"
   done
   label=$([ "$kind" = tcp ] && echo "silent TCP connections (no byte sent)" || echo "idle TLS after one keep-alive request")
   mo=$(echo "$a" | median); mp=$(echo "$b" | median)

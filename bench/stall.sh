@@ -23,7 +23,6 @@ client=$PWD/build/release/bench/sslbind_handshake_client
 BENCH_NAME=stall
 . bench/lib.sh
 port=$((20000 + RANDOM % 20000))
-json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
 
 "$PWD/build/release/bench/sslbind_make_certs" "$work" $((COLD + 1)) 0 ccs >/dev/null
 "$sslbind" --root "$work/root" add ccs location="$work/ccs" >/dev/null

@@ -19,13 +19,6 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::vector<HttpHeader> http2_fields(const std::vector<HttpHeader>& fields, bool trailer) {
@@ -50,9 +43,9 @@ void ChunkedDecoder::feed(std::string_view in, std::string& out) {
     const char c = in[at];
     switch (state_) {
       case State::Size:
-        if (const int d = hex_digit(c); d >= 0) {
+        if (text::is_hex_digit(c)) {
           // Past 2^60 the reader upstream has refused the chunk already; stop growing rather than overflow.
-          if (remaining_ < (std::uint64_t{1} << 60)) remaining_ = remaining_ * 16 + static_cast<unsigned>(d);
+          if (remaining_ < (std::uint64_t{1} << 60)) remaining_ = remaining_ * 16 + text::hex_value(c);
         } else {
           state_ = c == '\r' ? State::SizeLf : c == '\n' ? State::Data : State::Extension;
           if (c == '\n' && remaining_ == 0) state_ = State::Trailer;
