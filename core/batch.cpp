@@ -37,11 +37,28 @@ Result<std::vector<std::string>> split_command_line(std::string_view line) {
     if (i == line.size()) break;
     std::string word;
     bool quoted = false;
-    for (; i < line.size() && (quoted || !is_blank(line[i])); ++i) {
-      if (line[i] == '"')
-        quoted = !quoted;
+    while (i < line.size() && (quoted || !is_blank(line[i]))) {
+      if (line[i] != '\\' && line[i] != '"') {
+        word += line[i++];
+        continue;
+      }
+      // Backslashes are plain unless a double quote follows them: then each pair is one backslash and an odd one
+      // makes the quote a character of the word (the rule of Windows' command lines, CommandLineToArgvW).
+      std::size_t backslashes = 0;
+      while (i < line.size() && line[i] == '\\') {
+        ++backslashes;
+        ++i;
+      }
+      if (i == line.size() || line[i] != '"') {
+        word.append(backslashes, '\\');
+        continue;
+      }
+      word.append(backslashes / 2, '\\');
+      if (backslashes % 2 == 1)
+        word += '"';
       else
-        word += line[i];
+        quoted = !quoted;
+      ++i;
     }
     if (quoted) return invalid("a double quote is not closed");
     words.push_back(std::move(word));

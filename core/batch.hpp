@@ -33,7 +33,8 @@ Result<std::vector<BatchLine>> parse_batch(std::string_view text, std::vector<Sk
 // with a byte order mark (`netsh http dump > f` in PowerShell 5.1, `Out-File`), UTF-8 with or without one.
 Result<std::vector<BatchLine>> parse_batch_file(std::string_view bytes, std::vector<SkippedLine>* skipped = nullptr);
 
-// Splits one line into words: blanks separate them; double quotes keep blanks inside a word and are removed.
+// Splits one line into words: blanks separate them; double quotes keep blanks inside a word and are removed; as on
+// Windows' command lines, \" is a double quote inside a word and backslashes before a quote are halved.
 Result<std::vector<std::string>> split_command_line(std::string_view line);
 
 enum class BatchOutcome { Created, Updated, Unchanged, Deleted };

@@ -45,8 +45,10 @@ Result<std::optional<std::string>> word_for(std::string_view label, std::string_
   };
   if (label == "Certificate Hash") return plain("certhash");
   if (label == "Application ID") return plain("appid");
+  // Windows lists hostnameport bindings made by other tools (the IIS API) without a store, and HTTP.SYS reads those
+  // from MY; `certstorename=(null)` keeps them so, where `add hostnameport=` would otherwise need a store.
   if (label == "Certificate Store Name") {
-    entry.null_store = null;
+    if (null && entry.words.front().starts_with("hostnameport=")) return std::optional<std::string>("certstorename=(null)");
     return plain("certstorename");
   }
   if (label == "Revocation Freshness Time") return plain("revocationfreshnesstime");
@@ -129,17 +131,8 @@ std::vector<BatchLine> property_lines(const NetshShowEntry& entry, const Binding
 }
 
 Result<BatchLine> finish(const NetshShowEntry& entry) {
-  // `add sslcert hostnameport=` needs a store, yet Windows lists hostnameport bindings made by other tools (the
-  // IIS API) with none, and HTTP.SYS reads those from MY: parsed as MY, kept without a store as Windows has it.
-  const bool storeless_sni = entry.null_store && entry.words.front().starts_with("hostnameport=");
-  std::vector<std::string> with_store;
-  if (storeless_sni) {
-    with_store = entry.words;
-    with_store.push_back("certstorename=" + std::string(kDefaultStore));
-  }
-  auto cmd = parse_sslcert_arguments(Verb::Add, storeless_sni ? with_store : entry.words);
+  auto cmd = parse_sslcert_arguments(Verb::Add, entry.words);
   if (!cmd) return at_line(entry.line, cmd.error().detail);
-  if (storeless_sni) cmd->settings.certstorename.reset();
   if (entry.caching_client_hello) cmd->settings.flags |= ssl_flag::kEnableCacheClientHello;
   if (entry.freshness_in_force) {
     cmd->settings.check_mode = *entry.freshness_in_force

@@ -20,7 +20,6 @@ struct NetshShowEntry {
   // "Use Revocation Freshness Time : Enabled|Disabled", which netsh prints when DefaultCertCheckMode has the bit;
   // without the line the bit follows the freshness time, as `add sslcert` sets it.
   std::optional<bool> freshness_in_force;
-  bool null_store = false;   // "Certificate Store Name : (null)": HTTP.SYS reads the certificate from MY
   std::uint32_t fields = 0;  // bit i: field_labels()[i] was present
   ExtendedProperties extended;
   std::optional<std::uint32_t> property_id;  // of the "Extended Properties:" block being read

@@ -16,7 +16,7 @@ constexpr ParamSpec flag(std::string_view name, std::string_view description, st
   return ParamSpec{name, ParamType::Toggle, kToggle, description, ToggleField::Flags, bit, true};
 }
 
-constexpr std::array<ParamSpec, 28> kParameters{{
+constexpr std::array<ParamSpec, 30> kParameters{{
     {"ipport", ParamType::IpPortKey, "<ipaddr:port>",
      "IP address and port for the binding; 0.0.0.0 is every IPv4 address, [::] every IPv6 address."},
     {"hostnameport", ParamType::HostPortKey, "<name:port>", "Unicode hostname and port for binding (SNI)."},
@@ -62,6 +62,13 @@ constexpr std::array<ParamSpec, 28> kParameters{{
     flag("logextendedevents", "Turns on/off logging of extended events.", ssl_flag::kLogExtendedEvents),
     flag("enablesessionticket", "Turns on/off TLS session tickets for the binding.", ssl_flag::kEnableSessionTicket),
     flag("disablesessionid", "Turns on/off TLS session id resumption for the binding.", ssl_flag::kDisableSessionId),
+    // sslbind's own: `dump` writes them when a binding has bits no option above sets (Enable Caching Client Hello,
+    // bits read from Windows), so that a restore gives back every bit.
+    {"defaultflags", ParamType::RawWord, "<u-int>",
+     "sslbind: DefaultFlags as a whole (decimal or 0x hex), for bits no option sets; options given with it must "
+     "agree with it."},
+    {"defaultsslcertcheckmode", ParamType::RawWord, "<u-int>",
+     "sslbind: DefaultSslCertCheckMode as a whole (decimal or 0x hex); options given with it must agree with it."},
     {"json", ParamType::JsonSwitch, kToggle,
      "show only: print the bindings as the JSON document Windows prints (SslCertificateBindings)."},
 }};

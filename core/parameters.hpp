@@ -25,6 +25,7 @@ enum class ParamType {
   Toggle,        // enable|disable, one bit of check_mode or flags
   UInt,          // u-int
   JsonSwitch,    // show's json=enable|disable
+  RawWord,       // defaultflags, defaultsslcertcheckmode: a registry word whole, for bits no option names
 };
 
 enum class ToggleField { CheckMode, Flags };

@@ -1,5 +1,6 @@
 #include "core/sslcert_command.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <utility>
@@ -33,6 +34,42 @@ Result<std::uint32_t> parse_u_int(std::string_view name, std::string_view value)
 
 namespace {
 
+// A registry word: decimal as netsh's <u-int>, or 0x and up to eight hex digits as `show --json` and .reg files
+// write them.
+Result<std::uint32_t> parse_word(std::string_view name, std::string_view value) {
+  if (!value.starts_with("0x") && !value.starts_with("0X")) return parse_u_int(name, value);
+  const std::string_view digits = value.substr(2);
+  if (digits.empty() || digits.size() > 8 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return text::is_hex_digit(c); })) {
+    return invalid(std::string(name) + " " + text::quote(value) + " is not 0x and one to eight hex digits");
+  }
+  std::uint32_t word = 0;
+  for (char c : digits) word = word << 4 | text::hex_value(c);
+  return word;
+}
+
+// defaultflags= and defaultsslcertcheckmode= set their word whole, after the options; an option given beside one
+// must say what the word says, so that nothing given is silently overridden.
+Status apply_raw_words(const std::vector<std::pair<const ParamSpec*, std::string_view>>& values, SslSettings& s) {
+  for (const auto& [raw, raw_value] : values) {
+    if (raw->type != ParamType::RawWord) continue;
+    auto word = parse_word(raw->name, raw_value);
+    if (!word) return word.error();
+    const ToggleField field = raw->name == "defaultflags" ? ToggleField::Flags : ToggleField::CheckMode;
+    SslSettings with_word = s;
+    (field == ToggleField::Flags ? with_word.flags : with_word.check_mode) = *word;
+    for (const auto& [option, option_value] : values) {
+      if (option->type != ParamType::Toggle || option->field != field) continue;
+      if (toggle_enabled(*option, with_word) != toggle_enabled(*option, s)) {
+        return invalid(std::string(option->name) + "=" + std::string(option_value) + " disagrees with " +
+                       std::string(raw->name) + "=" + std::string(raw_value) + "; give one or make them agree");
+      }
+    }
+    s = with_word;
+  }
+  return Ok{};
+}
+
 // Applies one key=value to the command. Keys go to `keys` so that two of them can be reported together.
 Status apply_argument(const ParamSpec& spec, std::string_view value, SslCertCommand& cmd,
                       std::vector<BindingKey>& keys) {
@@ -60,6 +97,11 @@ Status apply_argument(const ParamSpec& spec, std::string_view value, SslCertComm
       return Ok{};
     }
     case ParamType::StoreName: {
+      // "(null)", as show prints a binding without one: no store (HTTP.SYS then reads the certificate from MY).
+      if (value == "(null)") {
+        (spec.name == "certstorename" ? s.certstorename : s.ctl_store_name).reset();
+        return Ok{};
+      }
       if (auto st = validate_store_name(value, spec.name); !st) return st;
       (spec.name == "certstorename" ? s.certstorename : s.ctl_store_name) = std::string(value);
       return Ok{};
@@ -91,6 +133,7 @@ Status apply_argument(const ParamSpec& spec, std::string_view value, SslCertComm
       cmd.json = *on;
       return Ok{};
     }
+    case ParamType::RawWord: return Ok{};  // apply_raw_words, once the options are in
   }
   return Ok{};
 }
@@ -209,6 +252,7 @@ Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::s
   if (!keys.empty()) cmd.key = keys.front();
   // netsh sets "freshness time enabled" exactly when a non-zero freshness time is given.
   if (cmd.settings.revocation_freshness_time != 0) cmd.settings.check_mode |= check_mode::kFreshnessTimeEnabled;
+  if (auto s = apply_raw_words(values, cmd.settings); !s) return s.error();
   return cmd;
 }
 

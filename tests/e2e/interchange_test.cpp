@@ -364,11 +364,70 @@ TEST_CASE("dump prints a netsh script that -f runs as it is to recreate the regi
   // Run again with --add-or-update: nothing changes.
   CHECK(other({"--add-or-update", "-f", (dir.path() / "dump.txt").string()})
             .out.ends_with("0 created, 0 updated, 7 unchanged, 0 deleted\n"));
-  // A bit no netsh parameter sets (read from a Windows listing) is named in a comment.
+  // A bit no netsh parameter sets (read from a Windows listing) is written whole, with a note for netsh.
   write_file(dir.path() / "show.txt", fixture("netsh_show_2022.txt"));
   Sslbind imported;
   REQUIRE(imported({"import", "netsh", "file=" + (dir.path() / "show.txt").string()}).exit_code == 0);
-  CHECK(imported({"dump"}).out.find("# ipport=0.0.0.0:443: DefaultFlags also has 0x00008000") != std::string::npos);
+  const std::string with_bits = imported({"dump"}).out;
+  CHECK(with_bits.find("# ipport=0.0.0.0:443: defaultflags= keeps bits no netsh parameter sets") != std::string::npos);
+  CHECK(with_bits.find(" defaultflags=0x00008410\n") != std::string::npos);
+  write_file(dir.path() / "bits.txt", with_bits);
+  Sslbind restored;
+  REQUIRE(restored({"-f", (dir.path() / "bits.txt").string()}).exit_code == 0);
+  CHECK(restored.registry() == imported.registry());
+}
+
+// Every value a binding can hold comes back from dump through -f byte for byte: quotes, backslashes, blanks,
+// non-ASCII, (null) stores, bits no option sets, and the freshness bit apart from the freshness time.
+TEST_CASE("dump then -f restores every registry byte, whatever the values hold") {
+  Sslbind sslbind;
+  const std::string app = "appid=" + kAppId;
+  const std::vector<std::vector<std::string>> adds{
+      {"ipport=0.0.0.0:443", "certhash=" + hash0(), app, "sslctlidentifier=a\"b", "sslctlstorename=Web Hosting"},
+      {"ipport=0.0.0.0:444", "certhash=" + hash0(), app, "sslctlidentifier=C:\\dir\\ \"quoted\\\"\\",
+       "sslctlstorename=Zertifikate-\u00c4\u20ac"},
+      {"ipport=0.0.0.0:445", "certhash=" + hash0(), app, "sslctlidentifier=ends with a backslash\\"},
+      {"ipport=0.0.0.0:446", "certhash=" + hash0(), app, "sslctlidentifier=\\\\server\\share \"\"",
+       "defaultflags=0x00018004", "defaultsslcertcheckmode=0x4"},
+      {"ipport=0.0.0.0:447", "certhash=" + hash0(), app, "revocationfreshnesstime=60", "defaultsslcertcheckmode=0"},
+      {"hostnameport=www.contoso.com:443", "certhash=" + hash0(), app, "certstorename=(null)"},
+      {"hostnameport=shop.contoso.com:443", "certhash=" + hash0(), app, "certstorename=MY",
+       "sslctlidentifier=#not a comment"},
+      {"ccs=443", app, "sslctlidentifier= blank at both ends "},
+  };
+  for (const auto& args : adds) {
+    std::vector<std::string> command{"add", "sslcert"};
+    command.insert(command.end(), args.begin(), args.end());
+    const auto r = sslbind(command);
+    const std::string why = args[0] + ": " + r.err;
+    REQUIRE_MESSAGE(r.exit_code == 0, why);
+  }
+  const json b = bindings(sslbind);
+  CHECK(b[0]["sslctlidentifier"] == "a\"b");
+  CHECK(b[3]["DefaultFlags"] == 0x18004);
+  CHECK(b[4]["DefaultSslCertCheckMode"] == 0);
+  CHECK(b[6]["certstorename"] == nullptr);
+  const auto dumped = sslbind({"dump"});
+  REQUIRE(dumped.exit_code == 0);
+  CHECK(dumped.out.find(" sslctlidentifier=\"a\\\"b\" ") != std::string::npos);
+  CHECK(dumped.out.find(" certstorename=(null) ") != std::string::npos);
+  CHECK(dumped.out.find("for netsh write certstorename=MY") != std::string::npos);
+  TempDir dir;
+  write_file(dir.path() / "dump.txt", dumped.out);
+  Sslbind other;
+  const auto r = other({"-f", (dir.path() / "dump.txt").string()});
+  CHECK(r.err == "");
+  CHECK(r.out.ends_with("8 created, 0 updated, 0 unchanged, 0 deleted\n"));
+  CHECK(other.registry() == sslbind.registry());
+  CHECK(other({"export", "reg", "file=-"}).out == sslbind({"export", "reg", "file=-"}).out);
+  CHECK(other({"dump"}).out == dumped.out);
+  // An option beside a whole word must agree with it.
+  const auto clash = sslbind({"add", "sslcert", "ipport=0.0.0.0:448", "certhash=" + hash0(), app,
+                              "disablehttp2=enable", "defaultflags=0"});
+  CHECK(clash.exit_code != 0);
+  CHECK(clash.err.find("disablehttp2=enable disagrees with defaultflags=0") != std::string::npos);
+  CHECK(sslbind({"add", "sslcert", "ipport=0.0.0.0:448", "certhash=" + hash0(), app, "defaultflags=0x1G"})
+            .err.find("defaultflags '0x1G' is not 0x and one to eight hex digits") != std::string::npos);
 }
 
 // netsh prints "Use Revocation Freshness Time : Enabled" after the cached-only line when DefaultCertCheckMode has

@@ -30,6 +30,19 @@ TEST_CASE("batch: words, quotes, comments and netsh prefixes") {
   CHECK(*split_command_line("appid=\"{4dc3e181-e14b-4a21-b022-59fc669b0914}\" x=\"a b\"") ==
         Lines{"appid={4dc3e181-e14b-4a21-b022-59fc669b0914}", "x=a b"});
   CHECK(split_command_line("x=\"open").error().detail == "a double quote is not closed");
+}
+
+// Windows' command-line rule (CommandLineToArgvW): backslashes are plain unless a double quote follows them.
+TEST_CASE("batch: backslashes and escaped double quotes") {
+  CHECK(*split_command_line(R"(x=C:\dir\file y=\\server\share)") == Lines{R"(x=C:\dir\file)", R"(y=\\server\share)"});
+  CHECK(*split_command_line(R"(x="a\"b")") == Lines{R"(x=a"b)"});
+  CHECK(*split_command_line(R"(x=a\"b)") == Lines{R"(x=a"b)"});
+  CHECK(*split_command_line(R"(x="ends\\" y)") == Lines{R"(x=ends\)", "y"});
+  CHECK(*split_command_line(R"(x="three\\\"q" y)") == Lines{R"(x=three\"q)", "y"});
+  CHECK(*split_command_line(R"(x="a b\\\\")") == Lines{R"(x=a b\\)"});
+  CHECK(*split_command_line(R"(x=\)") == Lines{R"(x=\)"});
+  CHECK(*split_command_line(R"(x="" y)") == Lines{"x=", "y"});
+  CHECK(split_command_line(R"(x="a\")").error().detail == "a double quote is not closed");
   auto lines = parse_batch("# front end\n\n" + add("ipport=0.0.0.0:443") + "\nnetsh http delete sslcert ccs=443\n" +
                            "update sslcert ipport=[::]:443 certhash=" + kHash + " appid=" + kAppId);
   REQUIRE(lines);
