@@ -66,7 +66,7 @@ Result<std::string> read_script(const std::string& file, std::istream& in) {
 }  // namespace
 
 int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines,
-                const std::vector<SkippedLine>& skipped) {
+                const std::vector<SkippedLine>& skipped, const std::optional<ImportedProvider>& provider) {
   const BatchOptions& options = ctx.batch;
   std::optional<Verb> failed_verb;
   auto failure = [&](const Error& e) {
@@ -80,6 +80,7 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
 
   std::vector<BatchChange> changes;
   std::vector<MissingCertificate> missing;
+  bool provider_changed = false;
   auto apply = [&](RegistryState& state) -> Status {
     // Under the registry lock (in a real run), which delete cert takes too.
     missing = missing_certificates(store::CertStore(ctx.root), *lines);
@@ -94,6 +95,12 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
       return applied.error();
     }
     changes = std::move(*applied);
+    if (provider) {
+      CcsProviderConfig config = provider->config;
+      if (state.ccs_provider) config.sealed_private_key_password = state.ccs_provider->sealed_private_key_password;
+      provider_changed = state.ccs_provider != config;
+      state.ccs_provider = std::move(config);
+    }
     return Ok{};
   };
   store::Registry& registry = *ctx.registry;
@@ -115,6 +122,12 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
     const std::string_view outcome = outcome_name(c.outcome);
     report += "line " + std::to_string(c.line) + ": " + c.key.as_parameter() + " " + std::string(outcome) + "\n";
     out["changes"].push_back({{"line", c.line}, {"key", c.key.as_parameter()}, {"result", outcome}});
+  }
+  if (provider) {
+    const std::string_view result = provider_changed ? "updated" : "unchanged";
+    report += "line " + std::to_string(provider->line) + ": CCS provider " + std::string(result) +
+              (provider->note.empty() ? "" : "; " + provider->note) + "\n";
+    out["ccsProvider"] = {{"line", provider->line}, {"result", result}, {"note", provider->note}};
   }
   out["missingCertificates"] = nlohmann::ordered_json::array();
   for (const auto& m : missing) {

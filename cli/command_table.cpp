@@ -10,6 +10,7 @@
 #include "core/farm_command.hpp"
 #include "core/parameters.hpp"
 #include "core/serve_command.hpp"
+#include "core/text.hpp"
 #include "core/sslcert_command.hpp"
 #include "core/tool_commands.hpp"
 
@@ -93,6 +94,9 @@ const std::vector<ToolCommand>& tools() {
       {"import", "netsh", "[--dry-run] [--add-or-update] [--missing-certificates=allow] import netsh file=<path>|-",
        "Adds the bindings of a `netsh http show sslcert` listing from Windows.", interchange_usage,
        [] { return names(interchange_parameters()); }, run_import},
+      {"import", "reg", "[--dry-run] [--add-or-update] [--missing-certificates=allow] import reg file=<path>|-",
+       "Adds the bindings of a .reg file: Windows' reg export, or export reg.", interchange_usage,
+       [] { return names(interchange_parameters()); }, run_import},
       {"dump", "", "", "Prints the bindings as a script of add commands, as netsh http dump does.", dump_usage,
        [] { return std::vector<std::string>{}; }, run_dump},
       {"serve", "", "", "Runs the TLS front end: serves every binding by HTTP.SYS's order, live.", serve_usage,
@@ -126,7 +130,9 @@ CommandNames command_names() {
   static const auto kNames = [] {
     std::pair<std::vector<std::string_view>, std::vector<std::string_view>> n;
     for (const auto& o : objects()) n.first.push_back(o.name);
-    for (const auto& t : tools()) n.second.push_back(t.name);
+    for (const auto& t : tools()) {
+      if (std::find(n.second.begin(), n.second.end(), t.name) == n.second.end()) n.second.push_back(t.name);
+    }
     return n;
   }();
   return {kNames.first, kNames.second, verb_takes_object};
@@ -136,8 +142,12 @@ const ObjectCommand& object_command(std::string_view name) {
   return *std::find_if(objects().begin(), objects().end(), [&](const auto& o) { return o.name == name; });
 }
 
-const ToolCommand& tool_command(std::string_view name) {
-  return *std::find_if(tools().begin(), tools().end(), [&](const auto& t) { return t.name == name; });
+const ToolCommand& tool_command(std::string_view name, std::span<const std::string> arguments) {
+  const auto named = [&](const ToolCommand& t) { return t.name == name; };
+  const auto found = std::find_if(tools().begin(), tools().end(), [&](const ToolCommand& t) {
+    return named(t) && !arguments.empty() && !t.object.empty() && text::iequals(t.object, arguments.front());
+  });
+  return found != tools().end() ? *found : *std::find_if(tools().begin(), tools().end(), named);
 }
 
 std::vector<CatalogEntry> command_catalog() {
@@ -156,7 +166,9 @@ std::vector<CatalogEntry> command_catalog() {
 std::vector<std::string> catalog_first_words() {
   std::vector<std::string> out;
   for (Verb verb : kVerbs) out.emplace_back(verb_name(verb));
-  for (const auto& t : tools()) out.emplace_back(t.name);
+  for (const auto& t : tools()) {
+    if (std::find(out.begin(), out.end(), t.name) == out.end()) out.emplace_back(t.name);
+  }
   return out;
 }
 

@@ -38,7 +38,8 @@ std::span<const ToolCommand> tool_commands();
 // The names parse_invocation matches against.
 CommandNames command_names();
 const ObjectCommand& object_command(std::string_view name);  // name as returned by parse_invocation
-const ToolCommand& tool_command(std::string_view name);
+// The tool of that name; of several (import netsh, import reg), the one whose object the first argument names.
+const ToolCommand& tool_command(std::string_view name, std::span<const std::string> arguments = {});
 
 // "add sslcert", "export reg", ... with their parameters, in table order: the source of the shell completions.
 struct CatalogEntry {

@@ -1,11 +1,13 @@
 #pragma once
 // One runner per object or tool, named by the command table; each returns the process exit code.
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "cli/context.hpp"
 #include "core/batch.hpp"
+#include "core/registry_state.hpp"
 
 namespace sslbind::cli {
 
@@ -23,9 +25,15 @@ int run_import(const Context& ctx, std::span<const std::string> arguments);
 int run_dump(const Context& ctx, std::span<const std::string> arguments);
 // -f FILE, with ctx.batch.
 int run_batch(const Context& ctx);
-// Applies parsed add/update/delete lines as one transaction and reports each (shared by -f and import netsh).
-// `skipped`: lines of a netsh script that are netsh's and not sslbind's, reported as such.
+// A CCS provider an import sets in the same transaction as its bindings (import reg).
+struct ImportedProvider {
+  CcsProviderConfig config;  // without passwords: the machine's sealed ones are kept
+  std::size_t line = 0;
+  std::string note;  // what the operator must still do, or empty
+};
+// Applies parsed add/update/delete lines as one transaction and reports each (shared by -f and the imports).
+// `skipped`: lines of a netsh script, or keys and values of a .reg file, that are not sslbind's, reported as such.
 int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLine>> lines,
-                const std::vector<SkippedLine>& skipped = {});
+                const std::vector<SkippedLine>& skipped = {}, const std::optional<ImportedProvider>& provider = {});
 
 }  // namespace sslbind::cli

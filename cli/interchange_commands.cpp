@@ -1,6 +1,8 @@
-// export reg and import netsh: moving bindings to and from Windows.
+// export reg, import netsh and import reg: moving bindings to and from Windows.
+#include <filesystem>
 #include <fstream>
 #include <istream>
+#include <iterator>
 #include <ostream>
 
 #include "cli/commands.hpp"
@@ -8,9 +10,12 @@
 #include "cli/usage.hpp"
 #include "cli/windows_json.hpp"
 #include "core/netsh_import.hpp"
+#include "core/reg_file.hpp"
+#include "core/text.hpp"
 #include "core/reg_export.hpp"
 #include "core/tool_commands.hpp"
 #include "store/atomic_file.hpp"
+#include "store/reg_import.hpp"
 #include "store/registry.hpp"
 
 namespace sslbind::cli {
@@ -35,10 +40,53 @@ int run_export(const Context& ctx, std::span<const std::string> arguments) {
                      " (Windows Registry Editor Version 5.00)\n");
 }
 
+namespace {
+
+// A .reg file whole (bounded as batch files are): exports of 100k bindings are about 100 MB of UTF-16.
+int import_reg(const Context& ctx, const CommandInfo& info, const std::string& file) {
+  store::RegImport imported;
+  auto lines = [&]() -> Result<std::vector<BatchLine>> {
+    std::string bytes;
+    if (file == "-") {
+      bytes.assign(std::istreambuf_iterator<char>(*ctx.in), std::istreambuf_iterator<char>());
+    } else {
+      auto read = store::read_whole_file(file, store::kMaxBatchFileBytes);
+      if (!read) return read.error();
+      if (!read->exists) return invalid("file " + file + ": the file cannot be read");
+      bytes = std::move(read->text);
+    }
+    ListingDecoder decoder;
+    std::vector<std::string> text;
+    if (auto s = decoder.feed(bytes, text); !s) return s.error();
+    if (auto s = decoder.finish(text); !s) return s.error();
+    auto keys = read_reg_file(text);
+    if (!keys) return keys.error();
+    auto read = store::read_reg_import(*keys);
+    if (!read) return read.error();
+    imported = std::move(*read);
+    return std::move(imported.lines);
+  }();
+  std::optional<ImportedProvider> provider;
+  if (const auto& p = imported.ccs_provider) {
+    provider = ImportedProvider{*p, imported.ccs_provider_line, ""};
+    std::error_code ec;
+    // Windows names a share (\\server\certs); here the provider reads a folder, where the share is mounted.
+    if (p->enabled && !std::filesystem::is_directory(p->location, ec)) {
+      provider->note = "its location " + text::quote(p->location) +
+                       " is not a folder on this machine: mount the share and run sslbind update ccs location=<folder>";
+    }
+  }
+  return apply_lines(ctx, info, std::move(lines), imported.skipped, provider);
+}
+
+}  // namespace
+
 int run_import(const Context& ctx, std::span<const std::string> arguments) {
-  const CommandInfo info{"import netsh", std::nullopt, "SSL Certificate", interchange_usage()};
   auto cmd = parse_import_arguments(arguments);
+  const CommandInfo info{cmd && cmd->format == "reg" ? "import reg" : "import netsh", std::nullopt, "SSL Certificate",
+                         interchange_usage()};
   if (!cmd) return fail(ctx, cmd.error(), info);
+  if (cmd->format == "reg") return import_reg(ctx, info, cmd->file);
   // Read a piece at a time: a listing of 100k bindings is over 100 MB of text.
   auto lines = [&]() -> Result<std::vector<BatchLine>> {
     std::ifstream file;

@@ -91,7 +91,7 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   }
   const bool importing = !ctx.words.empty() && text::iequals(ctx.words.front(), "import");
   if ((batch.dry_run || batch.add_or_update || !missing_certificates.empty()) && !importing) {
-    return fail(ctx, invalid("--dry-run, --add-or-update and --missing-certificates apply to -f FILE and import netsh"),
+    return fail(ctx, invalid("--dry-run, --add-or-update and --missing-certificates apply to -f FILE, import netsh and import reg"),
                 {});
   }
 
@@ -105,7 +105,7 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
     return object_command(words->object).run(ctx, words->verb, words->arguments);
   }
   const auto& tool = std::get<ToolWords>(*invocation);
-  return tool_command(tool.tool).run(ctx, tool.arguments);
+  return tool_command(tool.tool, tool.arguments).run(ctx, tool.arguments);
 }
 
 }  // namespace

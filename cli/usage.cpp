@@ -261,11 +261,15 @@ std::string check_usage() {
 std::string interchange_usage() {
   return "Usage: export reg file=<path>|-\n"
          "       [--dry-run] [--add-or-update] import netsh file=<path>|-\n"
+         "       [--dry-run] [--add-or-update] import reg file=<path>|-\n"
          "\n"
          "export reg writes the bindings (and the CCS provider, without its sealed password) as a Windows .reg file,\n"
          "Windows Registry Editor Version 5.00, UTF-16LE, for regedit /s on the Windows machine.\n"
          "import netsh reads the text of `netsh http show sslcert` saved on Windows (any layout from Server 2008 R2\n"
          "to 2022) and adds its bindings in one transaction; a line it cannot read is refused with its number.\n"
+         "import reg reads a .reg file: Windows' reg export of HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\n"
+         "(its SslBindingInfo, SslSniBindingInfo and SslCcsBindingInfo keys) or sslbind's export reg; other keys and\n"
+         "values are listed as skipped.\n"
          "Import the certificates first (sslbind add cert): each certhash must be in its store.\n";
 }
 

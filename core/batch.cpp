@@ -29,6 +29,18 @@ bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 }  // namespace
 
+std::vector<BatchLine> property_lines(std::size_t line, const BindingKey& key, const ExtendedProperties& x) {
+  std::vector<BatchLine> out;
+  for (const PropertyChange& change : changes_from_defaults(x)) {
+    SslCertCommand cmd;
+    cmd.verb = Verb::Update;
+    cmd.key = key;
+    cmd.property = change;
+    out.push_back(BatchLine{line, std::move(cmd)});
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> split_command_line(std::string_view line) {
   std::vector<std::string> words;
   std::size_t i = 0;

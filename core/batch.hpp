@@ -26,6 +26,10 @@ struct SkippedLine {
   std::string command;  // as written, without a leading "netsh"
 };
 
+// The update sslpropertyex lines that give a binding added at `line` the extended properties `x`: one per property
+// that differs from Windows' defaults (none for a binding that keeps them).
+std::vector<BatchLine> property_lines(std::size_t line, const BindingKey& key, const ExtendedProperties& x);
+
 // Every error names its line: "line 7: ...". Nothing is applied when any line is wrong. Lines that belong to netsh
 // but not to sslbind are left out and, when `skipped` is given, listed there; without it they are refused.
 Result<std::vector<BatchLine>> parse_batch(std::string_view text, std::vector<SkippedLine>* skipped = nullptr);

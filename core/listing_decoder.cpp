@@ -12,24 +12,6 @@ constexpr std::string_view kHowToSave =
     "a listing is read as UTF-8, or as UTF-16 with a byte order mark (PowerShell's > and Out-File write one; "
     "in cmd.exe run chcp 65001 before netsh)";
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 }  // namespace
 
 Status ListingDecoder::feed(std::string_view bytes, std::vector<std::string>& lines) {
@@ -107,7 +89,7 @@ Status ListingDecoder::feed_utf16(std::string_view bytes, std::vector<std::strin
 
 Status ListingDecoder::append_code_point(std::uint32_t cp, std::vector<std::string>& lines) {
   if (cp == '\n') return end_line(lines);
-  append_utf8(line_, cp);
+  text::append_utf8(line_, cp);
   return Ok{};
 }
 

@@ -117,19 +117,6 @@ Status read_extended(std::string_view label, std::string_view value, NetshShowEn
   return Ok{};
 }
 
-// The update sslpropertyex lines that give an imported binding the extended properties its listing shows.
-std::vector<BatchLine> property_lines(const NetshShowEntry& entry, const BindingKey& key) {
-  std::vector<BatchLine> out;
-  for (const PropertyChange& change : changes_from_defaults(entry.extended)) {
-    SslCertCommand cmd;
-    cmd.verb = Verb::Update;
-    cmd.key = key;
-    cmd.property = change;
-    out.push_back(BatchLine{entry.line, std::move(cmd)});
-  }
-  return out;
-}
-
 Result<BatchLine> finish(const NetshShowEntry& entry) {
   auto cmd = parse_sslcert_arguments(Verb::Add, entry.words);
   if (!cmd) return at_line(entry.line, cmd.error().detail);
@@ -187,7 +174,7 @@ Status NetshShowReader::close_entry() {
   entry_.reset();
   auto done = finish(entry);
   if (!done) return done.error();
-  auto properties = property_lines(entry, *done->command.key);
+  auto properties = property_lines(entry.line, *done->command.key, entry.extended);
   lines_.push_back(std::move(*done));
   for (BatchLine& p : properties) lines_.push_back(std::move(p));
   entries_.push_back({entry.line, entry.fields});

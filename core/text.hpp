@@ -29,6 +29,8 @@ struct CodePoint {
   std::size_t length;
 };
 std::optional<CodePoint> decode_utf8(std::string_view s, std::size_t pos);
+// Appends the UTF-8 form of a code point (at most U+10FFFF, not a surrogate).
+void append_utf8(std::string& out, std::uint32_t cp);
 
 // "U+200E LEFT-TO-RIGHT MARK" for the invisible characters people paste by accident, else "U+XXXX".
 std::string describe_code_point(char32_t cp);

@@ -1,5 +1,6 @@
 #include "core/tool_commands.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "core/hostname.hpp"
@@ -15,17 +16,27 @@ constexpr std::array<std::string_view, 1> kInterchangeParams{"file"};
 constexpr std::uint64_t kMaxDays = 36500;
 
 Result<InterchangeCommand> parse_interchange(std::span<const std::string> arguments, std::string_view verb,
-                                             std::string_view object) {
-  const std::string command = std::string(verb) + " " + std::string(object);
-  if (arguments.empty() || !text::iequals(arguments.front(), object)) {
-    return invalid(std::string(verb) + " takes " + std::string(object) + ": sslbind " + command + " file=<path>");
+                                             std::span<const std::string_view> objects) {
+  const auto object = arguments.empty() ? objects.end()
+                                        : std::find_if(objects.begin(), objects.end(), [&](std::string_view o) {
+                                            return text::iequals(arguments.front(), o);
+                                          });
+  if (object == objects.end()) {
+    std::string names;
+    std::string forms;
+    for (std::string_view o : objects) {
+      names += (names.empty() ? "" : " or ") + std::string(o);
+      forms += (forms.empty() ? "" : " or ") + std::string(verb) + " " + std::string(o) + " file=<path>";
+    }
+    return invalid(std::string(verb) + " takes " + names + ": sslbind " + forms);
   }
+  const std::string command = std::string(verb) + " " + std::string(*object);
   auto kv = KeyValues::parse(arguments.subspan(1), kInterchangeParams, command, "file=bindings.txt");
   if (!kv) return kv.error();
   const auto file = kv->get("file");
   if (!file) return Error(ErrorCode::MissingParameters, command + " needs file=<path>, or file=- for the console");
   if (auto s = check_path(*file, "file"); !s) return s.error();
-  return InterchangeCommand{*file};
+  return InterchangeCommand{*file, std::string(*object)};
 }
 
 }  // namespace
@@ -34,11 +45,13 @@ std::span<const std::string_view> interchange_parameters() { return kInterchange
 std::span<const std::string_view> resolve_parameters() { return kResolveParams; }
 
 Result<InterchangeCommand> parse_export_arguments(std::span<const std::string> arguments) {
-  return parse_interchange(arguments, "export", "reg");
+  static constexpr std::array<std::string_view, 1> kFormats{"reg"};
+  return parse_interchange(arguments, "export", kFormats);
 }
 
 Result<InterchangeCommand> parse_import_arguments(std::span<const std::string> arguments) {
-  return parse_interchange(arguments, "import", "netsh");
+  static constexpr std::array<std::string_view, 2> kFormats{"netsh", "reg"};
+  return parse_interchange(arguments, "import", kFormats);
 }
 std::span<const std::string_view> check_parameters() { return kCheckParams; }
 

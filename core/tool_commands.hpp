@@ -22,9 +22,10 @@ struct CheckCommand {
 };
 Result<CheckCommand> parse_check_arguments(std::span<const std::string> arguments);
 
-// export reg file=<path>|- and import netsh file=<path>|-: "-" is standard output or input.
+// export reg file=<path>|-, import netsh|reg file=<path>|-: "-" is standard output or input.
 struct InterchangeCommand {
   std::string file;
+  std::string format;  // "reg" or "netsh", lower case
 };
 Result<InterchangeCommand> parse_export_arguments(std::span<const std::string> arguments);
 Result<InterchangeCommand> parse_import_arguments(std::span<const std::string> arguments);

@@ -5,15 +5,15 @@
 # (tests/fuzz/dict/<target>.dict). New inputs go to a scratch copy of the corpus; MERGE=1 merges the ones that add
 # coverage back into the repository's corpus. A crash is kept as <build>/crash-<target>-<hash> and fails the
 # script: turn it into a unit test, then fix it.
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    targets: registry compiled_registry netsh_import batch
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    targets: registry compiled_registry netsh_import reg_import batch
 #                                                          command_line certificate client_hello http http2
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(registry compiled_registry netsh_import batch command_line certificate client_hello
-  http http2)
+[ ${#targets[@]} -gt 0 ] || targets=(registry compiled_registry netsh_import reg_import batch command_line certificate
+  client_hello http http2)
 
 build=${FUZZ_BUILD_DIR:-build/fuzz}
 scripts/install-deps.sh clang libclang-rt-14-dev

@@ -1,5 +1,6 @@
 #include "store/registry_decode.hpp"
 
+#include <array>
 #include <tuple>
 
 #include "core/registry_names.hpp"
@@ -43,12 +44,7 @@ Result<BindingKey> decode_key(KeyKind kind, const std::string& subkey, const Val
 Result<Binding> decode_binding(KeyKind kind, const std::string& subkey, const RawValues& raw,
                                const std::function<std::string()>& where) {
   const ValueReader values(raw, where);
-  if (auto s = values.only_known({kCertHash, kAppId, kStoreName, kHostnamePort, kCheckMode, kFreshness, kUrlTimeout,
-                                  kCtlIdentifier, kCtlStoreName, kFlags, kHttp2ReceiveWindow, kHttp2MaxSettingsPerFrame,
-                                  kHttp2MaxSettingsPerMinute});
-      !s) {
-    return s.error();
-  }
+  if (auto s = values.only_known(binding_value_names()); !s) return s.error();
   auto key = decode_key(kind, subkey, values, where);
   if (!key) return key.error();
   SslSettings s;
@@ -114,6 +110,13 @@ Status check_version(const json& document) {
                                       std::to_string(kSchemaVersion) + " (a newer sslbind may have written it)");
   }
   return Ok{};
+}
+
+std::span<const char* const> binding_value_names() {
+  static constexpr std::array<const char*, 13> kNames{
+      kCertHash,     kAppId, kStoreName,          kHostnamePort,       kCheckMode, kFreshness, kUrlTimeout, kCtlIdentifier,
+      kCtlStoreName, kFlags, kHttp2ReceiveWindow, kHttp2MaxSettingsPerFrame, kHttp2MaxSettingsPerMinute};
+  return kNames;
 }
 
 Status decode_subkey(KeyKind kind, const std::string& name, const RawValues& values, BindingSet& set) {

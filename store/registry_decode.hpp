@@ -3,6 +3,7 @@
 // with the same rules as the command line.
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "core/registry_state.hpp"
@@ -11,6 +12,8 @@
 namespace sslbind::store {
 
 Status check_version(const nlohmann::json& document);
+// The values a binding subkey may hold.
+std::span<const char* const> binding_value_names();
 // Decodes one binding subkey and adds it to `set`.
 Status decode_subkey(KeyKind kind, const std::string& name, const RawValues& values, BindingSet& set);
 // Every binding subkey left in the document's tree.

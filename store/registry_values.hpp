@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,9 @@ class ValueReader {
   }
 
   Status only_known(std::initializer_list<const char*> names) const {
+    return only_known(std::span<const char* const>(names.begin(), names.size()));
+  }
+  Status only_known(std::span<const char* const> names) const {
     for (const RawValue& r : values_) {
       bool known = false;
       for (const char* n : names) known = known || r.name == n;

@@ -522,3 +522,123 @@ TEST_CASE("import netsh reads the show sslcert json=enable document") {
   CHECK(seven.err.find("binding 1: ConfigType 7 is not a binding's") != std::string::npos);
   CHECK(bindings(fourth).empty());
 }
+
+namespace {
+
+// A thumbprint as a .reg file writes REG_BINARY: "47,f6,e7,...".
+std::string reg_hex(const std::string& thumbprint) {
+  std::string out;
+  for (std::size_t i = 0; i < thumbprint.size(); i += 2) out += (i == 0 ? "" : ",") + thumbprint.substr(i, 2);
+  return out;
+}
+
+// A fixture as regedit saves it: UTF-16LE with a byte order mark and CRLF line ends.
+std::string as_regedit_file(const std::string& text) {
+  std::string out = "\xFF\xFE";
+  for (char c : text) {
+    if (c == '\n') out += std::string("\r\0", 2);
+    out += std::string{c, '\0'};
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("import reg reads Windows' reg export as the equivalent netsh commands would write it") {
+  std::string text = read_file(kFixtures / "windows_reg_export.reg");
+  for (const auto& [mark, hash] : {std::pair{std::string("{HASH0}"), hash0()}, std::pair{std::string("{HASH1}"), hash1()}}) {
+    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark)) {
+      text.replace(at, mark.size(), reg_hex(hash));
+    }
+  }
+  TempDir dir;
+  // Windows' provider reads a share; here a folder, where the share would be mounted.
+  write_file(dir.path() / "windows-unc.reg", as_regedit_file(text));
+  const auto unc = Sslbind()({"import", "reg", "file=" + (dir.path() / "windows-unc.reg").string()});
+  CHECK(unc.exit_code == 0);
+  CHECK(unc.out.find("CCS provider updated; its location '\\\\fileserver\\certs' is not a folder on this machine") !=
+        std::string::npos);
+  const std::string share = "\"\\\\\\\\fileserver\\\\certs\"";  // as .reg files escape it
+  const std::filesystem::path mounted = dir.path() / "certs";
+  std::filesystem::create_directory(mounted);
+  text.replace(text.find(share), share.size(), "\"" + mounted.string() + "\"");
+  write_file(dir.path() / "windows.reg", as_regedit_file(text));
+  Sslbind imported;
+  const auto r = imported({"import", "reg", "file=" + (dir.path() / "windows.reg").string()});
+  CHECK(r.err == "");
+  REQUIRE(r.exit_code == 0);
+  // Every key and value that is not a binding's or the provider's is named and skipped, never fatal.
+  CHECK(r.out.find("HTTP\\Parameters\\EnableAggressiveMemoryUsage (a value sslbind does not keep)") !=
+        std::string::npos);
+  CHECK(r.out.find("HTTP\\Parameters\\ListenOnlyList (a value sslbind does not keep)") != std::string::npos);
+  CHECK(r.out.find("[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\UrlAclInfo] (a key "
+                   "sslbind does not keep)") != std::string::npos);
+  CHECK(r.out.find("SslCcsBindingInfo\\0.0.0.0:443\\ReservedForLaterUse (a value sslbind does not keep)") !=
+        std::string::npos);
+  CHECK(r.out.find("CentralCertProvider\\PrivateKeyPassword (sealed with the Windows machine's key") !=
+        std::string::npos);
+  CHECK(r.out.find("line 59: CCS provider updated\n") != std::string::npos);
+  CHECK(r.out.find("4 created, 0 updated, 0 unchanged, 0 deleted, 6 skipped\n") != std::string::npos);
+
+  Sslbind netsh;
+  const std::string app = "appid=" + kAppId;
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"ipport=0.0.0.0:443", "certhash=" + hash0(), app, "certstorename=MY"},
+           {"ipport=[::]:8443", "certhash=" + hash1(), app, "certstorename=WebHosting",
+            "verifyclientcertrevocation=disable", "revocationfreshnesstime=60", "urlretrievaltimeout=10000",
+            "sslctlidentifier=My CTL", "sslctlstorename=CA", "clientcertnegotiation=enable", "disablequic=enable"},
+           {"hostnameport=www.contoso.com:443", "certhash=" + hash0(), app, "certstorename=(null)",
+            "usagecheck=disable", "disablelegacytls=enable", "defaultflags=0x8400"},
+           {"ccs=443", app}}) {
+    std::vector<std::string> command{"add", "sslcert"};
+    command.insert(command.end(), args.begin(), args.end());
+    REQUIRE(netsh(command).exit_code == 0);
+  }
+  REQUIRE(netsh({"add", "ccs", "location=" + mounted.string(), "username=CONTOSO\\ccs-reader", "pollinginterval=300"})
+              .exit_code == 0);
+  CHECK(imported.registry() == netsh.registry());
+
+  // sslbind's own export reads back byte for byte.
+  const std::string exported = imported({"export", "reg", "file=-"}).out;
+  write_file(dir.path() / "ours.reg", exported);
+  Sslbind again;
+  REQUIRE(again({"import", "reg", "file=" + (dir.path() / "ours.reg").string()}).exit_code == 0);
+  CHECK(again({"export", "reg", "file=-"}).out == exported);
+  CHECK(again.registry() == imported.registry());
+}
+
+TEST_CASE("import reg refuses what is not an export, with the line, and imports nothing") {
+  TempDir dir;
+  Sslbind sslbind;
+  const std::string before = sslbind.registry();
+  const std::string key =
+      "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443]\n";
+  const std::string good = "\"SslCertHash\"=hex:" + reg_hex(hash0()) +
+                           "\n\"AppId\"=hex:81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14\n";
+  for (const auto& [body, message] : std::vector<std::pair<std::string, std::string>>{
+           {"REGEDIT5\n", "line 1: a .reg file starts with \"Windows Registry Editor Version 5.00\""},
+           {"Windows Registry Editor Version 5.00\n\n[-" + key.substr(1), "line 3: the file deletes the key"},
+           {"Windows Registry Editor Version 5.00\n\n" + key + good + "\"DefaultFlags\"=-\n",
+            "line 6: the file deletes the value 'DefaultFlags'"},
+           {"Windows Registry Editor Version 5.00\n\n" + key + "\"SslCertHash\"=hex:01,02\n\"AppId\"=hex:00\n",
+            "line 3: HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443\\"
+            "SslCertHash: REG_BINARY data must be 20 bytes"},
+           {"Windows Registry Editor Version 5.00\n\n" + key + good + "\"DefaultFlags\"=dword:1234567890\n",
+            "line 6: dword '1234567890' is not 1 to 8 hex digits"},
+           {"Windows Registry Editor Version 5.00\n\n" + key + good + "\"DefaultFlags\"=hex:1\n",
+            "line 6: '1' is not a byte of hex data"},
+           {"Windows Registry Editor Version 5.00\n\n" + key + good + "\"DefaultFlags\"=\"text\"\n",
+            "expected type REG_DWORD, found \"REG_SZ\""},
+           {"Windows Registry Editor Version 5.00\n\n\"AppId\"=hex:00\n", "line 3: a value comes before any [key]"},
+           {"Windows Registry Editor Version 5.00\n\n" + key + good + key + good,
+            "Cannot create a file when that file already exists"},
+       }) {
+    write_file(dir.path() / "bad.reg", body);
+    const auto r = sslbind({"import", "reg", "file=" + (dir.path() / "bad.reg").string()});
+    CHECK(r.exit_code != 0);
+    const std::string said = r.out + r.err;
+    CHECK_MESSAGE(said.find(message) != std::string::npos, said);
+    CHECK(sslbind.registry() == before);
+  }
+  CHECK(sslbind({"import", "xml", "file=x"}).err.find("import takes netsh or reg") != std::string::npos);
+}
