@@ -89,7 +89,7 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
       return refuse_missing(missing);
     }
     Verb verb = Verb::Add;
-    auto applied = apply_batch(state.bindings, std::move(*lines), options.add_or_update, &verb);
+    auto applied = apply_batch(state, std::move(*lines), options.add_or_update, &verb);
     if (!applied) {
       failed_verb = verb;
       return applied.error();
@@ -120,8 +120,8 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
   for (const BatchChange& c : changes) {
     ++counts[c.outcome];
     const std::string_view outcome = outcome_name(c.outcome);
-    report += "line " + std::to_string(c.line) + ": " + c.key.as_parameter() + " " + std::string(outcome) + "\n";
-    out["changes"].push_back({{"line", c.line}, {"key", c.key.as_parameter()}, {"result", outcome}});
+    report += "line " + std::to_string(c.line) + ": " + c.key + " " + std::string(outcome) + "\n";
+    out["changes"].push_back({{"line", c.line}, {"key", c.key}, {"result", outcome}});
   }
   if (provider) {
     const std::string_view result = provider_changed ? "updated" : "unchanged";

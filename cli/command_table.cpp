@@ -8,10 +8,11 @@
 #include "core/ccs_command.hpp"
 #include "core/cert_command.hpp"
 #include "core/farm_command.hpp"
+#include "core/ip_listen.hpp"
 #include "core/parameters.hpp"
 #include "core/serve_command.hpp"
-#include "core/text.hpp"
 #include "core/sslcert_command.hpp"
+#include "core/text.hpp"
 #include "core/tool_commands.hpp"
 
 namespace sslbind::cli {
@@ -57,6 +58,13 @@ const std::vector<ObjectCommand>& objects() {
        [](Verb) { return ccs_usage(); },
        [](Verb v) { return names(ccs_parameters(v)); },
        run_ccs},
+      {"iplisten",
+       {{Verb::Add, "Adds an address to the IP listen list."},
+        {Verb::Delete, "Deletes an address from the IP listen list."},
+        {Verb::Show, "Shows the IP listen list."}},
+       iplisten_usage,
+       [](Verb v) { return names(iplisten_parameters(v)); },
+       run_iplisten},
       {"webfarm",
        {{Verb::Add, "Adds a web farm: the web workers serve sends decrypted requests to."},
         {Verb::Update, "Changes a web farm's servers, health check, balancing or X-ARR-SSL."},

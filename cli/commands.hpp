@@ -17,6 +17,7 @@ int run_webfarm(const Context& ctx, Verb verb, std::span<const std::string> argu
 int run_route(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_cert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> arguments);
+int run_iplisten(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_init(const Context& ctx, std::span<const std::string> arguments);
 int run_resolve(const Context& ctx, std::span<const std::string> arguments);
 int run_check(const Context& ctx, std::span<const std::string> arguments);

@@ -17,9 +17,10 @@ int run_dump(const Context& ctx, std::span<const std::string> arguments) {
   }
   auto state = ctx.registry->load();
   if (!state) return fail(ctx, state.error(), info);
-  const std::string script = dump_script(state->bindings);
+  const std::string script = dump_script(*state);
   nlohmann::ordered_json out = ok_json(info.name);
   out["bindings"] = state->bindings.size();
+  out["ipListen"] = state->ip_listen.size();
   out["script"] = script;
   return succeed(ctx, out, script);
 }

@@ -91,8 +91,10 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   }
   const bool importing = !ctx.words.empty() && text::iequals(ctx.words.front(), "import");
   if ((batch.dry_run || batch.add_or_update || !missing_certificates.empty()) && !importing) {
-    return fail(ctx, invalid("--dry-run, --add-or-update and --missing-certificates apply to -f FILE, import netsh and import reg"),
-                {});
+    return fail(
+        ctx,
+        invalid("--dry-run, --add-or-update and --missing-certificates apply to -f FILE, import netsh and import reg"),
+        {});
   }
 
   auto invocation = parse_invocation(ctx.words, command_names());

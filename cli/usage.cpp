@@ -184,6 +184,44 @@ std::string cert_usage() {
          "         delete cert certhash=0102030405060708090A0B0C0D0E0F1011121314\n";
 }
 
+std::string iplisten_usage(Verb verb) {
+  if (verb == Verb::Show) {
+    return "Usage: show iplisten\n"
+           "\n"
+           "Remarks: Lists the IP listen list: the addresses the front end listens on. Empty, it listens on every\n"
+           "         address.\n";
+  }
+  const std::string v(verb_name(verb));
+  return "Usage: " + v +
+         " iplisten [ipaddress=]<IPv4 or IPv6 address>\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    Tag              Value\n"
+         "    ipaddress      - IPv4 or IPv6 address to be " +
+         (verb == Verb::Add ? "added to" : "deleted from") +
+         " the IP listen list. The IP listen list is used to scope the\n"
+         "                     list of addresses to which the HTTP service binds. \"0.0.0.0\" means any IPv4\n"
+         "                     address and \"::\" means any IPv6 address.\n"
+         "\n"
+         "Remarks: serve listens only on the listed addresses, on every port a binding names, when the list is not\n"
+         "         empty, and applies changes live.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         " +
+         v +
+         " iplisten ipaddress=fe80::1\n"
+         "         " +
+         v +
+         " iplisten ipaddress=1.1.1.1\n"
+         "         " +
+         v +
+         " iplisten ipaddress=0.0.0.0\n"
+         "         " +
+         v + " iplisten ipaddress=::\n";
+}
+
 std::string ccs_usage() {
   return "Usage: add ccs location=<folder> [privatekeypassword=<string> | passwordfile=<path>]\n"
          "               [username=<string>] [pollinginterval=<seconds>]\n"
@@ -267,7 +305,8 @@ std::string interchange_usage() {
          "Windows Registry Editor Version 5.00, UTF-16LE, for regedit /s on the Windows machine.\n"
          "import netsh reads the text of `netsh http show sslcert` saved on Windows (any layout from Server 2008 R2\n"
          "to 2022) and adds its bindings in one transaction; a line it cannot read is refused with its number.\n"
-         "import reg reads a .reg file: Windows' reg export of HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\n"
+         "import reg reads a .reg file: Windows' reg export of "
+         "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\n"
          "(its SslBindingInfo, SslSniBindingInfo and SslCcsBindingInfo keys) or sslbind's export reg; other keys and\n"
          "values are listed as skipped.\n"
          "Import the certificates first (sslbind add cert): each certhash must be in its store.\n";

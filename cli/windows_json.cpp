@@ -159,7 +159,7 @@ Result<BatchLine> binding_from_json(const nlohmann::json& b, std::size_t number)
   // The two bit fields as Windows holds them, options without a netsh parameter included.
   cmd->settings.check_mode = *check_mode;
   cmd->settings.flags = *flags;
-  return BatchLine{number, std::move(*cmd)};
+  return BatchLine{number, std::move(*cmd), std::nullopt};
 }
 
 }  // namespace

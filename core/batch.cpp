@@ -9,12 +9,12 @@
 namespace sslbind {
 namespace {
 
-// `add urlacl ...`, `http add iplisten ...`: a line netsh's http context runs on an object sslbind does not keep.
+// `add urlacl ...`, `http add timeout ...`: a line netsh's http context runs on an object sslbind does not keep.
 bool netsh_http_object_line(std::span<const std::string> command) {
   if (!command.empty() && text::iequals(command.front(), "http")) command = command.subspan(1);
   if (command.size() < 2) return false;
   constexpr std::string_view kVerbs[] = {"add", "delete", "set"};
-  constexpr std::string_view kObjects[] = {"urlacl", "iplisten", "timeout", "setting", "cacheparam", "cache"};
+  constexpr std::string_view kObjects[] = {"urlacl", "timeout", "setting", "cacheparam", "cache"};
   const auto is_one_of = [](std::string_view word, std::span<const std::string_view> list) {
     return std::any_of(list.begin(), list.end(), [&](std::string_view w) { return text::iequals(word, w); });
   };
@@ -36,7 +36,7 @@ std::vector<BatchLine> property_lines(std::size_t line, const BindingKey& key, c
     cmd.verb = Verb::Update;
     cmd.key = key;
     cmd.property = change;
-    out.push_back(BatchLine{line, std::move(cmd)});
+    out.push_back(BatchLine{line, std::move(cmd), std::nullopt});
   }
   return out;
 }
@@ -136,13 +136,14 @@ Result<std::vector<BatchLine>> parse_batch(std::string_view text, std::vector<Sk
       continue;
     }
     const auto only_sslcert = [&] {
-      return at_line(number, invalid("a batch takes add, update and delete sslcert and update sslpropertyex lines "
-                                     "only; found " +
+      return at_line(number, invalid("a batch takes add, update and delete sslcert, update sslpropertyex and add and "
+                                     "delete iplisten lines only; found " +
                                      text::quote(text::join(command))));
     };
-    // A batch knows two objects and no tools: anything else that starts with a verb gets the rule above.
-    constexpr std::string_view kObjects[] = {"sslcert", "sslpropertyex"};
+    // A batch knows three objects and no tools: anything else that starts with a verb gets the rule above.
+    constexpr std::string_view kObjects[] = {"sslcert", "sslpropertyex", "iplisten"};
     constexpr auto verb_takes = [](Verb verb, std::string_view object) {
+      if (object == "iplisten") return verb == Verb::Add || verb == Verb::Delete;
       return object == "sslcert" || verb == Verb::Update;
     };
     auto invocation = parse_invocation(command, {kObjects, {}, verb_takes});
@@ -155,12 +156,21 @@ Result<std::vector<BatchLine>> parse_batch(std::string_view text, std::vector<Sk
     }
     const auto* object = std::get_if<ObjectWords>(&*invocation);
     if (object == nullptr || object->verb == Verb::Show) return only_sslcert();
+    if (object->object == "iplisten") {
+      if (object->verb != Verb::Add && object->verb != Verb::Delete) return only_sslcert();
+      auto listen = parse_iplisten_arguments(object->verb, object->arguments);
+      if (!listen) return at_line(number, listen.error());
+      SslCertCommand unused;
+      unused.verb = object->verb;
+      lines.push_back({number, std::move(unused), *listen});
+      continue;
+    }
     const bool property = object->object == "sslpropertyex";
     if (property && object->verb != Verb::Update) return only_sslcert();
     auto cmd = property ? parse_sslpropertyex_arguments(object->arguments)
                         : parse_sslcert_arguments(object->verb, object->arguments);
     if (!cmd) return at_line(number, cmd.error());
-    lines.push_back({number, *cmd});
+    lines.push_back({number, *cmd, std::nullopt});
   }
   return lines;
 }
@@ -175,12 +185,36 @@ std::string_view outcome_name(BatchOutcome outcome) {
   return "unchanged";
 }
 
-Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, std::vector<BatchLine> lines, bool add_or_update,
+namespace {
+
+// An add or delete iplisten line; with add_or_update, adding a listed address or deleting one not listed is unchanged.
+Result<BatchOutcome> apply_ip_listen(std::vector<IpAddress>& list, const IpListenCommand& cmd, bool add_or_update) {
+  const bool listed = std::find(list.begin(), list.end(), *cmd.address) != list.end();
+  const bool add = cmd.verb == Verb::Add;
+  if (add_or_update && listed == add) return BatchOutcome::Unchanged;
+  Status s = add ? add_ip_listen(list, *cmd.address) : delete_ip_listen(list, *cmd.address);
+  if (!s) return s.error();
+  return add ? BatchOutcome::Created : BatchOutcome::Deleted;
+}
+
+}  // namespace
+
+Result<std::vector<BatchChange>> apply_batch(RegistryState& state, std::vector<BatchLine> lines, bool add_or_update,
                                              Verb* failed_verb) {
+  BindingSet& bindings = state.bindings;
   std::vector<BatchChange> changes;
   changes.reserve(lines.size());
   for (BatchLine& line : lines) {
     SslCertCommand& cmd = line.command;
+    if (line.ip_listen) {
+      auto outcome = apply_ip_listen(state.ip_listen, *line.ip_listen, add_or_update);
+      if (!outcome) {
+        if (failed_verb != nullptr) *failed_verb = line.ip_listen->verb;
+        return at_line(line.number, outcome.error());
+      }
+      changes.push_back({line.number, "ipaddress=" + line.ip_listen->address->str(), *outcome});
+      continue;
+    }
     const BindingKey& key = *cmd.key;
     const Binding* existing = bindings.find(key);
     BatchOutcome outcome = BatchOutcome::Unchanged;
@@ -210,7 +244,7 @@ Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, std::vector<B
       if (failed_verb != nullptr) *failed_verb = cmd.verb;
       return at_line(line.number, status.error());
     }
-    changes.push_back({line.number, key, outcome});
+    changes.push_back({line.number, key.as_parameter(), outcome});
   }
   return changes;
 }

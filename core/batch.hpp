@@ -1,14 +1,17 @@
 #pragma once
 // Batch scripts: `sslbind -f FILE` runs one sslcert command per line as one transaction. Lines are netsh commands
 // as a script for `netsh -f` would hold them ("http add sslcert ...", an optional leading "netsh"); blank lines and
-// lines starting with '#' are skipped. Only add, update and delete sslcert and update sslpropertyex change bindings, so
-// only they are taken; the other lines of a whole `netsh http dump` or `netsh dump` are listed as skipped.
+// lines starting with '#' are skipped. add, update and delete sslcert, update sslpropertyex and add and delete iplisten
+// are taken; the other lines of a whole `netsh http dump` or `netsh dump` are listed as skipped.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/binding_set.hpp"
+#include "core/ip_listen.hpp"
+#include "core/registry_state.hpp"
 #include "core/sslcert_command.hpp"
 
 namespace sslbind {
@@ -16,6 +19,7 @@ namespace sslbind {
 struct BatchLine {
   std::size_t number = 0;  // 1-based line in the file
   SslCertCommand command;
+  std::optional<IpListenCommand> ip_listen;  // an add or delete iplisten line: `command` is then not used
 };
 
 // A line of a netsh script that is not sslbind's to run: another object of netsh's http context (`add urlacl`,
@@ -46,7 +50,7 @@ std::string_view outcome_name(BatchOutcome outcome);  // "created", "updated", "
 
 struct BatchChange {
   std::size_t line = 0;
-  BindingKey key;
+  std::string key;  // the binding's key parameter ("ipport=0.0.0.0:443"), or an iplisten line's "ipaddress=..."
   BatchOutcome outcome = BatchOutcome::Unchanged;
 };
 
@@ -55,7 +59,7 @@ struct BatchChange {
 // and again. Without it, netsh's rules hold (183 and 2). The first failure stops everything; its error names the line.
 // The lines are consumed, so that a batch of 100k bindings is not held twice. `failed_verb`, if given, is set to the
 // verb of the line that failed, so that the caller can print netsh's text for it.
-Result<std::vector<BatchChange>> apply_batch(BindingSet& bindings, std::vector<BatchLine> lines, bool add_or_update,
+Result<std::vector<BatchChange>> apply_batch(RegistryState& state, std::vector<BatchLine> lines, bool add_or_update,
                                              Verb* failed_verb = nullptr);
 
 }  // namespace sslbind

@@ -97,7 +97,7 @@ std::string notes_for_netsh(const Binding& b) {
 
 }  // namespace
 
-std::string dump_script(const BindingSet& bindings) {
+std::string dump_script(const RegistryState& state) {
   std::string out =
       "\n"
       "#========================\n"
@@ -105,7 +105,9 @@ std::string dump_script(const BindingSet& bindings) {
       "#========================\n"
       "pushd http\n"
       "\n";
-  for (const auto& [key, binding] : bindings) {
+  for (const IpAddress& address : state.ip_listen) out += "add iplisten ipaddress=" + address.str() + "\n";
+  if (!state.ip_listen.empty()) out += "\n";
+  for (const auto& [key, binding] : state.bindings) {
     out += notes_for_netsh(binding) + add_command(binding) + property_commands(binding) + "\n";
   }
   out +=

@@ -4,10 +4,11 @@
 // that is also readable, and a way to move bindings between machines.
 #include <string>
 
-#include "core/binding_set.hpp"
+#include "core/registry_state.hpp"
 
 namespace sslbind {
 
-std::string dump_script(const BindingSet& bindings);
+// The IP listen list comes first, as `add iplisten` lines in the order it was made.
+std::string dump_script(const RegistryState& state);
 
 }  // namespace sslbind

@@ -48,7 +48,8 @@ Result<std::optional<std::string>> word_for(std::string_view label, std::string_
   // Windows lists hostnameport bindings made by other tools (the IIS API) without a store, and HTTP.SYS reads those
   // from MY; `certstorename=(null)` keeps them so, where `add hostnameport=` would otherwise need a store.
   if (label == "Certificate Store Name") {
-    if (null && entry.words.front().starts_with("hostnameport=")) return std::optional<std::string>("certstorename=(null)");
+    if (null && entry.words.front().starts_with("hostnameport="))
+      return std::optional<std::string>("certstorename=(null)");
     return plain("certstorename");
   }
   if (label == "Revocation Freshness Time") return plain("revocationfreshnesstime");
@@ -126,7 +127,7 @@ Result<BatchLine> finish(const NetshShowEntry& entry) {
                                    ? cmd->settings.check_mode | check_mode::kFreshnessTimeEnabled
                                    : cmd->settings.check_mode & ~check_mode::kFreshnessTimeEnabled;
   }
-  return BatchLine{entry.line, std::move(*cmd)};
+  return BatchLine{entry.line, std::move(*cmd), std::nullopt};
 }
 
 }  // namespace

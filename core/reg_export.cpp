@@ -1,6 +1,7 @@
 #include "core/reg_export.hpp"
 
 #include <cstdio>
+#include <vector>
 
 #include "core/registry_names.hpp"
 #include "core/text.hpp"
@@ -65,6 +66,16 @@ std::string reg_file(const RegistryState& state) {
   std::string bytes = "\xFF\xFE";                              // UTF-16LE byte order mark
   bytes.reserve(state.bindings.size() * kBytesPerKey + 4096);  // one allocation: growth by doubling would copy
   std::string block = "Windows Registry Editor Version 5.00\n";
+  if (!state.ip_listen.empty()) {
+    // REG_MULTI_SZ: each address in UTF-16LE with its NUL, then one more NUL.
+    std::vector<std::uint8_t> data;
+    for (const IpAddress& a : state.ip_listen) {
+      for (char c : a.str() + std::string(1, '\0')) data.insert(data.end(), {static_cast<std::uint8_t>(c), 0});
+    }
+    data.insert(data.end(), {0, 0});
+    block += "\n[" + std::string(kParameters) +
+             "]\n\"ListenOnlyList\"=hex(7):" + hex(data.data(), data.size()).substr(4) + "\n";
+  }
   // BindingSet keeps IP, hostname, CCS and scoped CCS keys in that order, as regedit would list them.
   for (const auto& [key, b] : state.bindings) {
     const KeyKind kind = key.kind();

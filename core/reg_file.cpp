@@ -61,14 +61,14 @@ std::vector<std::uint8_t> utf16le_with_nul(std::string_view utf8) {
 
 // The strings of REG_SZ, REG_EXPAND_SZ or REG_MULTI_SZ data: UTF-16LE in version 5 files, single bytes in REGEDIT4
 // files (taken only when they are ASCII, since their code page is not written down). Each NUL ends a string.
-Result<std::vector<std::string>> strings_of(const std::vector<std::uint8_t>& bytes, bool version4,
-                                            std::size_t number) {
+Result<std::vector<std::string>> strings_of(const std::vector<std::uint8_t>& bytes, bool version4, std::size_t number) {
   std::vector<std::string> out(1);
   if (version4) {
     for (std::uint8_t b : bytes) {
       if (b >= 0x80) {
-        return at_line(number, "a REGEDIT4 file holds strings in a code page it does not name; export the key "
-                               "again as Windows Registry Editor Version 5.00 (regedit's default)");
+        return at_line(number,
+                       "a REGEDIT4 file holds strings in a code page it does not name; export the key "
+                       "again as Windows Registry Editor Version 5.00 (regedit's default)");
       }
       if (b == 0)
         out.emplace_back();
@@ -132,8 +132,9 @@ Result<std::uint32_t> hex_number(std::string_view digits, std::size_t max_digits
 // The data after "=": a quoted string, dword:, hex: or hex(N):.
 Status read_data(std::string_view data, bool version4, RegValue& value) {
   const std::size_t number = value.line;
-  if (data == "-") return at_line(number, "the file deletes the value " + text::quote(value.name) +
-                                              "; import reg reads exports, which delete nothing");
+  if (data == "-")
+    return at_line(number, "the file deletes the value " + text::quote(value.name) +
+                               "; import reg reads exports, which delete nothing");
   if (data.starts_with('"')) {
     std::size_t end = 0;
     auto s = quoted(data, end, number);

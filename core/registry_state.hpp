@@ -1,12 +1,14 @@
 #pragma once
 // Everything the registry file holds that sslbind manages: the HTTP.SYS bindings, the settings of the file-based
-// Central Certificate Store provider (HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider), and the web farms and routes
-// the front end offloads to.
+// Central Certificate Store provider (HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider), the IP listen list, and the
+// web farms and routes the front end offloads to.
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/binding_set.hpp"
+#include "core/endpoint.hpp"
 #include "core/webfarm.hpp"
 
 namespace sslbind {
@@ -28,6 +30,7 @@ struct RegistryState {
   BindingSet bindings;
   std::optional<CcsProviderConfig> ccs_provider;  // absent until `add ccs` first writes the key
   FarmSet farms{};                                // web farms and routes (HKLM\SOFTWARE\sslbind)
+  std::vector<IpAddress> ip_listen{};             // the IP listen list (core/ip_listen.hpp); empty: every address
 };
 
 }  // namespace sslbind

@@ -17,10 +17,10 @@ constexpr std::uint64_t kMaxDays = 36500;
 
 Result<InterchangeCommand> parse_interchange(std::span<const std::string> arguments, std::string_view verb,
                                              std::span<const std::string_view> objects) {
-  const auto object = arguments.empty() ? objects.end()
-                                        : std::find_if(objects.begin(), objects.end(), [&](std::string_view o) {
-                                            return text::iequals(arguments.front(), o);
-                                          });
+  const auto object =
+      arguments.empty() ? objects.end() : std::find_if(objects.begin(), objects.end(), [&](std::string_view o) {
+        return text::iequals(arguments.front(), o);
+      });
   if (object == objects.end()) {
     std::string names;
     std::string forms;

@@ -64,8 +64,16 @@ Snapshot::Snapshot(std::uint64_t generation, store::ServingState state, const st
       index_(std::move(state.bindings)),
       source_(std::move(state.source)) {
   const ListenPlan plan = index_.table().listen_plan();
-  for (const std::uint16_t port : plan.ports) listeners_.insert({std::nullopt, port});
-  for (const IpPort& a : plan.addresses) listeners_.insert({a.address, a.port});
+  if (state_.ip_listen.empty()) {
+    for (const std::uint16_t port : plan.ports) listeners_.insert({std::nullopt, port});
+    for (const IpPort& a : plan.addresses) listeners_.insert({a.address, a.port});
+  } else {
+    // As HTTP.SYS: only the listed addresses, on every port a binding names. A binding to an address not listed
+    // gets no socket (its clients cannot connect), as on Windows.
+    for (const std::uint16_t port : plan.ports) {
+      for (const IpAddress& a : state_.ip_listen) listeners_.insert({a, port});
+    }
+  }
   for (const auto& [key, farm] : state_.farms.farms()) {
     for (const FarmServer& server : farm.servers) {
       const std::string name = server.str();

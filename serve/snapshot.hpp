@@ -19,7 +19,8 @@
 
 namespace sslbind::serve {
 
-// A listening socket: the dual-stack wildcard [::]:port, or the specific address of an ipport binding.
+// A listening socket: the dual-stack wildcard [::]:port, or a specific address (an ipport binding's, or one of the
+// IP listen list, where 0.0.0.0 is every IPv4 address and :: every IPv6 one).
 struct ListenAddress {
   std::optional<IpAddress> address;  // absent: [::] (IPv4 clients arrive as ::ffff:a.b.c.d)
   std::uint16_t port = 0;

@@ -70,7 +70,8 @@ void Worker::sync_listeners(const std::set<ListenAddress>& wanted) {
       ep = {asio::ip::tcp::v4(), l.port};
       acceptor->open(ep.protocol(), ec);
     }
-    if (!ec && !l.address && ep.protocol() == asio::ip::tcp::v6()) acceptor->set_option(asio::ip::v6_only(false), ec);
+    // [::] alone takes IPv4 clients too; a listed :: is IPv6 only, beside a listed 0.0.0.0 as HTTP.SYS has them.
+    if (!ec && ep.protocol() == asio::ip::tcp::v6()) acceptor->set_option(asio::ip::v6_only(l.address.has_value()), ec);
     if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) {
       // One socket per thread and address: the kernel spreads connections over the threads, no accept lock.

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/binding_set.hpp"
+#include "core/ip_listen.hpp"
 #include "core/text.hpp"
 #include "store/registry_decode.hpp"
 
@@ -32,7 +33,7 @@ bool control_set(std::string_view name) {
          std::all_of(name.begin() + 10, name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-enum class Place { Container, Binding, CcsProvider, Other };
+enum class Place { Container, HttpParameters, Binding, CcsProvider, Other };
 
 struct Located {
   Place place = Place::Other;
@@ -44,11 +45,14 @@ struct Located {
 Located locate(const std::vector<std::string>& path) {
   auto is = [&](std::size_t i, std::string_view name) { return i < path.size() && text::iequals(path[i], name); };
   if (!is(0, kHive) && !is(0, "HKLM")) return {};
-  const std::array<bool, 6> http{true, is(1, "SYSTEM"), path.size() > 2 && control_set(path[2]), is(3, "Services"),
-                                 is(4, "HTTP"), is(5, "Parameters")};
+  const std::array<bool, 6> http{
+      true,          is(1, "SYSTEM"),    path.size() > 2 && control_set(path[2]), is(3, "Services"),
+      is(4, "HTTP"), is(5, "Parameters")};
   std::size_t matched = 0;
   while (matched < http.size() && matched < path.size() && http[matched]) ++matched;
-  if (matched == path.size()) return {Place::Container, KeyKind::IpPort, ""};
+  if (matched == path.size()) {
+    return {matched == http.size() ? Place::HttpParameters : Place::Container, KeyKind::IpPort, ""};
+  }
   if (matched == http.size()) {
     for (KeyKind kind : kKinds) {
       if (!text::iequals(path[6], binding_info_key(kind))) continue;
@@ -60,7 +64,8 @@ Located locate(const std::vector<std::string>& path) {
   const std::array<std::string_view, 5> provider{"", "SOFTWARE", "Microsoft", "IIS", "CentralCertProvider"};
   std::size_t along = 1;
   while (along < provider.size() && along < path.size() && text::iequals(path[along], provider[along])) ++along;
-  if (along == path.size()) return {along == provider.size() ? Place::CcsProvider : Place::Container, KeyKind::IpPort, ""};
+  if (along == path.size())
+    return {along == provider.size() ? Place::CcsProvider : Place::Container, KeyKind::IpPort, ""};
   return {};
 }
 
@@ -103,7 +108,8 @@ Status read_binding(const RegKey& key, const Located& at, std::vector<BatchLine>
   }
   // Windows names a host-name binding by its subkey; sslbind's export also writes the HostnamePort value.
   const bool by_host = at.kind == KeyKind::HostnamePort || at.kind == KeyKind::ScopedCcs;
-  const bool has_host = std::any_of(values.begin(), values.end(), [](const RawValue& r) { return r.name == kHostnamePort; });
+  const bool has_host =
+      std::any_of(values.begin(), values.end(), [](const RawValue& r) { return r.name == kHostnamePort; });
   if (by_host && !has_host) values.push_back(RawValue{kHostnamePort, "REG_SZ", at.subkey, true, true, true});
   BindingSet one;
   if (auto s = decode_subkey(at.kind, at.subkey, values, one); !s) return at_line(key.line, s.error());
@@ -112,7 +118,7 @@ Status read_binding(const RegKey& key, const Located& at, std::vector<BatchLine>
     add.verb = Verb::Add;
     add.key = binding_key;
     add.settings = binding.settings;
-    lines.push_back(BatchLine{key.line, std::move(add)});
+    lines.push_back(BatchLine{key.line, std::move(add), std::nullopt});
     for (BatchLine& p : property_lines(key.line, binding_key, binding.extended)) lines.push_back(std::move(p));
   }
   return Ok{};
@@ -122,12 +128,13 @@ Status read_provider(const RegKey& key, RegImport& out) {
   RawValues values;
   for (const RegValue& v : key.values) {
     if (v.name == kPassword || v.name == kPrivateKeyPassword) {
-      out.skipped.push_back({v.line, value_place(key, v) +
-                                         " (sealed with the Windows machine's key; give it again with sslbind update ccs)"});
+      out.skipped.push_back(
+          {v.line,
+           value_place(key, v) + " (sealed with the Windows machine's key; give it again with sslbind update ccs)"});
       continue;
     }
-    const bool known = v.name == kEnabled || v.name == kCertStoreLocation || v.name == kUserName ||
-                       v.name == kPollingInterval;
+    const bool known =
+        v.name == kEnabled || v.name == kCertStoreLocation || v.name == kUserName || v.name == kPollingInterval;
     if (!known) {
       out.skipped.push_back({v.line, value_place(key, v) + " (a value sslbind does not keep)"});
       continue;
@@ -145,6 +152,30 @@ Status read_provider(const RegKey& key, RegImport& out) {
   return Ok{};
 }
 
+// HTTP\Parameters: its ListenOnlyList becomes add iplisten lines, in the list's order; its other values are not
+// sslbind's.
+Status read_http_parameters(const RegKey& key, RegImport& out) {
+  for (const RegValue& v : key.values) {
+    if (v.name != kListenOnlyList) {
+      out.skipped.push_back({v.line, value_place(key, v) + " (a value sslbind does not keep)"});
+      continue;
+    }
+    if (v.type != static_cast<std::uint32_t>(RegType::MultiSz)) {
+      return invalid("line " + std::to_string(v.line) + ": " + value_place(key, v) +
+                     " must be hex(7) (REG_MULTI_SZ), a list of addresses");
+    }
+    for (const std::string& text : v.strings) {
+      auto cmd = parse_iplisten_arguments(Verb::Add, std::vector<std::string>{"ipaddress=" + text});
+      if (!cmd)
+        return invalid("line " + std::to_string(v.line) + ": " + value_place(key, v) + ": " + cmd.error().detail);
+      SslCertCommand unused;
+      unused.verb = Verb::Add;
+      out.lines.push_back(BatchLine{v.line, std::move(unused), *cmd});
+    }
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Result<RegImport> read_reg_import(const std::vector<RegKey>& keys) {
@@ -157,6 +188,9 @@ Result<RegImport> read_reg_import(const std::vector<RegKey>& keys) {
         break;
       case Place::CcsProvider:
         if (auto s = read_provider(key, out); !s) return s.error();
+        break;
+      case Place::HttpParameters:
+        if (auto s = read_http_parameters(key, out); !s) return s.error();
         break;
       case Place::Container:
         for (const RegValue& v : key.values) {

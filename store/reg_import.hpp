@@ -11,7 +11,9 @@
 namespace sslbind::store {
 
 struct RegImport {
-  std::vector<BatchLine> lines;  // an add per binding, numbered by its key's line, and its update sslpropertyex
+  // An add per binding, numbered by its key's line, and its update sslpropertyex; an add iplisten per address of
+  // HTTP\Parameters\ListenOnlyList.
+  std::vector<BatchLine> lines;
   std::optional<CcsProviderConfig> ccs_provider;  // without its passwords: Windows sealed them with its own key
   std::size_t ccs_provider_line = 0;
   std::vector<SkippedLine> skipped;  // keys and values that are not sslbind's, named
@@ -19,8 +21,8 @@ struct RegImport {
 
 // Reads HKLM\SYSTEM\CurrentControlSet (or ControlSetNNN)\Services\HTTP\Parameters\SslBindingInfo,
 // SslSniBindingInfo, SslCcsBindingInfo and SslScopedCcsBindingInfo, and the CCS provider's key
-// (HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider). Every other key, and every value those keys hold that sslbind does not keep, is skipped and
-// named. A binding that cannot be decoded is refused with its line.
+// (HKLM\SOFTWARE\Microsoft\IIS\CentralCertProvider). Every other key, and every value those keys hold that sslbind does
+// not keep, is skipped and named. A binding that cannot be decoded is refused with its line.
 Result<RegImport> read_reg_import(const std::vector<RegKey>& keys);
 
 }  // namespace sslbind::store

@@ -3,6 +3,7 @@
 #include <array>
 #include <tuple>
 
+#include "core/ip_listen.hpp"
 #include "core/registry_names.hpp"
 #include "store/registry_codec.hpp"
 
@@ -113,9 +114,19 @@ Status check_version(const json& document) {
 }
 
 std::span<const char* const> binding_value_names() {
-  static constexpr std::array<const char*, 13> kNames{
-      kCertHash,     kAppId, kStoreName,          kHostnamePort,       kCheckMode, kFreshness, kUrlTimeout, kCtlIdentifier,
-      kCtlStoreName, kFlags, kHttp2ReceiveWindow, kHttp2MaxSettingsPerFrame, kHttp2MaxSettingsPerMinute};
+  static constexpr std::array<const char*, 13> kNames{kCertHash,
+                                                      kAppId,
+                                                      kStoreName,
+                                                      kHostnamePort,
+                                                      kCheckMode,
+                                                      kFreshness,
+                                                      kUrlTimeout,
+                                                      kCtlIdentifier,
+                                                      kCtlStoreName,
+                                                      kFlags,
+                                                      kHttp2ReceiveWindow,
+                                                      kHttp2MaxSettingsPerFrame,
+                                                      kHttp2MaxSettingsPerMinute};
   return kNames;
 }
 
@@ -205,6 +216,38 @@ void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, json& d
       key.erase(name);
   }
   if (!config->enabled) key.erase(kPassword);
+}
+
+}  // namespace sslbind::store
+
+namespace sslbind::store {
+
+Result<std::vector<IpAddress>> decode_ip_listen(const json& document) {
+  std::vector<IpAddress> list;
+  const json* params = find_key(document, kParametersPath.data());
+  if (params == nullptr || !params->is_object() || !params->contains(kListenOnlyList)) return list;
+  const std::string where = std::string(kParametersDisplay) + "\\" + kListenOnlyList;
+  const RawValues raw = raw_values(json{{kListenOnlyList, (*params)[kListenOnlyList]}});
+  const ValueReader values(raw, [] { return std::string(kParametersDisplay); });
+  auto strings = values.multi_string(kListenOnlyList);
+  if (!strings) return strings.error();
+  for (const std::string& text : strings->value_or(std::vector<std::string>{})) {
+    auto address = IpAddress::parse(text, "IP");
+    if (!address) return unreadable(where, address.error().detail);
+    if (auto s = add_ip_listen(list, *address); !s) return unreadable(where, s.error().detail);
+  }
+  return list;
+}
+
+void encode_ip_listen(const std::vector<IpAddress>& list, json& document) {
+  json& params = make_key(document, kParametersPath.data());
+  if (list.empty()) {
+    params.erase(kListenOnlyList);
+    return;
+  }
+  std::vector<std::string> text;
+  for (const IpAddress& a : list) text.push_back(a.str());
+  params[kListenOnlyList] = reg_multi_sz(text);
 }
 
 }  // namespace sslbind::store

@@ -21,6 +21,9 @@ Status decode_bindings_into(const nlohmann::json& document, BindingSet& set);
 
 // The CentralCertProvider key, if present. Values sslbind does not use (Password) are kept as they are.
 Result<std::optional<CcsProviderConfig>> decode_ccs_provider(const nlohmann::json& document);
+// HTTP\Parameters\ListenOnlyList: empty when the value is absent. Written only when the list is not empty.
+Result<std::vector<IpAddress>> decode_ip_listen(const nlohmann::json& document);
+void encode_ip_listen(const std::vector<IpAddress>& list, nlohmann::json& document);
 void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, nlohmann::json& document);
 
 }  // namespace sslbind::store

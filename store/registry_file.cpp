@@ -92,6 +92,7 @@ Status RegistryFile::transact(const std::function<Status(RegistryState&)>& chang
       RegistryState rest;
       rest.ccs_provider = loaded->state.ccs_provider;
       rest.farms = loaded->state.farms;
+      rest.ip_listen = loaded->state.ip_listen;
       nlohmann::json rest_document = loaded->document;
       const auto compiled = compile_registry(loaded->state.bindings, write_registry(rest, rest_document), identity);
       if (!compiled) {

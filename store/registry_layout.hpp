@@ -42,6 +42,8 @@ inline constexpr const char* kUrlTimeout = "DefaultSslRevocationUrlRetrievalTime
 inline constexpr const char* kCtlIdentifier = "DefaultSslCtlIdentifier";
 inline constexpr const char* kCtlStoreName = "DefaultSslCtlStoreName";
 inline constexpr const char* kFlags = "DefaultFlags";
+// Under Parameters itself: the IP listen list, as HTTP.SYS keeps it.
+inline constexpr const char* kListenOnlyList = "ListenOnlyList";
 // Written only when they differ from what Windows lists by default (core/registry_names.hpp).
 inline constexpr const char* kHttp2ReceiveWindow = extended_value::kReceiveWindow;
 inline constexpr const char* kHttp2MaxSettingsPerFrame = extended_value::kMaxSettingsPerFrame;

@@ -138,8 +138,8 @@ TEST_CASE("-f decodes a script saved as UTF-16 or UTF-8 with a byte order mark, 
 }
 
 // A whole `netsh http dump` holds URL reservations (every Windows machine has some), IP listen entries and timeouts,
-// and a whole `netsh dump` other contexts: the sslcert lines run, the rest is listed as skipped, nothing fails.
-TEST_CASE("-f runs a whole netsh dump: sslcert lines applied, other objects and contexts listed as skipped") {
+// and a whole `netsh dump` other contexts: the sslcert and iplisten lines run, the rest is listed as skipped.
+TEST_CASE("-f runs a whole netsh dump: sslcert and iplisten lines applied, other objects and contexts skipped") {
   Sslbind sslbind;
   const std::string dump =
       "\r\n#========================\r\n# Configuration for HTTP\r\n#========================\r\n"
@@ -157,20 +157,22 @@ TEST_CASE("-f runs a whole netsh dump: sslcert lines applied, other objects and 
   CHECK(r.err == "");
   CHECK(r.exit_code == 0);
   CHECK(r.out ==
+        "line 7: ipaddress=10.0.0.5 created\n"
         "line 8: ipport=0.0.0.0:443 created\n"
-        "line 7: skipped, not sslbind's: add iplisten ipaddress=10.0.0.5\n"
         "line 9: skipped, not sslbind's: add timeout timeouttype=idleconnectiontimeout value=120\n"
         "line 10: skipped, not sslbind's: add urlacl url=http://+:80/Temporary_Listen_Addresses/ sddl=D:(A;;GX;;;WD)\n"
         "line 13: skipped, not sslbind's: pushd interface ipv4\n"
         "line 14: skipped, not sslbind's: set global icmpredirects=enabled\n"
         "line 15: skipped, not sslbind's: popd\n"
-        "1 created, 0 updated, 0 unchanged, 0 deleted, 6 skipped\n");
+        "2 created, 0 updated, 0 unchanged, 0 deleted, 5 skipped\n");
+  CHECK(sslbind({"show", "iplisten"}).out.find("\n    10.0.0.5\n") != std::string::npos);
   Sslbind again;
   const auto j = json::parse(again({"--json", "-f", script.path}).out);
-  REQUIRE(j["skipped"].size() == 6);
-  CHECK(j["skipped"][2]["line"] == 10);
-  CHECK(j["skipped"][2]["command"] == "add urlacl url=http://+:80/Temporary_Listen_Addresses/ sddl=D:(A;;GX;;;WD)");
-  CHECK(j["created"] == 1);
+  REQUIRE(j["skipped"].size() == 5);
+  CHECK(j["skipped"][1]["line"] == 10);
+  CHECK(j["skipped"][1]["command"] == "add urlacl url=http://+:80/Temporary_Listen_Addresses/ sddl=D:(A;;GX;;;WD)");
+  CHECK(j["changes"][0]["key"] == "ipaddress=10.0.0.5");
+  CHECK(j["created"] == 2);
   // sslbind's own objects are still no batch line: they are refused, not skipped.
   Script own("add cert file=a.pfx\n");
   CHECK(Sslbind()({"-f", own.path}).exit_code == 2);

@@ -337,3 +337,42 @@ TEST_CASE("show sslcert json=enable prints the document Windows prints, for ever
   // --json keeps sslbind's own schema.
   CHECK(json::parse(sslbind({"--json", "show", "sslcert"}).out)["bindings"].size() == 4);
 }
+
+// netsh http add|delete|show iplisten: its texts, its error numbers (183, 2) on standard output, the list kept in
+// HTTP\Parameters\ListenOnlyList as Windows keeps it.
+TEST_CASE("iplisten: add, delete and show as netsh, 183 and 2, the list in ListenOnlyList") {
+  Sslbind sslbind;
+  auto r = sslbind({"add", "iplisten", "ipaddress=10.0.0.5"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "IP address successfully added\n");
+  CHECK(sslbind({"http", "add", "iplisten", "[fe80::1]"}).exit_code == 0);  // the API's bracketed form, no tag
+  r = sslbind({"add", "iplisten", "ipaddress=10.0.0.5"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == "IP address add failed, Error: 183\nCannot create a file when that file already exists.\n");
+  CHECK(r.err.find("ipaddress 10.0.0.5 is already in the IP listen list") != std::string::npos);
+  CHECK(sslbind({"show", "iplisten"}).out ==
+        "\nIP addresses present in the IP listen list:\n-------------------------------------------\n\n"
+        "    10.0.0.5\n    fe80::1\n\n");
+  const json doc = json::parse(sslbind({"--json", "show", "iplisten"}).out);
+  CHECK(doc["addresses"] == json::array({"10.0.0.5", "fe80::1"}));
+  CHECK(sslbind.registry().find("\"ListenOnlyList\":{\"data\":[\"10.0.0.5\",\"fe80::1\"],\"type\":\"REG_MULTI_SZ\"}") !=
+        std::string::npos);
+  r = sslbind({"delete", "iplisten", "ipaddress=10.0.0.6"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.starts_with("IP address deletion failed, Error: 2\n"));
+  const std::string before = sslbind.registry();
+  for (const auto& bad : std::vector<std::vector<std::string>>{{"add", "iplisten"},
+                                                               {"add", "iplisten", "ipaddress=10.0.0.256"},
+                                                               {"add", "iplisten", "ipaddress=fe80::1%eth0"},
+                                                               {"add", "iplisten", "port=443"},
+                                                               {"show", "iplisten", "ipaddress=10.0.0.5"}}) {
+    const auto refused = sslbind(bad);
+    CHECK(refused.exit_code != 0);
+    CHECK(sslbind.registry() == before);
+  }
+  CHECK(sslbind({"add", "iplisten", "ipaddress=10.0.0.256"}).err.find("ipaddress: IP address '10.0.0.256'") !=
+        std::string::npos);
+  CHECK(sslbind({"delete", "iplisten", "10.0.0.5"}).out == "IP address successfully deleted\n");
+  CHECK(sslbind({"delete", "iplisten", "fe80::1"}).exit_code == 0);
+  CHECK(sslbind.registry().find("ListenOnlyList") == std::string::npos);  // an empty list is no value, as on Windows
+}

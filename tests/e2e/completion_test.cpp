@@ -48,7 +48,7 @@ TEST_CASE("bash completes verbs, nouns, parameters and values") {
   CHECK(complete("sslbind import netsh f") == "file=\n");
   CHECK(complete("sslbind update ") == "sslcert\nsslpropertyex\nccs\nwebfarm\n");
   CHECK(complete("sslbind up") == "update\n");
-  CHECK(complete("sslbind http add ") == "sslcert\ncert\nccs\nwebfarm\nroute\n");
+  CHECK(complete("sslbind http add ") == "sslcert\ncert\nccs\niplisten\nwebfarm\nroute\n");
   CHECK(complete("sslbind add sslcert host") == "hostnameport=\n");
   CHECK(complete("sslbind add sslcert ipport=0.0.0.0:443 cert") == "certhash=\ncertstorename=\n");
   CHECK(complete("sslbind delete sslcert ") == "ipport=\nhostnameport=\nccs=\nscopedccs=\n");

@@ -402,6 +402,9 @@ TEST_CASE("dump then -f restores every registry byte, whatever the values hold")
     const std::string why = args[0] + ": " + r.err;
     REQUIRE_MESSAGE(r.exit_code == 0, why);
   }
+  for (const char* address : {"10.0.0.5", "::", "0.0.0.0"}) {
+    REQUIRE(sslbind({"add", "iplisten", std::string("ipaddress=") + address}).exit_code == 0);
+  }
   const json b = bindings(sslbind);
   CHECK(b[0]["sslctlidentifier"] == "a\"b");
   CHECK(b[3]["DefaultFlags"] == 0x18004);
@@ -412,18 +415,20 @@ TEST_CASE("dump then -f restores every registry byte, whatever the values hold")
   CHECK(dumped.out.find(" sslctlidentifier=\"a\\\"b\" ") != std::string::npos);
   CHECK(dumped.out.find(" certstorename=(null) ") != std::string::npos);
   CHECK(dumped.out.find("for netsh write certstorename=MY") != std::string::npos);
+  CHECK(dumped.out.find("pushd http\n\nadd iplisten ipaddress=10.0.0.5\nadd iplisten ipaddress=::\n"
+                        "add iplisten ipaddress=0.0.0.0\n\n") != std::string::npos);
   TempDir dir;
   write_file(dir.path() / "dump.txt", dumped.out);
   Sslbind other;
   const auto r = other({"-f", (dir.path() / "dump.txt").string()});
   CHECK(r.err == "");
-  CHECK(r.out.ends_with("8 created, 0 updated, 0 unchanged, 0 deleted\n"));
+  CHECK(r.out.ends_with("11 created, 0 updated, 0 unchanged, 0 deleted\n"));
   CHECK(other.registry() == sslbind.registry());
   CHECK(other({"export", "reg", "file=-"}).out == sslbind({"export", "reg", "file=-"}).out);
   CHECK(other({"dump"}).out == dumped.out);
   // An option beside a whole word must agree with it.
-  const auto clash = sslbind({"add", "sslcert", "ipport=0.0.0.0:448", "certhash=" + hash0(), app,
-                              "disablehttp2=enable", "defaultflags=0"});
+  const auto clash = sslbind(
+      {"add", "sslcert", "ipport=0.0.0.0:448", "certhash=" + hash0(), app, "disablehttp2=enable", "defaultflags=0"});
   CHECK(clash.exit_code != 0);
   CHECK(clash.err.find("disablehttp2=enable disagrees with defaultflags=0") != std::string::npos);
   CHECK(sslbind({"add", "sslcert", "ipport=0.0.0.0:448", "certhash=" + hash0(), app, "defaultflags=0x1G"})
@@ -546,7 +551,8 @@ std::string as_regedit_file(const std::string& text) {
 
 TEST_CASE("import reg reads Windows' reg export as the equivalent netsh commands would write it") {
   std::string text = read_file(kFixtures / "windows_reg_export.reg");
-  for (const auto& [mark, hash] : {std::pair{std::string("{HASH0}"), hash0()}, std::pair{std::string("{HASH1}"), hash1()}}) {
+  for (const auto& [mark, hash] :
+       {std::pair{std::string("{HASH0}"), hash0()}, std::pair{std::string("{HASH1}"), hash1()}}) {
     for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark)) {
       text.replace(at, mark.size(), reg_hex(hash));
     }
@@ -570,7 +576,7 @@ TEST_CASE("import reg reads Windows' reg export as the equivalent netsh commands
   // Every key and value that is not a binding's or the provider's is named and skipped, never fatal.
   CHECK(r.out.find("HTTP\\Parameters\\EnableAggressiveMemoryUsage (a value sslbind does not keep)") !=
         std::string::npos);
-  CHECK(r.out.find("HTTP\\Parameters\\ListenOnlyList (a value sslbind does not keep)") != std::string::npos);
+  CHECK(r.out.find("line 12: ipaddress=10.0.0.5 created\n") != std::string::npos);
   CHECK(r.out.find("[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\UrlAclInfo] (a key "
                    "sslbind does not keep)") != std::string::npos);
   CHECK(r.out.find("SslCcsBindingInfo\\0.0.0.0:443\\ReservedForLaterUse (a value sslbind does not keep)") !=
@@ -578,9 +584,10 @@ TEST_CASE("import reg reads Windows' reg export as the equivalent netsh commands
   CHECK(r.out.find("CentralCertProvider\\PrivateKeyPassword (sealed with the Windows machine's key") !=
         std::string::npos);
   CHECK(r.out.find("line 59: CCS provider updated\n") != std::string::npos);
-  CHECK(r.out.find("4 created, 0 updated, 0 unchanged, 0 deleted, 6 skipped\n") != std::string::npos);
+  CHECK(r.out.find("5 created, 0 updated, 0 unchanged, 0 deleted, 5 skipped\n") != std::string::npos);
 
   Sslbind netsh;
+  REQUIRE(netsh({"add", "iplisten", "ipaddress=10.0.0.5"}).exit_code == 0);
   const std::string app = "appid=" + kAppId;
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"ipport=0.0.0.0:443", "certhash=" + hash0(), app, "certstorename=MY"},
@@ -613,8 +620,8 @@ TEST_CASE("import reg refuses what is not an export, with the line, and imports 
   const std::string before = sslbind.registry();
   const std::string key =
       "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443]\n";
-  const std::string good = "\"SslCertHash\"=hex:" + reg_hex(hash0()) +
-                           "\n\"AppId\"=hex:81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14\n";
+  const std::string good =
+      "\"SslCertHash\"=hex:" + reg_hex(hash0()) + "\n\"AppId\"=hex:81,e1,c3,4d,4b,e1,21,4a,b0,22,59,fc,66,9b,09,14\n";
   for (const auto& [body, message] : std::vector<std::pair<std::string, std::string>>{
            {"REGEDIT5\n", "line 1: a .reg file starts with \"Windows Registry Editor Version 5.00\""},
            {"Windows Registry Editor Version 5.00\n\n[-" + key.substr(1), "line 3: the file deletes the key"},

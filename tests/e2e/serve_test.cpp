@@ -175,6 +175,36 @@ TEST_SUITE("serve") {
     CHECK(server.stop() == 0);
   }
 
+  // HTTP.SYS binds only the addresses of a non-empty IP listen list, on every port a binding names; serve applies
+  // the list live.
+  TEST_CASE("the IP listen list: only its addresses listen, changes apply live, empty means every address") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string a = fe.import("a.test");
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), a);
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    CHECK(accepts("127.0.0.2", port));
+
+    REQUIRE(fe.sslbind({"add", "iplisten", "ipaddress=127.0.0.2"}).exit_code == 0);
+    CHECK(eventually([&] { return !accepts("127.0.0.1", port); }));
+    CHECK(tls_connect("127.0.0.2", port).thumbprint == a);
+    // A binding to an address the list does not name gets no socket; its port listens on the listed address.
+    const std::uint16_t second = free_port();
+    fe.bind("ipport=127.0.0.3:" + std::to_string(second), a);
+    CHECK(eventually([&] { return accepts("127.0.0.2", second); }));
+    CHECK(!accepts("127.0.0.3", second));
+
+    REQUIRE(fe.sslbind({"add", "iplisten", "127.0.0.1"}).exit_code == 0);
+    CHECK(eventually([&] { return accepts("127.0.0.1", port); }));
+    CHECK(tls_connect("127.0.0.1", port).thumbprint == a);
+    REQUIRE(fe.sslbind({"delete", "iplisten", "ipaddress=127.0.0.1"}).exit_code == 0);
+    REQUIRE(fe.sslbind({"delete", "iplisten", "ipaddress=127.0.0.2"}).exit_code == 0);
+    // Empty again: every address, and the specific binding its own.
+    CHECK(eventually([&] { return accepts("127.0.0.1", port) && accepts("127.0.0.3", second); }));
+    CHECK(server.stop() == 0);
+  }
+
   TEST_CASE("resumption: a session or ticket from one binding never resumes on another") {
     FrontEnd fe;
     const std::uint16_t port = free_port();

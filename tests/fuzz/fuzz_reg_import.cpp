@@ -25,7 +25,7 @@ std::optional<sslbind::RegistryState> import(std::string_view bytes) {
   auto read = sslbind::store::read_reg_import(*keys);
   if (!read) return std::nullopt;
   sslbind::RegistryState state;
-  if (!sslbind::apply_batch(state.bindings, std::move(read->lines), /*add_or_update=*/false)) return std::nullopt;
+  if (!sslbind::apply_batch(state, std::move(read->lines), /*add_or_update=*/false)) return std::nullopt;
   state.ccs_provider = read->ccs_provider;
   return state;
 }

@@ -16,7 +16,7 @@ std::string add(const std::string& key, const std::string& extra = "") {
 std::vector<std::string> summary(const std::vector<BatchChange>& changes) {
   std::vector<std::string> out;
   for (const auto& c : changes) {
-    out.push_back(std::to_string(c.line) + " " + c.key.as_parameter() + " " + std::string(outcome_name(c.outcome)));
+    out.push_back(std::to_string(c.line) + " " + c.key + " " + std::string(outcome_name(c.outcome)));
   }
   return out;
 }
@@ -61,16 +61,16 @@ TEST_CASE("batch: a wrong line is named by its number") {
             .detail.starts_with("line 2: "));
   CHECK(parse_batch("\n\nadd sslcert ipport=0.0.0.0:443").error().code == ErrorCode::MissingParameters);
   CHECK(parse_batch("\n\nadd sslcert ipport=0.0.0.0:443").error().detail.starts_with("line 3: "));
-  CHECK(
-      parse_batch("show sslcert").error().detail ==
-      "line 1: a batch takes add, update and delete sslcert and update sslpropertyex lines only; found 'show sslcert'");
+  CHECK(parse_batch("show sslcert").error().detail ==
+        "line 1: a batch takes add, update and delete sslcert, update sslpropertyex and add and delete iplisten lines "
+        "only; found 'show sslcert'");
   CHECK(parse_batch("add cert file=a.pfx").error().detail.starts_with("line 1: a batch takes"));
   CHECK(parse_batch("frob sslcert").error().detail.starts_with("line 1: 'frob' is not a command"));
   CHECK(parse_batch("add sslcert x=\"y").error().detail == "line 1: a double quote is not closed");
 }
 
 TEST_CASE("batch: netsh's rules, the failing line named, nothing half-applied by the caller") {
-  BindingSet set;
+  RegistryState set;
   auto lines = parse_batch(add("ipport=0.0.0.0:443") + "\nadd sslcert ccs=443 appid=" + kAppId + "\n" +
                            add("ipport=0.0.0.0:443"));
   REQUIRE(lines);
@@ -81,7 +81,7 @@ TEST_CASE("batch: netsh's rules, the failing line named, nothing half-applied by
   CHECK(r.error().detail.starts_with("line 3: ipport=0.0.0.0:443 already has a binding"));
   CHECK(failed == Verb::Add);
 
-  BindingSet empty;
+  RegistryState empty;
   auto del = parse_batch("delete sslcert ipport=0.0.0.0:443");
   CHECK(apply_batch(empty, *del, false).error().code == ErrorCode::NotFound);
   auto upd = parse_batch("update sslcert ipport=0.0.0.0:443 certhash=" + kHash + " appid=" + kAppId);
@@ -89,7 +89,7 @@ TEST_CASE("batch: netsh's rules, the failing line named, nothing half-applied by
 }
 
 TEST_CASE("batch: add-or-update makes a script idempotent") {
-  BindingSet set;
+  RegistryState set;
   const std::string script =
       add("ipport=0.0.0.0:443") + "\nadd sslcert ccs=443 appid=" + kAppId + "\ndelete sslcert ipport=[::]:443\n";
   auto lines = parse_batch(script);
@@ -103,7 +103,23 @@ TEST_CASE("batch: add-or-update makes a script idempotent") {
                              "\ndelete sslcert ccs=443");
   CHECK(summary(*apply_batch(set, *changed, true)) ==
         Lines{"1 ipport=0.0.0.0:443 updated", "2 ipport=10.0.0.5:443 created", "3 ccs=443 deleted"});
-  CHECK(set.find(BindingKey::ip(*IpPort::parse("0.0.0.0:443")))->settings.certstorename == "WebHosting");
+  CHECK(set.bindings.find(BindingKey::ip(*IpPort::parse("0.0.0.0:443")))->settings.certstorename == "WebHosting");
+}
+
+TEST_CASE("batch: add and delete iplisten lines change the IP listen list by netsh's rules") {
+  auto lines = parse_batch("add iplisten ipaddress=10.0.0.5\nnetsh http add iplisten ::\ndelete iplisten 10.0.0.5\n");
+  REQUIRE(lines);
+  RegistryState state;
+  CHECK(summary(*apply_batch(state, *lines, false)) ==
+        Lines{"1 ipaddress=10.0.0.5 created", "2 ipaddress=:: created", "3 ipaddress=10.0.0.5 deleted"});
+  REQUIRE(state.ip_listen.size() == 1);
+  CHECK(state.ip_listen[0].str() == "::");
+  auto again = parse_batch("add iplisten ipaddress=::");
+  CHECK(apply_batch(state, *again, false).error().detail == "line 1: ipaddress :: is already in the IP listen list");
+  CHECK(summary(*apply_batch(state, *again, true)) == Lines{"1 ipaddress=:: unchanged"});
+  CHECK(parse_batch("add iplisten ipaddress=10.0.0.300").error().detail.starts_with("line 1: ipaddress: IP address"));
+  CHECK(parse_batch("show iplisten").error().detail.find("a batch takes add, update and delete sslcert") !=
+        std::string::npos);
 }
 
 TEST_CASE("batch: the context lines of a netsh script (pushd http, popd) are read, other contexts refused") {
