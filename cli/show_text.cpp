@@ -28,29 +28,42 @@ void field_line(std::string& out, std::string_view label, std::string_view value
   out += '\n';
 }
 
-// Windows Server 2022's layout: three blank lines between the dashes and the first entry (2019 printed one).
-std::string show_header() { return "\nSSL Certificate bindings:\n-------------------------\n\n\n\n"; }
+std::string show_header(const ShowGeneration& generation) {
+  return "\nSSL Certificate bindings:\n-------------------------\n" +
+         std::string(static_cast<std::size_t>(generation.blank_lines_after_header), '\n');
+}
 
-std::string show_entry(const Binding& b) {
+std::string show_entry(const Binding& b, const ShowGeneration& generation) {
   const SslSettings& s = b.settings;
   std::string out;
+  // A field the generation prints; the key line is printed by every one.
+  const auto line = [&](std::string_view label, std::string_view value) {
+    if ((generation.fields & field_bit(label)) != 0) field_line(out, label, value);
+  };
+  const auto toggle = [&](const ToggleRow& row) {
+    if ((generation.fields & field_bit(row.label)) != 0) toggle_line(out, row, s);
+  };
   field_line(out, show_key_label(b.key.kind()), b.key.value());
-  field_line(out, "Certificate Hash", s.certhash ? s.certhash->hex() : "(null)");
-  field_line(out, "Application ID", s.appid.str());
-  field_line(out, "Certificate Store Name", or_null(s.certstorename));
+  line("Certificate Hash", s.certhash ? s.certhash->hex() : "(null)");
+  line("Application ID", s.appid.str());
+  line("Certificate Store Name", or_null(s.certstorename));
   for (const auto& row : client_cert_rows()) {
-    toggle_line(out, row, s);
+    toggle(row);
     if (row.parameter == "verifyrevocationwithcachedclientcertonly" &&
         (s.check_mode & check_mode::kFreshnessTimeEnabled) != 0) {
       field_line(out, kFreshnessInForceLabel, "Enabled");
     }
   }
-  field_line(out, "Revocation Freshness Time", std::to_string(s.revocation_freshness_time));
-  field_line(out, "URL Retrieval Timeout", std::to_string(s.url_retrieval_timeout));
-  field_line(out, "Ctl Identifier", or_null(s.ctl_identifier));
-  field_line(out, "Ctl Store Name", or_null(s.ctl_store_name));
-  for (const auto& row : flag_rows()) toggle_line(out, row, s);
-  field_line(out, kCachingClientHelloLabel, (s.flags & ssl_flag::kEnableCacheClientHello) ? "Set" : "Not Set");
+  line("Revocation Freshness Time", std::to_string(s.revocation_freshness_time));
+  line("URL Retrieval Timeout", std::to_string(s.url_retrieval_timeout));
+  line("Ctl Identifier", or_null(s.ctl_identifier));
+  line("Ctl Store Name", or_null(s.ctl_store_name));
+  for (const auto& row : flag_rows()) toggle(row);
+  line(kCachingClientHelloLabel, (s.flags & ssl_flag::kEnableCacheClientHello) ? "Set" : "Not Set");
+  if (!generation.extended_properties) {
+    out += '\n';
+    return out;
+  }
   // Windows Server 2022 lists every property id up to 4, with the values HTTP.SYS uses (its defaults when unset).
   for (std::uint32_t id = 0; id < kListedPropertyIds; ++id) {
     out += " " + std::string(kExtendedPropertiesLine) + "\n";

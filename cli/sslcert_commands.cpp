@@ -17,9 +17,10 @@
 namespace sslbind::cli {
 namespace {
 
-CommandInfo info(const SslCertCommand& cmd) {
-  return {std::string(verb_name(cmd.verb)) + " sslcert", cmd.verb, "SSL Certificate", usage(cmd.verb)};
+CommandInfo info(Verb verb) {
+  return {std::string(verb_name(verb)) + " sslcert", verb, "SSL Certificate", usage(verb)};
 }
+CommandInfo info(const SslCertCommand& cmd) { return info(cmd.verb); }
 
 int run_show(const Context& ctx, const SslCertCommand& cmd) {
   auto state = ctx.registry->load();
@@ -47,8 +48,9 @@ int run_show(const Context& ctx, const SslCertCommand& cmd) {
     out.finish();
     return kExitOk;
   }
-  *ctx.out << show_header();
-  for (const Binding* b : shown) *ctx.out << show_entry(*b);
+  const ShowGeneration& generation = *find_show_generation(cmd.layout);
+  *ctx.out << show_header(generation);
+  for (const Binding* b : shown) *ctx.out << show_entry(*b, generation);
   *ctx.out << std::flush;
   // netsh prints the header, then the error text, for a key that is not there.
   if (missing) return fail(ctx, not_found, CommandInfo{"", cmd.verb, "SSL Certificate", ""});
@@ -112,7 +114,7 @@ int run_sslpropertyex(const Context& ctx, Verb verb, std::span<const std::string
 
 int run_sslcert(const Context& ctx, Verb verb, std::span<const std::string> arguments) {
   auto cmd = parse_sslcert_arguments(verb, arguments);
-  if (!cmd) return fail(ctx, cmd.error(), info(SslCertCommand{verb, {}, {}, false, {}}));
+  if (!cmd) return fail(ctx, cmd.error(), info(verb));
   if (verb != Verb::Show) return run_change(ctx, *cmd);
   return run_show(ctx, *cmd);
 }

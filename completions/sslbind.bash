@@ -16,7 +16,7 @@ declare -gA _sslbind_params=(
   ["delete iplisten"]="ipaddress="
   ["delete webfarm"]="name="
   ["delete route"]="host="
-  ["show sslcert"]="ipport= hostnameport= ccs= scopedccs= json="
+  ["show sslcert"]="ipport= hostnameport= ccs= scopedccs= json= layout="
   ["show cert"]="certstorename="
   ["show ccs"]=""
   ["show iplisten"]=""
@@ -60,6 +60,7 @@ declare -gA _sslbind_choices=(
   [enablesessionticket]="enable disable"
   [disablesessionid]="enable disable"
   [json]="enable disable"
+  [layout]="2016 2019 2022"
 )
 _sslbind_paths=" file keyfile passwordfile location "
 

@@ -28,7 +28,7 @@ complete -c sslbind -n '__fish_seen_subcommand_from delete; and __fish_seen_subc
 complete -c sslbind -n '__fish_seen_subcommand_from delete; and __fish_seen_subcommand_from iplisten' -a 'ipaddress='
 complete -c sslbind -n '__fish_seen_subcommand_from delete; and __fish_seen_subcommand_from webfarm' -a 'name='
 complete -c sslbind -n '__fish_seen_subcommand_from delete; and __fish_seen_subcommand_from route' -a 'host='
-complete -c sslbind -n '__fish_seen_subcommand_from show; and __fish_seen_subcommand_from sslcert' -a 'ipport= hostnameport= ccs= scopedccs= json=enable json=disable'
+complete -c sslbind -n '__fish_seen_subcommand_from show; and __fish_seen_subcommand_from sslcert' -a 'ipport= hostnameport= ccs= scopedccs= json=enable json=disable layout=2016 layout=2019 layout=2022'
 complete -c sslbind -n '__fish_seen_subcommand_from show; and __fish_seen_subcommand_from cert' -a 'certstorename=MY certstorename=WebHosting'
 complete -c sslbind -n '__fish_seen_subcommand_from show; and __fish_seen_subcommand_from webfarm' -a 'name='
 complete -c sslbind -n '__fish_seen_subcommand_from show; and __fish_seen_subcommand_from route' -a 'host='

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "core/show_layout.hpp"
 #include "core/text.hpp"
@@ -17,6 +18,17 @@ std::string_view trim(std::string_view s) {
 
 Error at_line(std::size_t number, const std::string& why) {
   return invalid("line " + std::to_string(number) + ": " + why);
+}
+
+// netsh prints its labels in the system's language; the JSON document is the same in every one.
+constexpr std::string_view kOtherLanguage =
+    "netsh prints its labels in the system's language, and sslbind reads the English ones. For a listing in another "
+    "language, save `netsh http show sslcert json=enable > bindings.json` on the Windows machine instead (the same in "
+    "every language) and import that file";
+
+Error not_english(std::size_t number, std::string_view line) {
+  return at_line(number,
+                 text::quote(line) + " is not a line of netsh's English listing: " + std::string(kOtherLanguage));
 }
 
 std::optional<std::string_view> key_parameter_of(std::string_view label) {
@@ -78,7 +90,8 @@ Result<std::optional<std::string>> word_for(std::string_view label, std::string_
     entry.freshness_in_force = text::iequals(value, "Enabled");
     return std::optional<std::string>();
   }
-  return at_line(number, "the label " + text::quote(label) + " is not one netsh's show sslcert prints");
+  return at_line(number, "the label " + text::quote(label) + " is not one netsh's show sslcert prints in English; " +
+                             std::string(kOtherLanguage));
 }
 
 // One "Label : value" line inside an "Extended Properties:" block.
@@ -92,6 +105,7 @@ Status read_extended(std::string_view label, std::string_view value, NetshShowEn
     auto id = number_of();
     if (!id) return id.error();
     entry.property_id = *id;
+    if (*id < 32) entry.property_blocks |= std::uint32_t{1} << *id;
     return Ok{};
   }
   if (!entry.property_id) {
@@ -112,6 +126,9 @@ Status read_extended(std::string_view label, std::string_view value, NetshShowEn
   auto n = number_of();
   if (!n) return n.error();
   *field = *n;
+  entry.property_values |= field == &entry.extended.receive_window           ? 1U
+                           : field == &entry.extended.max_settings_per_frame ? 2U
+                                                                             : 4U;
   if (field == &entry.extended.receive_window) {
     if (auto s = validate_receive_window(*n); !s) return at_line(number, s.error().detail);
   }
@@ -146,6 +163,8 @@ Status NetshShowReader::feed(std::string_view raw) {
   }
   const std::size_t colon = line.find(" :");
   if (colon == std::string_view::npos) {
+    // A header in another language ("SSL-Zertifikatbindungen:") ends with a colon too.
+    if (!entry_ && line.ends_with(':')) return not_english(number, line);
     return at_line(number, text::quote(line) + " is not a \"Label : value\" line of netsh http show sslcert");
   }
   const std::string_view label = trim(line.substr(0, colon));
@@ -157,12 +176,12 @@ Status NetshShowReader::feed(std::string_view raw) {
     entry_->words = {std::string(*key) + "=" + std::string(value)};
     return Ok{};
   }
-  if (!entry_) return at_line(number, text::quote(label) + " comes before any binding (IP:port, Hostname:port, ...)");
-  if (entry_->in_extended) return read_extended(label, value, *entry_, number);
-  const auto labels = field_labels();
-  if (const auto at = std::find(labels.begin(), labels.end(), label); at != labels.end()) {
-    entry_->fields |= std::uint32_t{1} << (at - labels.begin());
+  if (!entry_) {
+    if (field_bit(label) == 0) return not_english(number, line);  // "Liaisons de certificat SSL :"
+    return at_line(number, text::quote(label) + " comes before any binding (IP:port, Hostname:port, ...)");
   }
+  if (entry_->in_extended) return read_extended(label, value, *entry_, number);
+  entry_->fields |= field_bit(label);
   auto word = word_for(label, value, *entry_, number);
   if (!word) return word.error();
   if (*word) entry_->words.push_back(std::move(**word));
@@ -178,42 +197,65 @@ Status NetshShowReader::close_entry() {
   auto properties = property_lines(entry.line, *done->command.key, entry.extended);
   lines_.push_back(std::move(*done));
   for (BatchLine& p : properties) lines_.push_back(std::move(p));
-  entries_.push_back({entry.line, entry.fields});
+  entries_.push_back({entry.line, entry.fields, entry.property_blocks, entry.property_values});
   return Ok{};
 }
 
-Status NetshShowReader::check_layouts() const {
-  std::uint32_t seen = 0;
-  for (const EntryFields& e : entries_) seen |= e.fields;
-  if (seen == 0) return Ok{};
+namespace {
+
+// The labels of the fields in `fields` that `have` lacks, quoted, in netsh's order.
+std::string missing_labels(std::uint32_t fields, std::uint32_t have) {
+  std::string out;
   const auto labels = field_labels();
-  // The layout with the fewest fields that holds every field seen; with none (a mix no Windows printed), all.
-  const auto all = layouts();
-  const FieldLayout* layout = &all.back();
-  for (const FieldLayout& l : all) {
-    if ((seen & ~l.fields) == 0) {
-      layout = &l;
-      break;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (((fields >> i) & 1U) != 0 && ((have >> i) & 1U) == 0) {
+      out += (out.empty() ? "'" : ", '") + std::string(labels[i]) + "'";
     }
   }
+  return out;
+}
+
+constexpr std::string_view kSaveWhole = "; was the listing cut? Save it whole and import it again";
+
+}  // namespace
+
+Status NetshShowReader::check_complete() const {
+  if (entries_.empty()) return Ok{};
+  // Every Windows since Server 2008 R2 prints the fields through "Negotiate Client Certificate".
+  const std::uint32_t base = (field_bit("Negotiate Client Certificate") << 1) - 1;
+  std::uint32_t all = 0;
+  for (const EntryFields& e : entries_) all |= e.fields;
   for (const EntryFields& e : entries_) {
-    std::string missing;
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-      if (((layout->fields >> i) & 1U) != 0 && ((e.fields >> i) & 1U) == 0) {
-        missing += (missing.empty() ? "'" : ", '") + std::string(labels[i]) + "'";
+    if (const std::string missing = missing_labels(base | all, e.fields); !missing.empty()) {
+      return at_line(e.line, "the entry stops short of the fields " +
+                                 std::string((e.fields | base) == base ? "every Windows prints"
+                                                                       : "the listing's other "
+                                                                         "entries print") +
+                                 ": " + missing + " missing" + std::string(kSaveWhole));
+    }
+    for (const auto& [id, values, names] :
+         {std::tuple{0U, 1U, "Receive Window"}, std::tuple{1U, 6U, "Max Settings Per Frame and Per Minute"}}) {
+      if (((e.property_blocks >> id) & 1U) != 0 && (e.property_values & values) != values) {
+        return at_line(e.line, "the Extended Properties block of PropertyId " + std::to_string(id) + " lacks " + names +
+                                   std::string(kSaveWhole));
       }
     }
-    if (!missing.empty()) {
-      return at_line(e.line, "the entry stops short of its layout, which ends with '" + std::string(layout->last) +
-                                 "': " + missing + " missing; was the listing cut? Save it whole and import it again");
-    }
+  }
+  const auto labels = field_labels();
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (((all >> i) & 1U) != 0) last = i;
+  }
+  if (!is_layout_end(labels[last])) {
+    return at_line(entries_.back().line, "the fields end with '" + std::string(labels[last]) +
+                                             "', where no Windows layout ends" + std::string(kSaveWhole));
   }
   return Ok{};
 }
 
 Result<std::vector<BatchLine>> NetshShowReader::finish_all() {
   if (auto s = close_entry(); !s) return s.error();
-  if (auto s = check_layouts(); !s) return s.error();
+  if (auto s = check_complete(); !s) return s.error();
   return std::move(lines_);
 }
 

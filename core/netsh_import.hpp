@@ -23,6 +23,8 @@ struct NetshShowEntry {
   std::uint32_t fields = 0;  // bit i: field_labels()[i] was present
   ExtendedProperties extended;
   std::optional<std::uint32_t> property_id;  // of the "Extended Properties:" block being read
+  std::uint32_t property_blocks = 0;         // bit i: a block for PropertyId i (0 to 31) was read
+  std::uint32_t property_values = 0;         // bit 0: Receive Window, 1: Max Settings Per Frame, 2: Per Minute
   bool in_extended = false;                  // past an "Extended Properties:" line
 };
 
@@ -38,9 +40,10 @@ class NetshShowReader {
  private:
   Status close_entry();
 
-  // A listing comes from one Windows build: its layout is the smallest of layouts() that holds every field seen,
-  // and an entry without all of that layout's fields was cut (a copy or a paste that stopped short).
-  Status check_layouts() const;
+  // A listing comes from one Windows build, so its entries print the same fields: an entry that lacks some of them or
+  // stops inside an Extended Properties block, or a listing whose fields end where no Windows layout ends, was cut (a
+  // copy or a paste that stopped short). The order of the labels does not matter.
+  Status check_complete() const;
 
   std::size_t line_number_ = 0;
   std::optional<NetshShowEntry> entry_;
@@ -48,6 +51,8 @@ class NetshShowReader {
   struct EntryFields {
     std::size_t line = 0;
     std::uint32_t fields = 0;
+    std::uint32_t property_blocks = 0;
+    std::uint32_t property_values = 0;
   };
   std::vector<EntryFields> entries_;
 };

@@ -16,7 +16,7 @@ constexpr ParamSpec flag(std::string_view name, std::string_view description, st
   return ParamSpec{name, ParamType::Toggle, kToggle, description, ToggleField::Flags, bit, true};
 }
 
-constexpr std::array<ParamSpec, 30> kParameters{{
+constexpr std::array<ParamSpec, 31> kParameters{{
     {"ipport", ParamType::IpPortKey, "<ipaddr:port>",
      "IP address and port for the binding; 0.0.0.0 is every IPv4 address, [::] every IPv6 address."},
     {"hostnameport", ParamType::HostPortKey, "<name:port>", "Unicode hostname and port for binding (SNI)."},
@@ -71,6 +71,8 @@ constexpr std::array<ParamSpec, 30> kParameters{{
      "sslbind: DefaultSslCertCheckMode as a whole (decimal or 0x hex); options given with it must agree with it."},
     {"json", ParamType::JsonSwitch, kToggle,
      "show only: print the bindings as the JSON document Windows prints (SslCertificateBindings)."},
+    {"layout", ParamType::Layout, "2016|2019|2022",
+     "show only: print the text as that Windows Server generation's netsh does (2022 by default)."},
 }};
 
 }  // namespace
@@ -127,7 +129,7 @@ const ParamSpec* sslcert_positional_tag(Verb verb, std::size_t position) {
 
 bool sslcert_verb_takes(Verb verb, const ParamSpec& spec) {
   if (is_key_parameter(spec)) return true;
-  if (spec.type == ParamType::JsonSwitch) return verb == Verb::Show;
+  if (spec.type == ParamType::JsonSwitch || spec.type == ParamType::Layout) return verb == Verb::Show;
   return verb == Verb::Add || verb == Verb::Update;
 }
 
@@ -154,6 +156,7 @@ std::vector<std::string> parameter_choices(std::string_view parameter) {
   if (const ParamSpec* p = find_parameter(parameter)) {
     if (p->type == ParamType::Toggle || p->type == ParamType::JsonSwitch) return {"enable", "disable"};
     if (p->type == ParamType::StoreName) return {"MY", "WebHosting"};
+    if (p->type == ParamType::Layout) return {"2016", "2019", "2022"};
   }
   return {};
 }

@@ -26,6 +26,7 @@ enum class ParamType {
   UInt,          // u-int
   JsonSwitch,    // show's json=enable|disable
   RawWord,       // defaultflags, defaultsslcertcheckmode: a registry word whole, for bits no option names
+  Layout,        // show's layout=2016|2019|2022: the Windows generation whose text to print
 };
 
 enum class ToggleField { CheckMode, Flags };

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <initializer_list>
 #include <vector>
 
 namespace sslbind {
@@ -60,26 +59,39 @@ std::span<const std::string_view> field_labels() {
   return labels;
 }
 
-std::span<const FieldLayout> layouts() {
-  static const std::vector<FieldLayout> all = [] {
-    const auto labels = field_labels();
-    const auto index = [&](std::string_view label) {
-      return static_cast<std::size_t>(std::find(labels.begin(), labels.end(), label) - labels.begin());
-    };
-    const auto through = [&](std::string_view last) {
-      return static_cast<std::uint32_t>((std::uint64_t{1} << (index(last) + 1)) - 1);
-    };
-    const std::uint32_t session_id = std::uint32_t{1} << index("Disable Session ID");
-    const std::uint32_t all_fields = through(kCachingClientHelloLabel);
-    return std::vector<FieldLayout>{
-        {through("Negotiate Client Certificate"), "Negotiate Client Certificate"},
-        {through("Enable Session Ticket"), "Enable Session Ticket"},
-        {through("Disable Session ID"), "Disable Session ID"},
-        {all_fields & ~session_id, kCachingClientHelloLabel},
-        {all_fields, kCachingClientHelloLabel},
+std::uint32_t field_bit(std::string_view label) {
+  const auto labels = field_labels();
+  const auto at = std::find(labels.begin(), labels.end(), label);
+  return at == labels.end() ? 0 : std::uint32_t{1} << (at - labels.begin());
+}
+
+std::span<const ShowGeneration> show_generations() {
+  static const std::vector<ShowGeneration> all = [] {
+    // Every field up to and with `last`.
+    const auto through = [](std::string_view last) { return (field_bit(last) << 1) - 1; };
+    return std::vector<ShowGeneration>{
+        {"2022", through(kCachingClientHelloLabel), true, 3},
+        {"2019", through("Enable Session Ticket"), true, 1},
+        {"2016", through("Negotiate Client Certificate"), false, 1},
     };
   }();
   return all;
+}
+
+const ShowGeneration* find_show_generation(std::string_view name) {
+  for (const ShowGeneration& g : show_generations()) {
+    if (g.name == name) return &g;
+  }
+  return nullptr;
+}
+
+bool is_layout_end(std::string_view label) {
+  for (std::string_view end :
+       {std::string_view("Negotiate Client Certificate"), std::string_view("Disable Legacy TLS Versions"),
+        std::string_view("Enable Session Ticket"), std::string_view("Disable Session ID"), kCachingClientHelloLabel}) {
+    if (label == end) return true;
+  }
+  return false;
 }
 
 }  // namespace sslbind

@@ -38,18 +38,28 @@ inline constexpr std::string_view kMaxSettingsPerFrameLabel = "Max Settings Per 
 inline constexpr std::string_view kMaxSettingsPerMinuteLabel = "Max Settings Per Minute";
 
 // The labels of an entry after its key, in the order netsh prints them ("Certificate Hash" ... "Enable Caching
-// Client Hello"). Each Windows generation prints some of them, in this order: one of layouts().
+// Client Hello"). Each Windows generation prints some of them, in this order.
 std::span<const std::string_view> field_labels();
+// The bit of a label in a field set (bit i: field_labels()[i]), or 0 for a label that is not a field.
+std::uint32_t field_bit(std::string_view label);
 
-// The fields one Windows generation prints: bit i is field_labels()[i].
-struct FieldLayout {
+// What `show sslcert layout=` prints for one Windows generation: the fields (bit i: field_labels()[i]), whether the
+// Extended Properties blocks follow them, and the blank lines between the header's dashes and the first entry.
+struct ShowGeneration {
+  std::string_view name;  // "2016", "2019", "2022"
   std::uint32_t fields = 0;
-  std::string_view last;  // its last label, to name it in messages
+  bool extended_properties = false;
+  int blank_lines_after_header = 1;
 };
-// Every layout seen from Windows, fewest fields first: Server 2008 R2 to 2016 end at "Negotiate Client
-// Certificate", Server 2019 at "Enable Session Ticket", later builds at "Disable Session ID"; current builds print
-// "Enable Caching Client Hello" after "Enable Session Ticket" with or without "Disable Session ID" between them (a
-// published Business Central on-premises guide shows the one without), and sslbind's own show prints all.
-std::span<const FieldLayout> layouts();
+// Server 2008 R2 to 2016 end at "Negotiate Client Certificate"; Server 2019 adds the flags through "Enable Session
+// Ticket" and the Extended Properties; Server 2022 "Disable Session ID" and "Enable Caching Client Hello", and
+// three blank lines after the header. 2022 first; the default.
+std::span<const ShowGeneration> show_generations();
+const ShowGeneration* find_show_generation(std::string_view name);
+
+// The labels a complete entry can end its fields with, by Windows build: a listing whose last field is another was
+// cut. (Current builds print "Enable Caching Client Hello" after "Enable Session Ticket" with or without "Disable
+// Session ID" between them: a published Business Central on-premises guide shows the one without.)
+bool is_layout_end(std::string_view label);
 
 }  // namespace sslbind

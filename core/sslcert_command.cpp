@@ -8,6 +8,7 @@
 
 #include "core/key_values.hpp"
 #include "core/parameters.hpp"
+#include "core/show_layout.hpp"
 #include "core/text.hpp"
 
 namespace sslbind {
@@ -134,6 +135,14 @@ Status apply_argument(const ParamSpec& spec, std::string_view value, SslCertComm
       return Ok{};
     }
     case ParamType::RawWord: return Ok{};  // apply_raw_words, once the options are in
+    case ParamType::Layout: {
+      if (cmd.verb != Verb::Show) return invalid("layout= is used by show sslcert only");
+      if (find_show_generation(value) == nullptr) {
+        return invalid("layout " + text::quote(value) + " is not one sslbind prints: 2016, 2019 or 2022");
+      }
+      cmd.layout = std::string(value);
+      return Ok{};
+    }
   }
   return Ok{};
 }
@@ -232,7 +241,8 @@ Result<SslCertCommand> parse_sslcert_arguments(Verb verb, std::span<const std::s
       value = split->value;
     }
     if (!given.insert(spec->name).second) return invalid(std::string(spec->name) + "= is given twice");
-    const bool settings_param = !is_key_parameter(*spec) && spec->type != ParamType::JsonSwitch;
+    const bool settings_param =
+        !is_key_parameter(*spec) && spec->type != ParamType::JsonSwitch && spec->type != ParamType::Layout;
     if (settings_param && verb != Verb::Add && verb != Verb::Update) {
       return invalid(std::string(spec->name) + "= is not used by " + verb_text + ", which takes only the binding key");
     }

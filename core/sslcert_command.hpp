@@ -17,6 +17,7 @@ struct SslCertCommand {
   std::optional<BindingKey> key;  // show without a key lists every binding
   SslSettings settings;           // add and update only
   bool json = false;              // show's json=enable
+  std::string layout = "2022";    // show's layout=: a name of show_generations()
   // update sslpropertyex: the one extended property it sets; the settings are then not used.
   std::optional<PropertyChange> property;
 };

@@ -105,8 +105,53 @@ TEST_CASE("import netsh reads a current layout without Disable Session ID, and s
   Sslbind other(EmptyRoot{});
   r = other({"--missing-certificates=allow", "import", "netsh", "file=" + (dir.path() / "cut.txt").string()});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("stops short of its layout, which ends with 'Enable Caching Client Hello': 'Enable Session "
-                   "Ticket' missing") != std::string::npos);
+  CHECK(r.err.find("line 43: the entry stops short of the fields the listing's other entries print: 'Enable Session "
+                   "Ticket' missing; was the listing cut?") != std::string::npos);
+}
+
+// The fields are labelled: any order, and any set a Windows build prints, imports; what is really cut does not.
+TEST_CASE("import netsh takes the fields in any order and any build's set, and refuses a listing that is cut") {
+  const std::string listing = fixture("netsh_show_current_without_session_id.txt");
+  const std::string first = listing.substr(0, listing.find("\r\n\r\n    IP:port", listing.find("0.0.0.0:7048")) + 4);
+  TempDir dir;
+  const auto import = [&](const std::string& text) {
+    write_file(dir.path() / "show.txt", text);
+    Sslbind sslbind(EmptyRoot{});
+    auto r = sslbind({"--missing-certificates=allow", "import", "netsh", "file=" + (dir.path() / "show.txt").string()});
+    return std::pair{r, r.exit_code == 0 ? bindings(sslbind) : json()};
+  };
+  const auto without = [](std::string text, const std::string& label) {
+    for (auto at = text.find("    " + label); at != std::string::npos; at = text.find("    " + label)) {
+      text.erase(at, text.find("\r\n", at) + 2 - at);
+    }
+    return text;
+  };
+  // Two flags a build did not print yet, and the lines in another order: the same binding.
+  std::string older = without(without(first, "Disable TLS1.2 "), "Disable TLS1.3 ");
+  const std::string reject = "    Reject Connections           : Disabled\r\n";
+  older.erase(older.find(reject), reject.size());
+  older.insert(older.find("    Certificate Hash"), reject);
+  auto [r, b] = import(older);
+  CHECK(r.err == "");
+  REQUIRE(b.size() == 1);
+  CHECK(b[0]["ipport"] == "0.0.0.0:7048");
+  // Cut inside the flags: the fields end where no Windows layout ends.
+  const std::string inside = first.substr(0, first.find("    Disable OCSP Stapling"));
+  auto cut = import(inside);
+  CHECK(cut.first.exit_code == 2);
+  CHECK(cut.first.err.find("line 5: the fields end with 'Disable TLS1.3', where no Windows layout ends; was the "
+                           "listing cut?") != std::string::npos);
+  // Cut inside an Extended Properties block.
+  const std::string block = first.substr(0, first.find("    Max Settings Per Minute"));
+  cut = import(block);
+  CHECK(cut.first.exit_code == 2);
+  CHECK(cut.first.err.find("the Extended Properties block of PropertyId 1 lacks Max Settings Per Frame and Per "
+                           "Minute") != std::string::npos);
+  // Cut before the fields every Windows prints.
+  cut = import(first.substr(0, first.find("    URL Retrieval Timeout")));
+  CHECK(cut.first.exit_code == 2);
+  CHECK(cut.first.err.find("the entry stops short of the fields every Windows prints: 'URL Retrieval Timeout'") !=
+        std::string::npos);
 }
 
 TEST_CASE("import netsh refuses an extended property sslbind does not keep, naming it, and imports nothing") {
@@ -233,8 +278,8 @@ TEST_CASE("import netsh refuses a listing cut short, naming the entry and the la
   const std::string before = sslbind.registry();
   const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "cut.txt").string()});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("line 79: the entry stops short of its layout, which ends with 'Enable Caching Client Hello': "
-                   "'Revocation Freshness Time', 'URL Retrieval Timeout'") != std::string::npos);
+  CHECK(r.err.find("line 79: the entry stops short of the fields every Windows prints: 'Revocation Freshness Time', "
+                   "'URL Retrieval Timeout'") != std::string::npos);
   CHECK(sslbind.registry() == before);
 }
 
@@ -250,7 +295,10 @@ TEST_CASE("import netsh refuses a line it cannot read, with its number, and impo
   };
   const std::string good = fixture("netsh_show_2008r2.txt");
   CHECK(refused(good + "    Colour Of The Sky            : blue\r\n") ==
-        "The parameter is incorrect.\nline 33: the label 'Colour Of The Sky' is not one netsh's show sslcert prints\n");
+        "The parameter is incorrect.\nline 33: the label 'Colour Of The Sky' is not one netsh's show sslcert prints in "
+        "English; netsh prints its labels in the system's language, and sslbind reads the English ones. For a "
+        "listing in another language, save `netsh http show sslcert json=enable > bindings.json` on the Windows "
+        "machine instead (the same in every language) and import that file\n");
   CHECK(
       refused("    Certificate Hash : " + hash0() + "\n").find("line 1: 'Certificate Hash' comes before any binding") !=
       std::string::npos);
@@ -648,4 +696,61 @@ TEST_CASE("import reg refuses what is not an export, with the line, and imports 
     CHECK(sslbind.registry() == before);
   }
   CHECK(sslbind({"import", "xml", "file=x"}).err.find("import takes netsh or reg") != std::string::npos);
+}
+
+// show sslcert layout= prints a named Windows generation's text, for scripts that compare text with their server's;
+// each reads back through import netsh.
+TEST_CASE("show sslcert layout=2016|2019|2022 prints each generation's fields, and each imports back") {
+  Sslbind sslbind;
+  REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId,
+                   "clientcertnegotiation=enable", "revocationfreshnesstime=30"})
+              .exit_code == 0);
+  REQUIRE(sslbind({"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + hash1(), "appid=" + kAppId,
+                   "certstorename=WebHosting"})
+              .exit_code == 0);
+  const std::string current = sslbind({"show", "sslcert"}).out;
+  CHECK(sslbind({"show", "sslcert", "layout=2022"}).out == current);
+  const std::string old = sslbind({"show", "sslcert", "layout=2016"}).out;
+  CHECK(old.starts_with("\nSSL Certificate bindings:\n-------------------------\n\n    IP:port "));
+  CHECK(old.find("    Negotiate Client Certificate : Enabled\n\n") != std::string::npos);
+  CHECK(old.find("Reject Connections") == std::string::npos);
+  CHECK(old.find("Extended Properties") == std::string::npos);
+  const std::string mid = sslbind({"show", "sslcert", "layout=2019"}).out;
+  CHECK(mid.find("    Enable Session Ticket        : Not Set\n Extended Properties:\n") != std::string::npos);
+  CHECK(mid.find("Disable Session ID") == std::string::npos);
+  CHECK(mid.find("Enable Caching Client Hello") == std::string::npos);
+  TempDir dir;
+  for (const std::string layout : {"2016", "2019", "2022"}) {
+    CAPTURE(layout);
+    write_file(dir.path() / "show.txt", sslbind({"show", "sslcert", "layout=" + layout}).out);
+    Sslbind other;
+    REQUIRE(other({"import", "netsh", "file=" + (dir.path() / "show.txt").string()}).exit_code == 0);
+    CHECK(other.registry() == sslbind.registry());
+  }
+  const auto bad = sslbind({"show", "sslcert", "layout=2012"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("layout '2012' is not one sslbind prints: 2016, 2019 or 2022") != std::string::npos);
+  CHECK(sslbind({"add", "sslcert", "ipport=0.0.0.0:444", "certhash=" + hash0(), "appid=" + kAppId, "layout=2016"})
+            .err.find("layout= is used by show sslcert only") != std::string::npos);
+}
+
+// netsh prints its labels in the system's language: a listing from a French or German Windows is refused at its
+// first line with the way that works in every language (the first lines of the French output are the ones the issue
+// quotes; the German header as Windows' German resources word it).
+TEST_CASE("import netsh refuses a listing in another language, naming json=enable") {
+  TempDir dir;
+  for (const std::string listing :
+       {"\r\nLiaisons de certificat SSL :\r\n----------------------------\r\n\r\n    Adresse IP:port : 0.0.0.0:443\r\n",
+        "\r\nSSL-Zertifikatbindungen:\r\n-------------------------\r\n\r\n    IP:Port : 0.0.0.0:443\r\n"}) {
+    write_file(dir.path() / "show.txt", listing);
+    Sslbind sslbind;
+    const std::string before = sslbind.registry();
+    const auto r = sslbind({"import", "netsh", "file=" + (dir.path() / "show.txt").string()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.starts_with("line 2: '"));
+    CHECK(r.err.find("is not a line of netsh's English listing: netsh prints its labels in the system's language") !=
+          std::string::npos);
+    CHECK(r.err.find("netsh http show sslcert json=enable") != std::string::npos);
+    CHECK(sslbind.registry() == before);
+  }
 }

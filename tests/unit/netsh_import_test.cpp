@@ -103,13 +103,14 @@ TEST_CASE("netsh show: an entry cut short of its layout is refused with the labe
   lines.insert(lines.end(), cut.begin(), cut.end());
   auto r = read(lines);
   REQUIRE_FALSE(r);
-  CHECK(r.error().detail.rfind("line 26: the entry stops short of its layout, which ends with 'Enable Caching Client "
-                               "Hello': 'Revocation Freshness Time', 'URL Retrieval Timeout', ",
+  CHECK(r.error().detail.rfind("line 26: the entry stops short of the fields every Windows prints: 'Revocation "
+                               "Freshness Time', 'URL Retrieval Timeout', ",
                                0) == 0);
-  // One entry alone, cut: the shortest layout that holds what it has tells what it lacks.
+  // One entry alone, cut inside the flags: its fields end where no Windows layout ends.
   r = read(entry("    IP:port : 0.0.0.0:443", {}, "Disable TLS1.3"));
   REQUIRE_FALSE(r);
-  CHECK(r.error().detail.find("which ends with 'Enable Session Ticket': 'Disable OCSP Stapling'") != std::string::npos);
+  CHECK(r.error().detail.find("the fields end with 'Disable TLS1.3', where no Windows layout ends") !=
+        std::string::npos);
   // Each generation's own layout is whole.
   for (const char* last :
        {"Negotiate Client Certificate", "Enable Session Ticket", "Disable Session ID", "Enable Caching Client Hello"}) {
@@ -124,8 +125,12 @@ TEST_CASE("netsh show: lines that cannot be read are refused with their number")
         "line 2: 'Certificate Hash' comes before any binding (IP:port, Hostname:port, ...)");
   CHECK(fails({"    IP:port : 0.0.0.0:443", "nonsense"}) ==
         "line 2: 'nonsense' is not a \"Label : value\" line of netsh http show sslcert");
-  CHECK(fails({"    IP:port : 0.0.0.0:443", "    Favourite Colour : blue"}) ==
-        "line 2: the label 'Favourite Colour' is not one netsh's show sslcert prints");
+  CHECK(
+      fails({"    IP:port : 0.0.0.0:443", "    Favourite Colour : blue"}) ==
+      "line 2: the label 'Favourite Colour' is not one netsh's show sslcert prints in English; netsh prints its labels "
+      "in the system's language, and sslbind reads the English ones. For a listing in another language, save "
+      "`netsh http show sslcert json=enable > bindings.json` on the Windows machine instead (the same in every "
+      "language) and import that file");
   CHECK(fails({"    IP:port : 0.0.0.0:443", "    Disable QUIC : Enabled"}) ==
         "line 2: Disable QUIC is 'Enabled'; netsh prints Set or Not Set");
   CHECK(fails({"    IP:port : 0.0.0.0:443", "    Enable Caching Client Hello : yes"}) ==
