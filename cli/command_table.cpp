@@ -13,6 +13,7 @@
 #include "core/serve_command.hpp"
 #include "core/sslcert_command.hpp"
 #include "core/text.hpp"
+#include "core/tls_policy.hpp"
 #include "core/tool_commands.hpp"
 
 namespace sslbind::cli {
@@ -65,6 +66,11 @@ const std::vector<ObjectCommand>& objects() {
        iplisten_usage,
        [](Verb v) { return names(iplisten_parameters(v)); },
        run_iplisten},
+      {"tlspolicy",
+       {{Verb::Show, "Shows the machine-wide TLS policy (set it with: set tlspolicy)."}},
+       [](Verb) { return tls_policy_usage(); },
+       [](Verb) { return std::vector<std::string>{}; },
+       run_show_tls_policy},
       {"webfarm",
        {{Verb::Add, "Adds a web farm: the web workers serve sends decrypted requests to."},
         {Verb::Update, "Changes a web farm's servers, health check, balancing or X-ARR-SSL."},
@@ -97,6 +103,9 @@ const std::vector<ToolCommand>& tools() {
        [] { return names(resolve_parameters()); }, run_resolve},
       {"check", "", "", "Finds bindings and certificates that give clients the wrong certificate.", check_usage,
        [] { return names(check_parameters()); }, run_check},
+      {"set", "tlspolicy", "set tlspolicy profile=modern|intermediate|old [protocols=] [ciphers=] ...",
+       "Sets the machine-wide TLS policy: a Mozilla profile, or what to change of it.", tls_policy_usage,
+       [] { return names(tls_policy_parameters()); }, run_set_tls_policy},
       {"export", "reg", "export reg file=<path>|-", "Writes the bindings as a Windows .reg file.", interchange_usage,
        [] { return names(interchange_parameters()); }, run_export},
       {"import", "netsh", "[--dry-run] [--add-or-update] [--missing-certificates=allow] import netsh file=<path>|-",

@@ -222,6 +222,34 @@ std::string iplisten_usage(Verb verb) {
          v + " iplisten ipaddress=::\n";
 }
 
+std::string tls_policy_usage() {
+  return "Usage: set tlspolicy [profile=modern|intermediate|old] [protocols=TLSv1.2,TLSv1.3] [ciphers=<list>]\n"
+         "                     [ciphersuites=<list>] [groups=<list>] [sigalgs=<list>] [preference=server|client]\n"
+         "       show tlspolicy\n"
+         "\n"
+         "Parameters:\n"
+         "\n"
+         "    Tag              Value\n"
+         "    profile        - One of Mozilla's server-side TLS profiles (guideline 5.7): modern (TLS 1.3 only),\n"
+         "                     intermediate (TLS 1.2 and 1.3, the default) or old (TLS 1.0 to 1.3).\n"
+         "    protocols      - The protocol versions, comma-separated: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3.\n"
+         "    ciphers        - TLS 1.2 and below: an OpenSSL cipher list, colon-separated.\n"
+         "    ciphersuites   - TLS 1.3: the suites, colon-separated.\n"
+         "    groups         - The key exchange groups, colon-separated (X25519:prime256v1:secp384r1).\n"
+         "    sigalgs        - The signature algorithms, colon-separated; empty for OpenSSL's default.\n"
+         "    preference     - Whose cipher order wins: client (Mozilla's modern and intermediate) or server.\n"
+         "\n"
+         "Remarks: One policy for every binding, as Schannel's is per machine; a binding's disablelegacytls,\n"
+         "         disabletls12 and disabletls13 narrow it. A profile with other values given becomes \"custom\".\n"
+         "         Names OpenSSL does not know are refused by name. serve applies the policy live.\n"
+         "\n"
+         "Examples:\n"
+         "\n"
+         "         set tlspolicy profile=modern\n"
+         "         set tlspolicy profile=intermediate groups=X25519:prime256v1\n"
+         "         show tlspolicy\n";
+}
+
 std::string ccs_usage() {
   return "Usage: add ccs location=<folder> [privatekeypassword=<string> | passwordfile=<path>]\n"
          "               [username=<string>] [pollinginterval=<seconds>]\n"

@@ -14,6 +14,7 @@ std::string route_usage();
 std::string cert_usage();
 std::string ccs_usage();
 std::string iplisten_usage(Verb verb);
+std::string tls_policy_usage();
 std::string init_usage();
 std::string dump_usage();
 std::string resolve_usage();

@@ -20,12 +20,14 @@ declare -gA _sslbind_params=(
   ["show cert"]="certstorename="
   ["show ccs"]=""
   ["show iplisten"]=""
+  ["show tlspolicy"]=""
   ["show webfarm"]="name="
   ["show route"]="host="
   ["show frontend"]="admin="
   ["init"]=""
   ["resolve"]="ipport= hostname="
   ["check"]="days="
+  ["set tlspolicy"]="profile= protocols= ciphers= ciphersuites= groups= sigalgs= preference="
   ["export reg"]="file="
   ["import netsh"]="file="
   ["import reg"]="file="
@@ -36,7 +38,8 @@ declare -gA _sslbind_objects=(
   [add]="sslcert cert ccs iplisten webfarm route"
   [update]="sslcert sslpropertyex ccs webfarm"
   [delete]="sslcert cert ccs iplisten webfarm route"
-  [show]="sslcert cert ccs iplisten webfarm route frontend"
+  [show]="sslcert cert ccs iplisten tlspolicy webfarm route frontend"
+  [set]="tlspolicy"
   [export]="reg"
   [import]="netsh reg"
 )
@@ -82,7 +85,7 @@ _sslbind() {
   COMPREPLY=()
   if [[ -n $skip ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
   if [[ ${#args[@]} -eq 0 ]]; then
-    COMPREPLY=($(compgen -W "add update delete show init resolve check export import dump serve http --root --json -f --dry-run --add-or-update --missing-certificates=allow --version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "add update delete show init resolve check set export import dump serve http --root --json -f --dry-run --add-or-update --missing-certificates=allow --version help" -- "$cur"))
     return
   fi
   local command=${args[0]}

@@ -9,6 +9,7 @@
 
 #include "core/binding_set.hpp"
 #include "core/endpoint.hpp"
+#include "core/tls_policy.hpp"
 #include "core/webfarm.hpp"
 
 namespace sslbind {
@@ -31,6 +32,7 @@ struct RegistryState {
   std::optional<CcsProviderConfig> ccs_provider;  // absent until `add ccs` first writes the key
   FarmSet farms{};                                // web farms and routes (HKLM\SOFTWARE\sslbind)
   std::vector<IpAddress> ip_listen{};             // the IP listen list (core/ip_listen.hpp); empty: every address
+  std::optional<TlsPolicy> tls_policy{};          // machine-wide (core/tls_policy.hpp); absent: intermediate
 };
 
 }  // namespace sslbind

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds sslbind twice and runs every test in both under ctest: Release with GCC and
 # warnings as errors, and Debug with clang, AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer's
-# instrumentation (warnings as errors too: a second compiler's). Checks the Debian package, then runs every fuzz
-# target of the sanitizer build for 10 s on its corpus.
+# instrumentation (warnings as errors too: a second compiler's). Runs testssl.sh against serve under each TLS
+# profile, checks the Debian package, then runs every fuzz target of the sanitizer build for 10 s on its corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh lintian man-db clang libclang-rt-14-dev nginx-light nghttp2-client python3-h2 chromium
+scripts/install-deps.sh lintian man-db clang libclang-rt-14-dev nginx-light nghttp2-client python3-h2 chromium \
+  testssl.sh
 step() { echo "== $* ($(date +%T))"; }
 step "Format and layer rules"
 scripts/check-style.sh
@@ -21,6 +22,9 @@ build_and_test() {
 
 step "Release build, warnings as errors"
 build_and_test build/release -DCMAKE_BUILD_TYPE=Release -DSSLBIND_BENCH=ON
+
+step "TLS profiles: testssl.sh against serve"
+tests/tls/testssl_profiles.sh build/release
 
 step "Install and Debian package"
 stage=$(mktemp -d)

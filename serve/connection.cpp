@@ -32,7 +32,7 @@ void Connection::start() {
   asio::error_code ec;
   const auto local = socket.local_endpoint(ec);
   const auto remote = ec ? asio::ip::tcp::endpoint() : socket.remote_endpoint(ec);
-  if (ec || !worker_.snapshot() || shared.tls == nullptr) return close();
+  if (ec || !worker_.snapshot() || worker_.snapshot()->tls() == nullptr) return close();
   socket.non_blocking(true, ec);
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
   const IpPort here = ip_port_of(local);
@@ -58,7 +58,8 @@ void Connection::start() {
   socket.async_wait(asio::socket_base::wait_read, [self = shared_from_this()](const asio::error_code& e) {
     if (self->closed_) return;
     if (e) return self->close();
-    if (!self->stream_.open(self->worker_.shared().tls)) return self->close();
+    // The snapshot of the connection's start: its TLS policy is the one the handshake follows.
+    if (!self->stream_.open(self->handshake_.in->snapshot->tls())) return self->close();
     attach(self->stream_.ssl(), &self->handshake_);
     self->handshake_step();
   });
@@ -140,7 +141,7 @@ void Connection::established() {
   SharedState& shared = worker_.shared();
   if (handshake_.step) shared.stats.handshakes[static_cast<std::size_t>(*handshake_.step)].fetch_add(1);
   if (stream_.resumed()) shared.stats.resumed.fetch_add(1, std::memory_order_relaxed);
-  if (handshake_.forget_session) stream_.forget_session(shared.tls);
+  if (handshake_.forget_session) stream_.forget_session();
   arm_timer(shared.timeouts.idle, Failure::IdleTimeout);
   const auto kind = choose_session(stream_.alpn(), !shared.options.backends.empty(),
                                    !worker_.snapshot()->state().farms.farms().empty());

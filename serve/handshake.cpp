@@ -42,8 +42,15 @@ void set_session_context(SSL* ssl, const Binding& binding, const std::string& ce
 
 void apply_options(SSL* ssl, const Binding& binding, Handshake& h) {
   const std::uint32_t flags = binding.settings.flags;
-  if ((flags & ssl_flag::kDisableLegacyTls) != 0) SSL_set_min_proto_version(ssl, TLS1_2_VERSION);
-  if ((flags & ssl_flag::kDisableTls13) != 0) SSL_set_max_proto_version(ssl, TLS1_2_VERSION);
+  // The options narrow the machine-wide policy and never widen it: a policy of TLS 1.3 alone stays so.
+  const long lowest = SSL_get_min_proto_version(ssl);
+  const long highest = SSL_get_max_proto_version(ssl);
+  if ((flags & ssl_flag::kDisableLegacyTls) != 0 && lowest < TLS1_2_VERSION) {
+    SSL_set_min_proto_version(ssl, TLS1_2_VERSION);
+  }
+  if ((flags & ssl_flag::kDisableTls13) != 0 && (highest == 0 || highest > TLS1_2_VERSION)) {
+    SSL_set_max_proto_version(ssl, TLS1_2_VERSION);
+  }
   if ((flags & ssl_flag::kDisableTls12) != 0) SSL_set_options(ssl, SSL_OP_NO_TLSv1_2);
   if ((flags & ssl_flag::kNegotiateClientCert) != 0) {
     SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, accept_any_client_certificate);

@@ -76,8 +76,10 @@ class Control {
     auto state = registry_.load_for_serving();
     if (!state) return cannot_start(Error(ErrorCode::RegistryUnreadable, state.error().detail));
     group_ = std::make_unique<WorkerGroup>(command_, root_, kLoaderThreads);
-    if (group_->shared().tls == nullptr) {
-      return cannot_start(Error(ErrorCode::SourceUnavailable, "OpenSSL cannot make a TLS context"));
+    auto first = std::make_shared<const Snapshot>(++generation_, std::move(*state), root_, nullptr);
+    if (first->tls() == nullptr) {
+      return cannot_start(
+          Error(ErrorCode::SourceUnavailable, "OpenSSL cannot make a TLS context: " + first->tls_problem()));
     }
     if (auto s = admin_.open(); !s) return cannot_start(s.error());
     if (command_.metrics) {
@@ -90,7 +92,7 @@ class Control {
       asio::post(io_, [this, l, why] { report_listen_failure(l, why); });
     });
     watcher_.watch_root();
-    publish(std::make_shared<const Snapshot>(++generation_, std::move(*state), root_, nullptr), "started");
+    publish(std::move(first), "started");
     log(Level::Info, "ready: " + std::to_string(threads) + " I/O threads, admin socket " + admin_.path().string() +
                          ", " + serving_what(command_, *group_->current()));
     wait_signals();
@@ -127,6 +129,7 @@ class Control {
                 std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count()) +
             " ms)");
     for (const std::string& problem : current.farm_problems()) log(Level::Warning, problem + " (not used)");
+    if (!current.tls_problem().empty()) log(Level::Error, current.tls_problem());
     if (current.ccs() && !current.ccs()->index()) ccs_listing_.list_first(current.ccs(), group_->shared());
     watcher_.follow(current);
   }

@@ -18,7 +18,6 @@ constexpr std::chrono::milliseconds kLoadDeadline{5'000};
 SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, unsigned loader_threads)
     : options(std::move(opts)),
       stores(root),
-      tls(make_listener_context()),
       loaders({loader_threads, kMaxQueuedLoads, std::max(1U, loader_threads / 2), kLoadDeadline}),
       cache(loaders, CacheLimits{}) {
   timeouts.handshake = std::chrono::seconds(options.handshake_timeout);
@@ -28,6 +27,6 @@ SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, u
   if (options.access_log) access_log = std::make_unique<AccessLog>(*options.access_log, options.access_log_json);
 }
 
-SharedState::~SharedState() { SSL_CTX_free(tls); }
+SharedState::~SharedState() = default;
 
 }  // namespace sslbind::serve

@@ -37,7 +37,6 @@ struct SharedState {
   ServeCommand options;
   Timeouts timeouts;
   store::CertStore stores;
-  SSL_CTX* tls = nullptr;
   LoaderPool loaders;
   CertCache cache;
   Stats stats;

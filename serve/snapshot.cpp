@@ -85,6 +85,23 @@ Snapshot::Snapshot(std::uint64_t generation, store::ServingState state, const st
         farm_problems_.push_back(address.error().detail);
     }
   }
+  const TlsPolicy wanted = state_.tls_policy.value_or(default_tls_policy());
+  if (previous != nullptr && previous->tls_ && previous->tls_policy_ == wanted) {
+    tls_ = previous->tls_;
+    tls_policy_ = previous->tls_policy_;
+  } else if (auto made = make_policy_context(wanted)) {
+    tls_ = std::move(*made);
+    tls_policy_ = wanted;
+  } else {
+    tls_problem_ = "TLS policy " + wanted.profile + " not applied: " + made.error().detail;
+    if (previous != nullptr && previous->tls_) {
+      tls_ = previous->tls_;
+      tls_policy_ = previous->tls_policy_;
+    } else if (auto fallback = make_policy_context(default_tls_policy())) {
+      tls_ = std::move(*fallback);
+      tls_policy_ = default_tls_policy();
+    }
+  }
   const auto& config = state_.ccs_provider;
   if (previous != nullptr && previous->ccs_ && previous->state_.ccs_provider == config) {
     ccs_ = previous->ccs_;

@@ -14,6 +14,7 @@
 
 #include "core/registry_state.hpp"
 #include "core/selection.hpp"
+#include "serve/tls_context.hpp"
 #include "store/ccs_provider.hpp"
 #include "store/registry.hpp"
 
@@ -53,6 +54,11 @@ class Snapshot {
   // thread waits for DNS); nullptr for a server whose name did not resolve: farm_problems() says why.
   const IpPort* server_address(const std::string& server) const;
   const std::vector<std::string>& farm_problems() const { return farm_problems_; }
+  // The listener context new connections take: the machine-wide TLS policy applied (kept from the previous snapshot
+  // while the policy is the same, so that its session cache and ticket keys go on). A policy OpenSSL refuses (a
+  // registry edited by hand) leaves the previous one in force, or the intermediate profile: tls_problem() says why.
+  SSL_CTX* tls() const { return tls_.get(); }
+  const std::string& tls_problem() const { return tls_problem_; }
 
  private:
   std::uint64_t generation_;
@@ -65,6 +71,9 @@ class Snapshot {
   std::set<ListenAddress> listeners_;
   std::map<std::string, IpPort> server_addresses_;
   std::vector<std::string> farm_problems_;
+  TlsContext tls_;
+  TlsPolicy tls_policy_;  // the one tls_ carries
+  std::string tls_problem_;
 };
 
 }  // namespace sslbind::serve

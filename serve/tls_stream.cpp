@@ -93,6 +93,6 @@ bool TlsStream::resumed() const { return SSL_session_reused(ssl_) == 1; }
 
 bool TlsStream::has_buffered() const { return SSL_has_pending(ssl_) == 1; }
 
-void TlsStream::forget_session(SSL_CTX* context) { SSL_CTX_remove_session(context, SSL_get_session(ssl_)); }
+void TlsStream::forget_session() { SSL_CTX_remove_session(SSL_get_SSL_CTX(ssl_), SSL_get_session(ssl_)); }
 
 }  // namespace sslbind::serve

@@ -54,8 +54,9 @@ class TlsStream {
   std::string_view cipher() const;
   std::string_view alpn() const;  // the protocol ALPN chose; empty when none was
   bool resumed() const;
-  // disablesessionid: the session just made is not kept for session-id resumption.
-  void forget_session(SSL_CTX* context);
+  // disablesessionid: the session just made is not kept for session-id resumption (in the context the stream was
+  // opened with).
+  void forget_session();
 
  private:
   Status failed(int result);

@@ -218,6 +218,62 @@ void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, json& d
   if (!config->enabled) key.erase(kPassword);
 }
 
+Result<std::optional<TlsPolicy>> decode_tls_policy(const json& document) {
+  const json* key = find_key(document, kTlsPolicyPath.data());
+  if (key == nullptr) return std::optional<TlsPolicy>();
+  if (!key->is_object()) return unreadable(kTlsPolicyDisplay, "this key and every key above it must be JSON objects");
+  const RawValues raw = raw_values(*key);
+  const ValueReader values(raw, [] { return std::string(kTlsPolicyDisplay); });
+  if (auto s = values.only_known(
+          {kProfile, kProtocols, kCiphers, kCipherSuites, kGroups, kSignatureAlgorithms, kServerPreference});
+      !s) {
+    return s.error();
+  }
+  TlsPolicy policy;
+  auto profile = values.string(kProfile);
+  if (!profile) return profile.error();
+  policy.profile = profile->value_or("custom");
+  if (policy.profile != "custom" && !tls_profile(policy.profile)) {
+    return unreadable(std::string(kTlsPolicyDisplay) + "\\" + kProfile,
+                      "unknown profile " + text::quote(policy.profile));
+  }
+  auto protocols = values.multi_string(kProtocols);
+  if (!protocols) return protocols.error();
+  std::string listed;
+  for (const std::string& p : protocols->value_or(std::vector<std::string>{}))
+    listed += (listed.empty() ? "" : ",") + p;
+  auto versions = parse_tls_versions(listed);
+  if (!versions) return unreadable(std::string(kTlsPolicyDisplay) + "\\" + kProtocols, versions.error().detail);
+  policy.protocols = std::move(*versions);
+  for (auto [name, field] :
+       {std::pair{kCiphers, &policy.ciphers}, std::pair{kCipherSuites, &policy.ciphersuites},
+        std::pair{kGroups, &policy.groups}, std::pair{kSignatureAlgorithms, &policy.signature_algorithms}}) {
+    auto v = values.string(name);
+    if (!v) return v.error();
+    *field = v->value_or("");
+  }
+  auto preference = values.dword(kServerPreference);
+  if (!preference) return preference.error();
+  if (*preference > 1) return unreadable(std::string(kTlsPolicyDisplay) + "\\" + kServerPreference, "must be 0 or 1");
+  policy.server_preference = *preference == 1;
+  return std::optional<TlsPolicy>(std::move(policy));
+}
+
+void encode_tls_policy(const std::optional<TlsPolicy>& policy, json& document) {
+  if (!policy) return;
+  json& key = make_key(document, kTlsPolicyPath.data());
+  key = json::object();
+  key[kProfile] = reg_sz(policy->profile);
+  std::vector<std::string> protocols;
+  for (TlsVersion v : policy->protocols) protocols.emplace_back(tls_version_name(v));
+  key[kProtocols] = reg_multi_sz(protocols);
+  key[kCiphers] = reg_sz(policy->ciphers);
+  key[kCipherSuites] = reg_sz(policy->ciphersuites);
+  key[kGroups] = reg_sz(policy->groups);
+  key[kSignatureAlgorithms] = reg_sz(policy->signature_algorithms);
+  key[kServerPreference] = reg_dword(policy->server_preference ? 1 : 0);
+}
+
 }  // namespace sslbind::store
 
 namespace sslbind::store {

@@ -24,6 +24,9 @@ Result<std::optional<CcsProviderConfig>> decode_ccs_provider(const nlohmann::jso
 // HTTP\Parameters\ListenOnlyList: empty when the value is absent. Written only when the list is not empty.
 Result<std::vector<IpAddress>> decode_ip_listen(const nlohmann::json& document);
 void encode_ip_listen(const std::vector<IpAddress>& list, nlohmann::json& document);
+// HKLM\SOFTWARE\sslbind\TlsPolicy, absent when the key is; written only once `set tlspolicy` has run.
+Result<std::optional<TlsPolicy>> decode_tls_policy(const nlohmann::json& document);
+void encode_tls_policy(const std::optional<TlsPolicy>& policy, nlohmann::json& document);
 void encode_ccs_provider(const std::optional<CcsProviderConfig>& config, nlohmann::json& document);
 
 }  // namespace sslbind::store

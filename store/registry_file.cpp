@@ -93,6 +93,7 @@ Status RegistryFile::transact(const std::function<Status(RegistryState&)>& chang
       rest.ccs_provider = loaded->state.ccs_provider;
       rest.farms = loaded->state.farms;
       rest.ip_listen = loaded->state.ip_listen;
+      rest.tls_policy = loaded->state.tls_policy;
       nlohmann::json rest_document = loaded->document;
       const auto compiled = compile_registry(loaded->state.bindings, write_registry(rest, rest_document), identity);
       if (!compiled) {

@@ -23,6 +23,8 @@ inline constexpr std::array<const char*, 5> kCcsProviderPath{"SOFTWARE", "Micros
 // sslbind's own key: the web farms and routes of the front end (ARR keeps them in applicationHost.config).
 inline constexpr std::array<const char*, 4> kWebFarmsPath{"SOFTWARE", "sslbind", "WebFarms", nullptr};
 inline constexpr std::array<const char*, 4> kRoutesPath{"SOFTWARE", "sslbind", "Routes", nullptr};
+inline constexpr std::array<const char*, 4> kTlsPolicyPath{"SOFTWARE", "sslbind", "TlsPolicy", nullptr};
+inline constexpr const char* kTlsPolicyDisplay = "HKLM\\SOFTWARE\\sslbind\\TlsPolicy";
 inline constexpr const char* kWebFarmsDisplay = "HKLM\\SOFTWARE\\sslbind\\WebFarms";
 inline constexpr const char* kRoutesDisplay = "HKLM\\SOFTWARE\\sslbind\\Routes";
 inline constexpr const char* kHive = "HKEY_LOCAL_MACHINE";
@@ -58,6 +60,14 @@ inline constexpr const char* kHealthCheckStatus = "HealthCheckStatus";
 inline constexpr const char* kLoadBalance = "LoadBalance";
 inline constexpr const char* kArrSsl = "ArrSsl";
 inline constexpr const char* kWebFarm = "WebFarm";
+// Value names of the TLS policy.
+inline constexpr const char* kProfile = "Profile";
+inline constexpr const char* kProtocols = "Protocols";
+inline constexpr const char* kCiphers = "Ciphers";
+inline constexpr const char* kCipherSuites = "CipherSuites";
+inline constexpr const char* kGroups = "Groups";
+inline constexpr const char* kSignatureAlgorithms = "SignatureAlgorithms";
+inline constexpr const char* kServerPreference = "ServerPreference";
 // Value names under CentralCertProvider, as IIS writes them.
 inline constexpr const char* kEnabled = "Enabled";
 inline constexpr const char* kCertStoreLocation = "CertStoreLocation";

@@ -207,7 +207,7 @@ Result<RegistryState> read_registry(std::string_view text, json& rest) {
   if (reader.failure()) return *reader.failure();
   if (!parsed)
     return Error(ErrorCode::RegistryUnreadable, "not valid JSON at byte " + std::to_string(reader.error_byte()));
-  RegistryState state{reader.take_bindings(), std::nullopt, {}, {}};
+  RegistryState state{reader.take_bindings(), std::nullopt, {}, {}, std::nullopt};
   // What was not decoded on the way (a file whose schemaVersion comes late, or none) is decoded from the tree.
   if (auto s = decode_bindings_into(rest, state.bindings); !s) return s.error();
   auto provider = decode_ccs_provider(rest);
@@ -219,6 +219,9 @@ Result<RegistryState> read_registry(std::string_view text, json& rest) {
   auto ip_listen = decode_ip_listen(rest);
   if (!ip_listen) return ip_listen.error();
   state.ip_listen = std::move(*ip_listen);
+  auto tls_policy = decode_tls_policy(rest);
+  if (!tls_policy) return tls_policy.error();
+  state.tls_policy = std::move(*tls_policy);
   return state;
 }
 

@@ -66,6 +66,7 @@ std::string write_registry(const RegistryState& state, json& document) {
   encode_ccs_provider(state.ccs_provider, document);
   encode_farms(state.farms, document);
   encode_ip_listen(state.ip_listen, document);
+  encode_tls_policy(state.tls_policy, document);
   json& params = make_key(document, kParametersPath.data());
   for (KeyKind kind : kKinds) params[std::string(binding_info_key(kind))] = json::object();
   std::string out = "{\"schemaVersion\":" + std::to_string(kSchemaVersion);

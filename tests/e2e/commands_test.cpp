@@ -376,3 +376,58 @@ TEST_CASE("iplisten: add, delete and show as netsh, 183 and 2, the list in Liste
   CHECK(sslbind({"delete", "iplisten", "fe80::1"}).exit_code == 0);
   CHECK(sslbind.registry().find("ListenOnlyList") == std::string::npos);  // an empty list is no value, as on Windows
 }
+
+// set tlspolicy and show tlspolicy: Mozilla's profiles, changes by name, and names OpenSSL does not know refused.
+TEST_CASE("tlspolicy: intermediate by default, profiles and changes set, unknown names refused by name") {
+  Sslbind sslbind;
+  json doc = json::parse(sslbind({"--json", "show", "tlspolicy"}).out)["tlsPolicy"];
+  CHECK(doc["profile"] == "intermediate");
+  CHECK(doc["set"] == false);
+  CHECK(doc["protocols"] == json::array({"TLSv1.2", "TLSv1.3"}));
+  CHECK(doc["preference"] == "client");
+  CHECK(sslbind({"show", "tlspolicy"}).out.find("    Profile                      : intermediate (the default") !=
+        std::string::npos);
+
+  auto r = sslbind({"set", "tlspolicy", "profile=modern"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.starts_with("TLS policy successfully set\n"));
+  doc = json::parse(sslbind({"--json", "show", "tlspolicy"}).out)["tlsPolicy"];
+  CHECK(doc["profile"] == "modern");
+  CHECK(doc["set"] == true);
+  CHECK(doc["protocols"] == json::array({"TLSv1.3"}));
+  CHECK(doc["ciphers"] == "");
+  CHECK(sslbind.registry().find("\"TlsPolicy\":{") != std::string::npos);
+
+  // A change on top of the profile in force makes it custom; the same values again keep its name.
+  CHECK(sslbind({"set", "tlspolicy", "profile=old", "preference=server"}).exit_code == 0);
+  CHECK(json::parse(sslbind({"--json", "show", "tlspolicy"}).out)["tlsPolicy"]["profile"] == "old");
+  CHECK(sslbind({"set", "tlspolicy", "groups=X25519"}).exit_code == 0);
+  doc = json::parse(sslbind({"--json", "show", "tlspolicy"}).out)["tlsPolicy"];
+  CHECK(doc["profile"] == "custom");
+  CHECK(doc["groups"] == "X25519");
+  CHECK(doc["protocols"] == json::array({"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}));
+
+  const std::string before = sslbind.registry();
+  for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"set", "tlspolicy", "ciphers=ECDHE-RSA-AES128-GCM-SHA256:NOT-A-CIPHER"},
+            "ciphers: 'NOT-A-CIPHER' is a cipher or cipher keyword OpenSSL"},
+           {{"set", "tlspolicy", "ciphersuites=TLS_AES_128_GCM_SHA256:TLS_NOPE"},
+            "ciphersuites: 'TLS_NOPE' is a TLS 1.3 suite OpenSSL"},
+           {{"set", "tlspolicy", "groups=X25519:secp1r1"}, "groups: 'secp1r1' is a group OpenSSL"},
+           {{"set", "tlspolicy", "sigalgs=RSA+MD4"}, "sigalgs: 'RSA+MD4' is a signature algorithm OpenSSL"},
+           {{"set", "tlspolicy", "protocols=SSLv3"}, "protocols: 'sslv3' is not a protocol sslbind offers"},
+           {{"set", "tlspolicy", "profile=paranoid"}, "profile 'paranoid' is not one of Mozilla's"},
+           {{"set", "tlspolicy", "preference=mine"}, "preference 'mine' is neither server"},
+           {{"set", "tlspolicy", "ciphers=ECDHE-RSA-AES128-GCM-SHA256 AES128-SHA"}, "holds a blank"},
+           {{"set", "tlspolicy", "protocols=TLSv1.2", "ciphers="}, "include TLS 1.2 or below, but ciphers gives none"},
+           {{"set", "tlspolicy", "ciphersuites="}, "include TLSv1.3, but ciphersuites is empty"},
+           {{"set", "tlspolicy"}, "set tlspolicy needs profile="},
+           {{"set", "cipherpolicy"}, "set takes tlspolicy"},
+       }) {
+    const auto refused = sslbind(args);
+    CAPTURE(message);
+    CHECK(refused.exit_code != 0);
+    CHECK(refused.err.find(message) != std::string::npos);
+    CHECK(sslbind.registry() == before);
+  }
+}

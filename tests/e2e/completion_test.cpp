@@ -40,7 +40,7 @@ TEST_CASE("completions/ matches what the binary generates") {
 
 TEST_CASE("bash completes verbs, nouns, parameters and values") {
   CHECK(complete("sslbind ") ==
-        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nexport\nimport\ndump\nserve\nhttp\n--root\n--json\n-f\n"
+        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nset\nexport\nimport\ndump\nserve\nhttp\n--root\n--json\n-f\n"
         "--dry-run\n--add-or-update\n--missing-certificates=allow\n--version\nhelp\n");
   CHECK(complete("sslbind export ") == "reg\n");
   CHECK(complete("sslbind show f") == "frontend\n");
@@ -53,6 +53,9 @@ TEST_CASE("bash completes verbs, nouns, parameters and values") {
   CHECK(complete("sslbind add sslcert ipport=0.0.0.0:443 cert") == "certhash=\ncertstorename=\n");
   CHECK(complete("sslbind delete sslcert ") == "ipport=\nhostnameport=\nccs=\nscopedccs=\n");
   CHECK(complete("sslbind show sslcert j") == "json=\n");
+  CHECK(complete("sslbind show sslcert layout=") == "2016\n2019\n2022\n");
+  CHECK(complete("sslbind set ") == "tlspolicy\n");
+  CHECK(complete("sslbind set tlspolicy pr") == "profile=\nprotocols=\npreference=\n");
   CHECK(complete("sslbind add sslcert disablehttp2=") == "enable\ndisable\n");
   CHECK(complete("sslbind add sslcert usagecheck=e") == "enable\n");
   CHECK(complete("sslbind --root /tmp/x add cert certstorename=Web") == "WebHosting\n");

@@ -170,11 +170,12 @@ TEST_CASE("unknown commands") {
   check_case({{"http", "frob", "sslcert"},
               2,
               "The following command was not found: http frob sslcert\n'frob' is not a command; the commands are "
-              "add, update, delete, show, init, resolve, check, export, import, dump and serve\n"});
+              "add, update, delete, show, init, resolve, check, set, export, import, dump and serve\n"});
   check_case({{"add", "urlacl", "url=http://+:80/"},
               2,
               "The following command was not found: add urlacl url=http://+:80/\n'urlacl' is not something sslbind "
-              "manages; the objects are sslcert, sslpropertyex, cert, ccs, iplisten, webfarm, route and frontend\n"});
+              "manages; the objects are sslcert, sslpropertyex, cert, ccs, iplisten, tlspolicy, webfarm, route and "
+              "frontend\n"});
   check_case({{"--frobnicate", "show", "sslcert"},
               2,
               kParam + "The following argument was not expected: --frobnicate; see 'sslbind help'\n"});

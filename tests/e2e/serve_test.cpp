@@ -568,3 +568,60 @@ TEST_SUITE("serve") {
     CHECK(eventually([&] { return fe.status()["connections"]["failures"]["certificateMissing"] == 1; }, 2000));
   }
 }
+
+namespace {
+
+// A client that offers TLS `from` to `to` and, below TLS 1.3, the `ciphers` (OpenSSL's list, at security level 0).
+TlsResult offer(std::uint16_t port, int from, int to, const std::string& ciphers = "", const char* sni = nullptr) {
+  TlsOptions options;
+  if (sni != nullptr) options.sni = sni;
+  options.max_version = to;
+  return tls_connect("127.0.0.1", port, options, {}, TlsOffer{from, ciphers});
+}
+
+}  // namespace
+
+TEST_SUITE("serve") {
+  // The machine-wide policy (Schannel's, as Mozilla's profiles): intermediate by default, set live, and the bindings'
+  // own options narrow it, never widen it.
+  TEST_CASE("the TLS policy: intermediate by default, profiles applied live, binding options only narrow it") {
+    FrontEnd fe;
+    const std::uint16_t port = free_port();
+    const std::string cert = fe.import("policy.test");
+    fe.bind("ipport=0.0.0.0:" + std::to_string(port), cert);
+    fe.bind("hostnameport=modern.test:" + std::to_string(port), cert, {"disablelegacytls=enable"});
+    fe.bind("hostnameport=pinned.test:" + std::to_string(port), cert, {"disabletls13=enable"});
+    auto server = fe.serve(port);
+    REQUIRE(server.ok());
+    // Intermediate: TLS 1.2 and 1.3, ECDHE and DHE with AEAD only.
+    CHECK(offer(port, 0, 0).version == "TLSv1.3");
+    CHECK(offer(port, 0, TLS1_2_VERSION, "ECDHE-RSA-AES128-GCM-SHA256").cipher == "ECDHE-RSA-AES128-GCM-SHA256");
+    CHECK(offer(port, 0, TLS1_2_VERSION, "DHE-RSA-AES256-GCM-SHA384").cipher == "DHE-RSA-AES256-GCM-SHA384");
+    CHECK_FALSE(offer(port, 0, TLS1_2_VERSION, "AES128-GCM-SHA256").handshake);     // static RSA
+    CHECK_FALSE(offer(port, 0, TLS1_2_VERSION, "ECDHE-RSA-AES128-SHA").handshake);  // CBC with SHA-1
+    CHECK_FALSE(offer(port, TLS1_VERSION, TLS1_1_VERSION, "ALL:@SECLEVEL=0").handshake);
+
+    REQUIRE(fe.sslbind({"set", "tlspolicy", "profile=old"}).exit_code == 0);
+    CHECK(eventually([&] { return offer(port, TLS1_VERSION, TLS1_VERSION, "AES128-SHA").handshake; }, 3000));
+    CHECK(offer(port, TLS1_VERSION, TLS1_1_VERSION, "ECDHE-RSA-AES256-SHA").version == "TLSv1.1");
+    // disablelegacytls narrows old to TLS 1.2 and up for its binding alone.
+    CHECK_FALSE(offer(port, TLS1_VERSION, TLS1_1_VERSION, "AES128-SHA", "modern.test").handshake);
+    CHECK(offer(port, TLS1_VERSION, TLS1_2_VERSION, "AES128-SHA", "modern.test").version == "TLSv1.2");
+
+    REQUIRE(fe.sslbind({"set", "tlspolicy", "profile=modern"}).exit_code == 0);
+    CHECK(eventually([&] { return !offer(port, 0, TLS1_2_VERSION, "ECDHE-RSA-AES128-GCM-SHA256").handshake; }, 3000));
+    CHECK(offer(port, 0, 0).version == "TLSv1.3");
+    // disablelegacytls does not widen modern to TLS 1.2; disabletls13 leaves the binding nothing to offer.
+    CHECK_FALSE(offer(port, 0, TLS1_2_VERSION, "ECDHE-RSA-AES128-GCM-SHA256", "modern.test").handshake);
+    CHECK_FALSE(offer(port, 0, 0, "", "pinned.test").handshake);
+
+    // A custom policy: TLS 1.2 alone, one cipher, the server's order.
+    REQUIRE(fe.sslbind({"set", "tlspolicy", "profile=intermediate", "protocols=TLSv1.2",
+                        "ciphers=ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384", "preference=server"})
+                .exit_code == 0);
+    CHECK(eventually([&] { return offer(port, 0, 0).version == "TLSv1.2"; }, 3000));
+    CHECK(offer(port, 0, 0, "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305").cipher ==
+          "ECDHE-RSA-CHACHA20-POLY1305");
+    CHECK(server.stop() == 0);
+  }
+}

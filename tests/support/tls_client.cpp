@@ -92,26 +92,34 @@ std::string openssl_error() {
   return buf;
 }
 
-SSL_CTX* client_context(int max_version) {
+SSL_CTX* client_context(int max_version, const TlsOffer& offer) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);  // tests compare thumbprints instead
   // No client cache: freeing a context flushes its cache, and a flushed session is marked not resumable.
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   if (max_version != 0) SSL_CTX_set_max_proto_version(ctx, max_version);
+  if (offer.min_version != 0) {
+    SSL_CTX_set_security_level(ctx, 0);  // TLS 1.0 and 1.1 sign with SHA-1
+    SSL_CTX_set_min_proto_version(ctx, offer.min_version);
+  }
+  if (!offer.ciphers.empty()) {
+    SSL_CTX_set_security_level(ctx, 0);
+    SSL_CTX_set_cipher_list(ctx, offer.ciphers.c_str());
+  }
   return ctx;
 }
 
 }  // namespace
 
 TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsOptions& options,
-                      const std::vector<std::string>& alpn) {
+                      const std::vector<std::string>& alpn, const TlsOffer& offer) {
   TlsResult r;
   const int fd = tcp_connect(address, port);
   if (fd < 0) {
     r.error = "cannot connect";
     return r;
   }
-  SSL_CTX* ctx = client_context(options.max_version);
+  SSL_CTX* ctx = client_context(options.max_version, offer);
   SSL* ssl = SSL_new(ctx);
   SSL_set_fd(ssl, fd);
   if (options.sni) SSL_set_tlsext_host_name(ssl, options.sni->c_str());
@@ -125,6 +133,7 @@ TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsO
     r.handshake = true;
     r.thumbprint = thumbprint_of(ssl);
     r.version = SSL_get_version(ssl);
+    r.cipher = SSL_get_cipher_name(ssl);
     r.resumed = SSL_session_reused(ssl) == 1;
     const unsigned char* chosen = nullptr;
     unsigned int chosen_size = 0;
@@ -151,7 +160,7 @@ TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsO
 TlsConnection::TlsConnection(const std::string& address, std::uint16_t port, std::optional<std::string> sni) {
   fd_ = tcp_connect(address, port);
   if (fd_ < 0) return;
-  ctx_ = client_context(0);
+  ctx_ = client_context(0, TlsOffer{});
   ssl_ = SSL_new(ctx_);
   SSL_set_fd(ssl_, fd_);
   if (sni) SSL_set_tlsext_host_name(ssl_, sni->c_str());

@@ -23,10 +23,17 @@ struct TlsOptions {
   std::string request;            // written after the handshake; the answer is read until the server closes
 };
 
+// What a client offers beyond its library's defaults, for tests of the server's TLS policy.
+struct TlsOffer {
+  int min_version = 0;  // e.g. TLS1_VERSION; 0: the library's lowest at its security level
+  std::string ciphers;  // TLS 1.2 and below, at security level 0 so that old ones can be offered
+};
+
 struct TlsResult {
   bool handshake = false;
   std::string thumbprint;  // lower-case SHA-1 of the server's certificate
   std::string version;     // "TLSv1.3"
+  std::string cipher;      // OpenSSL's name of the negotiated cipher
   std::string alpn;        // the protocol the server chose; empty when it chose none
   bool resumed = false;
   std::string answer;
@@ -37,7 +44,7 @@ struct TlsResult {
 // Connects to address:port (IPv4 or IPv6 literal), shakes hands, optionally sends `request` and reads the answer.
 // Never waits more than 10 s. `alpn`: the protocols offered by ALPN, in order; none: no ALPN extension.
 TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsOptions& options = {},
-                      const std::vector<std::string>& alpn = {});
+                      const std::vector<std::string>& alpn = {}, const TlsOffer& offer = {});
 
 // A connection kept open, for tests of changes while a connection lives.
 class TlsConnection {

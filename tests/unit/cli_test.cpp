@@ -70,9 +70,10 @@ TEST_SUITE("cli") {
   TEST_CASE("an unknown command names the commands of the table") {
     const Outcome r = run({"frob"});
     CHECK(r.code == 2);
-    CHECK(r.err.find(
-              "the commands are add, update, delete, show, init, resolve, check, export, import, dump and serve") !=
-          std::string::npos);
+    CHECK(
+        r.err.find(
+            "the commands are add, update, delete, show, init, resolve, check, set, export, import, dump and serve") !=
+        std::string::npos);
   }
 
   TEST_CASE("a --root that is not UTF-8 is refused, and --json still prints valid JSON") {

@@ -255,3 +255,40 @@ TEST_CASE("web farms and routes are written under HKLM\\SOFTWARE\\sslbind and re
   CHECK(damaged([](json& k) { k["WebFarms"]["bad name"] = k["WebFarms"]["Www"]; }).find("is not a farm name") !=
         std::string::npos);
 }
+
+TEST_CASE("the IP listen list and the TLS policy are written where Windows and sslbind keep them, and read back") {
+  RegistryState state;
+  state.ip_listen = {*IpAddress::parse("10.0.0.5", "IP"), *IpAddress::parse("::", "IP")};
+  TlsPolicy policy = *tls_profile("old");
+  policy.groups = "X25519";
+  policy.profile = "custom";
+  state.tls_policy = policy;
+  json doc = store::empty_document();
+  const std::string text = store::write_registry(state, doc);
+  const json parsed = json::parse(text);
+  const json& params = parsed["HKEY_LOCAL_MACHINE"]["SYSTEM"]["CurrentControlSet"]["Services"]["HTTP"]["Parameters"];
+  CHECK(params["ListenOnlyList"] == json({{"type", "REG_MULTI_SZ"}, {"data", {"10.0.0.5", "::"}}}));
+  const json& key = parsed["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["sslbind"]["TlsPolicy"];
+  CHECK(key["Profile"]["data"] == "custom");
+  CHECK(key["Protocols"]["data"] == json::array({"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}));
+  CHECK(key["ServerPreference"]["data"] == 1);
+  auto back = read(text);
+  REQUIRE(back);
+  CHECK(back->ip_listen == state.ip_listen);
+  CHECK(back->tls_policy == state.tls_policy);
+  // Damaged values are named by their path.
+  for (const auto& [from, to, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"\"10.0.0.5\"", "\"10.0.0.300\"", "HTTP\\Parameters\\ListenOnlyList: IP address '10.0.0.300'"},
+           {"\"::\"]", "\"10.0.0.5\"]", "ListenOnlyList: ipaddress 10.0.0.5 is already in the IP listen list"},
+           {"\"TLSv1.1\"", "\"SSLv3\"", "TlsPolicy\\Protocols: protocols: 'sslv3' is not a protocol"},
+           {"\"custom\"", "\"paranoid\"", "TlsPolicy\\Profile: unknown profile 'paranoid'"},
+       }) {
+    std::string damaged = text;
+    REQUIRE(damaged.find(from) != std::string::npos);
+    damaged.replace(damaged.find(from), from.size(), to);
+    auto r = read(damaged);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::RegistryUnreadable);
+    CHECK_MESSAGE(r.error().detail.find(message) != std::string::npos, r.error().detail);
+  }
+}
