@@ -408,7 +408,7 @@ TEST_CASE("tlspolicy: intermediate by default, profiles and changes set, unknown
   CHECK(doc["protocols"] == json::array({"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}));
 
   const std::string before = sslbind.registry();
-  for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+  for (const auto& refusal : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"set", "tlspolicy", "ciphers=ECDHE-RSA-AES128-GCM-SHA256:NOT-A-CIPHER"},
             "ciphers: 'NOT-A-CIPHER' is a cipher or cipher keyword OpenSSL"},
            {{"set", "tlspolicy", "ciphersuites=TLS_AES_128_GCM_SHA256:TLS_NOPE"},
@@ -424,6 +424,9 @@ TEST_CASE("tlspolicy: intermediate by default, profiles and changes set, unknown
            {{"set", "tlspolicy"}, "set tlspolicy needs profile="},
            {{"set", "cipherpolicy"}, "set takes tlspolicy"},
        }) {
+    // Not a structured binding: clang 14 lets no lambda (doctest's CAPTURE) refer to one.
+    const auto& args = refusal.first;
+    const std::string& message = refusal.second;
     const auto refused = sslbind(args);
     CAPTURE(message);
     CHECK(refused.exit_code != 0);

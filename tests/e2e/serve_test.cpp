@@ -266,7 +266,7 @@ TEST_SUITE("serve") {
     const std::uint16_t port = free_port();
     const std::string cert = fe.import("bad.test");
     fe.bind("ipport=0.0.0.0:" + std::to_string(port), cert);
-    auto server = fe.serve(port, {"handshaketimeout=1"});
+    auto server = fe.serve(port, {"handshaketimeout=2"});
     REQUIRE(server.ok());
     auto send_and_close = [&](const std::string& bytes) {
       const int fd = tcp_connect("127.0.0.1", port);
@@ -303,8 +303,10 @@ TEST_SUITE("serve") {
     for (int fd : crowd) ::close(fd);
     CHECK(eventually([&] { return fe.status()["connections"]["active"].get<int>() == 0; }, 5000));
     const auto failures = fe.status()["connections"]["failures"];
-    CHECK(failures["badClientHello"].get<int>() >= 1004);
+    // The crowd closes without a hello (bad) unless a slow machine let the handshake timeout drop it first.
+    CHECK(failures["badClientHello"].get<int>() >= 4);
     CHECK(failures["handshakeTimeout"].get<int>() >= 1);
+    CHECK(failures["badClientHello"].get<int>() + failures["handshakeTimeout"].get<int>() >= 1005);
     CHECK(tls_connect("127.0.0.1", port).thumbprint == cert);
     CHECK(server.stop() == 0);
   }
