@@ -24,6 +24,7 @@ std::string policy_text(const TlsPolicy& p, bool set) {
   field_line(out, "Groups", or_default(p.groups, "OpenSSL's default"));
   field_line(out, "Signature algorithms", or_default(p.signature_algorithms, "OpenSSL's default"));
   field_line(out, "Cipher order", p.server_preference ? "server's" : "client's");
+  field_line(out, "OCSP stapling for SNI", p.ocsp_stapling_for_sni ? "Enabled" : "Disabled (IP bindings only)");
   return out + "\n";
 }
 
@@ -37,6 +38,7 @@ nlohmann::ordered_json policy_json(const TlsPolicy& p, bool set) {
           {"groups", p.groups},
           {"sigalgs", p.signature_algorithms},
           {"preference", p.server_preference ? "server" : "client"},
+          {"ocspstaplingforsni", p.ocsp_stapling_for_sni},
           {"set", set}};
 }
 

@@ -225,6 +225,7 @@ std::string iplisten_usage(Verb verb) {
 std::string tls_policy_usage() {
   return "Usage: set tlspolicy [profile=modern|intermediate|old] [protocols=TLSv1.2,TLSv1.3] [ciphers=<list>]\n"
          "                     [ciphersuites=<list>] [groups=<list>] [sigalgs=<list>] [preference=server|client]\n"
+         "                     [ocspstaplingforsni=enable|disable]\n"
          "       show tlspolicy\n"
          "\n"
          "Parameters:\n"
@@ -238,6 +239,8 @@ std::string tls_policy_usage() {
          "    groups         - The key exchange groups, colon-separated (X25519:prime256v1:secp384r1).\n"
          "    sigalgs        - The signature algorithms, colon-separated; empty for OpenSSL's default.\n"
          "    preference     - Whose cipher order wins: client (Mozilla's modern and intermediate) or server.\n"
+         "    ocspstaplingforsni - Staple OCSP responses for hostnameport and CCS bindings too, as Schannel's\n"
+         "                     EnableOcspStaplingForSni does (IP bindings staple unless disableocspstapling).\n"
          "\n"
          "Remarks: One policy for every binding, as Schannel's is per machine; a binding's disablelegacytls,\n"
          "         disabletls12 and disabletls13 narrow it. A profile with other values given becomes \"custom\".\n"

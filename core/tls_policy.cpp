@@ -11,8 +11,8 @@ namespace sslbind {
 namespace {
 
 constexpr std::array<std::string_view, 3> kProfileNames{"modern", "intermediate", "old"};
-constexpr std::array<std::string_view, 7> kParams{"profile", "protocols", "ciphers",   "ciphersuites",
-                                                  "groups",  "sigalgs",   "preference"};
+constexpr std::array<std::string_view, 8> kParams{"profile", "protocols", "ciphers",    "ciphersuites",
+                                                  "groups",  "sigalgs",   "preference", "ocspstaplingforsni"};
 
 constexpr std::string_view kTls13Suites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
 constexpr std::string_view kGroups = "X25519:prime256v1:secp384r1";
@@ -144,18 +144,26 @@ Result<TlsPolicyCommand> parse_tls_policy_arguments(std::span<const std::string>
     }
     cmd.server_preference = p == "server";
   }
+  if (auto sni = kv->get("ocspstaplingforsni")) {
+    const std::string v = text::to_lower(*sni);
+    if (v != "enable" && v != "disable") {
+      return invalid("ocspstaplingforsni " + text::quote(*sni) + " is neither enable nor disable");
+    }
+    cmd.ocsp_stapling_for_sni = v == "enable";
+  }
   const bool any = cmd.profile || cmd.protocols || cmd.ciphers || cmd.ciphersuites || cmd.groups ||
-                   cmd.signature_algorithms || cmd.server_preference;
+                   cmd.signature_algorithms || cmd.server_preference || cmd.ocsp_stapling_for_sni;
   if (!any) {
     return Error(ErrorCode::MissingParameters,
                  "set tlspolicy needs profile=modern|intermediate|old, or what to change: protocols=, ciphers=, "
-                 "ciphersuites=, groups=, sigalgs=, preference=");
+                 "ciphersuites=, groups=, sigalgs=, preference=, ocspstaplingforsni=");
   }
   return cmd;
 }
 
 TlsPolicy TlsPolicyCommand::apply(const TlsPolicy& current) const {
   TlsPolicy out = profile ? *tls_profile(*profile) : current;
+  out.ocsp_stapling_for_sni = ocsp_stapling_for_sni.value_or(current.ocsp_stapling_for_sni);
   bool changed = false;
   const auto set = [&](auto& field, const auto& given) {
     if (!given) return;

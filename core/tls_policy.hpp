@@ -4,7 +4,7 @@
 // disabletls12, disabletls13) narrow it further. Operators on Linux expect Mozilla's server-side TLS profiles, so the
 // policy starts from one of them:
 //   sslbind set tlspolicy profile=modern|intermediate|old [protocols=...] [ciphers=...] [ciphersuites=...]
-//                         [groups=...] [sigalgs=...] [preference=server|client]
+//                         [groups=...] [sigalgs=...] [preference=server|client] [ocspstaplingforsni=enable|disable]
 //   sslbind show tlspolicy
 // Kept under HKLM\SOFTWARE\sslbind\TlsPolicy; a registry without it serves the intermediate profile.
 #include <cstdint>
@@ -30,6 +30,9 @@ struct TlsPolicy {
   std::string groups;                 // key exchange groups, colon-separated
   std::string signature_algorithms;   // "" leaves OpenSSL's default list
   bool server_preference = false;     // the server's order of ciphers wins (Mozilla: only for old)
+  // Schannel's EnableOcspStaplingForSni: staple for hostnameport and CCS bindings too (IP bindings always staple
+  // unless disableocspstapling). Not part of any profile: setting a profile keeps it.
+  bool ocsp_stapling_for_sni = false;
 
   friend bool operator==(const TlsPolicy&, const TlsPolicy&) = default;
 };
@@ -49,6 +52,7 @@ struct TlsPolicyCommand {
   std::optional<std::string> groups;
   std::optional<std::string> signature_algorithms;
   std::optional<bool> server_preference;
+  std::optional<bool> ocsp_stapling_for_sni;
 
   // The policy the command sets: its profile (else `current`), then what it gives explicitly ("custom" then).
   TlsPolicy apply(const TlsPolicy& current) const;

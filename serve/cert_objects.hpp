@@ -25,6 +25,8 @@ class CertObjects {
   // Sets the certificate, key and chain on the connection. False when OpenSSL refuses (a key that does not match).
   bool apply(SSL* ssl) const;
   const std::string& thumbprint() const { return thumbprint_; }
+  X509* certificate() const { return cert_; }  // shared: callers take their own reference to keep it
+  STACK_OF(X509) * chain() const { return chain_; }
   std::int64_t not_after() const { return not_after_; }
   // DER bytes of the certificate, chain and key: the cache's measure of size.
   std::size_t bytes() const { return bytes_; }

@@ -44,6 +44,7 @@ void Connection::start() {
   in.snapshot = worker_.snapshot();
   in.cache = &shared.cache;
   in.stores = &shared.stores;
+  in.ocsp = &shared.ocsp;
   in.forward_bytes = !shared.options.backends.empty();
   in.http2 = !in.forward_bytes && !in.snapshot->state().farms.farms().empty();
   // Called on a loader thread when a certificate this handshake waits for is loaded: continue on our own loop.

@@ -7,6 +7,7 @@
 #include "serve/alpn.hpp"
 #include "serve/cert_choice.hpp"
 #include "serve/server_name.hpp"
+#include "serve/snapshot.hpp"
 
 namespace sslbind::serve {
 namespace {
@@ -115,6 +116,31 @@ int select_protocol(SSL* ssl, const unsigned char** out, unsigned char* out_size
   return SSL_TLSEXT_ERR_OK;
 }
 
+// HTTP.SYS staples for IP bindings; for SNI and CCS bindings only when the machine says so (Schannel's
+// EnableOcspStaplingForSni), since those hosts may have thousands of certificates. disableocspstapling always wins.
+bool stapling_on(const Binding& binding, const Snapshot& snapshot) {
+  if ((binding.settings.flags & ssl_flag::kDisableOcspStapling) != 0) return false;
+  if (binding.key.kind() == KeyKind::IpPort) return true;
+  const auto& policy = snapshot.state().tls_policy;
+  return policy && policy->ocsp_stapling_for_sni;
+}
+
+// Called when the client asked for the certificate's status: the staple if one is there, never a wait for one.
+int staple_status(SSL* ssl, void*) {
+  const auto* h = static_cast<const Handshake*>(SSL_get_ex_data(ssl, handshake_index()));
+  if (h == nullptr || h->winner == nullptr || h->certificate == nullptr || h->in == nullptr || h->in->ocsp == nullptr ||
+      !stapling_on(*h->winner, *h->in->snapshot)) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  const auto response = h->in->ocsp->staple(h->certificate);
+  if (!response) return SSL_TLSEXT_ERR_NOACK;
+  // OpenSSL takes the copy and frees it with the connection.
+  auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(response->data(), response->size()));
+  if (copy == nullptr) return SSL_TLSEXT_ERR_NOACK;
+  SSL_set_tlsext_status_ocsp_resp(ssl, copy, static_cast<long>(response->size()));
+  return SSL_TLSEXT_ERR_OK;
+}
+
 // With a ClientHello callback the servername callback only acknowledges the name (OpenSSL's advice; HAProxy too).
 int acknowledge_server_name(SSL*, int*, void*) { return SSL_TLSEXT_ERR_OK; }
 
@@ -136,6 +162,7 @@ SSL_CTX* make_listener_context() {
   SSL_CTX_set_client_hello_cb(ctx, on_client_hello, nullptr);
   SSL_CTX_set_tlsext_servername_callback(ctx, acknowledge_server_name);
   SSL_CTX_set_alpn_select_cb(ctx, select_protocol, nullptr);
+  SSL_CTX_set_tlsext_status_cb(ctx, staple_status);
   return ctx;
 }
 

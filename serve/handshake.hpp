@@ -14,6 +14,7 @@
 #include <string>
 
 #include "serve/cert_cache.hpp"
+#include "serve/ocsp_stapler.hpp"
 #include "serve/snapshot.hpp"
 #include "serve/stats.hpp"
 #include "store/cert_store.hpp"
@@ -27,6 +28,7 @@ struct HandshakeInput {
   std::shared_ptr<const Snapshot> snapshot;
   CertCache* cache = nullptr;
   const store::CertStore* stores = nullptr;
+  OcspStapler* ocsp = nullptr;
   std::function<void()> resume;
   bool forward_bytes = false;  // backend= forwards the bytes unread: no application protocol is agreed for them
   bool http2 = false;          // requests go to web farms, which HTTP/2 clients reach too: h2 is offered

@@ -19,7 +19,8 @@ SharedState::SharedState(ServeCommand opts, const std::filesystem::path& root, u
     : options(std::move(opts)),
       stores(root),
       loaders({loader_threads, kMaxQueuedLoads, std::max(1U, loader_threads / 2), kLoadDeadline}),
-      cache(loaders, CacheLimits{}) {
+      cache(loaders, CacheLimits{}),
+      ocsp(loaders, root / "ocsp") {
   timeouts.handshake = std::chrono::seconds(options.handshake_timeout);
   timeouts.idle = std::chrono::seconds(options.idle_timeout);
   timeouts.response = std::chrono::seconds(options.response_timeout);

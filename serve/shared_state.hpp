@@ -14,6 +14,7 @@
 #include "serve/backend_health.hpp"
 #include "serve/cert_cache.hpp"
 #include "serve/log.hpp"
+#include "serve/ocsp_stapler.hpp"
 #include "serve/stats.hpp"
 #include "store/cert_store.hpp"
 
@@ -39,6 +40,7 @@ struct SharedState {
   store::CertStore stores;
   LoaderPool loaders;
   CertCache cache;
+  OcspStapler ocsp;  // responses kept in <root>/ocsp
   Stats stats;
   BackendHealth health;                   // the web workers of the farms, and the backend= servers
   std::unique_ptr<AccessLog> access_log;  // null: no access log

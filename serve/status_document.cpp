@@ -77,7 +77,8 @@ nlohmann::json status_document(const StatusInputs& in) {
           {"webWorkers", workers},
           {"webFarms", farms_of(in.snapshot, workers)},
           {"ccs", ccs_of(in)},
-          {"cache", in.shared.cache.status(unix_now())}};
+          {"cache", in.shared.cache.status(unix_now())},
+          {"ocsp", in.shared.ocsp.status(unix_now())}};
 }
 
 }  // namespace sslbind::serve

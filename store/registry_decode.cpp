@@ -224,8 +224,8 @@ Result<std::optional<TlsPolicy>> decode_tls_policy(const json& document) {
   if (!key->is_object()) return unreadable(kTlsPolicyDisplay, "this key and every key above it must be JSON objects");
   const RawValues raw = raw_values(*key);
   const ValueReader values(raw, [] { return std::string(kTlsPolicyDisplay); });
-  if (auto s = values.only_known(
-          {kProfile, kProtocols, kCiphers, kCipherSuites, kGroups, kSignatureAlgorithms, kServerPreference});
+  if (auto s = values.only_known({kProfile, kProtocols, kCiphers, kCipherSuites, kGroups, kSignatureAlgorithms,
+                                  kServerPreference, kOcspStaplingForSni});
       !s) {
     return s.error();
   }
@@ -256,6 +256,10 @@ Result<std::optional<TlsPolicy>> decode_tls_policy(const json& document) {
   if (!preference) return preference.error();
   if (*preference > 1) return unreadable(std::string(kTlsPolicyDisplay) + "\\" + kServerPreference, "must be 0 or 1");
   policy.server_preference = *preference == 1;
+  auto sni = values.dword(kOcspStaplingForSni);
+  if (!sni) return sni.error();
+  if (*sni > 1) return unreadable(std::string(kTlsPolicyDisplay) + "\\" + kOcspStaplingForSni, "must be 0 or 1");
+  policy.ocsp_stapling_for_sni = *sni == 1;
   return std::optional<TlsPolicy>(std::move(policy));
 }
 
@@ -272,6 +276,7 @@ void encode_tls_policy(const std::optional<TlsPolicy>& policy, json& document) {
   key[kGroups] = reg_sz(policy->groups);
   key[kSignatureAlgorithms] = reg_sz(policy->signature_algorithms);
   key[kServerPreference] = reg_dword(policy->server_preference ? 1 : 0);
+  key[kOcspStaplingForSni] = reg_dword(policy->ocsp_stapling_for_sni ? 1 : 0);
 }
 
 }  // namespace sslbind::store

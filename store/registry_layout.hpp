@@ -68,6 +68,7 @@ inline constexpr const char* kCipherSuites = "CipherSuites";
 inline constexpr const char* kGroups = "Groups";
 inline constexpr const char* kSignatureAlgorithms = "SignatureAlgorithms";
 inline constexpr const char* kServerPreference = "ServerPreference";
+inline constexpr const char* kOcspStaplingForSni = "EnableOcspStaplingForSni";  // Schannel's name
 // Value names under CentralCertProvider, as IIS writes them.
 inline constexpr const char* kEnabled = "Enabled";
 inline constexpr const char* kCertStoreLocation = "CertStoreLocation";

@@ -28,6 +28,12 @@ struct FrontEnd {
     REQUIRE(sslbind({"add", "cert", "file=" + pem.string()}).exit_code == 0);
     return thumbprint;
   }
+  // A PEM (certificate, key, chain) made elsewhere, into MY; its thumbprint.
+  std::string import_file(const std::filesystem::path& pem) {
+    const auto r = sslbind({"--json", "add", "cert", "file=" + pem.string()});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return nlohmann::json::parse(r.out)["certificate"]["certhash"];
+  }
   void bind(const std::string& key, const std::string& thumbprint, std::vector<std::string> options = {}) {
     std::vector<std::string> args{"add", "sslcert", key, "appid=" + kAppId};
     if (!thumbprint.empty()) args.push_back("certhash=" + thumbprint);

@@ -124,6 +124,7 @@ TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsO
   SSL_set_fd(ssl, fd);
   if (options.sni) SSL_set_tlsext_host_name(ssl, options.sni->c_str());
   if (options.resume != nullptr) SSL_set_session(ssl, options.resume);
+  if (offer.request_status) SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
   if (!alpn.empty()) {
     std::string wire;
     for (const std::string& p : alpn) wire += static_cast<char>(p.size()) + p;
@@ -134,6 +135,10 @@ TlsResult tls_connect(const std::string& address, std::uint16_t port, const TlsO
     r.thumbprint = thumbprint_of(ssl);
     r.version = SSL_get_version(ssl);
     r.cipher = SSL_get_cipher_name(ssl);
+    const unsigned char* stapled = nullptr;
+    const long stapled_size = SSL_get_tlsext_status_ocsp_resp(ssl, &stapled);
+    if (stapled != nullptr && stapled_size > 0)
+      r.ocsp.assign(reinterpret_cast<const char*>(stapled), static_cast<std::size_t>(stapled_size));
     r.resumed = SSL_session_reused(ssl) == 1;
     const unsigned char* chosen = nullptr;
     unsigned int chosen_size = 0;

@@ -25,8 +25,9 @@ struct TlsOptions {
 
 // What a client offers beyond its library's defaults, for tests of the server's TLS policy.
 struct TlsOffer {
-  int min_version = 0;  // e.g. TLS1_VERSION; 0: the library's lowest at its security level
-  std::string ciphers;  // TLS 1.2 and below, at security level 0 so that old ones can be offered
+  int min_version = 0;          // e.g. TLS1_VERSION; 0: the library's lowest at its security level
+  std::string ciphers;          // TLS 1.2 and below, at security level 0 so that old ones can be offered
+  bool request_status = false;  // status_request: ask for a stapled OCSP response
 };
 
 struct TlsResult {
@@ -34,6 +35,7 @@ struct TlsResult {
   std::string thumbprint;  // lower-case SHA-1 of the server's certificate
   std::string version;     // "TLSv1.3"
   std::string cipher;      // OpenSSL's name of the negotiated cipher
+  std::string ocsp;        // the stapled OCSP response (DER), when the client asked and the server sent one
   std::string alpn;        // the protocol the server chose; empty when it chose none
   bool resumed = false;
   std::string answer;

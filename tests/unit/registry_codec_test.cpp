@@ -262,6 +262,7 @@ TEST_CASE("the IP listen list and the TLS policy are written where Windows and s
   TlsPolicy policy = *tls_profile("old");
   policy.groups = "X25519";
   policy.profile = "custom";
+  policy.ocsp_stapling_for_sni = true;
   state.tls_policy = policy;
   json doc = store::empty_document();
   const std::string text = store::write_registry(state, doc);
@@ -272,6 +273,7 @@ TEST_CASE("the IP listen list and the TLS policy are written where Windows and s
   CHECK(key["Profile"]["data"] == "custom");
   CHECK(key["Protocols"]["data"] == json::array({"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"}));
   CHECK(key["ServerPreference"]["data"] == 1);
+  CHECK(key["EnableOcspStaplingForSni"]["data"] == 1);
   auto back = read(text);
   REQUIRE(back);
   CHECK(back->ip_listen == state.ip_listen);
