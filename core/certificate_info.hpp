@@ -18,6 +18,8 @@ struct CertificateInfo {
   std::int64_t not_after = 0;
   std::string key_type;          // "RSA 2048", "EC P-256", "ED25519"
   bool has_private_key = false;  // a private key came with it and matches the certificate
+  bool must_staple = false;      // the TLS Feature extension asks for a stapled OCSP response
+  bool names_ocsp_responder = false;
 };
 
 }  // namespace sslbind

@@ -76,12 +76,35 @@ class Checker {
     check_expiry(*cert, subject,
                  "renew it, import the new certificate and run: sslbind update sslcert " + subject +
                      " certhash=<new thumbprint> appid=" + b.settings.appid.str());
+    check_must_staple(b, *cert, subject);
     if (b.key.kind() == KeyKind::HostnamePort && !certificate_covers(*cert, b.key.host())) {
       add(Severity::Warning, "name-mismatch", subject,
           "certificate " + hash + " (" + cert->subject + ", DNS names " + names_of(*cert) + ") does not cover " +
               b.key.host(),
           "bind a certificate whose names include " + b.key.host());
     }
+  }
+
+  // A Must-Staple certificate without a staple is refused by browsers that honour it (Firefox hard-fails), and serve
+  // staples only where HTTP.SYS would: IP bindings, SNI and CCS ones with the machine's setting, never with
+  // disableocspstapling, and only for a certificate that names a responder.
+  void check_must_staple(const Binding& b, const CertificateInfo& cert, const std::string& subject) {
+    if (!cert.must_staple) return;
+    std::string why;
+    if (!cert.names_ocsp_responder) {
+      why = "it names no OCSP responder";
+    } else if ((b.settings.flags & ssl_flag::kDisableOcspStapling) != 0) {
+      why = "the binding has disableocspstapling";
+    } else if (b.key.kind() != KeyKind::IpPort &&
+               !(in_.state->tls_policy && in_.state->tls_policy->ocsp_stapling_for_sni)) {
+      why = "SNI and CCS bindings staple only with: sslbind set tlspolicy ocspstaplingforsni=enable";
+    }
+    if (why.empty()) return;
+    add(Severity::Error, "must-staple-without-staple", subject,
+        "certificate " + cert.thumbprint.hex() + " (" + cert.subject +
+            ") requires a stapled OCSP response (Must-Staple), which serve cannot send: " + why +
+            "; browsers that honour Must-Staple refuse the site",
+        "bind a certificate without Must-Staple, or let serve staple for this binding");
   }
 
   // The first few of a list, so that a finding stays one line on a front end with thousands of sites.

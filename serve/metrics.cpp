@@ -196,6 +196,22 @@ std::string prometheus_text(const Json& status) {
            "Certificate loads abandoned past their deadline (a hung share or disk).", at(cache, "abandoned"));
   w.single("sslbind_cache_max_entries", "gauge", "The cache's bound on entries.", at(cache, "maxEntries"));
   w.single("sslbind_cache_max_bytes", "gauge", "The cache's bound on bytes.", at(cache, "maxBytes"));
+  // OCSP stapling, per certificate that names a responder (those without one have nothing to staple).
+  const Json& ocsp = at(status, "ocsp");
+  w.family("sslbind_ocsp_stapled", "gauge", "1 while a current, checked OCSP response is stapled for the certificate.");
+  for (const Json& e : ocsp) {
+    if (!at(e, "responder").is_null())
+      w.sample("sslbind_ocsp_stapled", at(e, "stapled").get<bool>() ? 1 : 0,
+               label("certhash", at(e, "certhash").get<std::string>()));
+  }
+  w.family("sslbind_ocsp_fetch_failures_total", "counter",
+           "OCSP fetches that failed or were refused (unreachable, badly signed, revoked, stale, outliving).");
+  for (const Json& e : ocsp) {
+    if (!at(e, "responder").is_null()) {
+      w.sample("sslbind_ocsp_fetch_failures_total", at(e, "failures"),
+               label("certhash", at(e, "certhash").get<std::string>()));
+    }
+  }
   return w.take();
 }
 

@@ -40,36 +40,12 @@ constexpr std::size_t kMaxResponseBytes = 64 * 1024;
 
 }  // namespace
 
-std::optional<std::string> ocsp_responder(X509* cert) {
-  STACK_OF(OPENSSL_STRING)* urls = X509_get1_ocsp(cert);
-  std::optional<std::string> out;
-  for (int i = 0; urls != nullptr && i < sk_OPENSSL_STRING_num(urls); ++i) {
-    const std::string url = sk_OPENSSL_STRING_value(urls, i);
-    if (url.starts_with("http://")) {
-      out = url;
-      break;
-    }
-  }
-  X509_email_free(urls);
-  return out;
-}
-
 X509* issuer_in(X509* cert, STACK_OF(X509) * chain) {
   for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
     X509* candidate = sk_X509_value(chain, i);
     if (X509_check_issued(candidate, cert) == X509_V_OK) return candidate;
   }
   return nullptr;
-}
-
-bool must_staple(X509* cert) {
-  auto* features = static_cast<TLS_FEATURE*>(X509_get_ext_d2i(cert, NID_tlsfeature, nullptr, nullptr));
-  bool status_request = false;
-  for (int i = 0; features != nullptr && i < sk_ASN1_INTEGER_num(features); ++i) {
-    status_request = status_request || ASN1_INTEGER_get(sk_ASN1_INTEGER_value(features, i)) == 5;
-  }
-  TLS_FEATURE_free(features);
-  return status_request;
 }
 
 Result<std::string> ocsp_request(X509* cert, X509* issuer) {

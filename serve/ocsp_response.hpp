@@ -13,12 +13,8 @@
 
 namespace sslbind::serve {
 
-// The first OCSP responder of the certificate's Authority Information Access, if it names one over http.
-std::optional<std::string> ocsp_responder(X509* cert);
 // The certificate of `chain` that issued `cert`, or null (then there is nothing to staple: the request needs it).
 X509* issuer_in(X509* cert, STACK_OF(X509) * chain);
-// Whether the certificate asks for a staple (the TLS Feature extension with status_request, "Must-Staple").
-bool must_staple(X509* cert);
 
 // DER of an OCSP request for `cert`.
 Result<std::string> ocsp_request(X509* cert, X509* issuer);

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "store/atomic_file.hpp"
+#include "store/ocsp_fields.hpp"
 
 namespace sslbind::serve {
 namespace {
@@ -51,7 +52,7 @@ std::shared_ptr<const std::string> OcspStapler::staple(const std::shared_ptr<con
   Entry& e = entries_[objects->thumbprint()];
   X509* cert = objects->certificate();
   X509* issuer = issuer_in(cert, objects->chain());
-  const auto responder = ocsp_responder(cert);
+  const auto responder = store::ocsp_responder(cert);
   // Most certificates now carry no responder (Let's Encrypt dropped OCSP in 2025): nothing to staple, nothing logged.
   if (!responder) {
     e.problem = "the certificate names no OCSP responder";

@@ -15,6 +15,7 @@
 
 #include "core/text.hpp"
 #include "store/atomic_file.hpp"
+#include "store/ocsp_fields.hpp"
 #include "store/openssl_handles.hpp"
 
 namespace sslbind::store {
@@ -98,6 +99,8 @@ CertificateInfo describe(X509* cert) {
   info.not_before = epoch_seconds(X509_get0_notBefore(cert));
   info.not_after = epoch_seconds(X509_get0_notAfter(cert));
   if (EVP_PKEY* pub = X509_get0_pubkey(cert)) info.key_type = key_type(pub);
+  info.must_staple = must_staple(cert);
+  info.names_ocsp_responder = ocsp_responder(cert).has_value();
   NamesPtr names(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* n = sk_GENERAL_NAME_value(names.get(), i);

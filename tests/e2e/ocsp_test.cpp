@@ -7,6 +7,8 @@
 
 #include <ctime>
 #include <fstream>
+#include <map>
+#include <thread>
 
 #include "tests/e2e/front_end.hpp"
 #include "tests/support/openssl_cli.hpp"
@@ -109,8 +111,9 @@ TEST_SUITE("serve") {
     fe.bind("hostnameport=sni.test:" + std::to_string(sni_port), sni);
     fe.bind("ipport=127.0.0.1:" + std::to_string(off_port), off, {"disableocspstapling=enable"});
     const pid_t responder = ca.respond();
+    const std::uint16_t metrics_port = free_port();
     {
-      auto server = fe.serve(port);
+      auto server = fe.serve(port, {"metrics=" + std::to_string(metrics_port)});
       REQUIRE(server.ok());
       // The first handshake asks for the response; the next ones staple it.
       CHECK(eventually([&] { return !stapled(port).empty(); }, 5000));
@@ -118,6 +121,10 @@ TEST_SUITE("serve") {
       CHECK(entry["stapled"] == true);
       CHECK(entry["responder"] == "http://127.0.0.1:" + std::to_string(ca.responder_port));
       CHECK(std::filesystem::exists(fe.sslbind.root.path() / "ocsp" / (ip + ".der")));
+      const auto metrics =
+          run_process({"/usr/bin/curl", "-sS", "http://127.0.0.1:" + std::to_string(metrics_port) + "/metrics"}).out;
+      CHECK(metrics.find("sslbind_ocsp_stapled{certhash=\"" + ip + "\"} 1\n") != std::string::npos);
+      CHECK(metrics.find("sslbind_ocsp_fetch_failures_total{certhash=\"" + ip + "\"} 0\n") != std::string::npos);
       // SNI bindings: not until EnableOcspStaplingForSni's equivalent is on.
       CHECK(stapled(sni_port, "sni.test").empty());
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -172,4 +179,55 @@ TEST_SUITE("serve") {
     TestCa::stop(responder);
     CHECK(server.stop() == 0);
   }
+}
+
+// check: a Must-Staple certificate where serve will not staple is an error (browsers that honour it refuse the site).
+TEST_CASE("check reports a Must-Staple certificate that serve cannot staple") {
+  TempDir dir;
+  const auto with_responder = dir.path() / "staple.pem", without = dir.path() / "nourl.pem";
+  for (const auto& [pem, aia] : {std::pair{with_responder, true}, std::pair{without, false}}) {
+    const auto key = dir.path() / "key.pem";
+    std::vector<std::string> args{"req",
+                                  "-x509",
+                                  "-newkey",
+                                  "rsa:2048",
+                                  "-nodes",
+                                  "-keyout",
+                                  key.string(),
+                                  "-out",
+                                  pem.string(),
+                                  "-subj",
+                                  "/CN=must.test",
+                                  "-days",
+                                  "30",
+                                  "-addext",
+                                  "tlsfeature=status_request",
+                                  "-addext",
+                                  "subjectAltName=DNS:must.test"};
+    if (aia) args.insert(args.end(), {"-addext", "authorityInfoAccess=OCSP;URI:http://127.0.0.1:9/"});
+    openssl(args);
+    write_file(pem, read_file(pem) + read_file(key));
+  }
+  FrontEnd fe;
+  const std::string staple = fe.import_file(with_responder), nourl = fe.import_file(without);
+  fe.bind("ipport=127.0.0.1:8443", staple);
+  fe.bind("hostnameport=must.test:8443", staple);
+  fe.bind("ipport=127.0.0.2:8443", staple, {"disableocspstapling=enable"});
+  fe.bind("ipport=127.0.0.3:8443", nourl);
+  const auto findings = [&] {
+    std::map<std::string, std::string> out;
+    const nlohmann::json report = nlohmann::json::parse(fe.sslbind({"--json", "check"}).out);
+    for (const auto& f : report["findings"]) {
+      if (f["rule"] == "must-staple-without-staple") out[f["subject"]] = f["message"];
+    }
+    return out;
+  };
+  auto found = findings();
+  CHECK_FALSE(found.contains("ipport=127.0.0.1:8443"));  // an IP binding staples
+  CHECK(found["hostnameport=must.test:8443"].find("ocspstaplingforsni=enable") != std::string::npos);
+  CHECK(found["ipport=127.0.0.2:8443"].find("the binding has disableocspstapling") != std::string::npos);
+  CHECK(found["ipport=127.0.0.3:8443"].find("it names no OCSP responder") != std::string::npos);
+  CHECK(fe.sslbind({"check"}).exit_code == 1);
+  REQUIRE(fe.sslbind({"set", "tlspolicy", "ocspstaplingforsni=enable"}).exit_code == 0);
+  CHECK_FALSE(findings().contains("hostnameport=must.test:8443"));
 }
