@@ -27,7 +27,7 @@ declare -gA _sslbind_params=(
   ["init"]=""
   ["resolve"]="ipport= hostname="
   ["check"]="days="
-  ["set tlspolicy"]="profile= protocols= ciphers= ciphersuites= groups= sigalgs= preference="
+  ["set tlspolicy"]="profile= protocols= ciphers= ciphersuites= groups= sigalgs= preference= ocspstaplingforsni="
   ["export reg"]="file="
   ["import netsh"]="file="
   ["import reg"]="file="

@@ -36,7 +36,7 @@ complete -c sslbind -n '__fish_seen_subcommand_from show; and __fish_seen_subcom
 complete -c sslbind -n '__fish_seen_subcommand_from show; and __fish_seen_subcommand_from frontend' -a 'admin='
 complete -c sslbind -n '__fish_seen_subcommand_from resolve' -a 'ipport= hostname='
 complete -c sslbind -n '__fish_seen_subcommand_from check' -a 'days='
-complete -c sslbind -n '__fish_seen_subcommand_from set; and __fish_seen_subcommand_from tlspolicy' -a 'profile= protocols= ciphers= ciphersuites= groups= sigalgs= preference='
+complete -c sslbind -n '__fish_seen_subcommand_from set; and __fish_seen_subcommand_from tlspolicy' -a 'profile= protocols= ciphers= ciphersuites= groups= sigalgs= preference= ocspstaplingforsni='
 complete -c sslbind -n '__fish_seen_subcommand_from export; and __fish_seen_subcommand_from reg' -a 'file='
 complete -c sslbind -n '__fish_seen_subcommand_from import; and __fish_seen_subcommand_from netsh' -a 'file='
 complete -c sslbind -n '__fish_seen_subcommand_from import; and __fish_seen_subcommand_from reg' -a 'file='

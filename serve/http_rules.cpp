@@ -130,8 +130,10 @@ bool forbidden_in_trailer(std::string_view lower) {
 }
 
 bool forwarding_field(std::string_view name) {
-  static constexpr std::array<std::string_view, 5> kExact{"forwarded", "x-real-ip", "x-original-url", "x-rewrite-url",
-                                                          "x-original-host"};
+  // RFC 9440's client certificate fields are the front end's to send, like ARR's X-ARR-ClientCert.
+  static constexpr std::array<std::string_view, 7> kExact{"forwarded",        "x-real-ip",       "x-original-url",
+                                                          "x-rewrite-url",    "x-original-host", "client-cert",
+                                                          "client-cert-chain"};
   for (std::string_view e : kExact) {
     if (http::cgi_equals(name, e)) return true;
   }

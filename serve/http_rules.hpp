@@ -22,7 +22,8 @@ HttpRefusal check_request(HttpHead& head, BodyFraming& framing);
 HttpRefusal check_response(HttpHead& head, bool head_request, bool upgrade_asked, BodyFraming& framing);
 
 // A field the front end writes itself (X-Forwarded-*, X-ARR-*, Forwarded, X-Real-IP, X-Original-URL,
-// X-Rewrite-URL), by its name as a CGI-style server reads it: a client's copy is never sent on.
+// X-Rewrite-URL, RFC 9440's Client-Cert and Client-Cert-Chain), by its name as a CGI-style server reads it: a
+// client's copy is never sent on.
 bool forwarding_field(std::string_view name);
 
 // RFC 9113, 8.2.2 (and RFC 9110, 7.6.1): a field, in lower case, that only means something to one HTTP/1.1

@@ -123,7 +123,8 @@ std::vector<Accepted> accepted_forms() {
       {"forged forwarding fields go, in any case",
        "GET /a HTTP/1.1\r\n" + H + "X-Forwarded-For: 6.6.6.6\r\nx-forwarded-proto: http\r\nX-Forwarded-Host: evil\r\n" +
            "X-Forwarded-Port: 1\r\nForwarded: for=6.6.6.6\r\nX-Real-IP: 6.6.6.6\r\nX-Original-URL: /admin\r\n" +
-           "X-Rewrite-URL: /admin\r\nX-ARR-SSL: forged\r\nX-ARR-ClientCert: forged\r\nx-arr-log-id: 1\r\n" + C + "\r\n",
+           "X-Rewrite-URL: /admin\r\nX-ARR-SSL: forged\r\nX-ARR-ClientCert: forged\r\nx-arr-log-id: 1\r\n" +
+           "Client-Cert: :Zm9yZ2Vk:\r\nclient-cert-chain: :Zm9yZ2Vk:\r\nClient_Cert: :Zm9yZ2Vk:\r\n" + C + "\r\n",
        "GET /a HTTP/1.1\r\n" + H + F},
       {"underscore spellings of forwarding and framing fields go",
        "GET /a HTTP/1.1\r\n" + H + "X_Forwarded_For: 6.6.6.6\r\nX_ARR_SSL: forged\r\nx_real_ip: 6.6.6.6\r\n" +
