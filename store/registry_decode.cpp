@@ -301,11 +301,13 @@ Result<std::vector<IpAddress>> decode_ip_listen(const json& document) {
 }
 
 void encode_ip_listen(const std::vector<IpAddress>& list, json& document) {
-  json& params = make_key(document, kParametersPath.data());
   if (list.empty()) {
-    params.erase(kListenOnlyList);
+    // Only a key that is there loses the value: an absent one is not made for it (erase() on null would throw).
+    const json* found = find_key(document, kParametersPath.data());
+    if (found != nullptr && found->is_object()) make_key(document, kParametersPath.data()).erase(kListenOnlyList);
     return;
   }
+  json& params = make_key(document, kParametersPath.data());
   std::vector<std::string> text;
   for (const IpAddress& a : list) text.push_back(a.str());
   params[kListenOnlyList] = reg_multi_sz(text);

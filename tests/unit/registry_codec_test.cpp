@@ -294,3 +294,16 @@ TEST_CASE("the IP listen list and the TLS policy are written where Windows and s
     CHECK_MESSAGE(r.error().detail.find(message) != std::string::npos, r.error().detail);
   }
 }
+
+// Found by fuzz_registry: a document without the HTTP Parameters key, written with an empty IP listen list.
+TEST_CASE("a document without HTTP\\Parameters is written and read back") {
+  json rest;
+  auto state = store::read_registry("{\"schemaVersion\":1}\n", rest);
+  REQUIRE(state);
+  const std::string written = store::write_registry(*state, rest);
+  json again_rest;
+  auto again = store::read_registry(written, again_rest);
+  REQUIRE(again);
+  CHECK(again->bindings.size() == 0);
+  CHECK(again->ip_listen.empty());
+}
