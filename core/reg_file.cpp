@@ -38,27 +38,6 @@ Result<std::string> quoted(std::string_view s, std::size_t& at, std::size_t numb
   return at_line(number, "a quoted text is not closed");
 }
 
-std::vector<std::uint8_t> utf16le_with_nul(std::string_view utf8) {
-  std::vector<std::uint8_t> out;
-  auto put = [&out](std::uint32_t unit) {
-    out.push_back(static_cast<std::uint8_t>(unit & 0xFF));
-    out.push_back(static_cast<std::uint8_t>(unit >> 8));
-  };
-  for (std::size_t i = 0; i < utf8.size();) {
-    const auto cp = text::decode_utf8(utf8, i);
-    const std::uint32_t c = cp ? cp->value : 0xFFFD;
-    i += cp ? cp->length : 1;
-    if (c >= 0x10000) {
-      put(0xD800 + ((c - 0x10000) >> 10));
-      put(0xDC00 + ((c - 0x10000) & 0x3FF));
-    } else {
-      put(c);
-    }
-  }
-  put(0);
-  return out;
-}
-
 // The strings of REG_SZ, REG_EXPAND_SZ or REG_MULTI_SZ data: UTF-16LE in version 5 files, single bytes in REGEDIT4
 // files (taken only when they are ASCII, since their code page is not written down). Each NUL ends a string.
 Result<std::vector<std::string>> strings_of(const std::vector<std::uint8_t>& bytes, bool version4, std::size_t number) {
@@ -142,7 +121,6 @@ Status read_data(std::string_view data, bool version4, RegValue& value) {
     if (!trim(data.substr(end)).empty()) return at_line(number, "text follows the closing quote of the value");
     value.type = static_cast<std::uint32_t>(RegType::Sz);
     value.text = std::move(*s);
-    value.bytes = utf16le_with_nul(value.text);
     return Ok{};
   }
   if (data.starts_with("dword:")) {
@@ -150,7 +128,6 @@ Status read_data(std::string_view data, bool version4, RegValue& value) {
     if (!v) return v.error();
     value.type = static_cast<std::uint32_t>(RegType::Dword);
     value.dword = *v;
-    for (int i = 0; i < 4; ++i) value.bytes.push_back(static_cast<std::uint8_t>(*v >> (8 * i)));
     return Ok{};
   }
   std::size_t colon = 0;

@@ -27,7 +27,7 @@ struct RegValue {
   std::size_t line = 0;
   std::string name;                 // "" for the key's default value (@)
   std::uint32_t type = 0;           // a RegType, or another number a hex(N): gave
-  std::vector<std::uint8_t> bytes;  // the data as Windows stores it (strings as UTF-16LE with their NULs)
+  std::vector<std::uint8_t> bytes;  // the bytes of hex: and hex(N): data; empty for "text" and dword: values
   // Decoded, for the types sslbind reads: Sz and ExpandSz, Dword, MultiSz.
   std::string text;
   std::uint32_t dword = 0;

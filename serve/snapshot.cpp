@@ -86,9 +86,14 @@ Snapshot::Snapshot(std::uint64_t generation, store::ServingState state, const st
     }
   }
   const TlsPolicy wanted = state_.tls_policy.value_or(default_tls_policy());
-  if (previous != nullptr && previous->tls_ && previous->tls_policy_ == wanted) {
+  // The OCSP setting is read per handshake, not from the context: changing it alone keeps the context.
+  const auto same_context = [&wanted](TlsPolicy held) {
+    held.ocsp_stapling_for_sni = wanted.ocsp_stapling_for_sni;
+    return held == wanted;
+  };
+  if (previous != nullptr && previous->tls_ && same_context(previous->tls_policy_)) {
     tls_ = previous->tls_;
-    tls_policy_ = previous->tls_policy_;
+    tls_policy_ = wanted;
   } else if (auto made = make_policy_context(wanted)) {
     tls_ = std::move(*made);
     tls_policy_ = wanted;
