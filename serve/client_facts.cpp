@@ -7,9 +7,9 @@ namespace sslbind::serve {
 
 std::shared_ptr<ClientFacts> client_facts(Connection& connection) {
   const Handshake& h = connection.handshake();
-  return std::make_shared<ClientFacts>(connection.client(), h.sni, h.binding_name(),
-                                       h.certificate ? h.certificate->thumbprint() : std::string(),
-                                       [&connection] { return arr_ssl_value(connection.stream().ssl()); });
+  return std::make_shared<ClientFacts>(
+      connection.client(), h.sni, h.binding_name(), h.certificate ? h.certificate->thumbprint() : std::string(),
+      [&connection] { return arr_ssl_value(connection.stream().ssl()); }, connection.client_certificate());
 }
 
 }  // namespace sslbind::serve

@@ -1,6 +1,7 @@
 #include "serve/connection.hpp"
 
 #include <asio/post.hpp>
+#include <ctime>
 
 #include "serve/forward_session.hpp"
 #include "serve/http2_session.hpp"
@@ -45,6 +46,7 @@ void Connection::start() {
   in.cache = &shared.cache;
   in.stores = &shared.stores;
   in.ocsp = &shared.ocsp;
+  in.trust = &shared.trust;
   in.forward_bytes = !shared.options.backends.empty();
   in.http2 = !in.forward_bytes && !in.snapshot->state().farms.farms().empty();
   // Called on a loader thread when a certificate this handshake waits for is loaded: continue on our own loop.
@@ -144,10 +146,61 @@ void Connection::established() {
   if (stream_.resumed()) shared.stats.resumed.fetch_add(1, std::memory_order_relaxed);
   if (handshake_.forget_session) stream_.forget_session();
   arm_timer(shared.timeouts.idle, Failure::IdleTimeout);
+  open_session();
+}
+
+bool Connection::judge_client_certificate() {
+  X509* leaf = stream_.peer_certificate();
+  if (leaf == nullptr) return true;  // none sent: the requests go on without one, as with IIS's "accept"
+  const ClientCertPolicy policy = client_cert_policy(handshake_.winner->settings);
+  X509_STORE* trust = handshake_.trust.get();
+  if (!chain_check_)
+    chain_check_ = std::make_unique<ChainCheck>(check_chain(leaf, stream_.peer_chain(), trust, policy.check_usage));
+  ClientCertificate& certificate = chain_check_->certificate;
+  if (policy.check_revocation && certificate.verdict == ClientCertificate::Verdict::Trusted &&
+      !chain_check_->crl_urls.empty()) {
+    std::vector<CrlCache::Crl> held;
+    bool waiting = false;
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    for (const std::string& url : chain_check_->crl_urls) {
+      // Called on the delivery thread when the CRL is there (or is not to be had): continue on our own loop. It
+      // holds the connection, which no socket wait holds meanwhile.
+      auto resume = [self = shared_from_this(), &io = worker_.io()] {
+        asio::post(io, [self] { self->open_session(); });
+      };
+      const CrlCache::Found found = worker_.shared().crls.get(url, policy.crl, std::move(resume), now);
+      if (found.state == CrlCache::Found::State::Loading) waiting = true;
+      if (found.crl) held.push_back(found.crl);
+    }
+    if (waiting) return false;
+    std::vector<X509_CRL*> crls;
+    for (const auto& crl : held) crls.push_back(crl.get());
+    check_revocation(certificate, leaf, stream_.peer_chain(), trust, policy.check_usage, crls);
+  }
+  forget_openssl_errors();
+  if (certificate.verdict != ClientCertificate::Verdict::Trusted) {
+    worker_.shared().trust.refused(certificate.subject, handshake_.binding_name(), certificate.problem);
+  }
+  client_certificate_ = std::make_shared<const ClientCertificate>(std::move(certificate));
+  chain_check_.reset();
+  return true;
+}
+
+void Connection::open_session() {
+  if (closed_ || session_) return;
+  SharedState& shared = worker_.shared();
+  if (handshake_.trust && !client_certificate_ && !judge_client_certificate()) return;
+  handshake_.trust.reset();
   const auto kind = choose_session(stream_.alpn(), !shared.options.backends.empty(),
                                    !worker_.snapshot()->state().farms.farms().empty());
   if (!kind) {
     shared.stats.fail(Failure::BadRequest);
+    return close();
+  }
+  if (*kind == SessionKind::Forward && client_certificate_refused()) {
+    // Forwarded bytes have no request to answer 403: the connection ends, as a TCP service behind a Windows front
+    // end would end it.
+    shared.stats.fail(refusal_of(*client_certificate_));
     return close();
   }
   switch (*kind) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 
+#include "serve/client_certificate.hpp"
 #include "serve/handshake.hpp"
 #include "serve/session.hpp"
 #include "serve/tls_stream.hpp"
@@ -36,6 +37,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   TlsStream& stream() { return stream_; }
   const Handshake& handshake() const { return handshake_; }
   const IpPort& client() const { return client_; }
+  // The client's certificate and its verdict, where the binding negotiates one and the client sent one; else null.
+  const std::shared_ptr<const ClientCertificate>& client_certificate() const { return client_certificate_; }
+  bool client_certificate_refused() const {
+    return client_certificate_ && client_certificate_->verdict != ClientCertificate::Verdict::Trusted;
+  }
   bool closed() const { return closed_; }
   void close();
   // Closes after an answer the front end wrote itself, without a reset destroying it.
@@ -64,6 +70,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void handshake_step();
   void established();
+  void open_session();
+  // Judges the client's certificate; false while a CRL it needs is being fetched (open_session() is called again).
+  bool judge_client_certificate();
   void drain();
   void start_timer();
 
@@ -82,6 +91,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
   bool lingering_ = false;
   std::unique_ptr<Session> session_;
+  std::unique_ptr<ChainCheck> chain_check_;  // while CRLs are fetched
+  std::shared_ptr<const ClientCertificate> client_certificate_;
 };
 
 }  // namespace sslbind::serve

@@ -5,6 +5,7 @@ namespace {
 
 std::string_view explanation_of(int status) {
   switch (status) {
+    case 403: return "The client certificate is not trusted, not valid, or revoked.";
     case 404: return "No web site is configured for this host name.";
     case 405: return "The front end does not tunnel CONNECT requests.";
     case 501: return "The request uses a transfer coding the front end does not support.";
@@ -20,6 +21,7 @@ std::string_view explanation_of(int status) {
 std::string_view reason_of(int status) {
   switch (status) {
     case 400: return "Bad Request";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 414: return "URI Too Long";

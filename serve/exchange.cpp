@@ -43,12 +43,18 @@ void Exchange::start(HttpHead head, std::shared_ptr<const Snapshot> snapshot) {
   r_.head = std::move(head);
   // Each request is routed with the routes in force when it came: a change applies to the next request.
   r_.snapshot = std::move(snapshot);
+  // IIS answers a request on a connection whose client certificate failed 403.16 (403.13: revoked), before any
+  // route: no web worker sees it.
+  if (const auto& c = client_->certificate; c && c->verdict != ClientCertificate::Verdict::Trusted) {
+    return fail(403, refusal_of(*c));
+  }
   r_.farm = r_.snapshot->state().farms.route(host_of(r_.head));
   if (r_.farm == nullptr) return fail(404, Failure::NoRoute);
   if (r_.head.method == "HEAD") r_.response.expect_no_body();
   if (r_.head.upgrade) r_.response.expect_upgrade();
   r_.head_text = backend_request_head(
-      r_.head, {client_->forwarded_for, r_.farm->arr_ssl ? std::string_view(client_->arr_ssl()) : std::string_view()});
+      r_.head, {client_->forwarded_for, r_.farm->arr_ssl ? std::string_view(client_->arr_ssl()) : std::string_view(),
+                client_->certificate.get()});
   r_.to_backend = r_.head_text;
   r_.head_in_queue = true;
   choose();

@@ -15,6 +15,7 @@
 
 #include "core/webfarm.hpp"
 #include "serve/access_log.hpp"
+#include "serve/client_certificate.hpp"
 #include "serve/clock.hpp"
 #include "serve/http_parser.hpp"
 #include "serve/shared_state.hpp"
@@ -46,13 +47,16 @@ class ExchangeSink {
 class ClientFacts {
  public:
   // `make_arr_ssl`: X-ARR-SSL's value, made when a farm first sends it (null: none).
+  // `certificate`: the client's, judged, where the connection negotiated one and the client sent one.
   ClientFacts(IpPort client, std::string server_name, std::string binding_name, std::string certhash,
-              std::function<std::string()> make_arr_ssl)
+              std::function<std::string()> make_arr_ssl,
+              std::shared_ptr<const ClientCertificate> client_certificate = nullptr)
       : address(client),
         sni(std::move(server_name)),
         binding(std::move(binding_name)),
         thumbprint(std::move(certhash)),
         forwarded_for(client.address.str()),
+        certificate(std::move(client_certificate)),
         make_arr_ssl_(std::move(make_arr_ssl)) {}
 
   const IpPort address;
@@ -60,6 +64,7 @@ class ClientFacts {
   const std::string binding;        // "hostnameport=www.contoso.com:443"
   const std::string thumbprint;     // of the certificate that served
   const std::string forwarded_for;  // the address alone, as X-Forwarded-For sends it
+  const std::shared_ptr<const ClientCertificate> certificate;
 
   const std::string& arr_ssl() {
     if (!arr_ssl_made_ && make_arr_ssl_) arr_ssl_ = make_arr_ssl_();

@@ -4,8 +4,11 @@
 #include <openssl/ssl.h>
 #include <openssl/tls1.h>
 
+#include <ctime>
+
 #include "serve/alpn.hpp"
 #include "serve/cert_choice.hpp"
+#include "serve/client_certificate.hpp"
 #include "serve/server_name.hpp"
 #include "serve/snapshot.hpp"
 
@@ -26,7 +29,8 @@ ServerName server_name(SSL* ssl) {
 }
 
 int accept_any_client_certificate(int, X509_STORE_CTX*) {
-  // clientcertnegotiation asks for a certificate; as with HTTP.SYS, judging it is the application's business.
+  // clientcertnegotiation asks for a certificate, and HTTP.SYS completes the handshake whatever it is: the
+  // connection judges it afterwards (client_certificate.hpp) and its requests are answered by the verdict.
   return 1;
 }
 
@@ -91,6 +95,13 @@ int on_client_hello(SSL* ssl, int* alert, void*) {
     case CertChoice::State::Pending: return SSL_CLIENT_HELLO_RETRY;
     case CertChoice::State::Failed: return fail(*h, alert, choice.failure, choice.alert);
     case CertChoice::State::Ready: break;
+  }
+  if ((choice.binding->settings.flags & ssl_flag::kNegotiateClientCert) != 0 && in.trust != nullptr) {
+    // The trusted list is read before the certificate is asked for, so that judging it after the handshake waits
+    // for nothing but CRLs.
+    h->trust = in.trust->get(client_cert_policy(choice.binding->settings).trusted_list, in.resume,
+                             static_cast<std::int64_t>(std::time(nullptr)));
+    if (!h->trust) return SSL_CLIENT_HELLO_RETRY;
   }
   if (!choice.objects->apply(ssl)) return fail(*h, alert, Failure::CertificateUnavailable, SSL_AD_INTERNAL_ERROR);
   apply_options(ssl, *choice.binding, *h);

@@ -17,6 +17,7 @@
 #include "serve/ocsp_stapler.hpp"
 #include "serve/snapshot.hpp"
 #include "serve/stats.hpp"
+#include "serve/trust_stores.hpp"
 #include "store/cert_store.hpp"
 
 namespace sslbind::serve {
@@ -29,6 +30,7 @@ struct HandshakeInput {
   CertCache* cache = nullptr;
   const store::CertStore* stores = nullptr;
   OcspStapler* ocsp = nullptr;
+  TrustStores* trust = nullptr;
   std::function<void()> resume;
   bool forward_bytes = false;  // backend= forwards the bytes unread: no application protocol is agreed for them
   bool http2 = false;          // requests go to web farms, which HTTP/2 clients reach too: h2 is offered
@@ -43,6 +45,7 @@ struct Handshake {
   std::string source;                     // "store MY" or "file www.contoso.com.pfx"
   std::string sni;                        // lower case, empty without SNI
   std::shared_ptr<const CertObjects> certificate;
+  TrustStores::Store trust;     // clientcertnegotiation: the list the client's certificate is judged against
   bool forget_session = false;  // disablesessionid: the session is not kept for session-id resumption
   std::optional<Failure> failure;
 

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/text.hpp"
+#include "serve/client_certificate.hpp"
 #include "serve/http_rules.hpp"
 #include "serve/http_syntax.hpp"
 
@@ -58,7 +59,12 @@ std::size_t fields_size(const HttpHead& head) {
 
 std::string backend_request_head(const HttpHead& request, const ForwardFields& fields) {
   std::string out;
-  out.reserve(fields_size(request) + request.path.size() + fields.arr_ssl.size() + 160);
+  std::size_t certificate = 0;
+  if (fields.client_certificate != nullptr) {
+    certificate = 2 * fields.client_certificate->der_base64.size() + 64;
+    for (const std::string& c : fields.client_certificate->chain_base64) certificate += c.size() + 4;
+  }
+  out.reserve(fields_size(request) + request.path.size() + fields.arr_ssl.size() + certificate + 160);
   out += request.method;
   out += ' ';
   out += request.path;
@@ -91,6 +97,11 @@ std::string backend_request_head(const HttpHead& request, const ForwardFields& f
   field(out, "X-Forwarded-For", fields.client_address);
   field(out, "X-Forwarded-Proto", "https");
   if (!fields.arr_ssl.empty()) field(out, "X-ARR-SSL", fields.arr_ssl);
+  if (const ClientCertificate* c = fields.client_certificate; c != nullptr) {
+    field(out, "X-ARR-ClientCert", c->der_base64);
+    field(out, "Client-Cert", client_cert_field(*c));
+    if (!c->chain_base64.empty()) field(out, "Client-Cert-Chain", client_cert_chain_field(*c));
+  }
   out += "\r\n";
   return out;
 }

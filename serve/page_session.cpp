@@ -13,6 +13,7 @@ std::string_view status_text(int status) {
   switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 403: return "Forbidden";
     default: return "Request Header Fields Too Large";
   }
 }
@@ -47,7 +48,13 @@ void PageSession::read_requests() {
     if (end != std::string::npos) {
       const bool keep_alive = keeps_alive(std::string_view(in_).substr(0, end + 2)) && !c_.worker().stopping();
       in_.erase(0, end + 4);
-      answer(keep_alive, 200);
+      // A refused client certificate gets IIS's 403.16 (403.13: revoked) on every request, here as in the proxy.
+      if (c_.client_certificate_refused()) {
+        c_.shared().stats.fail(refusal_of(*c_.client_certificate()));
+        answer(false, 403);
+      } else {
+        answer(keep_alive, 200);
+      }
       return write_pending();
     }
     if (in_.size() > kMaxRequestHead) {
@@ -85,6 +92,7 @@ void PageSession::answer(bool keep_alive, int status) {
   body += std::string("HTTP/2:      ") +
           (http2_disabled ? "disabled by the binding (disablehttp2)" : "allowed by the binding") + "\n";
   body += "Client:      " + c_.client().str() + "\n";
+  if (const auto& certificate = c_.client_certificate()) body += "Client cert: " + certificate->subject + "\n";
   if (status != 200) body = std::to_string(status) + " " + std::string(status_text(status)) + "\n";
   close_after_write_ = close_after_write_ || !keep_alive;
   pending_ += "HTTP/1.1 " + std::to_string(status) + " " + std::string(status_text(status)) +

@@ -166,6 +166,7 @@ class Control {
       }
       // OCSP responses due for a refresh are asked for on the loaders; the timer's 30 s is well within their 5 min.
       group_->shared().ocsp.refresh(static_cast<std::int64_t>(std::time(nullptr)));
+      group_->shared().crls.evict(static_cast<std::int64_t>(std::time(nullptr)));
       schedule_eviction();
     });
   }

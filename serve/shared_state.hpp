@@ -13,9 +13,11 @@
 #include "serve/access_log.hpp"
 #include "serve/backend_health.hpp"
 #include "serve/cert_cache.hpp"
+#include "serve/crl_cache.hpp"
 #include "serve/log.hpp"
 #include "serve/ocsp_stapler.hpp"
 #include "serve/stats.hpp"
+#include "serve/trust_stores.hpp"
 #include "store/cert_store.hpp"
 
 namespace sslbind::serve {
@@ -40,7 +42,9 @@ struct SharedState {
   store::CertStore stores;
   LoaderPool loaders;
   CertCache cache;
-  OcspStapler ocsp;  // responses kept in <root>/ocsp
+  OcspStapler ocsp;   // responses kept in <root>/ocsp
+  TrustStores trust;  // the trusted lists of clientcertnegotiation bindings
+  CrlCache crls;      // the CRLs their client certificates name, kept in <root>/crl
   Stats stats;
   BackendHealth health;                   // the web workers of the farms, and the backend= servers
   std::unique_ptr<AccessLog> access_log;  // null: no access log

@@ -22,6 +22,8 @@ std::string_view failure_name(Failure f) {
     case Failure::BackendTimeout: return "backendTimeout";
     case Failure::BackendProtocol: return "backendProtocol";
     case Failure::DescriptorsExhausted: return "descriptorsExhausted";
+    case Failure::ClientCertificateUntrusted: return "clientCertificateUntrusted";
+    case Failure::ClientCertificateRevoked: return "clientCertificateRevoked";
     case Failure::kCount: break;
   }
   return "";

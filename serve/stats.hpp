@@ -22,6 +22,8 @@ enum class Failure {
   BackendTimeout,        // the web worker did not start its response in time: 504
   BackendProtocol,       // the web worker's answer broke HTTP/1.1 (502, or its connection closed rather than pooled)
   DescriptorsExhausted,  // accept failed: no file descriptor left (EMFILE, ENFILE); the client waits in the backlog
+  ClientCertificateUntrusted,  // a request refused 403.16: the client certificate's chain, usage or revocation check
+  ClientCertificateRevoked,    // a request refused 403.13: a CRL lists the client certificate or its issuer
   kCount
 };
 std::string_view failure_name(Failure f);

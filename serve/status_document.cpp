@@ -50,6 +50,12 @@ nlohmann::json ccs_of(const StatusInputs& in) {
   return ccs;
 }
 
+nlohmann::json client_certificates_of(const SharedState& shared) {
+  nlohmann::json out = shared.trust.status();
+  out["crls"] = shared.crls.status();
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json status_document(const StatusInputs& in) {
@@ -78,7 +84,8 @@ nlohmann::json status_document(const StatusInputs& in) {
           {"webFarms", farms_of(in.snapshot, workers)},
           {"ccs", ccs_of(in)},
           {"cache", in.shared.cache.status(unix_now())},
-          {"ocsp", in.shared.ocsp.status(unix_now())}};
+          {"ocsp", in.shared.ocsp.status(unix_now())},
+          {"clientCertificates", client_certificates_of(in.shared)}};
 }
 
 }  // namespace sslbind::serve

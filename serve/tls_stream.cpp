@@ -73,6 +73,12 @@ void TlsStream::shutdown() {
   ERR_clear_error();
 }
 
+X509* TlsStream::peer_certificate() const { return ssl_ == nullptr ? nullptr : SSL_get0_peer_certificate(ssl_); }
+
+STACK_OF(X509) * TlsStream::peer_chain() const { return ssl_ == nullptr ? nullptr : SSL_get_peer_cert_chain(ssl_); }
+
+void forget_openssl_errors() { ERR_clear_error(); }
+
 void TlsStream::close() {
   asio::error_code ignored;
   socket_.close(ignored);

@@ -4,6 +4,7 @@
 // the sessions above it read and write bytes, and wait for the stream when it says Again (h2o's socket layer and
 // HAProxy's xprt_ops keep the same line).
 #include <openssl/types.h>
+#include <openssl/x509.h>
 
 #include <asio/ip/tcp.hpp>
 #include <cstdint>
@@ -57,6 +58,10 @@ class TlsStream {
   // disablesessionid: the session just made is not kept for session-id resumption (in the context the stream was
   // opened with).
   void forget_session();
+  // The client's certificate, if it sent one (or, on a resumed session, sent one then), and the certificates it sent
+  // with it; both owned by the stream.
+  X509* peer_certificate() const;
+  STACK_OF(X509) * peer_chain() const;
 
  private:
   Status failed(int result);
@@ -66,5 +71,9 @@ class TlsStream {
   bool established_ = false;
   bool wants_write_ = false;
 };
+
+// Empties this thread's OpenSSL error queue after work beside the stream (a client certificate's verification) that
+// may leave errors in it: a read would take them for its own.
+void forget_openssl_errors();
 
 }  // namespace sslbind::serve
