@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "serve/client_certificate.hpp"
 #include "serve/http_forward.hpp"
 
 using namespace sslbind;
@@ -45,6 +46,26 @@ TEST_SUITE("serve::http_forward") {
           "\r\n");
     // A farm with arrssl=disable sends none.
     CHECK(backend_request_head(request, {"10.0.0.1", ""}).find("X-ARR-SSL") == std::string::npos);
+  }
+
+  TEST_CASE("a trusted client certificate goes to the web worker in ARR's and RFC 9440's fields, forged ones never") {
+    const HttpHead request = head_of(HttpParser::Kind::Request,
+                                     "GET / HTTP/1.1\r\nHost: api.test\r\nX-ARR-ClientCert: forged\r\n"
+                                     "client-cert: :Zm9yZ2Vk:\r\nClient_Cert_Chain: :Zm9yZ2Vk:\r\n\r\n");
+    ClientCertificate certificate;
+    certificate.verdict = ClientCertificate::Verdict::Trusted;
+    certificate.der_base64 = "MIIBAA==";
+    const std::string alone = backend_request_head(request, {"10.0.0.1", "", &certificate});
+    CHECK(alone ==
+          "GET / HTTP/1.1\r\nHost: api.test\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Proto: https\r\n"
+          "X-ARR-ClientCert: MIIBAA==\r\nClient-Cert: :MIIBAA==:\r\n\r\n");
+    certificate.chain_base64 = {"MIICAA==", "MIIDAA=="};
+    const std::string chained = backend_request_head(request, {"10.0.0.1", "", &certificate});
+    CHECK(chained.find("\r\nClient-Cert-Chain: :MIICAA==:, :MIIDAA==:\r\n") != std::string::npos);
+    const std::string none = backend_request_head(request, {"10.0.0.1", ""});
+    CHECK(none.find("forged") == std::string::npos);
+    CHECK(none.find("Zm9yZ2Vk") == std::string::npos);
+    CHECK(none.find("Client-Cert") == std::string::npos);
   }
 
   TEST_CASE("a WebSocket handshake keeps its Upgrade, and chunked framing stays") {
