@@ -71,6 +71,10 @@ ErrorReport describe_error(const Error& error, std::optional<Verb> verb, std::sp
       r.kind = "registry-write-failed";
       r.exit_code = kExitRegistry;
       break;
+    case ErrorCode::RegistryUnavailable:
+      r.kind = "registry-unavailable";
+      r.exit_code = kExitRegistry;
+      break;
     case ErrorCode::SourceUnavailable:
       r.kind = "source-unavailable";
       r.exit_code = kExitOperationFailed;

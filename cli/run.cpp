@@ -12,7 +12,9 @@
 #include "cli/usage.hpp"
 #include "cli/version.hpp"
 #include "core/key_values.hpp"
+#include "core/store_location.hpp"
 #include "core/text.hpp"
+#include "store/etcd_registry.hpp"
 #include "store/registry_file.hpp"
 #include "store/root_dir.hpp"
 
@@ -37,6 +39,8 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   bool help = false;
   bool version = false;
   app.add_option("--root", root, "folder of the registry");
+  std::string store_text;
+  app.add_option("--store", store_text, "the registry: etcd://HOST:PORT[,HOST:PORT...]/FARM (default: the file)");
   app.add_flag("--json", ctx.json, "JSON output");
   app.add_flag("-h,--help", help, "usage");
   app.add_flag("--version", version, "version");
@@ -73,7 +77,17 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   // Opened once and handed down; opening reads nothing, so help and parse errors never touch the root.
   store::RegistryFile registry(ctx.root);
   ctx.registry = &registry;
-  ctx.registry_file = &registry;
+  ctx.registry_file = &registry;  // host-local: the certificate stores' lock stays on this machine with any store
+  if (store_text.empty()) {
+    if (const char* env = std::getenv("SSLBIND_STORE"); env != nullptr) store_text = env;
+  }
+  auto location = parse_store_location(store_text);
+  if (!location) return fail(ctx, location.error(), {});
+  std::optional<store::EtcdRegistry> shared;
+  if (location->kind == StoreLocation::Kind::Etcd) {
+    shared.emplace(*location);
+    ctx.registry = &*shared;
+  }
   if (!missing_certificates.empty()) {
     if (!text::iequals(missing_certificates, "allow") && !text::iequals(missing_certificates, "refuse")) {
       return fail(ctx,

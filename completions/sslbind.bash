@@ -76,7 +76,7 @@ _sslbind() {
   for w in "${words[@]:1}"; do
     if [[ -n $skip ]]; then skip=; continue; fi
     case $w in
-      --root|-f) skip=1 ;;
+      --root|--store|-f) skip=1 ;;
       -*) ;;
       http|netsh) [[ ${#args[@]} -eq 0 ]] || args+=("$w") ;;
       *) args+=("$w") ;;
@@ -85,7 +85,7 @@ _sslbind() {
   COMPREPLY=()
   if [[ -n $skip ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
   if [[ ${#args[@]} -eq 0 ]]; then
-    COMPREPLY=($(compgen -W "add update delete show init resolve check set export import dump serve http --root --json -f --dry-run --add-or-update --missing-certificates=allow --version help" -- "$cur"))
+    COMPREPLY=($(compgen -W "add update delete show init resolve check set export import dump serve http --root --store --json -f --dry-run --add-or-update --missing-certificates=allow --version help" -- "$cur"))
     return
   fi
   local command=${args[0]}

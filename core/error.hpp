@@ -14,6 +14,7 @@ enum class ErrorCode {
   CertificateNotUsable,  // Win32 1312: certhash not in the store, or without private key
   RegistryUnreadable,    // registry file corrupt, of an unknown version, or not readable
   RegistryWriteFailed,   // could not lock, write or rename the registry file
+  RegistryUnavailable,   // a shared registry (etcd) did not answer in time: transient, nothing was changed
   SourceUnavailable,     // a certificate source (the CCS folder, a file) is not configured or cannot be read
 };
 

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh lintian man-db clang libclang-rt-14-dev nginx-light nghttp2-client python3-h2 chromium \
-  testssl.sh
+  testssl.sh etcd-server
 step() { echo "== $* ($(date +%T))"; }
 step "Format and layer rules"
 scripts/check-style.sh

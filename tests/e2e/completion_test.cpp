@@ -40,7 +40,9 @@ TEST_CASE("completions/ matches what the binary generates") {
 
 TEST_CASE("bash completes verbs, nouns, parameters and values") {
   CHECK(complete("sslbind ") ==
-        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nset\nexport\nimport\ndump\nserve\nhttp\n--root\n--json\n-f\n"
+        "add\nupdate\ndelete\nshow\ninit\nresolve\ncheck\nset\nexport\nimport\ndump\nserve\nhttp\n--root\n--store\n--"
+        "json\n"
+        "-f\n"
         "--dry-run\n--add-or-update\n--missing-certificates=allow\n--version\nhelp\n");
   CHECK(complete("sslbind export ") == "reg\n");
   CHECK(complete("sslbind show f") == "frontend\n");

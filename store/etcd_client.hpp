@@ -1,0 +1,54 @@
+#pragma once
+// A client of etcd's v3 API through its JSON gateway (POST /v3/kv/range, /v3/kv/txn): plain HTTP/1.1 and JSON, which
+// the commands need once per run and which Debian's etcd 3.4 serves on its client port. The gateway rather than
+// gRPC: no code generator or gRPC stack to build with, one request per call, and the same API (APISIX moved back to
+// it for those reasons). Every call has a deadline; an endpoint that does not answer is left for the next one, and
+// when none answers the error is RegistryUnavailable (transient: nothing was changed), never RegistryUnreadable.
+// Blocking: for the command line and loader-like threads, never an I/O thread.
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/store_location.hpp"
+
+namespace sslbind::store {
+
+struct EtcdKeyValue {
+  std::string key;
+  std::string value;
+  std::int64_t mod_revision = 0;
+};
+
+struct EtcdRange {
+  std::vector<EtcdKeyValue> kvs;
+  std::int64_t revision = 0;  // the store's revision the range was read at
+};
+
+class EtcdClient {
+ public:
+  EtcdClient(std::vector<EtcdEndpoint> endpoints, std::chrono::milliseconds deadline);
+
+  // Every key under `prefix`, read at one revision, in pages.
+  Result<EtcdRange> range_prefix(const std::string& prefix);
+  // A transaction: `compare` and `success` as the v3 API writes them, keys and values already in base64. Whether
+  // the compares held; the store's revision after it in `revision`.
+  Result<bool> txn(const nlohmann::json& compare, const nlohmann::json& success, std::int64_t& revision);
+  // One call of the gateway: the JSON answer of 200, else the error etcd gave.
+  Result<nlohmann::json> call(const std::string& path, const nlohmann::json& body);
+
+  static std::string b64(const std::string& bytes);
+  static Result<std::string> unb64(const std::string& text);
+
+ private:
+  Result<std::string> post(const EtcdEndpoint& endpoint, const std::string& path, const std::string& body,
+                           std::chrono::steady_clock::time_point until);
+
+  std::vector<EtcdEndpoint> endpoints_;
+  std::chrono::milliseconds deadline_;
+  std::size_t next_ = 0;  // the endpoint that answered last is asked first
+};
+
+}  // namespace sslbind::store

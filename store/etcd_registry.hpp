@@ -1,0 +1,52 @@
+#pragma once
+// The registry of a farm of front ends, on etcd (docs/registry.md, "On etcd"): under /sslbind/v1/<farm>/, a key per
+// binding, bindings/<family>/<subkey> (SslBindingInfo/0.0.0.0:443) holding its values as the registry file writes
+// them; `config`, the rest of the registry document (the CCS provider, web farms and routes, the IP listen list, the
+// TLS policy); and `revision`, a counter every commit raises.
+//
+// A change is one etcd transaction: read everything at one revision, run the change on it (netsh's rules: add fails
+// 183 when the key is there, update and delete 2 when it is not), and commit the keys it changed on the condition
+// that `revision` is as it was read, so no commit in between can be lost or undone; on a conflict the change runs
+// again on what is there now, a bounded number of times. A batch or an import is one transaction, never split.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+
+#include "core/store_location.hpp"
+#include "store/etcd_client.hpp"
+#include "store/registry.hpp"
+
+namespace sslbind::store {
+
+class EtcdRegistry final : public Registry {
+ public:
+  static constexpr int kAttempts = 60;  // with the waits between them, about 10 s of contention at most
+
+  EtcdRegistry(const StoreLocation& location, std::chrono::milliseconds deadline = std::chrono::seconds(5));
+
+  Result<RegistryState> load() const override;
+  Status transact(const std::function<Status(RegistryState&)>& change) override;
+  std::string location() const override { return location_; }
+
+  // The keys and values `state` is stored as (the counter aside), by full key.
+  std::map<std::string, std::string> encode(const RegistryState& state, const nlohmann::json& rest) const;
+
+ private:
+  struct Read {
+    RegistryState state;
+    nlohmann::json rest;                     // the config document's other keys, kept as they are
+    std::map<std::string, std::string> kvs;  // what is stored, by full key (the counter aside)
+    std::int64_t counter = 0;
+    std::int64_t counter_revision = 0;  // the counter's mod_revision; 0: no commit yet
+  };
+  Result<Read> read() const;
+
+  mutable EtcdClient client_;
+  std::minstd_rand random_{std::random_device{}()};
+  std::string prefix_;    // "/sslbind/v1/<farm>/"
+  std::string location_;  // "etcd://127.0.0.1:2379/<farm>"
+};
+
+}  // namespace sslbind::store

@@ -1,0 +1,194 @@
+// The registry on etcd (--store etcd://HOST:PORT/FARM): a real etcd-server on loopback (Debian's etcd-server, started
+// and stopped by pid). The commands give the same texts, error numbers and JSON as on the file; concurrent writers
+// lose nothing; a batch is one transaction and one larger than etcd allows is refused whole; an etcd that does not
+// answer is exit 3 with one line, after a bounded wait.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tests/e2e/sslbind_runner.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/serve_process.hpp"
+#include "tests/support/tls_client.hpp"
+
+using namespace sslbind::test;
+
+namespace {
+
+// etcd on two free loopback ports with its data in a temporary folder; `flags` are added to its command line.
+struct Etcd {
+  TempDir dir;
+  std::uint16_t client = free_port(), peer = free_port();
+  pid_t pid = -1;
+
+  explicit Etcd(std::vector<std::string> flags = {}) {
+    const std::string c = "http://127.0.0.1:" + std::to_string(client), p = "http://127.0.0.1:" + std::to_string(peer);
+    std::vector<std::string> argv{"/usr/bin/etcd",
+                                  "--data-dir",
+                                  (dir.path() / "data").string(),
+                                  "--listen-client-urls",
+                                  c,
+                                  "--advertise-client-urls",
+                                  c,
+                                  "--listen-peer-urls",
+                                  p,
+                                  "--initial-advertise-peer-urls",
+                                  p,
+                                  "--initial-cluster",
+                                  "default=" + p};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    pid = spawn_process(argv, (dir.path() / "etcd.log").string());
+    REQUIRE(pid > 0);
+    REQUIRE(eventually(
+        [&] { return read_file(dir.path() / "etcd.log").find("ready to serve client requests") != std::string::npos; },
+        10000));
+  }
+  ~Etcd() {
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+  }
+  std::string store(const std::string& farm = "web") const {
+    return "etcd://127.0.0.1:" + std::to_string(client) + "/" + farm;
+  }
+};
+
+// The same sslbind root (its stores hold the test certificates) with its registry on etcd.
+struct OnEtcd {
+  Sslbind sslbind;
+  std::string store;
+  ProcessResult operator()(std::vector<std::string> args) const {
+    args.insert(args.begin(), "--store=" + store);
+    return sslbind(args);
+  }
+};
+
+std::vector<std::string> add_ip(int port, const std::string& thumbprint) {
+  return {"add", "sslcert", "ipport=0.0.0.0:" + std::to_string(port), "certhash=" + thumbprint, "appid=" + kAppId};
+}
+
+}  // namespace
+
+TEST_SUITE("registry on etcd") {
+  TEST_CASE("commands give the file's texts, error numbers and JSON, and write nothing to the file") {
+    Etcd etcd;
+    OnEtcd remote{Sslbind(), etcd.store()};
+    Sslbind local;
+    const std::string thumbprint = test_certificate(0).thumbprint;
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             add_ip(443, thumbprint),
+             add_ip(443, thumbprint),
+             {"add", "sslcert", "hostnameport=www.contoso.com:443", "certhash=" + thumbprint, "appid=" + kAppId,
+              "certstorename=MY"},
+             {"show", "sslcert"},
+             {"--json", "show", "sslcert", "ipport=0.0.0.0:443"},
+             {"update", "sslcert", "ipport=0.0.0.0:8443", "certhash=" + thumbprint, "appid=" + kAppId},
+             {"add", "webfarm", "name=www", "server=127.0.0.1:8080"},
+             {"add", "route", "host=*", "webfarm=www"},
+             {"--json", "show", "webfarm"},
+             {"delete", "sslcert", "ipport=0.0.0.0:443"},
+             {"delete", "sslcert", "ipport=0.0.0.0:443"},
+             {"--json", "delete", "sslcert", "ipport=0.0.0.0:443"},
+             {"show", "sslcert"}}) {
+      const auto there = remote(args), here = local(args);
+      std::string command;
+      for (const auto& a : args) command += a + " ";
+      INFO(command);
+      CHECK(there.exit_code == here.exit_code);
+      CHECK(there.out == here.out);
+      CHECK(there.err == here.err);
+    }
+    CHECK_FALSE(std::filesystem::exists(remote.sslbind.root.path() / "registry.json"));
+    // Another farm on the same etcd is another registry.
+    const Sslbind empty(EmptyRoot{});
+    CHECK(OnEtcd{Sslbind(EmptyRoot{}), etcd.store("other")}({"show", "sslcert"}).out == empty({"show", "sslcert"}).out);
+  }
+
+  TEST_CASE("8 writers at once: every add lands once, every 183 and 2 is right, nothing is lost") {
+    Etcd etcd;
+    OnEtcd remote{Sslbind(), etcd.store()};
+    const std::string thumbprint = test_certificate(0).thumbprint;
+    constexpr int kWriters = 8, kAdds = 40;
+    // Each writer adds its own ports, then adds a shared one (one of them wins, the others get 183), then deletes
+    // its first port twice (2 the second time).
+    std::vector<pid_t> writers;
+    TempDir logs;
+    for (int w = 0; w < kWriters; ++w) {
+      const auto file = logs.path() / ("writer" + std::to_string(w) + ".sh");
+      std::string shell = "set -u\nS='" + std::string(SSLBIND_BINARY) + " --root " + remote.sslbind.root.str() +
+                          " --store=" + remote.store + "'\n";
+      for (int i = 0; i < kAdds; ++i) {
+        shell += "$S add sslcert ipport=10.0." + std::to_string(w) + "." + std::to_string(i + 1) +
+                 ":443 certhash=" + thumbprint + " appid=" + kAppId + " >/dev/null || echo FAIL $?\n";
+      }
+      shell += "$S add sslcert ipport=10.9.9.9:443 certhash=" + thumbprint + " appid=" + kAppId +
+               " >/dev/null; echo SHARED $?\n";
+      shell += "$S delete sslcert ipport=10.0." + std::to_string(w) + ".1:443 >/dev/null || echo FAIL $?\n";
+      shell += "$S delete sslcert ipport=10.0." + std::to_string(w) + ".1:443 >/dev/null; echo AGAIN $?\n";
+      write_file(file, shell);
+      writers.push_back(
+          spawn_process({"/bin/sh", file.string()}, (logs.path() / ("out" + std::to_string(w))).string()));
+    }
+    for (pid_t pid : writers) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+    }
+    int shared_won = 0;
+    for (int w = 0; w < kWriters; ++w) {
+      const std::string out = read_file(logs.path() / ("out" + std::to_string(w)));
+      INFO(out);
+      CHECK(out.find("FAIL") == std::string::npos);
+      CHECK(out.find("AGAIN 1") != std::string::npos);  // 2: "The system cannot find the file specified."
+      if (out.find("SHARED 0") != std::string::npos)
+        ++shared_won;
+      else
+        CHECK(out.find("SHARED 1") != std::string::npos);  // 183
+    }
+    CHECK(shared_won == 1);
+    const auto shown = nlohmann::json::parse(remote({"--json", "show", "sslcert"}).out);
+    std::set<std::string> keys;
+    for (const auto& b : shown["bindings"]) keys.insert(b["ipport"].get<std::string>());
+    CHECK(keys.size() == static_cast<std::size_t>(kWriters * (kAdds - 1) + 1));
+    for (int w = 0; w < kWriters; ++w) {
+      CHECK_FALSE(keys.contains("10.0." + std::to_string(w) + ".1:443"));
+      CHECK(keys.contains("10.0." + std::to_string(w) + "." + std::to_string(kAdds) + ":443"));
+    }
+  }
+
+  TEST_CASE("a batch is one transaction; one larger than etcd allows is refused whole, naming the limit") {
+    Etcd etcd({"--max-txn-ops", "16"});
+    OnEtcd remote{Sslbind(), etcd.store()};
+    const std::string thumbprint = test_certificate(0).thumbprint;
+    TempDir files;
+    std::string small, large;
+    for (int i = 1; i <= 40; ++i) {
+      const std::string tail = "." + std::to_string(i) + ":443 certhash=" + thumbprint + " appid=" + kAppId + "\n";
+      if (i <= 10) small += "http add sslcert ipport=10.1.0" + tail;
+      large += "http add sslcert ipport=10.2.0" + tail;
+    }
+    write_file(files.path() / "small.txt", small);
+    write_file(files.path() / "large.txt", large);
+    CHECK(remote({"-f", (files.path() / "small.txt").string()}).exit_code == 0);
+    const auto refused = remote({"-f", (files.path() / "large.txt").string()});
+    CHECK(refused.exit_code == 3);
+    CHECK(refused.err.find("--max-txn-ops") != std::string::npos);
+    CHECK(nlohmann::json::parse(remote({"--json", "show", "sslcert"}).out)["bindings"].size() == 10);
+  }
+
+  TEST_CASE("an etcd that does not answer: exit 3 with one line, within the deadline") {
+    const std::uint16_t nobody = free_port();
+    Sslbind sslbind(EmptyRoot{});
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = sslbind({"--store=etcd://127.0.0.1:" + std::to_string(nobody) + "/web", "show", "sslcert"});
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(8));
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == "sslbind: etcd did not answer at 127.0.0.1:" + std::to_string(nobody) +
+                       " within 5000 ms; nothing was changed\n");
+    const auto bad = sslbind({"--store=etcd://127.0.0.1:2379", "show", "sslcert"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("it names no farm") != std::string::npos);
+  }
+}
