@@ -158,7 +158,7 @@ TEST_SUITE("registry on etcd") {
     }
   }
 
-  TEST_CASE("a batch is one transaction; one larger than etcd allows is refused whole, naming the limit") {
+  TEST_CASE("a batch is one transaction, and one larger than etcd allows is refused whole, naming the limit") {
     Etcd etcd({"--max-txn-ops", "16"});
     OnEtcd remote{Sslbind(), etcd.store()};
     const std::string thumbprint = test_certificate(0).thumbprint;
