@@ -200,6 +200,45 @@ Result<json> EtcdClient::call(const std::string& path, const json& body) {
                                                    std::to_string(deadline_.count()) + " ms; nothing was changed");
 }
 
+Result<int> EtcdClient::open_stream(const std::string& path, const json& body, std::string& pending) {
+  const auto until = Clock::now() + deadline_;
+  const std::string text = body.dump();
+  std::string tried;
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    const std::size_t at = (next_ + i) % endpoints_.size();
+    const EtcdEndpoint& endpoint = endpoints_[at];
+    tried += (tried.empty() ? "" : ", ") + endpoint.str();
+    Fd socket{connect_to(endpoint, until)};
+    if (socket.fd < 0) continue;
+    const std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + endpoint.str() +
+                                "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) +
+                                "\r\n\r\n" + text;
+    if (::send(socket.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+      continue;  // a request this small goes in one send on a new connection, or the connection is not worth it
+    }
+    std::string raw;
+    char buffer[4096];
+    while (raw.find("\r\n\r\n") == std::string::npos && raw.size() < 16384) {
+      const ssize_t n = ::recv(socket.fd, buffer, sizeof buffer, 0);
+      if (n > 0) {
+        raw.append(buffer, static_cast<std::size_t>(n));
+      } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        if (!wait_for(socket.fd, POLLIN, until)) break;
+      } else {
+        break;
+      }
+    }
+    const std::size_t head_end = raw.find("\r\n\r\n");
+    if (head_end == std::string::npos || !raw.starts_with("HTTP/1.1 200")) continue;
+    pending = raw.substr(head_end + 4);
+    next_ = at;
+    const int fd = socket.fd;
+    socket.fd = -1;
+    return fd;
+  }
+  return Error(ErrorCode::RegistryUnavailable, "etcd did not open a watch at " + tried);
+}
+
 Result<EtcdRange> EtcdClient::range_prefix(const std::string& prefix) {
   // The range end of a prefix: the prefix with its last byte raised (the prefix ends in '/', never in 0xff).
   std::string end = prefix;

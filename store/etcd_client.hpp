@@ -38,6 +38,9 @@ class EtcdClient {
   Result<bool> txn(const nlohmann::json& compare, const nlohmann::json& success, std::int64_t& revision);
   // One call of the gateway: the JSON answer of 200, else the error etcd gave.
   Result<nlohmann::json> call(const std::string& path, const nlohmann::json& body);
+  // A streaming call (the watch): a connected socket after the request was sent and a 200 answer's head read; the
+  // body bytes that came with the head are in `pending`. The caller owns (and closes) the socket.
+  Result<int> open_stream(const std::string& path, const nlohmann::json& body, std::string& pending);
 
   static std::string b64(const std::string& bytes);
   static Result<std::string> unb64(const std::string& text);

@@ -3,22 +3,15 @@
 #include <algorithm>
 #include <thread>
 
-#include "store/binding_codec.hpp"
+#include "store/etcd_layout.hpp"
 #include "store/registry_codec.hpp"
 
 namespace sslbind::store {
-namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kBindings = "bindings/";
-constexpr std::string_view kConfig = "config";
-constexpr std::string_view kCounter = "revision";
-
-}  // namespace
-
 EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::chrono::milliseconds deadline)
-    : client_(location.endpoints, deadline), prefix_("/sslbind/v1/" + location.farm + "/") {
+    : client_(location.endpoints, deadline), prefix_(etcd::prefix_of(location.farm)) {
   location_ = "etcd://";
   for (std::size_t i = 0; i < location.endpoints.size(); ++i) {
     location_ += (i == 0 ? "" : ",") + location.endpoints[i].str();
@@ -26,56 +19,37 @@ EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::chrono::milliseco
   location_ += "/" + location.farm;
 }
 
-std::map<std::string, std::string> EtcdRegistry::encode(const RegistryState& state, const json& rest) const {
-  std::map<std::string, std::string> out;
-  for (const auto& [key, binding] : state.bindings) {
-    BindingRecord record = encode_binding(binding);
-    out[prefix_ + std::string(kBindings) + record.family + "/" + record.subkey] = std::move(record.values);
-  }
-  const RegistryState others{BindingSet{}, state.ccs_provider, state.farms, state.ip_listen, state.tls_policy};
-  json document = rest.is_object() ? rest : empty_document();
-  out[prefix_ + std::string(kConfig)] = write_registry(others, document);
-  return out;
-}
-
 Result<EtcdRegistry::Read> EtcdRegistry::read() const {
   auto range = client_.range_prefix(prefix_);
   if (!range) return range.error();
   Read out;
-  bool configured = false;
+  out.rest = empty_document();
   for (EtcdKeyValue& kv : range->kvs) {
-    const std::string_view name = std::string_view(kv.key).substr(prefix_.size());
-    if (name == kCounter) {
-      out.counter = std::atoll(kv.value.c_str());
-      out.counter_revision = kv.mod_revision;
-      continue;
-    }
-    if (name == kConfig) {
-      auto others = read_registry(kv.value, out.rest);
-      if (!others) {
-        return Error(ErrorCode::RegistryUnreadable, location_ + " key " + kv.key + ": " + others.error().detail);
+    const etcd::KeyName name = etcd::name_of(prefix_, kv.key);
+    switch (name.kind) {
+      case etcd::KeyName::Kind::Counter:
+        out.counter = std::atoll(kv.value.c_str());
+        out.counter_revision = kv.mod_revision;
+        continue;
+      case etcd::KeyName::Kind::Config:
+        if (auto s = etcd::decode_config(kv.key, kv.value, out.state, out.rest); !s) {
+          return Error(ErrorCode::RegistryUnreadable, location_ + " " + s.error().detail);
+        }
+        break;
+      case etcd::KeyName::Kind::Binding: {
+        auto binding = etcd::decode_binding_key(name, kv.key, kv.value);
+        if (!binding) return Error(ErrorCode::RegistryUnreadable, location_ + " " + binding.error().detail);
+        if (auto s = out.state.bindings.add(std::move(*binding)); !s) {
+          return Error(ErrorCode::RegistryUnreadable, location_ + " key " + kv.key + ": " + s.error().detail);
+        }
+        break;
       }
-      out.state.ccs_provider = std::move(others->ccs_provider);
-      out.state.farms = std::move(others->farms);
-      out.state.ip_listen = std::move(others->ip_listen);
-      out.state.tls_policy = std::move(others->tls_policy);
-      configured = true;
-    } else if (name.starts_with(kBindings) && name.find('/', kBindings.size()) != std::string_view::npos) {
-      const std::string_view path = name.substr(kBindings.size());
-      const std::size_t slash = path.find('/');
-      auto binding =
-          decode_binding({std::string(path.substr(0, slash)), std::string(path.substr(slash + 1)), kv.value});
-      if (!binding) return Error(ErrorCode::RegistryUnreadable, location_ + ": " + binding.error().detail);
-      if (auto s = out.state.bindings.add(std::move(*binding)); !s) {
-        return Error(ErrorCode::RegistryUnreadable, location_ + " key " + kv.key + ": " + s.error().detail);
-      }
-    } else {
-      return Error(ErrorCode::RegistryUnreadable,
-                   location_ + " holds the key " + kv.key + ", which no version of sslbind writes");
+      case etcd::KeyName::Kind::Foreign:
+        return Error(ErrorCode::RegistryUnreadable,
+                     location_ + " holds the key " + kv.key + ", which no version of sslbind writes");
     }
     out.kvs[kv.key] = std::move(kv.value);
   }
-  if (!configured) out.rest = empty_document();
   return out;
 }
 
@@ -90,7 +64,7 @@ Status EtcdRegistry::transact(const std::function<Status(RegistryState&)>& chang
     auto r = read();
     if (!r) return r.error();
     if (auto s = change(r->state); !s) return s;
-    const std::map<std::string, std::string> next = encode(r->state, r->rest);
+    const std::map<std::string, std::string> next = etcd::encode(prefix_, r->state, r->rest);
     json ops = json::array();
     for (const auto& [key, value] : next) {
       const auto was = r->kvs.find(key);
@@ -102,7 +76,7 @@ Status EtcdRegistry::transact(const std::function<Status(RegistryState&)>& chang
       if (!next.contains(key)) ops.push_back({{"request_delete_range", {{"key", EtcdClient::b64(key)}}}});
     }
     if (ops.empty()) return Ok{};
-    const std::string counter = prefix_ + std::string(kCounter);
+    const std::string counter = prefix_ + "revision";
     ops.push_back({{"request_put",
                     {{"key", EtcdClient::b64(counter)}, {"value", EtcdClient::b64(std::to_string(r->counter + 1))}}}});
     // Every key this change read is as it was read: any commit since raised the counter.

@@ -30,9 +30,6 @@ class EtcdRegistry final : public Registry {
   Status transact(const std::function<Status(RegistryState&)>& change) override;
   std::string location() const override { return location_; }
 
-  // The keys and values `state` is stored as (the counter aside), by full key.
-  std::map<std::string, std::string> encode(const RegistryState& state, const nlohmann::json& rest) const;
-
  private:
   struct Read {
     RegistryState state;

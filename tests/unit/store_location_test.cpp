@@ -40,7 +40,8 @@ TEST_CASE("store location: each malformed form names the rule") {
       {"etcd://ho st/web", "not a name or an address"},
       {"etcd://[host]:1/web", "not a name or an address"},
   };
-  for (const auto& [text, rule] : cases) {
+  for (const auto& c : cases) {
+    const std::string text = c.first, rule = c.second;  // clang 14: INFO cannot name a structured binding
     auto r = parse_store_location(text);
     INFO(text);
     REQUIRE_FALSE(r);

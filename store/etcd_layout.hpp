@@ -1,0 +1,31 @@
+#pragma once
+// The keys of a farm's registry on etcd (docs/registry.md, "On etcd"), shared by the commands' transactions and the
+// front end's follower: /sslbind/v1/<farm>/bindings/<family>/<subkey>, .../config and .../revision.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "core/registry_state.hpp"
+#include "core/result.hpp"
+#include "store/binding_codec.hpp"
+
+namespace sslbind::store::etcd {
+
+std::string prefix_of(std::string_view farm);  // "/sslbind/v1/<farm>/"
+
+struct KeyName {
+  enum class Kind { Binding, Config, Counter, Foreign } kind = Kind::Foreign;
+  std::string family, subkey;  // Binding
+};
+KeyName name_of(std::string_view prefix, std::string_view key);
+
+// The keys and values `state` is stored as (the counter aside), with `rest` as the config document's other keys.
+std::map<std::string, std::string> encode(std::string_view prefix, const RegistryState& state,
+                                          const nlohmann::json& rest);
+// A binding key's value; RegistryUnreadable naming the key.
+Result<Binding> decode_binding_key(const KeyName& name, const std::string& key, const std::string& value);
+// The config key's value into the non-binding parts of `state`; `rest` keeps the document's other keys.
+Status decode_config(const std::string& key, const std::string& value, RegistryState& state, nlohmann::json& rest);
+
+}  // namespace sslbind::store::etcd
