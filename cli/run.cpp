@@ -85,7 +85,7 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   if (!location) return fail(ctx, location.error(), {});
   std::optional<store::EtcdRegistry> shared;
   if (location->kind == StoreLocation::Kind::Etcd) {
-    shared.emplace(*location);
+    shared.emplace(*location, ctx.root / "farm" / (location->farm + ".json"));
     ctx.registry = &*shared;
   }
   if (!missing_certificates.empty()) {

@@ -94,11 +94,15 @@ class Control {
     });
     watcher_.watch_root();
     publish(std::move(first), "started");
+    // A shared store (etcd) tells of its changes itself; each is applied on this loop like a change of the file.
+    registry_.follow([this](const std::string& why) { asio::post(io_, [this, why] { reload(why); }); },
+                     [](bool warning, const std::string& line) { log(warning ? Level::Warning : Level::Info, line); });
     log(Level::Info, "ready: " + std::to_string(threads) + " I/O threads, admin socket " + admin_.path().string() +
                          ", " + serving_what(command_, *group_->current()));
     wait_signals();
     schedule_eviction();
     io_.run();
+    registry_.unfollow();  // before the loop it posts to goes
     group_->shutdown();
     return Ok{};
   }
@@ -227,7 +231,7 @@ class Control {
   nlohmann::json status() const {
     return status_document({*group_->current(), group_->shared(), root_, group_->threads(), reload_failures_,
                             admin_.dropped(), watcher_.ccs_watched(), watcher_.poll_interval(),
-                            ccs_listing_.deadlines_passed()});
+                            ccs_listing_.deadlines_passed(), registry_.follow_status()});
   }
 
   ServeCommand command_;

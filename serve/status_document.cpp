@@ -85,7 +85,8 @@ nlohmann::json status_document(const StatusInputs& in) {
           {"ccs", ccs_of(in)},
           {"cache", in.shared.cache.status(unix_now())},
           {"ocsp", in.shared.ocsp.status(unix_now())},
-          {"clientCertificates", client_certificates_of(in.shared)}};
+          {"clientCertificates", client_certificates_of(in.shared)},
+          {"store", in.store}};
 }
 
 }  // namespace sslbind::serve

@@ -24,6 +24,7 @@ struct StatusInputs {
   bool ccs_watched = false;
   std::chrono::seconds ccs_poll_interval{0};
   std::uint64_t ccs_listing_deadlines = 0;
+  nlohmann::json store = nullptr;  // a shared store's following (Registry::follow_status); null for the file
 };
 
 nlohmann::json status_document(const StatusInputs& in);

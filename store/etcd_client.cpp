@@ -250,7 +250,10 @@ Result<EtcdRange> EtcdClient::range_prefix(const std::string& prefix) {
     if (out.revision != 0) body["revision"] = std::to_string(out.revision);  // every page at the first one's revision
     auto answer = call("/v3/kv/range", body);
     if (!answer) return answer.error();
-    if (out.revision == 0) out.revision = number((*answer)["header"], "revision");
+    if (out.revision == 0) {
+      out.revision = number((*answer)["header"], "revision");
+      out.cluster_id = (*answer)["header"].value("cluster_id", "");
+    }
     const json kvs = answer->value("kvs", json::array());
     for (const json& kv : kvs) {
       auto key = unb64(kv.value("key", ""));

@@ -25,6 +25,7 @@ struct EtcdKeyValue {
 struct EtcdRange {
   std::vector<EtcdKeyValue> kvs;
   std::int64_t revision = 0;  // the store's revision the range was read at
+  std::string cluster_id;     // the etcd cluster that answered
 };
 
 class EtcdClient {

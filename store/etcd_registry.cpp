@@ -10,8 +10,12 @@ namespace sslbind::store {
 
 using nlohmann::json;
 
-EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::chrono::milliseconds deadline)
-    : client_(location.endpoints, deadline), prefix_(etcd::prefix_of(location.farm)) {
+EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::filesystem::path copy_file,
+                           std::chrono::milliseconds deadline)
+    : client_(location.endpoints, deadline),
+      where_(location),
+      copy_file_(std::move(copy_file)),
+      prefix_(etcd::prefix_of(location.farm)) {
   location_ = "etcd://";
   for (std::size_t i = 0; i < location.endpoints.size(); ++i) {
     location_ += (i == 0 ? "" : ",") + location.endpoints[i].str();
@@ -52,6 +56,30 @@ Result<EtcdRegistry::Read> EtcdRegistry::read() const {
   }
   return out;
 }
+
+EtcdRegistry::~EtcdRegistry() { unfollow(); }
+
+Result<ServingState> EtcdRegistry::load_for_serving() const {
+  if (follower_) return follower_->current();
+  // A client of its own: the follower's thread and the commands' calls never share one.
+  follower_ = std::make_unique<EtcdFollower>(EtcdClient(where_.endpoints, std::chrono::seconds(5)), prefix_, location_,
+                                             copy_file_);
+  auto first = follower_->start();
+  if (!first) follower_.reset();
+  return first;
+}
+
+bool EtcdRegistry::follow(Changed changed, Report report) {
+  if (!follower_) return false;
+  follower_->follow(std::move(changed), std::move(report));
+  return true;
+}
+
+void EtcdRegistry::unfollow() {
+  if (follower_) follower_->stop();
+}
+
+nlohmann::json EtcdRegistry::follow_status() const { return follower_ ? follower_->status() : nullptr; }
 
 Result<RegistryState> EtcdRegistry::load() const {
   auto r = read();

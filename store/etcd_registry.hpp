@@ -10,12 +10,15 @@
 // again on what is there now, a bounded number of times. A batch or an import is one transaction, never split.
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 
 #include "core/store_location.hpp"
 #include "store/etcd_client.hpp"
+#include "store/etcd_follower.hpp"
 #include "store/registry.hpp"
 
 namespace sslbind::store {
@@ -24,11 +27,20 @@ class EtcdRegistry final : public Registry {
  public:
   static constexpr int kAttempts = 60;  // with the waits between them, about 10 s of contention at most
 
-  EtcdRegistry(const StoreLocation& location, std::chrono::milliseconds deadline = std::chrono::seconds(5));
+  // `copy_file`: where a front end keeps its local copy of the farm's registry (<root>/farm/<farm>.json).
+  EtcdRegistry(const StoreLocation& location, std::filesystem::path copy_file = {},
+               std::chrono::milliseconds deadline = std::chrono::seconds(5));
+  ~EtcdRegistry() override;
 
   Result<RegistryState> load() const override;
   Status transact(const std::function<Status(RegistryState&)>& change) override;
   std::string location() const override { return location_; }
+  // For a front end: the first call lists the farm (or, with etcd away, reads the local copy); later calls return
+  // what the follower has applied, without asking etcd.
+  Result<ServingState> load_for_serving() const override;
+  bool follow(Changed changed, Report report) override;
+  void unfollow() override;
+  nlohmann::json follow_status() const override;
 
  private:
   struct Read {
@@ -41,6 +53,9 @@ class EtcdRegistry final : public Registry {
   Result<Read> read() const;
 
   mutable EtcdClient client_;
+  StoreLocation where_;
+  std::filesystem::path copy_file_;
+  mutable std::unique_ptr<EtcdFollower> follower_;
   std::minstd_rand random_{std::random_device{}()};
   std::string prefix_;    // "/sslbind/v1/<farm>/"
   std::string location_;  // "etcd://127.0.0.1:2379/<farm>"

@@ -5,6 +5,7 @@
 // registry file) are not part of this interface.
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/binding_table.hpp"
@@ -35,6 +36,17 @@ class Registry {
   virtual Result<ServingState> load_for_serving() const;
   // Where it is, for messages and logs: "/etc/sslbind/registry.json".
   virtual std::string location() const = 0;
+
+  // A front end follows a shared store's committed changes: `changed` is called, on a thread of the store's, after
+  // each one is in what load_for_serving() returns; `report` gets lines for the log (warning: degraded). False when
+  // the store has nothing to follow here: the file, whose changes serve's own inotify watch sees.
+  using Changed = std::function<void(const std::string& why)>;
+  using Report = std::function<void(bool warning, const std::string& line)>;
+  virtual bool follow(Changed, Report) { return false; }
+  // Stops following: no call comes after this returns.
+  virtual void unfollow() {}
+  // What following looks like, for show frontend; null for the file.
+  virtual nlohmann::json follow_status() const { return nullptr; }
 };
 
 }  // namespace sslbind::store

@@ -24,22 +24,23 @@ struct Etcd {
   TempDir dir;
   std::uint16_t client = free_port(), peer = free_port();
   pid_t pid = -1;
+  std::vector<std::string> argv;
 
   explicit Etcd(std::vector<std::string> flags = {}) {
     const std::string c = "http://127.0.0.1:" + std::to_string(client), p = "http://127.0.0.1:" + std::to_string(peer);
-    std::vector<std::string> argv{"/usr/bin/etcd",
-                                  "--data-dir",
-                                  (dir.path() / "data").string(),
-                                  "--listen-client-urls",
-                                  c,
-                                  "--advertise-client-urls",
-                                  c,
-                                  "--listen-peer-urls",
-                                  p,
-                                  "--initial-advertise-peer-urls",
-                                  p,
-                                  "--initial-cluster",
-                                  "default=" + p};
+    argv = {"/usr/bin/etcd",
+            "--data-dir",
+            (dir.path() / "data").string(),
+            "--listen-client-urls",
+            c,
+            "--advertise-client-urls",
+            c,
+            "--listen-peer-urls",
+            p,
+            "--initial-advertise-peer-urls",
+            p,
+            "--initial-cluster",
+            "default=" + p};
     argv.insert(argv.end(), flags.begin(), flags.end());
     pid = spawn_process(argv, (dir.path() / "etcd.log").string());
     REQUIRE(pid > 0);
@@ -48,6 +49,7 @@ struct Etcd {
         10000));
   }
   ~Etcd() {
+    if (pid <= 0) return;
     ::kill(pid, SIGTERM);
     ::waitpid(pid, nullptr, 0);
   }
@@ -190,5 +192,88 @@ TEST_SUITE("registry on etcd") {
     const auto bad = sslbind({"--store=etcd://127.0.0.1:2379", "show", "sslcert"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("it names no farm") != std::string::npos);
+  }
+}
+
+namespace {
+
+// SSLBIND_STORE for the processes a test starts (serve takes the store from it as the commands do), restored after.
+struct StoreEnvironment {
+  explicit StoreEnvironment(const std::string& store) { ::setenv("SSLBIND_STORE", store.c_str(), 1); }
+  ~StoreEnvironment() { ::unsetenv("SSLBIND_STORE"); }
+};
+
+nlohmann::json frontend_of(const Sslbind& root) {
+  const auto r = root({"--json", "show", "frontend"});
+  if (r.exit_code != 0) return nullptr;
+  return nlohmann::json::parse(r.out)["frontend"];
+}
+
+bool handshakes(std::uint16_t port) { return tls_connect("127.0.0.1", port, {}).handshake; }
+
+}  // namespace
+
+TEST_SUITE("serve on etcd") {
+  TEST_CASE("three front ends follow the farm, keep serving while etcd is away, and start from their local copy") {
+    Etcd etcd;
+    const StoreEnvironment environment(etcd.store());
+    OnEtcd admin{Sslbind(), etcd.store()};
+    const std::string thumbprint = test_certificate(0).thumbprint;
+    const std::uint16_t first = free_port(), second = free_port();
+    REQUIRE(admin(add_ip(first, thumbprint)).exit_code == 0);
+    // Three front ends, each with its own root (stores, admin socket, local copy), on one farm; SO_REUSEPORT lets
+    // them share the port, so each is asked through its admin socket.
+    std::vector<std::unique_ptr<Sslbind>> roots;
+    std::vector<std::unique_ptr<ServeProcess>> fronts;
+    for (int i = 0; i < 3; ++i) {
+      roots.push_back(std::make_unique<Sslbind>());
+      fronts.push_back(std::make_unique<ServeProcess>(SSLBIND_BINARY, roots.back()->root.path(), first,
+                                                      std::vector<std::string>{"threads=1"}));
+      REQUIRE(eventually([&] { return !frontend_of(*roots.back()).is_null(); }, 10000));
+    }
+    for (const auto& root : roots) CHECK(frontend_of(*root)["store"]["connected"] == true);
+
+    REQUIRE(admin(add_ip(second, thumbprint)).exit_code == 0);
+    for (const auto& root : roots) {
+      CHECK(eventually([&] { return frontend_of(*root)["bindings"] == 2; }, 3000));
+    }
+    CHECK(eventually([&] { return handshakes(second); }, 3000));
+
+    // etcd goes away: every handshake still succeeds, and the front ends say they are cut off.
+    ::kill(etcd.pid, SIGTERM);
+    ::waitpid(etcd.pid, nullptr, 0);
+    etcd.pid = -1;
+    for (int i = 0; i < 20; ++i) CHECK(handshakes(i % 2 == 0 ? first : second));
+    for (const auto& root : roots) {
+      CHECK(eventually([&] { return frontend_of(*root)["store"]["connected"] == false; }, 5000));
+    }
+    // A front end started during the outage serves its local copy.
+    for (auto& front : fronts) CHECK(front->stop() == 0);
+    fronts.clear();
+    ServeProcess restarted(SSLBIND_BINARY, roots[0]->root.path(), first, {"threads=1"});
+    REQUIRE(restarted.ok());
+    CHECK(handshakes(second));
+    CHECK(frontend_of(*roots[0])["store"]["servingLocalCopy"] == true);
+    CHECK(restarted.log().find("serving the local copy of revision") != std::string::npos);
+
+    // etcd comes back: the front end lists it again and follows its changes.
+    etcd.pid = spawn_process(etcd.argv, (etcd.dir.path() / "etcd-2.log").string());
+    REQUIRE(eventually([&] { return frontend_of(*roots[0])["store"]["connected"] == true; }, 10000));
+    CHECK(frontend_of(*roots[0])["store"]["servingLocalCopy"] == false);
+    REQUIRE(admin({"delete", "sslcert", "ipport=0.0.0.0:" + std::to_string(second)}).exit_code == 0);
+    CHECK(eventually([&] { return frontend_of(*roots[0])["bindings"] == 1; }, 3000));
+
+    // An etcd restored from an older state (here: an empty one) has a lower revision: the front end lists it again,
+    // says so, and serves what it holds.
+    ::kill(etcd.pid, SIGTERM);
+    ::waitpid(etcd.pid, nullptr, 0);
+    etcd.pid = -1;
+    std::filesystem::remove_all(etcd.dir.path() / "data");
+    etcd.pid = spawn_process(etcd.argv, (etcd.dir.path() / "etcd-3.log").string());
+    REQUIRE(eventually([&] { return admin(add_ip(second, thumbprint)).exit_code == 0; }, 10000));
+    CHECK(eventually([&] { return frontend_of(*roots[0])["store"]["resyncs"] == 1; }, 5000));
+    CHECK(restarted.log().find("went back") != std::string::npos);
+    CHECK(eventually([&] { return handshakes(second) && !handshakes(first); }, 3000));  // what etcd holds now
+    CHECK(restarted.stop() == 0);
   }
 }

@@ -1,0 +1,385 @@
+#include "store/etcd_follower.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <ctime>
+
+#include "core/memory_binding_table.hpp"
+#include "store/atomic_file.hpp"
+#include "store/etcd_layout.hpp"
+#include "store/registry_codec.hpp"
+
+namespace sslbind::store {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxCopy = 1024 * 1024 * 1024;
+constexpr int kSliceMs = 500;              // how often a waiting read looks at stopping_
+constexpr std::int64_t kIdleSeconds = 30;  // a watch silent this long is opened again (and etcd's revision checked)
+
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::int64_t number(const json& j, const char* name) {
+  const auto it = j.find(name);
+  if (it == j.end()) return 0;
+  if (it->is_string()) return std::atoll(it->get_ref<const std::string&>().c_str());
+  return it->is_number() ? it->get<std::int64_t>() : 0;
+}
+
+std::string text_of(const json& j, const char* name) {
+  const auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Takes the complete chunks of a chunked body off the front of `in` and appends their bytes to `out`; false once
+// the last chunk came or the framing is broken.
+bool take_chunks(std::string& in, std::string& out) {
+  while (true) {
+    const std::size_t line_end = in.find("\r\n");
+    if (line_end == std::string::npos) return in.size() < 64;
+    std::size_t size = 0;
+    const auto [end, ec] = std::from_chars(in.data(), in.data() + line_end, size, 16);
+    if (ec != std::errc() || end != in.data() + line_end) return false;
+    if (size == 0) return false;
+    if (in.size() < line_end + 2 + size + 2) return true;
+    out.append(in, line_end + 2, size);
+    in.erase(0, line_end + 2 + size + 2);
+  }
+}
+
+}  // namespace
+
+EtcdFollower::EtcdFollower(EtcdClient client, std::string prefix, std::string location, std::filesystem::path copy_file)
+    : client_(std::move(client)),
+      prefix_(std::move(prefix)),
+      location_(std::move(location)),
+      copy_file_(std::move(copy_file)) {}
+
+EtcdFollower::~EtcdFollower() { stop(); }
+
+void EtcdFollower::stop() {
+  stopping_ = true;
+  { std::lock_guard lock(wait_mutex_); }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EtcdFollower::told(bool warning, const std::string& line) {
+  if (report_) report_(warning, line);
+}
+
+void EtcdFollower::rest_a_while(std::chrono::milliseconds how_long) {
+  std::unique_lock lock(wait_mutex_);
+  wake_.wait_for(lock, how_long, [this] { return stopping_.load(); });
+}
+
+EtcdFollower::Decoded EtcdFollower::decode_all(const Kvs& kvs, std::vector<std::string>& problems) const {
+  Decoded out;
+  out.rest = empty_document();
+  for (const auto& [key, value] : kvs) {
+    const etcd::KeyName name = etcd::name_of(prefix_, key);
+    if (name.kind == etcd::KeyName::Kind::Config) {
+      if (auto s = etcd::decode_config(key, value, out.state, out.rest); !s) problems.push_back(s.error().detail);
+    } else if (name.kind == etcd::KeyName::Kind::Binding) {
+      auto binding = etcd::decode_binding_key(name, key, value);
+      if (!binding) {
+        problems.push_back(binding.error().detail);
+        continue;
+      }
+      const BindingKey bkey = binding->key;
+      if (auto s = out.state.bindings.add(std::move(*binding)); s) out.binding_keys.emplace(key, bkey);
+    } else if (name.kind == etcd::KeyName::Kind::Foreign) {
+      problems.push_back("key " + key + " is not one sslbind writes");
+    }
+  }
+  return out;
+}
+
+void EtcdFollower::apply(const std::string& key, const std::string* value, std::vector<std::string>& problems) {
+  const etcd::KeyName name = etcd::name_of(prefix_, key);
+  if (value == nullptr) {
+    kvs_.erase(key);
+  } else {
+    kvs_[key] = *value;
+  }
+  switch (name.kind) {
+    case etcd::KeyName::Kind::Binding: {
+      if (const auto it = decoded_.binding_keys.find(key); it != decoded_.binding_keys.end()) {
+        (void)decoded_.state.bindings.remove(it->second);
+        decoded_.binding_keys.erase(it);
+      }
+      if (value == nullptr) return;
+      auto binding = etcd::decode_binding_key(name, key, *value);
+      if (!binding) return problems.push_back(binding.error().detail);
+      const BindingKey bkey = binding->key;
+      if (auto s = decoded_.state.bindings.add(std::move(*binding)); s) decoded_.binding_keys.emplace(key, bkey);
+      return;
+    }
+    case etcd::KeyName::Kind::Config: {
+      RegistryState others;
+      json rest = empty_document();
+      if (value != nullptr) {
+        if (auto s = etcd::decode_config(key, *value, others, rest); !s) return problems.push_back(s.error().detail);
+      }
+      decoded_.state.ccs_provider = std::move(others.ccs_provider);
+      decoded_.state.farms = std::move(others.farms);
+      decoded_.state.ip_listen = std::move(others.ip_listen);
+      decoded_.state.tls_policy = std::move(others.tls_policy);
+      decoded_.rest = std::move(rest);
+      return;
+    }
+    case etcd::KeyName::Kind::Counter: return;
+    case etcd::KeyName::Kind::Foreign: return problems.push_back("key " + key + " is not one sslbind writes");
+  }
+}
+
+Status EtcdFollower::list(std::string& why) {
+  auto range = client_.range_prefix(prefix_);
+  if (!range) return range.error();
+  Kvs kvs;
+  for (EtcdKeyValue& kv : range->kvs) kvs.emplace(std::move(kv.key), std::move(kv.value));
+  std::vector<std::string> problems;
+  Decoded decoded = decode_all(kvs, problems);
+  {
+    std::lock_guard lock(mutex_);
+    if (!cluster_id_.empty() && range->cluster_id != cluster_id_) {
+      why = "etcd's cluster is not the one followed (id " + cluster_id_ + ", now " + range->cluster_id +
+            "): listed again at revision " + std::to_string(range->revision);
+      ++resyncs_;
+    } else if (range->revision < revision_) {
+      why = "etcd's revision went back from " + std::to_string(revision_) + " to " + std::to_string(range->revision) +
+            " (restored from an older backup?): listed again";
+      ++resyncs_;
+    }
+    kvs_ = std::move(kvs);
+    decoded_ = std::move(decoded);
+    revision_ = range->revision;
+    cluster_id_ = range->cluster_id;
+    synced_ = true;
+    from_copy_ = false;
+    connected_ = true;
+    last_contact_ = unix_now();
+    last_problem_ = problems.empty() ? std::string() : problems.front();
+  }
+  for (const std::string& p : problems) told(true, location_ + ": " + p + " (skipped)");
+  save_copy();
+  return Ok{};
+}
+
+void EtcdFollower::save_copy() {
+  if (copy_file_.empty()) return;
+  json copy;
+  {
+    std::lock_guard lock(mutex_);
+    copy = {{"location", location_},
+            {"revision", revision_},
+            {"clusterId", cluster_id_},
+            {"savedAt", unix_now()},
+            {"kvs", kvs_}};
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(copy_file_.parent_path(), ec);
+  if (auto s = replace_file(copy_file_, copy.dump(), 0600); !s) told(true, "local copy not saved: " + s.error().detail);
+}
+
+Result<bool> EtcdFollower::read_copy() {
+  if (copy_file_.empty()) return false;
+  auto file = read_whole_file(copy_file_, kMaxCopy, FollowLinks::No);
+  if (!file) return file.error();
+  if (!file->exists) return false;
+  const json copy = json::parse(file->text, nullptr, false);
+  if (!copy.is_object() || !copy.contains("kvs") || !copy["kvs"].is_object()) {
+    return Error(ErrorCode::RegistryUnreadable, "the local copy " + copy_file_.string() + " is not one sslbind wrote");
+  }
+  Kvs kvs;
+  for (const auto& [key, value] : copy["kvs"].items()) {
+    if (value.is_string()) kvs.emplace(key, value.get<std::string>());
+  }
+  std::vector<std::string> problems;
+  Decoded decoded = decode_all(kvs, problems);
+  std::lock_guard lock(mutex_);
+  kvs_ = std::move(kvs);
+  decoded_ = std::move(decoded);
+  revision_ = number(copy, "revision");
+  cluster_id_ = text_of(copy, "clusterId");
+  from_copy_ = true;
+  synced_ = false;
+  return true;
+}
+
+Result<ServingState> EtcdFollower::start() {
+  std::string why;
+  const Status listed = list(why);
+  if (listed) return current();
+  if (listed.error().code != ErrorCode::RegistryUnavailable) return listed.error();
+  auto copy = read_copy();
+  if (!copy) return copy.error();
+  if (!*copy) {
+    return Error(ErrorCode::RegistryUnavailable, listed.error().detail + ", and this front end has no local copy (" +
+                                                     copy_file_.string() + ") to serve meanwhile");
+  }
+  {
+    std::lock_guard lock(mutex_);
+    last_problem_ = listed.error().detail;
+  }
+  return current();
+}
+
+void EtcdFollower::follow(Changed changed, Report report) {
+  changed_ = std::move(changed);
+  report_ = std::move(report);
+  if (from_copy_) {
+    told(true, last_problem_ + "; serving the local copy of revision " + std::to_string(revision_) + " (" +
+                   copy_file_.string() + ") until it answers");
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void EtcdFollower::run() {
+  while (!stopping_) {
+    if (!synced_) {
+      std::string why;
+      if (const Status s = list(why); !s) {
+        bool was_connected = false;
+        {
+          std::lock_guard lock(mutex_);
+          was_connected = connected_;
+          connected_ = false;
+          last_problem_ = s.error().detail;
+        }
+        if (was_connected) told(true, s.error().detail + "; still serving revision " + std::to_string(revision_));
+        rest_a_while(std::chrono::seconds(1));
+        continue;
+      }
+      changed_(why.empty() ? "etcd revision " + std::to_string(revision_) + " listed" : why);
+    }
+    watch();
+    if (!stopping_) rest_a_while(std::chrono::milliseconds(200));
+  }
+}
+
+void EtcdFollower::watch() {
+  std::string end = prefix_;
+  end.back() = static_cast<char>(end.back() + 1);
+  const json create{{"create_request",
+                     {{"key", EtcdClient::b64(prefix_)},
+                      {"range_end", EtcdClient::b64(end)},
+                      {"start_revision", std::to_string(revision_ + 1)}}}};
+  std::string pending;
+  auto opened = client_.open_stream("/v3/watch", create, pending);
+  if (!opened) {
+    bool was_connected = false;
+    {
+      std::lock_guard lock(mutex_);
+      was_connected = connected_;
+      connected_ = false;
+      last_problem_ = opened.error().detail;
+    }
+    if (was_connected) {
+      told(true, location_ + " does not answer (" + opened.error().detail + "); still serving revision " +
+                     std::to_string(revision_));
+    }
+    rest_a_while(std::chrono::seconds(1));
+    return;
+  }
+  const int fd = *opened;
+  bool was_connected = false;
+  {
+    std::lock_guard lock(mutex_);
+    was_connected = connected_;
+  }
+  std::string body;
+  std::int64_t quiet_since = unix_now();
+  char buffer[65536];
+  while (!stopping_) {
+    if (!take_chunks(pending, body)) break;
+    std::size_t line_end = 0;
+    bool resync = false;
+    while (!resync && (line_end = body.find('\n')) != std::string::npos) {
+      const json message = json::parse(body.substr(0, line_end), nullptr, false);
+      body.erase(0, line_end + 1);
+      quiet_since = unix_now();
+      if (!message.is_object() || !message.contains("result")) continue;
+      const json& result = message["result"];
+      const json header = result.value("header", json::object());
+      const std::int64_t at = number(header, "revision");
+      if (number(result, "compact_revision") > 0 || result.value("canceled", false) ||
+          text_of(header, "cluster_id") != cluster_id_ || at < revision_) {
+        resync = true;  // list() says which, and counts it
+        break;
+      }
+      std::vector<std::string> problems;
+      const json events = result.value("events", json::array());
+      {
+        std::lock_guard lock(mutex_);
+        connected_ = true;
+        last_contact_ = unix_now();
+        for (const json& event : events) {
+          const json kv = event.value("kv", json::object());
+          auto key = EtcdClient::unb64(text_of(kv, "key"));
+          if (!key) continue;
+          if (text_of(event, "type") == "DELETE") {  // a deletion carries no value
+            apply(*key, nullptr, problems);
+            continue;
+          }
+          auto value = EtcdClient::unb64(text_of(kv, "value"));
+          if (value) apply(*key, &*value, problems);
+        }
+        if (!events.empty()) {
+          revision_ = at;
+          ++revisions_applied_;
+        }
+      }
+      if (!was_connected) {
+        told(false, location_ + " answers again; following from revision " + std::to_string(revision_));
+        was_connected = true;
+      }
+      for (const std::string& p : problems) told(true, location_ + ": " + p + " (skipped)");
+      if (!events.empty()) {
+        save_copy();
+        changed_("etcd revision " + std::to_string(at));
+      }
+    }
+    if (resync) {
+      std::lock_guard lock(mutex_);
+      synced_ = false;
+      break;
+    }
+    if (unix_now() - quiet_since > kIdleSeconds) break;
+    pollfd p{fd, POLLIN, 0};
+    const int r = ::poll(&p, 1, kSliceMs);
+    if (r < 0 && errno != EINTR) break;
+    if (r <= 0) continue;
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;  // etcd closed or went away
+    pending.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+}
+
+ServingState EtcdFollower::current() const {
+  std::lock_guard lock(mutex_);
+  RegistryState rest{BindingSet{}, decoded_.state.ccs_provider, decoded_.state.farms, decoded_.state.ip_listen,
+                     decoded_.state.tls_policy};
+  auto bindings = std::make_shared<const BindingSet>(decoded_.state.bindings);
+  return ServingState{
+      std::move(rest), std::make_shared<MemoryBindingTable>(std::move(bindings)),
+      location_ + (from_copy_ ? " (local copy of revision " : " (revision ") + std::to_string(revision_) + ")"};
+}
+
+nlohmann::json EtcdFollower::status() const {
+  std::lock_guard lock(mutex_);
+  json out{{"location", location_},        {"revision", revision_},
+           {"clusterId", cluster_id_},     {"connected", connected_},
+           {"lastContact", last_contact_}, {"servingLocalCopy", from_copy_},
+           {"resyncs", resyncs_},          {"revisionsApplied", revisions_applied_}};
+  if (!last_problem_.empty()) out["problem"] = last_problem_;
+  return out;
+}
+
+}  // namespace sslbind::store

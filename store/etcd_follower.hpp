@@ -1,0 +1,86 @@
+#pragma once
+// A front end's view of a farm's registry on etcd (docs/registry.md, "serve on etcd"): listed once at one revision,
+// then watched from the next. Each revision the watch delivers is applied whole, decoding only the keys it changed,
+// and the front end is told; a compaction, a cluster that is not the one listed, or a revision that went back (an
+// etcd restored from an older backup) makes it list again and say why, never go on silently. While etcd is away the
+// last applied state goes on being served, and every applied revision is written to a local copy, so that a front
+// end started during an outage serves that copy. Runs on a thread of its own; the front end reads current().
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "store/etcd_client.hpp"
+#include "store/registry.hpp"
+
+namespace sslbind::store {
+
+class EtcdFollower {
+ public:
+  using Changed = std::function<void(const std::string& why)>;
+  // A line for the front end's log: `warning` says the state is degraded (etcd away, a resync).
+  using Report = std::function<void(bool warning, const std::string& line)>;
+
+  EtcdFollower(EtcdClient client, std::string prefix, std::string location, std::filesystem::path copy_file);
+  ~EtcdFollower();  // stops and joins the thread
+  EtcdFollower(const EtcdFollower&) = delete;
+  EtcdFollower& operator=(const EtcdFollower&) = delete;
+
+  // The first state: listed from etcd, else the local copy (reported); an error when there is neither.
+  Result<ServingState> start();
+  // Follows from the state start() gave; `changed` and `report` are called on the follower's thread.
+  void follow(Changed changed, Report report);
+  void stop();
+  ServingState current() const;
+  nlohmann::json status() const;
+
+ private:
+  using Kvs = std::map<std::string, std::string>;
+  struct Decoded {
+    RegistryState state;  // bindings included
+    nlohmann::json rest;
+    std::map<std::string, BindingKey> binding_keys;  // by etcd key
+  };
+  // Decodes every key; a key that cannot be decoded is skipped and named in `problems`.
+  Decoded decode_all(const Kvs& kvs, std::vector<std::string>& problems) const;
+  void apply(const std::string& key, const std::string* value, std::vector<std::string>& problems);  // null: deleted
+  Status list(std::string& why);  // re-lists and replaces everything
+  void watch();                   // until the stream ends, or a resync is needed
+  void run();
+  void save_copy();
+  Result<bool> read_copy();
+  void rest_a_while(std::chrono::milliseconds how_long);
+  void told(bool warning, const std::string& line);
+
+  EtcdClient client_;
+  const std::string prefix_;
+  const std::string location_;
+  const std::filesystem::path copy_file_;
+  Changed changed_;
+  Report report_;
+
+  mutable std::mutex mutex_;  // guards what current() and status() read
+  Kvs kvs_;
+  Decoded decoded_;
+  std::int64_t revision_ = 0;
+  std::string cluster_id_;
+  bool synced_ = false;
+  bool from_copy_ = false;
+  bool connected_ = false;
+  std::int64_t last_contact_ = 0;  // unix seconds
+  std::uint64_t resyncs_ = 0, revisions_applied_ = 0;
+  std::string last_problem_;
+
+  std::atomic<bool> stopping_{false};
+  std::mutex wait_mutex_;
+  std::condition_variable wake_;
+  std::thread thread_;
+};
+
+}  // namespace sslbind::store
