@@ -91,6 +91,11 @@ const std::vector<ObjectCommand>& objects() {
        [](Verb) { return frontend_usage(); },
        [](Verb) { return names(frontend_parameters()); },
        run_frontend},
+      {"farm",
+       {{Verb::Show, "Lists the front ends that follow the registry on etcd, and how far each is."}},
+       [](Verb) { return show_farm_usage(); },
+       [](Verb) { return std::vector<std::string>{}; },
+       run_show_farm},
   };
   return kObjects;
 }

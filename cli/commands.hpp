@@ -18,6 +18,8 @@ int run_route(const Context& ctx, Verb verb, std::span<const std::string> argume
 int run_cert(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_ccs(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_iplisten(const Context& ctx, Verb verb, std::span<const std::string> arguments);
+std::string show_farm_usage();
+int run_show_farm(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_show_tls_policy(const Context& ctx, Verb verb, std::span<const std::string> arguments);
 int run_set_tls_policy(const Context& ctx, std::span<const std::string> arguments);
 int run_init(const Context& ctx, std::span<const std::string> arguments);

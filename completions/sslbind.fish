@@ -11,7 +11,7 @@ complete -c sslbind -n 'not __fish_seen_subcommand_from add update delete show i
 complete -c sslbind -n '__fish_seen_subcommand_from add; and not __fish_seen_subcommand_from sslcert cert ccs iplisten webfarm route' -a 'sslcert cert ccs iplisten webfarm route'
 complete -c sslbind -n '__fish_seen_subcommand_from update; and not __fish_seen_subcommand_from sslcert sslpropertyex ccs webfarm' -a 'sslcert sslpropertyex ccs webfarm'
 complete -c sslbind -n '__fish_seen_subcommand_from delete; and not __fish_seen_subcommand_from sslcert cert ccs iplisten webfarm route' -a 'sslcert cert ccs iplisten webfarm route'
-complete -c sslbind -n '__fish_seen_subcommand_from show; and not __fish_seen_subcommand_from sslcert cert ccs iplisten tlspolicy webfarm route frontend' -a 'sslcert cert ccs iplisten tlspolicy webfarm route frontend'
+complete -c sslbind -n '__fish_seen_subcommand_from show; and not __fish_seen_subcommand_from sslcert cert ccs iplisten tlspolicy webfarm route frontend farm' -a 'sslcert cert ccs iplisten tlspolicy webfarm route frontend farm'
 complete -c sslbind -n '__fish_seen_subcommand_from set; and not __fish_seen_subcommand_from tlspolicy' -a 'tlspolicy'
 complete -c sslbind -n '__fish_seen_subcommand_from export; and not __fish_seen_subcommand_from reg' -a 'reg'
 complete -c sslbind -n '__fish_seen_subcommand_from import; and not __fish_seen_subcommand_from netsh reg' -a 'netsh reg'

@@ -54,9 +54,12 @@ bool take_chunks(std::string& in, std::string& out) {
 
 }  // namespace
 
-EtcdFollower::EtcdFollower(EtcdClient client, std::string prefix, std::string location, std::filesystem::path copy_file)
+EtcdFollower::EtcdFollower(EtcdClient client, EtcdClient presence, std::string prefix, std::string presence_key,
+                           std::string location, std::filesystem::path copy_file)
     : client_(std::move(client)),
+      presence_client_(std::move(presence)),
       prefix_(std::move(prefix)),
+      presence_key_(std::move(presence_key)),
       location_(std::move(location)),
       copy_file_(std::move(copy_file)) {}
 
@@ -67,6 +70,7 @@ void EtcdFollower::stop() {
   { std::lock_guard lock(wait_mutex_); }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (presence_thread_.joinable()) presence_thread_.join();
 }
 
 void EtcdFollower::told(bool warning, const std::string& line) {
@@ -238,6 +242,55 @@ void EtcdFollower::follow(Changed changed, Report report) {
                    copy_file_.string() + ") until it answers");
   }
   thread_ = std::thread([this] { run(); });
+  presence_thread_ = std::thread([this] { publish_presence(); });
+}
+
+void EtcdFollower::publish_presence() {
+  constexpr int kTtl = 15;
+  std::string lease;
+  std::int64_t published = -1;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  while (!stopping_) {
+    json me;
+    std::int64_t revision = 0;
+    {
+      std::lock_guard lock(mutex_);
+      revision = revision_;
+      me = {{"host", host},
+            {"pid", static_cast<std::int64_t>(::getpid())},
+            {"appliedRevision", revision_},
+            {"servingLocalCopy", from_copy_},
+            {"connected", connected_},
+            {"bindings", decoded_.state.bindings.size()},
+            {"publishedAt", unix_now()}};
+    }
+    // The lease is kept alive while it lives; one that expired (etcd was away longer than its TTL) is granted anew.
+    bool alive = false;
+    if (!lease.empty()) {
+      auto kept = presence_client_.call("/v3/lease/keepalive", {{"ID", lease}});
+      alive = kept && number(kept->value("result", json::object()), "TTL") > 0;
+    }
+    if (!alive) {
+      auto granted = presence_client_.call("/v3/lease/grant", {{"TTL", kTtl}});
+      lease = granted ? text_of(*granted, "ID") : std::string();
+    }
+    if (!lease.empty()) {
+      auto put = presence_client_.call(
+          "/v3/kv/put",
+          {{"key", EtcdClient::b64(presence_key_)}, {"value", EtcdClient::b64(me.dump())}, {"lease", lease}});
+      if (put) published = revision;
+    }
+    std::unique_lock lock(wait_mutex_);
+    // Every 2 s, and at once when a new revision is applied, so that show farm tells how far each front end is.
+    wake_.wait_for(lock, std::chrono::seconds(2), [&] {
+      if (stopping_) return true;
+      std::lock_guard state(mutex_);
+      return revision_ != published;
+    });
+  }
+  // Gone from show farm at once, rather than when the lease runs out.
+  if (!lease.empty()) (void)presence_client_.call("/v3/lease/revoke", {{"ID", lease}});
 }
 
 void EtcdFollower::run() {
@@ -343,6 +396,7 @@ void EtcdFollower::watch() {
       if (!events.empty()) {
         save_copy();
         changed_("etcd revision " + std::to_string(at));
+        wake_.notify_all();
       }
     }
     if (resync) {

@@ -27,7 +27,10 @@ class EtcdFollower {
   // A line for the front end's log: `warning` says the state is degraded (etcd away, a resync).
   using Report = std::function<void(bool warning, const std::string& line)>;
 
-  EtcdFollower(EtcdClient client, std::string prefix, std::string location, std::filesystem::path copy_file);
+  // `presence`: a client of its own for publishing what this front end applied under `presence_key`, with a lease
+  // that ends when it stops (or, if it dies, 15 s later).
+  EtcdFollower(EtcdClient client, EtcdClient presence, std::string prefix, std::string presence_key,
+               std::string location, std::filesystem::path copy_file);
   ~EtcdFollower();  // stops and joins the thread
   EtcdFollower(const EtcdFollower&) = delete;
   EtcdFollower& operator=(const EtcdFollower&) = delete;
@@ -57,9 +60,12 @@ class EtcdFollower {
   Result<bool> read_copy();
   void rest_a_while(std::chrono::milliseconds how_long);
   void told(bool warning, const std::string& line);
+  void publish_presence();  // the presence thread
 
   EtcdClient client_;
+  EtcdClient presence_client_;
   const std::string prefix_;
+  const std::string presence_key_;
   const std::string location_;
   const std::filesystem::path copy_file_;
   Changed changed_;
@@ -81,6 +87,7 @@ class EtcdFollower {
   std::mutex wait_mutex_;
   std::condition_variable wake_;
   std::thread thread_;
+  std::thread presence_thread_;
 };
 
 }  // namespace sslbind::store

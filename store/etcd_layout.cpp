@@ -13,6 +13,8 @@ constexpr std::string_view kCounter = "revision";
 
 std::string prefix_of(std::string_view farm) { return "/sslbind/v1/" + std::string(farm) + "/"; }
 
+std::string frontends_prefix_of(std::string_view farm) { return "/sslbind/v1-frontends/" + std::string(farm) + "/"; }
+
 KeyName name_of(std::string_view prefix, std::string_view key) {
   KeyName out;
   if (!key.starts_with(prefix)) return out;

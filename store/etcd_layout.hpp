@@ -13,6 +13,9 @@
 namespace sslbind::store::etcd {
 
 std::string prefix_of(std::string_view farm);  // "/sslbind/v1/<farm>/"
+// Where the front ends of a farm say what they applied, under leases: outside the registry's prefix, so that neither
+// a command's read nor a front end's watch sees them. "/sslbind/v1-frontends/<farm>/"
+std::string frontends_prefix_of(std::string_view farm);
 
 struct KeyName {
   enum class Kind { Binding, Config, Counter, Foreign } kind = Kind::Foreign;

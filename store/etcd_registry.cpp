@@ -1,6 +1,9 @@
 #include "store/etcd_registry.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <ctime>
 #include <thread>
 
 #include "store/etcd_layout.hpp"
@@ -62,8 +65,11 @@ EtcdRegistry::~EtcdRegistry() { unfollow(); }
 Result<ServingState> EtcdRegistry::load_for_serving() const {
   if (follower_) return follower_->current();
   // A client of its own: the follower's thread and the commands' calls never share one.
-  follower_ = std::make_unique<EtcdFollower>(EtcdClient(where_.endpoints, std::chrono::seconds(5)), prefix_, location_,
-                                             copy_file_);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  follower_ = std::make_unique<EtcdFollower>(
+      EtcdClient(where_.endpoints, std::chrono::seconds(5)), EtcdClient(where_.endpoints, std::chrono::seconds(2)),
+      prefix_, etcd::frontends_prefix_of(where_.farm) + host + ":" + std::to_string(::getpid()), location_, copy_file_);
   auto first = follower_->start();
   if (!first) follower_.reset();
   return first;
@@ -80,6 +86,36 @@ void EtcdRegistry::unfollow() {
 }
 
 nlohmann::json EtcdRegistry::follow_status() const { return follower_ ? follower_->status() : nullptr; }
+
+Result<nlohmann::json> EtcdRegistry::farm_members() const {
+  auto members = client_.range_prefix(etcd::frontends_prefix_of(where_.farm));
+  if (!members) return members.error();
+  // The registry's last commit: the counter's mod_revision (0 before the first).
+  auto counter = client_.call("/v3/kv/range", {{"key", EtcdClient::b64(prefix_ + "revision")}});
+  if (!counter) return counter.error();
+  std::int64_t committed = 0;
+  for (const json& kv : counter->value("kvs", json::array())) {
+    const json& mod = kv["mod_revision"];
+    committed = mod.is_string() ? std::atoll(mod.get_ref<const std::string&>().c_str()) : 0;
+  }
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  json list = json::array();
+  for (const EtcdKeyValue& kv : members->kvs) {
+    const json me = json::parse(kv.value, nullptr, false);
+    if (!me.is_object()) continue;
+    const std::int64_t applied = me.value("appliedRevision", std::int64_t{0});
+    list.push_back({{"id", kv.key.substr(kv.key.rfind('/') + 1)},
+                    {"host", me.value("host", "")},
+                    {"pid", me.value("pid", 0)},
+                    {"appliedRevision", applied},
+                    {"lag", std::max<std::int64_t>(0, committed - applied)},
+                    {"lastContactSecondsAgo", std::max<std::int64_t>(0, now - me.value("publishedAt", now))},
+                    {"connected", me.value("connected", false)},
+                    {"servingLocalCopy", me.value("servingLocalCopy", false)},
+                    {"bindings", me.value("bindings", 0)}});
+  }
+  return json{{"location", location_}, {"revision", committed}, {"frontends", std::move(list)}};
+}
 
 Result<RegistryState> EtcdRegistry::load() const {
   auto r = read();

@@ -41,6 +41,8 @@ class EtcdRegistry final : public Registry {
   bool follow(Changed changed, Report report) override;
   void unfollow() override;
   nlohmann::json follow_status() const override;
+  // {"revision": the registry's last commit, "frontends": [{id, host, pid, appliedRevision, lag, lastContact...}]}
+  Result<nlohmann::json> farm_members() const override;
 
  private:
   struct Read {

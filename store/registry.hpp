@@ -47,6 +47,8 @@ class Registry {
   virtual void unfollow() {}
   // What following looks like, for show frontend; null for the file.
   virtual nlohmann::json follow_status() const { return nullptr; }
+  // The front ends that follow this registry, as they last published themselves (show farm). The file has none.
+  virtual Result<nlohmann::json> farm_members() const;
 };
 
 }  // namespace sslbind::store

@@ -45,7 +45,8 @@ TEST_CASE("bash completes verbs, nouns, parameters and values") {
         "-f\n"
         "--dry-run\n--add-or-update\n--missing-certificates=allow\n--version\nhelp\n");
   CHECK(complete("sslbind export ") == "reg\n");
-  CHECK(complete("sslbind show f") == "frontend\n");
+  CHECK(complete("sslbind show fr") == "frontend\n");
+  CHECK(complete("sslbind show f") == "frontend\nfarm\n");
   CHECK(complete("sslbind serve back") == "backend=\n");
   CHECK(complete("sslbind import netsh f") == "file=\n");
   CHECK(complete("sslbind update ") == "sslcert\nsslpropertyex\nccs\nwebfarm\n");
