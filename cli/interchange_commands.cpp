@@ -17,13 +17,52 @@
 #include "store/atomic_file.hpp"
 #include "store/reg_import.hpp"
 #include "store/registry.hpp"
+#include "store/registry_file.hpp"
+#include "store/sealed_secret.hpp"
 
 namespace sslbind::cli {
+
+namespace {
+
+// export farmkey: the sealing key, for the farm's other front ends; written 0600, never to standard output's log.
+int export_farm_key(const Context& ctx, const std::string& file) {
+  const CommandInfo info{"export farmkey", std::nullopt, "Farm Key", interchange_usage()};
+  if (file == "-") return fail(ctx, invalid("export farmkey writes a file (mode 0600), not standard output"), info);
+  // Under the registry lock, as every write under the root: exporting makes the key when there is none yet.
+  auto key = ctx.registry_file->locked<std::string>([&] { return store::SecretSealer(ctx.root).export_key(); });
+  if (!key) return fail(ctx, key.error(), info);
+  if (auto s = store::replace_file(file, *key, 0600); !s) return fail(ctx, s.error(), info);
+  nlohmann::ordered_json out = ok_json(info.name);
+  out["file"] = file;
+  return succeed(ctx, out,
+                 "Exported the farm key to " + file + ": import it on every other front end of the farm with\n" +
+                     "    sslbind import farmkey file=" + file + "\nand keep it as secret as the key itself.\n");
+}
+
+int import_farm_key(const Context& ctx, const std::string& file) {
+  const CommandInfo info{"import farmkey", std::nullopt, "Farm Key", interchange_usage()};
+  auto read =
+      file == "-"
+          ? Result<store::FileText>(store::FileText{true, std::string(std::istreambuf_iterator<char>(*ctx.in), {})})
+          : store::read_whole_file(file, 4096);
+  if (!read) return fail(ctx, read.error(), info);
+  if (!read->exists) return fail(ctx, invalid("file " + file + ": the file cannot be read"), info);
+  const store::SecretSealer sealer(ctx.root);
+  if (auto s = ctx.registry_file->locked([&] { return sealer.import_key(read->text); }); !s) {
+    return fail(ctx, s.error(), info);
+  }
+  nlohmann::ordered_json out = ok_json(info.name);
+  out["keyFile"] = sealer.key_file().string();
+  return succeed(ctx, out, "Imported the farm key into " + sealer.key_file().string() + "\n");
+}
+
+}  // namespace
 
 int run_export(const Context& ctx, std::span<const std::string> arguments) {
   const CommandInfo info{"export reg", std::nullopt, "SSL Certificate", interchange_usage()};
   auto cmd = parse_export_arguments(arguments);
   if (!cmd) return fail(ctx, cmd.error(), info);
+  if (cmd->format == "farmkey") return export_farm_key(ctx, cmd->file);
   auto state = ctx.registry->load();
   if (!state) return fail(ctx, state.error(), info);
   const std::string bytes = reg_file(*state);
@@ -86,6 +125,7 @@ int run_import(const Context& ctx, std::span<const std::string> arguments) {
   const CommandInfo info{cmd && cmd->format == "reg" ? "import reg" : "import netsh", std::nullopt, "SSL Certificate",
                          interchange_usage()};
   if (!cmd) return fail(ctx, cmd.error(), info);
+  if (cmd->format == "farmkey") return import_farm_key(ctx, cmd->file);
   if (cmd->format == "reg") return import_reg(ctx, info, cmd->file);
   // Read a piece at a time: a listing of 100k bindings is over 100 MB of text.
   auto lines = [&]() -> Result<std::vector<BatchLine>> {

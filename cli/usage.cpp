@@ -331,6 +331,8 @@ std::string interchange_usage() {
   return "Usage: export reg file=<path>|-\n"
          "       [--dry-run] [--add-or-update] import netsh file=<path>|-\n"
          "       [--dry-run] [--add-or-update] import reg file=<path>|-\n"
+         "       export farmkey file=<path>\n"
+         "       import farmkey file=<path>|-\n"
          "\n"
          "export reg writes the bindings (and the CCS provider, without its sealed password) as a Windows .reg file,\n"
          "Windows Registry Editor Version 5.00, UTF-16LE, for regedit /s on the Windows machine.\n"
@@ -340,7 +342,10 @@ std::string interchange_usage() {
          "HKLM\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\n"
          "(its SslBindingInfo, SslSniBindingInfo and SslCcsBindingInfo keys) or sslbind's export reg; other keys and\n"
          "values are listed as skipped.\n"
-         "Import the certificates first (sslbind add cert): each certhash must be in its store.\n";
+         "Import the certificates first (sslbind add cert): each certhash must be in its store.\n"
+         "export farmkey writes the key that seals the registry's secrets (the CCS password) to a file, mode 0600;\n"
+         "import farmkey installs it on another front end of the farm (--store etcd://...), so that it opens them\n"
+         "too. A root that holds another key refuses it.\n";
 }
 
 }  // namespace sslbind::cli

@@ -32,6 +32,8 @@ declare -gA _sslbind_params=(
   ["export reg"]="file="
   ["import netsh"]="file="
   ["import reg"]="file="
+  ["export farmkey"]="file="
+  ["import farmkey"]="file="
   ["dump"]=""
   ["serve"]="threads= backend= proxyprotocol= admin= maxconnections= handshaketimeout= idletimeout= responsetimeout= accesslog= accesslogformat= metrics= ccslistingtimeout="
 )
@@ -41,8 +43,8 @@ declare -gA _sslbind_objects=(
   [delete]="sslcert cert ccs iplisten webfarm route"
   [show]="sslcert cert ccs iplisten tlspolicy webfarm route frontend farm"
   [set]="tlspolicy"
-  [export]="reg"
-  [import]="netsh reg"
+  [export]="reg farmkey"
+  [import]="netsh reg farmkey"
 )
 declare -gA _sslbind_choices=(
   [certstorename]="MY WebHosting"

@@ -45,12 +45,12 @@ std::span<const std::string_view> interchange_parameters() { return kInterchange
 std::span<const std::string_view> resolve_parameters() { return kResolveParams; }
 
 Result<InterchangeCommand> parse_export_arguments(std::span<const std::string> arguments) {
-  static constexpr std::array<std::string_view, 1> kFormats{"reg"};
+  static constexpr std::array<std::string_view, 2> kFormats{"reg", "farmkey"};
   return parse_interchange(arguments, "export", kFormats);
 }
 
 Result<InterchangeCommand> parse_import_arguments(std::span<const std::string> arguments) {
-  static constexpr std::array<std::string_view, 2> kFormats{"netsh", "reg"};
+  static constexpr std::array<std::string_view, 3> kFormats{"netsh", "reg", "farmkey"};
   return parse_interchange(arguments, "import", kFormats);
 }
 std::span<const std::string_view> check_parameters() { return kCheckParams; }

@@ -180,8 +180,9 @@ Result<std::string> EtcdClient::post(const EtcdEndpoint& endpoint, const std::st
 }
 
 Result<json> EtcdClient::call(const std::string& path, const json& body) {
-  const auto until = Clock::now() + deadline_;
   const std::string text = body.dump();
+  // A large transaction (a batch, an import) takes etcd longer to apply: a second more per MiB it carries.
+  const auto until = Clock::now() + deadline_ + std::chrono::seconds(text.size() >> 20);
   std::string tried;
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     const std::size_t at = (next_ + i) % endpoints_.size();

@@ -22,8 +22,10 @@ constexpr std::size_t kTagBytes = 16;
 using Key = std::array<unsigned char, kKeyBytes>;
 
 Error damaged(const std::filesystem::path& key_file, const std::string& why) {
-  return Error(ErrorCode::RegistryUnreadable, "a sealed password cannot be opened with " + key_file.string() + ": " +
-                                                  why + "; set it again with: sslbind update ccs passwordfile=<file>");
+  return Error(ErrorCode::RegistryUnreadable,
+               "a sealed password cannot be opened with " + key_file.string() + ": " + why +
+                   "; on a farm (--store etcd://...), import the farm's key made where it was set: sslbind import "
+                   "farmkey file=<exported>; else set it again with: sslbind update ccs passwordfile=<file>");
 }
 
 Result<Key> parse_key(const std::filesystem::path& file, const std::string& text) {
@@ -60,6 +62,37 @@ Result<Key> read_or_create_key(const std::filesystem::path& file) {
 }
 
 }  // namespace
+
+constexpr std::string_view kExportPrefix = "sslbind-farm-key:";
+
+Result<std::string> SecretSealer::export_key() const {
+  auto key = read_or_create_key(key_file_);
+  if (!key) return key.error();
+  return std::string(kExportPrefix) + text::to_hex(key->data(), key->size()) + "\n";
+}
+
+Status SecretSealer::import_key(std::string_view exported) const {
+  std::string text(exported.substr(0, exported.find_first_of("\r\n")));
+  if (!text.starts_with(kExportPrefix) || text.size() != kExportPrefix.size() + 2 * kKeyBytes) {
+    return invalid("not an exported farm key: the file holds one line, " + std::string(kExportPrefix) +
+                   " and 64 hex digits, as sslbind export farmkey writes it");
+  }
+  text.erase(0, kExportPrefix.size());
+  auto key = parse_key(key_file_, text);
+  if (!key) return invalid("not an exported farm key: its 64 characters are not all hex digits");
+  if (auto s = check_private(key_file_.parent_path(), PrivateKind::Folder); !s) return s.error();
+  if (auto s = ensure_private_folder(key_file_.parent_path()); !s) return s.error();
+  auto created = create_file_once(key_file_, text::to_hex(key->data(), key->size()) + "\n", 0600);
+  if (!created) return created.error();
+  if (*created) return Ok{};
+  auto held = read_key(key_file_);
+  if (!held) return held.error();
+  if (*held == *key) return Ok{};
+  return Error(ErrorCode::AlreadyExists,
+               key_file_.string() +
+                   " already holds another key, and what it sealed would no longer open; to take the "
+                   "farm's key, move that file away (and set the secrets it sealed again)");
+}
 
 Result<std::string> SecretSealer::seal(std::string_view secret) const {
   auto key = read_or_create_key(key_file_);

@@ -19,6 +19,15 @@ class SecretSealer {
   // RegistryUnreadable when the key is missing or the text was not sealed with it.
   Result<std::string> unseal(std::string_view sealed) const;
 
+  // The farm key (docs/registry.md): a farm's front ends share one registry, so they must share this key. Exported
+  // once from the machine that made it (creating it if there is none yet) and imported on every other one, as IIS
+  // Shared Configuration exports its encryption keys. The export is the key in hex, with a prefix naming it.
+  Result<std::string> export_key() const;
+  // Installs an exported key. Importing the key this root already holds is fine; a different one is refused
+  // (AlreadyExists): what was sealed with it would no longer open.
+  Status import_key(std::string_view exported) const;
+  const std::filesystem::path& key_file() const { return key_file_; }
+
  private:
   std::filesystem::path key_file_;
 };

@@ -44,7 +44,7 @@ TEST_CASE("bash completes verbs, nouns, parameters and values") {
         "json\n"
         "-f\n"
         "--dry-run\n--add-or-update\n--missing-certificates=allow\n--version\nhelp\n");
-  CHECK(complete("sslbind export ") == "reg\n");
+  CHECK(complete("sslbind export ") == "reg\nfarmkey\n");
   CHECK(complete("sslbind show fr") == "frontend\n");
   CHECK(complete("sslbind show f") == "frontend\nfarm\n");
   CHECK(complete("sslbind serve back") == "backend=\n");

@@ -111,6 +111,48 @@ TEST_SUITE("registry on etcd") {
     CHECK(OnEtcd{Sslbind(EmptyRoot{}), etcd.store("other")}({"show", "sslcert"}).out == empty({"show", "sslcert"}).out);
   }
 
+  TEST_CASE("the farm key opens the farm's sealed secrets on another front end, and check names missing certificates") {
+    Etcd etcd;
+    OnEtcd first{Sslbind(), etcd.store()};
+    OnEtcd second{Sslbind(EmptyRoot{}), etcd.store()};
+    TempDir files;
+    std::filesystem::create_directories(files.path() / "ccs");
+    write_file(files.path() / "password.txt", "pfx-secret\n");
+    REQUIRE(first({"add", "ccs", "location=" + (files.path() / "ccs").string(),
+                   "passwordfile=" + (files.path() / "password.txt").string()})
+                .exit_code == 0);
+    // The second front end shares the registry, not the key that sealed the password.
+    const auto locked = second({"show", "ccs"});
+    CHECK(locked.exit_code == 3);
+    CHECK(locked.err.find("sslbind import farmkey file=<exported>") != std::string::npos);
+
+    const auto exported = files.path() / "farm.key";
+    const auto e = first({"export", "farmkey", "file=" + exported.string()});
+    REQUIRE_MESSAGE(e.exit_code == 0, e.err);
+    CHECK((std::filesystem::status(exported).permissions() & std::filesystem::perms::group_all) ==
+          std::filesystem::perms::none);
+    REQUIRE(second({"import", "farmkey", "file=" + exported.string()}).exit_code == 0);
+    CHECK(second({"show", "ccs"}).exit_code == 0);
+    CHECK(second({"import", "farmkey", "file=" + exported.string()}).exit_code == 0);  // the same key again: fine
+
+    // A root that made a key of its own refuses another: what it sealed would no longer open.
+    OnEtcd third{Sslbind(EmptyRoot{}), etcd.store("elsewhere")};
+    REQUIRE(third({"export", "farmkey", "file=" + (files.path() / "own.key").string()}).exit_code == 0);
+    const auto refused = third({"import", "farmkey", "file=" + exported.string()});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("already holds another key") != std::string::npos);
+    write_file(files.path() / "bad.key", "sslbind-farm-key:not-hex\n");
+    CHECK(second({"import", "farmkey", "file=" + (files.path() / "bad.key").string()}).exit_code == 2);
+
+    // Certificate stores stay per machine: check on the second front end names the thumbprint its stores lack.
+    const std::string thumbprint = test_certificate(0).thumbprint;
+    REQUIRE(first(add_ip(443, thumbprint)).exit_code == 0);
+    const auto checked = second({"--json", "check"});
+    CHECK(checked.out.find("certificate-missing") != std::string::npos);
+    CHECK(checked.out.find(thumbprint) != std::string::npos);
+    CHECK(first({"--json", "check"}).out.find("certificate-missing") == std::string::npos);
+  }
+
   TEST_CASE("8 writers at once: every add lands once, every 183 and 2 is right, nothing is lost") {
     Etcd etcd;
     OnEtcd remote{Sslbind(), etcd.store()};
