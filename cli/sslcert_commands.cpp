@@ -61,7 +61,7 @@ int run_change(const Context& ctx, const SslCertCommand& cmd) {
   const Binding requested{*cmd.key, cmd.settings};
   const store::CertStore stores(ctx.root);
   std::optional<Binding> result;  // the binding as stored (or, for delete, as it was)
-  const Status status = ctx.registry->transact([&](RegistryState& state) -> Status {
+  const Status status = ctx.registry->transact_binding(requested.key, [&](RegistryState& state) -> Status {
     BindingSet& set = state.bindings;
     if (cmd.verb == Verb::Delete) {
       if (const Binding* b = set.find(requested.key)) result = *b;
@@ -83,7 +83,7 @@ int run_change(const Context& ctx, const SslCertCommand& cmd) {
 int run_property_change(const Context& ctx, const SslCertCommand& cmd) {
   const CommandInfo about{"update sslpropertyex", Verb::Update, "SSL Certificate", sslpropertyex_usage()};
   std::optional<Binding> result;
-  const Status status = ctx.registry->transact([&](RegistryState& state) -> Status {
+  const Status status = ctx.registry->transact_binding(*cmd.key, [&](RegistryState& state) -> Status {
     auto changed = state.bindings.change_extended(*cmd.key, *cmd.property);
     if (!changed) return changed.error();
     result = *state.bindings.find(*cmd.key);

@@ -127,6 +127,7 @@ std::string EtcdClient::b64(const std::string& bytes) {
 }
 
 Result<std::string> EtcdClient::unb64(const std::string& text) {
+  if (text.empty()) return std::string();  // the gateway leaves an empty value out; so it reads as ""
   auto bytes = unbase64(text);
   if (!bytes) return Error(ErrorCode::RegistryUnreadable, "etcd answered a key or value that is not base64");
   return std::string(bytes->begin(), bytes->end());

@@ -1,5 +1,7 @@
 #include "store/etcd_layout.hpp"
 
+#include "core/registry_names.hpp"
+#include "core/text.hpp"
 #include "store/registry_codec.hpp"
 
 namespace sslbind::store::etcd {
@@ -35,13 +37,23 @@ KeyName name_of(std::string_view prefix, std::string_view key) {
   return out;
 }
 
+std::string binding_key(std::string_view prefix, const BindingKey& key) {
+  return std::string(prefix) + std::string(kBindings) + std::string(binding_info_key(key.kind())) + "/" +
+         text::to_lower(binding_subkey_name(key));
+}
+
+std::string binding_value(const Binding& binding) {
+  std::string out = binding_subkey_name(binding.key) + "\n";
+  append_binding_values(binding, out);
+  return out;
+}
+
+std::string counter_key(std::string_view prefix) { return std::string(prefix) + std::string(kCounter); }
+
 std::map<std::string, std::string> encode(std::string_view prefix, const RegistryState& state,
                                           const nlohmann::json& rest) {
   std::map<std::string, std::string> out;
-  for (const auto& [key, binding] : state.bindings) {
-    BindingRecord record = encode_binding(binding);
-    out[std::string(prefix) + std::string(kBindings) + record.family + "/" + record.subkey] = std::move(record.values);
-  }
+  for (const auto& [key, binding] : state.bindings) out[binding_key(prefix, key)] = binding_value(binding);
   const RegistryState others{BindingSet{}, state.ccs_provider, state.farms, state.ip_listen, state.tls_policy};
   nlohmann::json document = rest.is_object() ? rest : empty_document();
   out[std::string(prefix) + std::string(kConfig)] = write_registry(others, document);
@@ -49,7 +61,11 @@ std::map<std::string, std::string> encode(std::string_view prefix, const Registr
 }
 
 Result<Binding> decode_binding_key(const KeyName& name, const std::string& key, const std::string& value) {
-  auto binding = decode_binding({name.family, name.subkey, value});
+  const std::size_t line_end = value.find('\n');
+  if (line_end == std::string::npos || !text::iequals(value.substr(0, line_end), name.subkey)) {
+    return Error(ErrorCode::RegistryUnreadable, "key " + key + ": its value does not start with its own name");
+  }
+  auto binding = decode_binding({name.family, value.substr(0, line_end), value.substr(line_end + 1)});
   if (!binding) return Error(ErrorCode::RegistryUnreadable, "key " + key + ": " + binding.error().detail);
   return binding;
 }

@@ -23,6 +23,14 @@ struct KeyName {
 };
 KeyName name_of(std::string_view prefix, std::string_view key);
 
+// A binding's key: bindings/<family>/<subkey in lower case>, so that one key names a binding however its host is
+// spelled (registry keys, like hostnames, ignore case). Its value is the subkey as it was spelled, a line end, and the
+// values as the registry file writes them.
+std::string binding_key(std::string_view prefix, const BindingKey& key);
+std::string binding_value(const Binding& binding);
+// The key every commit writes: a transaction that read the whole registry compares its mod_revision.
+std::string counter_key(std::string_view prefix);
+
 // The keys and values `state` is stored as (the counter aside), with `rest` as the config document's other keys.
 std::map<std::string, std::string> encode(std::string_view prefix, const RegistryState& state,
                                           const nlohmann::json& rest);

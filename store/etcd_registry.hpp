@@ -2,7 +2,7 @@
 // The registry of a farm of front ends, on etcd (docs/registry.md, "On etcd"): under /sslbind/v1/<farm>/, a key per
 // binding, bindings/<family>/<subkey> (SslBindingInfo/0.0.0.0:443) holding its values as the registry file writes
 // them; `config`, the rest of the registry document (the CCS provider, web farms and routes, the IP listen list, the
-// TLS policy); and `revision`, a counter every commit raises.
+// TLS policy); and `revision`, a key every commit writes (transactions compare its mod_revision).
 //
 // A change is one etcd transaction: read everything at one revision, run the change on it (netsh's rules: add fails
 // 183 when the key is there, update and delete 2 when it is not), and commit the keys it changed on the condition
@@ -34,6 +34,9 @@ class EtcdRegistry final : public Registry {
 
   Result<RegistryState> load() const override;
   Status transact(const std::function<Status(RegistryState&)>& change) override;
+  // Reads and writes the one key, on the condition that it has not changed since it was read (its mod_revision, 0
+  // while absent): netsh's 183 and 2 come from that compare, and a command on one binding does not read the farm.
+  Status transact_binding(const BindingKey& key, const std::function<Status(RegistryState&)>& change) override;
   std::string location() const override { return location_; }
   // For a front end: the first call lists the farm (or, with etcd away, reads the local copy); later calls return
   // what the follower has applied, without asking etcd.
@@ -49,10 +52,11 @@ class EtcdRegistry final : public Registry {
     RegistryState state;
     nlohmann::json rest;                     // the config document's other keys, kept as they are
     std::map<std::string, std::string> kvs;  // what is stored, by full key (the counter aside)
-    std::int64_t counter = 0;
-    std::int64_t counter_revision = 0;  // the counter's mod_revision; 0: no commit yet
+    std::int64_t counter_revision = 0;       // the counter's mod_revision; 0: no commit yet
   };
   Result<Read> read() const;
+  void back_off(int attempt);
+  Status gave_up() const;
 
   mutable EtcdClient client_;
   StoreLocation where_;

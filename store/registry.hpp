@@ -31,6 +31,10 @@ class Registry {
   // it fails. `change` may run more than once (a store with optimistic concurrency retries it), so it must not have
   // effects outside the state it is given other than recording its result.
   virtual Status transact(const std::function<Status(RegistryState&)>& change) = 0;
+  // A change of one binding that reads and writes nothing else (add, update, delete sslcert; update sslpropertyex):
+  // `change` is given a state holding that binding if it exists, and nothing else. A shared store reads and commits
+  // that one key; this default runs it on the whole state.
+  virtual Status transact_binding(const BindingKey& key, const std::function<Status(RegistryState&)>& change);
   // The same state for a front end. This default decodes everything with load(); a store that keeps a compiled form
   // maps it instead, so that a front end starts without decoding every binding.
   virtual Result<ServingState> load_for_serving() const;
