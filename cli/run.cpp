@@ -14,12 +14,38 @@
 #include "core/key_values.hpp"
 #include "core/store_location.hpp"
 #include "core/text.hpp"
+#include "store/atomic_file.hpp"
 #include "store/etcd_registry.hpp"
 #include "store/registry_file.hpp"
 #include "store/root_dir.hpp"
 
 namespace sslbind::cli {
 namespace {
+
+// How to reach a secured etcd, named as etcdctl names it (ETCDCTL_CACERT, ...): the files, and a user whose password
+// is read from a file, never from the command line or the environment.
+Result<store::EtcdSecurity> etcd_security() {
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr ? std::string(value) : std::string();
+  };
+  store::EtcdSecurity s;
+  s.ca_file = env("SSLBIND_ETCD_CACERT");
+  s.cert_file = env("SSLBIND_ETCD_CERT");
+  s.key_file = env("SSLBIND_ETCD_KEY");
+  s.user = env("SSLBIND_ETCD_USER");
+  const std::string password_file = env("SSLBIND_ETCD_PASSWORD_FILE");
+  if (!s.user.empty() && password_file.empty()) {
+    return invalid("SSLBIND_ETCD_USER " + text::quote(s.user) +
+                   " needs SSLBIND_ETCD_PASSWORD_FILE, a file whose first line is the password");
+  }
+  if (!password_file.empty()) {
+    auto password = store::read_password_file(password_file);
+    if (!password) return password.error();
+    s.password = std::move(*password);
+  }
+  return s;
+}
 
 std::string help_text(const HelpRequest& h) {
   if (!h.tool.empty()) return tool_command(h.tool).usage();
@@ -85,7 +111,9 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   if (!location) return fail(ctx, location.error(), {});
   std::optional<store::EtcdRegistry> shared;
   if (location->kind == StoreLocation::Kind::Etcd) {
-    shared.emplace(*location, ctx.root / "farm" / (location->farm + ".json"));
+    auto security = etcd_security();
+    if (!security) return fail(ctx, security.error(), {});
+    shared.emplace(*location, ctx.root / "farm" / (location->farm + ".json"), std::move(*security));
     ctx.registry = &*shared;
   }
   if (!missing_certificates.empty()) {

@@ -8,12 +8,14 @@ namespace sslbind {
 namespace {
 
 constexpr std::string_view kScheme = "etcd://";
+constexpr std::string_view kTlsScheme = "etcds://";
 constexpr std::size_t kMaxFarm = 64;
 constexpr std::size_t kMaxEndpoints = 16;
 
 Error bad(std::string_view text, const std::string& rule) {
   return invalid("--store " + text::quote(text) + ": " + rule +
-                 "; the form is etcd://HOST:PORT[,HOST:PORT...]/FARM, or nothing for the registry file");
+                 "; the form is etcd://HOST:PORT[,HOST:PORT...]/FARM (etcds:// for TLS), or nothing for the registry "
+                 "file");
 }
 
 bool farm_char(char c) {
@@ -32,8 +34,10 @@ std::string EtcdEndpoint::str() const {
 Result<StoreLocation> parse_store_location(std::string_view text) {
   StoreLocation out;
   if (text.empty()) return out;
-  if (!text.starts_with(kScheme)) return bad(text, "it does not start with etcd://");
-  const std::string_view rest = text.substr(kScheme.size());
+  const bool tls = text.starts_with(kTlsScheme);
+  if (!tls && !text.starts_with(kScheme)) return bad(text, "it does not start with etcd:// or etcds://");
+  out.tls = tls;
+  const std::string_view rest = text.substr(tls ? kTlsScheme.size() : kScheme.size());
   const std::size_t slash = rest.find('/');
   if (slash == std::string_view::npos) return bad(text, "it names no farm after the endpoints");
   const std::string_view farm = rest.substr(slash + 1);

@@ -1,7 +1,7 @@
 #pragma once
 // Where the registry lives, as --store or SSLBIND_STORE names it: the file under the root (the default), or a farm's
-// shared registry on etcd, "etcd://HOST:PORT[,HOST:PORT...]/FARM". The farm name becomes a key prefix, so it is a
-// plain word.
+// shared registry on etcd, "etcd://HOST:PORT[,HOST:PORT...]/FARM" ("etcds://" for TLS). The farm name becomes a key
+// prefix, so it is a plain word.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,6 +21,7 @@ struct StoreLocation {
   enum class Kind { File, Etcd };
   Kind kind = Kind::File;
   std::vector<EtcdEndpoint> endpoints;  // Etcd
+  bool tls = false;                     // etcds://: TLS to every endpoint
   std::string farm;                     // Etcd: 1-64 of A-Z a-z 0-9 . _ -
 };
 

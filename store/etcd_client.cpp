@@ -1,14 +1,7 @@
 #include "store/etcd_client.hpp"
 
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
-#include <cstring>
+#include <cstdlib>
 
 #include "core/text.hpp"
 #include "store/base64.hpp"
@@ -22,75 +15,60 @@ using nlohmann::json;
 constexpr std::size_t kMaxAnswer = 256 * 1024 * 1024;
 constexpr int kPage = 2000;  // keys per range page
 
-int remaining_ms(Clock::time_point until) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(left);
-}
-
-bool wait_for(int fd, short events, Clock::time_point until) {
-  pollfd p{fd, events, 0};
-  while (true) {
-    const int r = ::poll(&p, 1, remaining_ms(until));
-    if (r > 0) return true;
-    if (r == 0 || errno != EINTR) return false;
-  }
-}
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
+// Whether `raw` holds a whole HTTP/1.1 answer; then its status and body. By Content-Length or chunked framing, as
+// etcd's gateway frames answers; neither framing: the answer ends with the connection (`closed`).
+struct Answer {
+  bool complete = false;
+  bool malformed = false;
+  int status = 0;
+  std::string body;
 };
 
-int connect_to(const EtcdEndpoint& endpoint, Clock::time_point until) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (::getaddrinfo(endpoint.host.c_str(), std::to_string(endpoint.port).c_str(), &hints, &found) != 0) return -1;
-  int connected = -1;
-  for (addrinfo* a = found; a != nullptr && connected < 0; a = a->ai_next) {
-    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0 || (errno == EINPROGRESS && wait_for(fd, POLLOUT, until))) {
-      int error = 0;
-      socklen_t size = sizeof error;
-      if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0) {
-        connected = fd;
-        continue;
-      }
-    }
-    ::close(fd);
-  }
-  ::freeaddrinfo(found);
-  return connected;
-}
-
-// The body of an HTTP/1.1 answer read whole (the request said Connection: close): by Content-Length, chunked, or to
-// the end. The status in `status`.
-Result<std::string> answer_body(const std::string& raw, int& status) {
+Answer parse_answer(const std::string& raw, bool closed) {
+  Answer a;
   const std::size_t head_end = raw.find("\r\n\r\n");
-  if (!raw.starts_with("HTTP/1.") || raw.size() < 12 || head_end == std::string::npos) {
-    return invalid("etcd's answer is not HTTP");
+  if (head_end == std::string::npos) {
+    a.malformed = closed || raw.size() > 65536;
+    return a;
   }
-  status = std::atoi(raw.c_str() + 9);
+  if (!raw.starts_with("HTTP/1.") || raw.size() < 12) {
+    a.malformed = true;
+    return a;
+  }
+  a.status = std::atoi(raw.c_str() + 9);
   const std::string head = text::to_lower(raw.substr(0, head_end));
-  std::string body = raw.substr(head_end + 4);
-  if (head.find("\r\ntransfer-encoding: chunked") == std::string::npos) return body;
-  std::string out;
-  std::size_t at = 0;
-  while (true) {
-    const std::size_t line_end = body.find("\r\n", at);
-    if (line_end == std::string::npos) return invalid("etcd's chunked answer is cut");
-    std::size_t size = 0;
-    const auto [end, ec] = std::from_chars(body.data() + at, body.data() + line_end, size, 16);
-    if (ec != std::errc() || line_end + 2 + size > body.size()) return invalid("etcd's chunked answer is cut");
-    (void)end;
-    if (size == 0) return out;
-    out.append(body, line_end + 2, size);
-    at = line_end + 2 + size + 2;
+  const std::size_t body_at = head_end + 4;
+  if (head.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
+    std::size_t at = body_at;
+    while (true) {
+      const std::size_t line_end = raw.find("\r\n", at);
+      if (line_end == std::string::npos) return a;
+      std::size_t size = 0;
+      const auto [end, ec] = std::from_chars(raw.data() + at, raw.data() + line_end, size, 16);
+      if (ec != std::errc() || end != raw.data() + line_end) {
+        a.malformed = true;
+        return a;
+      }
+      if (line_end + 2 + size + 2 > raw.size()) return a;
+      if (size == 0) {
+        a.complete = true;
+        return a;
+      }
+      a.body.append(raw, line_end + 2, size);
+      at = line_end + 2 + size + 2;
+    }
   }
+  const std::size_t length_at = head.find("\r\ncontent-length:");
+  if (length_at != std::string::npos) {
+    const std::size_t length = std::strtoull(head.c_str() + length_at + 17, nullptr, 10);
+    if (raw.size() - body_at < length) return a;
+    a.body = raw.substr(body_at, length);
+    a.complete = true;
+    return a;
+  }
+  a.body = raw.substr(body_at);
+  a.complete = closed;
+  return a;
 }
 
 std::int64_t number(const json& j, const char* name) {
@@ -119,8 +97,16 @@ Error refused(const std::string& message) {
 
 }  // namespace
 
-EtcdClient::EtcdClient(std::vector<EtcdEndpoint> endpoints, std::chrono::milliseconds deadline)
-    : endpoints_(std::move(endpoints)), deadline_(deadline) {}
+EtcdClient::EtcdClient(std::vector<EtcdEndpoint> endpoints, std::chrono::milliseconds deadline, EtcdSecurity security)
+    : endpoints_(std::move(endpoints)), deadline_(deadline), security_(std::move(security)) {
+  if (!security_.tls) return;
+  auto tls = EtcdTls::make(security_);
+  if (tls) {
+    tls_ = std::move(*tls);
+  } else {
+    setup_error_ = tls.error();
+  }
+}
 
 std::string EtcdClient::b64(const std::string& bytes) {
   return base64({reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()});
@@ -133,45 +119,37 @@ Result<std::string> EtcdClient::unb64(const std::string& text) {
   return std::string(bytes->begin(), bytes->end());
 }
 
+std::string EtcdClient::request_text(const EtcdEndpoint& endpoint, const std::string& path, const std::string& body,
+                                     bool close) const {
+  std::string out = "POST " + path + " HTTP/1.1\r\nHost: " + endpoint.str() +
+                    "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!token_.empty()) out += "Authorization: " + token_ + "\r\n";
+  if (close) out += "Connection: close\r\n";
+  return out + "\r\n" + body;
+}
+
 Result<std::string> EtcdClient::post(const EtcdEndpoint& endpoint, const std::string& path, const std::string& body,
                                      Clock::time_point until) {
-  Fd socket{connect_to(endpoint, until)};
-  if (socket.fd < 0) return Error(ErrorCode::RegistryUnavailable, "no connection");
-  const std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + endpoint.str() +
-                              "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                              "\r\nConnection: close\r\n\r\n" + body;
-  std::size_t sent = 0;
-  while (sent < request.size()) {
-    const ssize_t n = ::send(socket.fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n > 0) {
-      sent += static_cast<std::size_t>(n);
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!wait_for(socket.fd, POLLOUT, until)) return Error(ErrorCode::RegistryUnavailable, "no answer");
-    } else {
-      return Error(ErrorCode::RegistryUnavailable, std::strerror(errno));
-    }
+  auto connection = EtcdConnection::open(endpoint, tls_.get(), until);
+  if (!connection) return connection.error();
+  if (!(*connection)->send_all(request_text(endpoint, path, body, true), until)) {
+    return Error(ErrorCode::RegistryUnavailable, "the request could not be sent");
   }
   std::string raw;
   char buffer[65536];
+  Answer answer;
   while (true) {
-    const ssize_t n = ::recv(socket.fd, buffer, sizeof buffer, 0);
-    if (n > 0) {
-      raw.append(buffer, static_cast<std::size_t>(n));
-      if (raw.size() > kMaxAnswer) return Error(ErrorCode::RegistryUnreadable, "etcd's answer is over 256 MiB");
-    } else if (n == 0) {
-      break;
-    } else if (errno == EAGAIN || errno == EINTR) {
-      if (!wait_for(socket.fd, POLLIN, until)) return Error(ErrorCode::RegistryUnavailable, "no answer in time");
-    } else {
-      return Error(ErrorCode::RegistryUnavailable, std::strerror(errno));
-    }
+    const long n = (*connection)->receive(buffer, sizeof buffer, until);
+    if (n > 0) raw.append(buffer, static_cast<std::size_t>(n));
+    answer = parse_answer(raw, n <= 0);
+    if (answer.complete || answer.malformed) break;
+    if (n < 0) return Error(ErrorCode::RegistryUnavailable, "no answer in time");
+    if (raw.size() > kMaxAnswer) return Error(ErrorCode::RegistryUnreadable, "etcd's answer is over 256 MiB");
   }
-  int status = 0;
-  auto answer = answer_body(raw, status);
-  if (!answer) return Error(ErrorCode::RegistryUnavailable, answer.error().detail);
-  if (status == 200) return answer;
-  std::string message = "HTTP " + std::to_string(status);
-  const json error = json::parse(*answer, nullptr, false);
+  if (answer.malformed) return Error(ErrorCode::RegistryUnavailable, "etcd's answer is not HTTP");
+  if (answer.status == 200) return std::move(answer.body);
+  std::string message = "HTTP " + std::to_string(answer.status);
+  const json error = json::parse(answer.body, nullptr, false);
   if (error.is_object() && error.contains("message") && error["message"].is_string()) {
     message = error["message"].get<std::string>();
   } else if (error.is_object() && error.contains("error") && error["error"].is_string()) {
@@ -180,16 +158,52 @@ Result<std::string> EtcdClient::post(const EtcdEndpoint& endpoint, const std::st
   return refused(message);
 }
 
+Status EtcdClient::authenticate(const EtcdEndpoint& endpoint, Clock::time_point until) {
+  token_.clear();
+  auto answer = post(endpoint, "/v3/auth/authenticate",
+                     json{{"name", security_.user}, {"password", security_.password}}.dump(), until);
+  if (!answer) {
+    if (answer.error().code == ErrorCode::RegistryUnavailable) return answer.error();
+    return Error(ErrorCode::RegistryUnavailable, "etcd refused the user " + security_.user + ": " +
+                                                     answer.error().detail.substr(answer.error().detail.find(':') + 2));
+  }
+  const json parsed = json::parse(*answer, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("token") || !parsed["token"].is_string()) {
+    return Error(ErrorCode::RegistryUnavailable, "etcd gave no token to the user " + security_.user);
+  }
+  token_ = parsed["token"].get<std::string>();
+  return Ok{};
+}
+
+Result<std::string> EtcdClient::exchange(const EtcdEndpoint& endpoint, const std::string& path, const std::string& body,
+                                         Clock::time_point until) {
+  if (!security_.user.empty() && token_.empty()) {
+    if (auto s = authenticate(endpoint, until); !s) return s.error();
+  }
+  auto answer = post(endpoint, path, body, until);
+  // etcd drops tokens (their TTL, a restart, a new leader): authenticate again, once, and repeat the request.
+  if (!answer && !security_.user.empty() && answer.error().detail.find("invalid auth token") != std::string::npos) {
+    if (auto s = authenticate(endpoint, until); !s) return s.error();
+    answer = post(endpoint, path, body, until);
+  }
+  return answer;
+}
+
 Result<json> EtcdClient::call(const std::string& path, const json& body) {
+  if (setup_error_) return *setup_error_;
   const std::string text = body.dump();
   // A large transaction (a batch, an import) takes etcd longer to apply: a second more per MiB it carries.
   const auto until = Clock::now() + deadline_ + std::chrono::seconds(text.size() >> 20);
   std::string tried;
+  std::string why;
   for (std::size_t i = 0; i < endpoints_.size(); ++i) {
     const std::size_t at = (next_ + i) % endpoints_.size();
-    auto answer = post(endpoints_[at], path, text, until);
+    auto answer = exchange(endpoints_[at], path, text, until);
     if (!answer && answer.error().code == ErrorCode::RegistryUnavailable) {
       tried += (tried.empty() ? "" : ", ") + endpoints_[at].str();
+      if (answer.error().detail != "no connection" && answer.error().detail != "no answer in time") {
+        why = answer.error().detail;
+      }
       continue;
     }
     if (!answer) return answer.error();
@@ -198,11 +212,15 @@ Result<json> EtcdClient::call(const std::string& path, const json& body) {
     if (!parsed.is_object()) return Error(ErrorCode::RegistryUnreadable, "etcd's answer to " + path + " is not JSON");
     return parsed;
   }
+  if (!why.empty())
+    return Error(ErrorCode::RegistryUnavailable, "etcd at " + tried + ": " + why + "; nothing was changed");
   return Error(ErrorCode::RegistryUnavailable, "etcd did not answer at " + tried + " within " +
                                                    std::to_string(deadline_.count()) + " ms; nothing was changed");
 }
 
-Result<int> EtcdClient::open_stream(const std::string& path, const json& body, std::string& pending) {
+Result<std::unique_ptr<EtcdConnection>> EtcdClient::open_stream(const std::string& path, const json& body,
+                                                                std::string& pending) {
+  if (setup_error_) return *setup_error_;
   const auto until = Clock::now() + deadline_;
   const std::string text = body.dump();
   std::string tried;
@@ -210,33 +228,24 @@ Result<int> EtcdClient::open_stream(const std::string& path, const json& body, s
     const std::size_t at = (next_ + i) % endpoints_.size();
     const EtcdEndpoint& endpoint = endpoints_[at];
     tried += (tried.empty() ? "" : ", ") + endpoint.str();
-    Fd socket{connect_to(endpoint, until)};
-    if (socket.fd < 0) continue;
-    const std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + endpoint.str() +
-                                "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) +
-                                "\r\n\r\n" + text;
-    if (::send(socket.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
-      continue;  // a request this small goes in one send on a new connection, or the connection is not worth it
-    }
+    if (!security_.user.empty() && token_.empty() && !authenticate(endpoint, until)) continue;
+    auto connection = EtcdConnection::open(endpoint, tls_.get(), until);
+    if (!connection || !(*connection)->send_all(request_text(endpoint, path, text, false), until)) continue;
     std::string raw;
     char buffer[4096];
     while (raw.find("\r\n\r\n") == std::string::npos && raw.size() < 16384) {
-      const ssize_t n = ::recv(socket.fd, buffer, sizeof buffer, 0);
-      if (n > 0) {
-        raw.append(buffer, static_cast<std::size_t>(n));
-      } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-        if (!wait_for(socket.fd, POLLIN, until)) break;
-      } else {
-        break;
-      }
+      const long n = (*connection)->receive(buffer, sizeof buffer, until);
+      if (n <= 0) break;
+      raw.append(buffer, static_cast<std::size_t>(n));
     }
     const std::size_t head_end = raw.find("\r\n\r\n");
-    if (head_end == std::string::npos || !raw.starts_with("HTTP/1.1 200")) continue;
+    if (head_end == std::string::npos || !raw.starts_with("HTTP/1.1 200")) {
+      token_.clear();  // a refusal may be a token etcd dropped: the next try authenticates again
+      continue;
+    }
     pending = raw.substr(head_end + 4);
     next_ = at;
-    const int fd = socket.fd;
-    socket.fd = -1;
-    return fd;
+    return std::move(*connection);
   }
   return Error(ErrorCode::RegistryUnavailable, "etcd did not open a watch at " + tried);
 }

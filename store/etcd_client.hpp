@@ -7,12 +7,15 @@
 // Blocking: for the command line and loader-like threads, never an I/O thread.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/result.hpp"
 #include "core/store_location.hpp"
+#include "store/etcd_connection.hpp"
 
 namespace sslbind::store {
 
@@ -30,7 +33,9 @@ struct EtcdRange {
 
 class EtcdClient {
  public:
-  EtcdClient(std::vector<EtcdEndpoint> endpoints, std::chrono::milliseconds deadline);
+  // `security`: TLS (etcds://) and etcd's user and password; a CA or certificate file OpenSSL cannot read makes every
+  // call fail with that error.
+  EtcdClient(std::vector<EtcdEndpoint> endpoints, std::chrono::milliseconds deadline, EtcdSecurity security = {});
 
   // Every key under `prefix`, read at one revision, in pages.
   Result<EtcdRange> range_prefix(const std::string& prefix);
@@ -39,19 +44,31 @@ class EtcdClient {
   Result<bool> txn(const nlohmann::json& compare, const nlohmann::json& success, std::int64_t& revision);
   // One call of the gateway: the JSON answer of 200, else the error etcd gave.
   Result<nlohmann::json> call(const std::string& path, const nlohmann::json& body);
-  // A streaming call (the watch): a connected socket after the request was sent and a 200 answer's head read; the
-  // body bytes that came with the head are in `pending`. The caller owns (and closes) the socket.
-  Result<int> open_stream(const std::string& path, const nlohmann::json& body, std::string& pending);
+  // A streaming call (the watch): the connection after the request was sent and a 200 answer's head read; the body
+  // bytes that came with the head are in `pending`.
+  Result<std::unique_ptr<EtcdConnection>> open_stream(const std::string& path, const nlohmann::json& body,
+                                                      std::string& pending);
 
   static std::string b64(const std::string& bytes);
   static Result<std::string> unb64(const std::string& text);
 
  private:
+  using Clock = std::chrono::steady_clock;
+  std::string request_text(const EtcdEndpoint& endpoint, const std::string& path, const std::string& body,
+                           bool close) const;
   Result<std::string> post(const EtcdEndpoint& endpoint, const std::string& path, const std::string& body,
-                           std::chrono::steady_clock::time_point until);
+                           Clock::time_point until);
+  // post() with a token when etcd asks for users: made at the first call, made again when etcd drops it.
+  Result<std::string> exchange(const EtcdEndpoint& endpoint, const std::string& path, const std::string& body,
+                               Clock::time_point until);
+  Status authenticate(const EtcdEndpoint& endpoint, Clock::time_point until);
 
   std::vector<EtcdEndpoint> endpoints_;
   std::chrono::milliseconds deadline_;
+  EtcdSecurity security_;
+  std::shared_ptr<EtcdTls> tls_;
+  std::optional<Error> setup_error_;
+  std::string token_;
   std::size_t next_ = 0;  // the endpoint that answered last is asked first
 };
 

@@ -1,7 +1,6 @@
 #include "store/etcd_follower.hpp"
 
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -340,7 +339,7 @@ void EtcdFollower::watch() {
     rest_a_while(std::chrono::seconds(1));
     return;
   }
-  const int fd = *opened;
+  const std::unique_ptr<EtcdConnection> stream = std::move(*opened);
   bool was_connected = false;
   {
     std::lock_guard lock(mutex_);
@@ -405,15 +404,16 @@ void EtcdFollower::watch() {
       break;
     }
     if (unix_now() - quiet_since > kIdleSeconds) break;
-    pollfd p{fd, POLLIN, 0};
-    const int r = ::poll(&p, 1, kSliceMs);
-    if (r < 0 && errno != EINTR) break;
-    if (r <= 0) continue;
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (!stream->buffered()) {
+      pollfd p{stream->fd(), POLLIN, 0};
+      const int r = ::poll(&p, 1, kSliceMs);
+      if (r < 0 && errno != EINTR) break;
+      if (r <= 0) continue;
+    }
+    const long n = stream->receive(buffer, sizeof buffer, std::chrono::steady_clock::now() + std::chrono::seconds(5));
     if (n <= 0) break;  // etcd closed or went away
     pending.append(buffer, static_cast<std::size_t>(n));
   }
-  ::close(fd);
 }
 
 ServingState EtcdFollower::current() const {

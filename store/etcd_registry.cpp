@@ -13,13 +13,18 @@ namespace sslbind::store {
 
 using nlohmann::json;
 
-EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::filesystem::path copy_file,
+EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::filesystem::path copy_file, EtcdSecurity security,
                            std::chrono::milliseconds deadline)
-    : client_(location.endpoints, deadline),
+    : client_(location.endpoints, deadline,
+              [&] {
+                security.tls = location.tls;
+                return security;
+              }()),
       where_(location),
+      security_(std::move(security)),
       copy_file_(std::move(copy_file)),
       prefix_(etcd::prefix_of(location.farm)) {
-  location_ = "etcd://";
+  location_ = location.tls ? "etcds://" : "etcd://";
   for (std::size_t i = 0; i < location.endpoints.size(); ++i) {
     location_ += (i == 0 ? "" : ",") + location.endpoints[i].str();
   }
@@ -65,8 +70,9 @@ Result<ServingState> EtcdRegistry::load_for_serving() const {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   follower_ = std::make_unique<EtcdFollower>(
-      EtcdClient(where_.endpoints, std::chrono::seconds(5)), EtcdClient(where_.endpoints, std::chrono::seconds(2)),
-      prefix_, etcd::frontends_prefix_of(where_.farm) + host + ":" + std::to_string(::getpid()), location_, copy_file_);
+      EtcdClient(where_.endpoints, std::chrono::seconds(5), security_),
+      EtcdClient(where_.endpoints, std::chrono::seconds(2), security_), prefix_,
+      etcd::frontends_prefix_of(where_.farm) + host + ":" + std::to_string(::getpid()), location_, copy_file_);
   auto first = follower_->start();
   if (!first) follower_.reset();
   return first;

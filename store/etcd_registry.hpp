@@ -28,7 +28,8 @@ class EtcdRegistry final : public Registry {
   static constexpr int kAttempts = 60;  // with the waits between them, about 10 s of contention at most
 
   // `copy_file`: where a front end keeps its local copy of the farm's registry (<root>/farm/<farm>.json).
-  EtcdRegistry(const StoreLocation& location, std::filesystem::path copy_file = {},
+  // `security`: TLS files and etcd's user (location.tls turns TLS on).
+  EtcdRegistry(const StoreLocation& location, std::filesystem::path copy_file = {}, EtcdSecurity security = {},
                std::chrono::milliseconds deadline = std::chrono::seconds(5));
   ~EtcdRegistry() override;
 
@@ -60,6 +61,7 @@ class EtcdRegistry final : public Registry {
 
   mutable EtcdClient client_;
   StoreLocation where_;
+  EtcdSecurity security_;
   std::filesystem::path copy_file_;
   mutable std::unique_ptr<EtcdFollower> follower_;
   std::minstd_rand random_{std::random_device{}()};

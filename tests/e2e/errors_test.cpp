@@ -174,8 +174,8 @@ TEST_CASE("unknown commands") {
   check_case({{"add", "urlacl", "url=http://+:80/"},
               2,
               "The following command was not found: add urlacl url=http://+:80/\n'urlacl' is not something sslbind "
-              "manages; the objects are sslcert, sslpropertyex, cert, ccs, iplisten, tlspolicy, webfarm, route and "
-              "frontend\n"});
+              "manages; the objects are sslcert, sslpropertyex, cert, ccs, iplisten, tlspolicy, webfarm, route, "
+              "frontend and farm\n"});
   check_case({{"--frobnicate", "show", "sslcert"},
               2,
               kParam + "The following argument was not expected: --frobnicate; see 'sslbind help'\n"});

@@ -9,8 +9,10 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "tests/e2e/sslbind_runner.hpp"
+#include "tests/support/openssl_cli.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/serve_process.hpp"
 #include "tests/support/tls_client.hpp"
@@ -26,8 +28,10 @@ struct Etcd {
   pid_t pid = -1;
   std::vector<std::string> argv;
 
-  explicit Etcd(std::vector<std::string> flags = {}) {
-    const std::string c = "http://127.0.0.1:" + std::to_string(client), p = "http://127.0.0.1:" + std::to_string(peer);
+  // `https`: clients speak TLS (the flags name etcd's certificate and key).
+  explicit Etcd(std::vector<std::string> flags = {}, bool https = false) {
+    const std::string c = (https ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(client),
+                      p = "http://127.0.0.1:" + std::to_string(peer);
     argv = {"/usr/bin/etcd",
             "--data-dir",
             (dir.path() / "data").string(),
@@ -53,8 +57,8 @@ struct Etcd {
     ::kill(pid, SIGTERM);
     ::waitpid(pid, nullptr, 0);
   }
-  std::string store(const std::string& farm = "web") const {
-    return "etcd://127.0.0.1:" + std::to_string(client) + "/" + farm;
+  std::string store(const std::string& farm = "web", const char* scheme = "etcd") const {
+    return std::string(scheme) + "://127.0.0.1:" + std::to_string(client) + "/" + farm;
   }
 };
 
@@ -243,8 +247,18 @@ namespace {
 
 // SSLBIND_STORE for the processes a test starts (serve takes the store from it as the commands do), restored after.
 struct StoreEnvironment {
-  explicit StoreEnvironment(const std::string& store) { ::setenv("SSLBIND_STORE", store.c_str(), 1); }
-  ~StoreEnvironment() { ::unsetenv("SSLBIND_STORE"); }
+  explicit StoreEnvironment(const std::string& store, std::vector<std::pair<std::string, std::string>> more = {})
+      : more_(std::move(more)) {
+    ::setenv("SSLBIND_STORE", store.c_str(), 1);
+    for (const auto& [name, value] : more_) ::setenv(name.c_str(), value.c_str(), 1);
+  }
+  ~StoreEnvironment() {
+    ::unsetenv("SSLBIND_STORE");
+    for (const auto& entry : more_) ::unsetenv(entry.first.c_str());
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> more_;
 };
 
 nlohmann::json frontend_of(const Sslbind& root) {
@@ -348,5 +362,98 @@ TEST_SUITE("serve on etcd") {
     CHECK(restarted.log().find("listed again") != std::string::npos);  // the revision went back, or the cluster id
     CHECK(eventually([&] { return handshakes(second) && !handshakes(first); }, 3000));  // what etcd holds now
     CHECK(restarted.stop() == 0);
+  }
+}
+
+TEST_SUITE("serve on etcd") {
+  TEST_CASE("etcd over TLS with users: commands and a front end authenticate, and again once etcd drops the token") {
+    TempDir pki;
+    const auto ca = pki.path() / "ca.pem", ca_key = pki.path() / "ca.key";
+    const auto cert = pki.path() / "etcd.pem", key = pki.path() / "etcd.key";
+    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key.string(), "-out", ca.string(), "-subj",
+             "/CN=etcd test CA", "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE"});
+    write_file(pki.path() / "etcd.ext", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", key.string(), "-out",
+             (pki.path() / "etcd.csr").string(), "-subj", "/CN=etcd"});
+    openssl({"x509", "-req", "-in", (pki.path() / "etcd.csr").string(), "-CA", ca.string(), "-CAkey", ca_key.string(),
+             "-CAcreateserial", "-out", cert.string(), "-days", "2", "-extfile", (pki.path() / "etcd.ext").string()});
+    Etcd etcd({"--cert-file", cert.string(), "--key-file", key.string(), "--auth-token-ttl", "2"}, true);
+    // Users on, through the gateway as an operator would with etcdctl: a root user with the root role.
+    const std::string base = "https://127.0.0.1:" + std::to_string(etcd.client);
+    for (const auto& [path, body] : std::vector<std::pair<std::string, std::string>>{
+             {"/v3/auth/role/add", R"({"name":"root"})"},
+             {"/v3/auth/user/add", R"({"name":"root","password":"farm-secret"})"},
+             {"/v3/auth/user/grant", R"({"user":"root","role":"root"})"},
+             {"/v3/auth/enable", "{}"}}) {
+      const auto r = run_process({"/usr/bin/curl", "-sS", "--cacert", ca.string(), base + path, "-d", body});
+      REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+      REQUIRE_MESSAGE(r.out.find("error") == std::string::npos, r.out);
+    }
+    write_file(pki.path() / "password", "farm-secret\n");
+    write_file(pki.path() / "wrong", "not-it\n");
+    const std::string store = etcd.store("web", "etcds");
+    const std::string thumbprint = test_certificate(0).thumbprint;
+    Sslbind admin;
+    auto as = [&](std::vector<std::string> args, const std::vector<std::string>& env) {
+      std::vector<std::string> argv{"/usr/bin/env"};
+      argv.insert(argv.end(), env.begin(), env.end());
+      argv.insert(argv.end(), {SSLBIND_BINARY, "--root", admin.root.str(), "--store=" + store});
+      argv.insert(argv.end(), args.begin(), args.end());
+      return run_process(argv);
+    };
+    const std::vector<std::string> good{"SSLBIND_ETCD_CACERT=" + ca.string(), "SSLBIND_ETCD_USER=root",
+                                        "SSLBIND_ETCD_PASSWORD_FILE=" + (pki.path() / "password").string()};
+    const std::uint16_t first = free_port(), second = free_port();
+    const auto added = as(add_ip(first, thumbprint), good);
+    REQUIRE_MESSAGE(added.exit_code == 0, added.err);
+
+    // Each way of getting it wrong is exit 3 (or 2 for a bad setting) with one line naming the cause.
+    auto wrong = good;
+    wrong[2] = "SSLBIND_ETCD_PASSWORD_FILE=" + (pki.path() / "wrong").string();
+    const auto refused = as({"show", "sslcert"}, wrong);
+    CHECK(refused.exit_code == 3);
+    CHECK(refused.err.find("etcd refused the user root") != std::string::npos);
+    const auto untrusted = as({"show", "sslcert"}, {"SSLBIND_ETCD_USER=root", "SSLBIND_ETCD_PASSWORD_FILE=" +
+                                                                                  (pki.path() / "password").string()});
+    CHECK(untrusted.exit_code == 3);
+    CHECK(untrusted.err.find("certificate is not trusted") != std::string::npos);
+    const auto anonymous = as({"show", "sslcert"}, {"SSLBIND_ETCD_CACERT=" + ca.string()});
+    CHECK(anonymous.exit_code == 3);
+    const auto no_password = as({"show", "sslcert"}, {"SSLBIND_ETCD_CACERT=" + ca.string(), "SSLBIND_ETCD_USER=root"});
+    CHECK(no_password.exit_code == 2);
+    CHECK(no_password.err.find("SSLBIND_ETCD_PASSWORD_FILE") != std::string::npos);
+
+    // A front end follows it; tokens last 2 s here, so everything after the wait runs on fresh ones.
+    const StoreEnvironment environment(store, {{"SSLBIND_ETCD_CACERT", ca.string()},
+                                               {"SSLBIND_ETCD_USER", "root"},
+                                               {"SSLBIND_ETCD_PASSWORD_FILE", (pki.path() / "password").string()}});
+    Sslbind front;
+    ServeProcess served(SSLBIND_BINARY, front.root.path(), first, {"threads=1"});
+    REQUIRE(served.ok());
+    CHECK(handshakes(first));
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    REQUIRE(as(add_ip(second, thumbprint), good).exit_code == 0);
+    CHECK(eventually([&] { return handshakes(second); }, 5000));
+    CHECK(eventually(
+        [&] {
+          const auto farm = nlohmann::json::parse(as({"--json", "show", "farm"}, good).out)["farm"];
+          return farm["frontends"].size() == 1 && farm["frontends"][0]["lag"] == 0 &&
+                 farm["frontends"][0]["lastContactSecondsAgo"] <= 3;
+        },
+        8000));
+    // A restarted etcd has forgotten every token: the front end's watch and its presence authenticate again.
+    ::kill(etcd.pid, SIGTERM);
+    ::waitpid(etcd.pid, nullptr, 0);
+    etcd.pid = spawn_process(etcd.argv, (etcd.dir.path() / "etcd-2.log").string());
+    REQUIRE(eventually([&] { return as({"show", "sslcert"}, good).exit_code == 0; }, 10000));
+    REQUIRE(as({"delete", "sslcert", "ipport=0.0.0.0:" + std::to_string(second)}, good).exit_code == 0);
+    CHECK(eventually([&] { return !handshakes(second); }, 8000));
+    CHECK(eventually(
+        [&] {
+          const auto farm = nlohmann::json::parse(as({"--json", "show", "farm"}, good).out)["farm"];
+          return farm["frontends"].size() == 1 && farm["frontends"][0]["lag"] == 0;
+        },
+        8000));
+    CHECK(served.stop() == 0);
   }
 }

@@ -21,6 +21,11 @@ TEST_CASE("store location: the file, one endpoint, several, IPv6, the default po
   CHECK(many->endpoints[1].host == "::1");
   CHECK(many->endpoints[1].str() == "[::1]:12379");
   CHECK(many->farm == "front-end_1.prod");
+  CHECK_FALSE(many->tls);
+  auto secure = parse_store_location("etcds://etcd.internal:2379/web");
+  REQUIRE(secure);
+  CHECK(secure->tls);
+  CHECK(secure->endpoints[0].host == "etcd.internal");
 }
 
 TEST_CASE("store location: each malformed form names the rule") {
