@@ -113,7 +113,7 @@ int run(const std::vector<std::string>& arguments, Context& ctx) {
   if (location->kind == StoreLocation::Kind::Etcd) {
     auto security = etcd_security();
     if (!security) return fail(ctx, security.error(), {});
-    shared.emplace(*location, ctx.root / "farm" / (location->farm + ".json"), std::move(*security));
+    shared.emplace(*location, ctx.root, std::move(*security));
     ctx.registry = &*shared;
   }
   if (!missing_certificates.empty()) {

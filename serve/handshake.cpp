@@ -11,6 +11,7 @@
 #include "serve/client_certificate.hpp"
 #include "serve/server_name.hpp"
 #include "serve/snapshot.hpp"
+#include "serve/ticket_keys.hpp"
 
 namespace sslbind::serve {
 namespace {
@@ -174,6 +175,9 @@ SSL_CTX* make_listener_context() {
   SSL_CTX_set_tlsext_servername_callback(ctx, acknowledge_server_name);
   SSL_CTX_set_alpn_select_cb(ctx, select_protocol, nullptr);
   SSL_CTX_set_tlsext_status_cb(ctx, staple_status);
+  // The process's ticket keys (the farm's, when the registry is on etcd) rather than this context's own: after a
+  // policy change, and on another front end of the farm, the tickets issued still resume.
+  SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, TicketKeyRing::callback);
   return ctx;
 }
 

@@ -18,6 +18,7 @@
 #include "serve/log.hpp"
 #include "serve/metrics.hpp"
 #include "serve/status_document.hpp"
+#include "serve/ticket_keys.hpp"
 #include "serve/worker_group.hpp"
 
 namespace sslbind::serve {
@@ -115,6 +116,8 @@ class Control {
 
   void publish(std::shared_ptr<const Snapshot> snapshot, const std::string& why) {
     const auto started = std::chrono::steady_clock::now();
+    // A farm's ticket keys (none on the file: the process's own) come with its registry.
+    TicketKeyRing::process().set(registry_.ticket_keys());
     group_->publish(std::move(snapshot));
     const Snapshot& current = *group_->current();
     std::string ports;

@@ -1,5 +1,6 @@
 #include "store/etcd_follower.hpp"
 
+#include <openssl/rand.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "store/atomic_file.hpp"
 #include "store/etcd_layout.hpp"
 #include "store/registry_codec.hpp"
+#include "store/sealed_secret.hpp"
 
 namespace sslbind::store {
 namespace {
@@ -54,13 +56,14 @@ bool take_chunks(std::string& in, std::string& out) {
 }  // namespace
 
 EtcdFollower::EtcdFollower(EtcdClient client, EtcdClient presence, std::string prefix, std::string presence_key,
-                           std::string location, std::filesystem::path copy_file)
+                           std::string location, std::filesystem::path copy_file, std::filesystem::path root)
     : client_(std::move(client)),
       presence_client_(std::move(presence)),
       prefix_(std::move(prefix)),
       presence_key_(std::move(presence_key)),
       location_(std::move(location)),
-      copy_file_(std::move(copy_file)) {}
+      copy_file_(std::move(copy_file)),
+      root_(std::move(root)) {}
 
 EtcdFollower::~EtcdFollower() { stop(); }
 
@@ -136,7 +139,8 @@ void EtcdFollower::apply(const std::string& key, const std::string* value, std::
       decoded_.rest = std::move(rest);
       return;
     }
-    case etcd::KeyName::Kind::Counter: return;
+    case etcd::KeyName::Kind::Counter:
+    case etcd::KeyName::Kind::Tickets: return;
     case etcd::KeyName::Kind::Foreign: return problems.push_back("key " + key + " is not one sslbind writes");
   }
 }
@@ -145,11 +149,19 @@ Status EtcdFollower::list(std::string& why) {
   auto range = client_.range_prefix(prefix_);
   if (!range) return range.error();
   Kvs kvs;
-  for (EtcdKeyValue& kv : range->kvs) kvs.emplace(std::move(kv.key), std::move(kv.value));
+  const EtcdKeyValue* tickets = nullptr;
+  for (EtcdKeyValue& kv : range->kvs) {
+    if (etcd::name_of(prefix_, kv.key).kind == etcd::KeyName::Kind::Tickets) {
+      tickets = &kv;
+      continue;
+    }
+    kvs.emplace(kv.key, kv.value);
+  }
   std::vector<std::string> problems;
   Decoded decoded = decode_all(kvs, problems);
   {
     std::lock_guard lock(mutex_);
+    if (tickets != nullptr) take_tickets(tickets->value, tickets->mod_revision);
     if (!cluster_id_.empty() && range->cluster_id != cluster_id_) {
       why = "etcd's cluster is not the one followed (id " + cluster_id_ + ", now " + range->cluster_id +
             "): listed again at revision " + std::to_string(range->revision);
@@ -280,6 +292,7 @@ void EtcdFollower::publish_presence() {
           {{"key", EtcdClient::b64(presence_key_)}, {"value", EtcdClient::b64(me.dump())}, {"lease", lease}});
       if (put) published = revision;
     }
+    rotate_tickets();
     std::unique_lock lock(wait_mutex_);
     // Every 2 s, and at once when a new revision is applied, so that show farm tells how far each front end is.
     wake_.wait_for(lock, std::chrono::seconds(2), [&] {
@@ -375,6 +388,11 @@ void EtcdFollower::watch() {
           const json kv = event.value("kv", json::object());
           auto key = EtcdClient::unb64(text_of(kv, "key"));
           if (!key) continue;
+          if (etcd::name_of(prefix_, *key).kind == etcd::KeyName::Kind::Tickets) {
+            auto sealed = EtcdClient::unb64(text_of(kv, "value"));
+            if (sealed && text_of(event, "type") != "DELETE") take_tickets(*sealed, number(kv, "mod_revision"));
+            continue;
+          }
           if (text_of(event, "type") == "DELETE") {  // a deletion carries no value
             apply(*key, nullptr, problems);
             continue;
@@ -416,6 +434,80 @@ void EtcdFollower::watch() {
   }
 }
 
+void EtcdFollower::take_tickets(const std::string& sealed, std::int64_t mod_revision) {
+  tickets_revision_ = mod_revision;
+  if (root_.empty()) return;
+  auto opened = SecretSealer(root_).unseal(sealed);
+  if (!opened) {
+    tickets_problem_ = "the farm's session-ticket keys cannot be opened: " + opened.error().detail;
+    return;
+  }
+  std::vector<std::string> keys;
+  std::int64_t newest = 0;
+  std::size_t at = 0;
+  while (at < opened->size()) {
+    const std::size_t end = std::min(opened->find('\n', at), opened->size());
+    const std::string line = opened->substr(at, end - at);
+    at = end + 1;
+    const std::size_t space = line.find(' ');
+    if (space == std::string::npos || line.size() - space - 1 != 2 * 80) continue;
+    std::string bytes;
+    for (std::size_t i = space + 1; i + 1 < line.size(); i += 2) {
+      bytes += static_cast<char>(std::stoi(line.substr(i, 2), nullptr, 16));
+    }
+    if (keys.empty()) newest = std::atoll(line.c_str());
+    keys.push_back(std::move(bytes));
+  }
+  tickets_ = std::move(keys);
+  tickets_created_ = newest;
+  tickets_problem_.clear();
+}
+
+// A new key when there is none or the newest is older than the rotation period, committed only if no other front end
+// changed the keys since they were read: one of them makes it, the others take it from the watch.
+void EtcdFollower::rotate_tickets() {
+  if (root_.empty()) return;
+  std::vector<std::string> keys;
+  std::int64_t revision = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (!synced_ || !tickets_problem_.empty()) return;  // never replace keys this front end cannot open
+    if (!tickets_.empty() && unix_now() - tickets_created_ < kTicketRotation) return;
+    keys = tickets_;
+    revision = tickets_revision_;
+  }
+  std::string fresh(80, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(fresh.data()), 80) != 1) return;
+  keys.insert(keys.begin(), fresh);
+  if (keys.size() > 3) keys.resize(3);
+  std::string text;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    text += std::to_string(i == 0 ? unix_now() : 0) + " ";
+    for (const char c : keys[i]) {
+      const auto byte = static_cast<unsigned char>(c);
+      text += kHex[byte >> 4];
+      text += kHex[byte & 15];
+    }
+    text += "\n";
+  }
+  auto sealed = SecretSealer(root_).seal(text);
+  if (!sealed) return;
+  const std::string key = etcd::tickets_key(prefix_);
+  std::int64_t after = 0;
+  (void)presence_client_.txn(
+      json::array({{{"key", EtcdClient::b64(key)},
+                    {"target", "MOD"},
+                    {"result", "EQUAL"},
+                    {"mod_revision", std::to_string(revision)}}}),
+      json::array({{{"request_put", {{"key", EtcdClient::b64(key)}, {"value", EtcdClient::b64(*sealed)}}}}}), after);
+}
+
+std::vector<std::string> EtcdFollower::ticket_keys() const {
+  std::lock_guard lock(mutex_);
+  return tickets_;
+}
+
 ServingState EtcdFollower::current() const {
   std::lock_guard lock(mutex_);
   RegistryState rest{BindingSet{}, decoded_.state.ccs_provider, decoded_.state.farms, decoded_.state.ip_listen,
@@ -433,6 +525,8 @@ nlohmann::json EtcdFollower::status() const {
            {"lastContact", last_contact_}, {"servingLocalCopy", from_copy_},
            {"resyncs", resyncs_},          {"revisionsApplied", revisions_applied_}};
   if (!last_problem_.empty()) out["problem"] = last_problem_;
+  out["ticketKeys"] = tickets_.size();
+  if (!tickets_problem_.empty()) out["ticketProblem"] = tickets_problem_;
   return out;
 }
 

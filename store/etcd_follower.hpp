@@ -29,8 +29,9 @@ class EtcdFollower {
 
   // `presence`: a client of its own for publishing what this front end applied under `presence_key`, with a lease
   // that ends when it stops (or, if it dies, 15 s later).
+  // `root`: where the farm key is (to open and seal the ticket keys); empty: no ticket keys.
   EtcdFollower(EtcdClient client, EtcdClient presence, std::string prefix, std::string presence_key,
-               std::string location, std::filesystem::path copy_file);
+               std::string location, std::filesystem::path copy_file, std::filesystem::path root);
   ~EtcdFollower();  // stops and joins the thread
   EtcdFollower(const EtcdFollower&) = delete;
   EtcdFollower& operator=(const EtcdFollower&) = delete;
@@ -41,6 +42,9 @@ class EtcdFollower {
   void follow(Changed changed, Report report);
   void stop();
   ServingState current() const;
+  // The farm's session-ticket keys, newest first (80 bytes each); empty until there are some this front end can open.
+  std::vector<std::string> ticket_keys() const;
+  static constexpr std::int64_t kTicketRotation = 12 * 3600;  // a new key every 12 hours; three are kept
   nlohmann::json status() const;
 
  private:
@@ -60,7 +64,9 @@ class EtcdFollower {
   Result<bool> read_copy();
   void rest_a_while(std::chrono::milliseconds how_long);
   void told(bool warning, const std::string& line);
-  void publish_presence();  // the presence thread
+  void publish_presence();                                                  // the presence thread
+  void take_tickets(const std::string& sealed, std::int64_t mod_revision);  // mutex_ held
+  void rotate_tickets();
 
   EtcdClient client_;
   EtcdClient presence_client_;
@@ -68,6 +74,7 @@ class EtcdFollower {
   const std::string presence_key_;
   const std::string location_;
   const std::filesystem::path copy_file_;
+  const std::filesystem::path root_;
   Changed changed_;
   Report report_;
 
@@ -82,6 +89,10 @@ class EtcdFollower {
   std::int64_t last_contact_ = 0;  // unix seconds
   std::uint64_t resyncs_ = 0, revisions_applied_ = 0;
   std::string last_problem_;
+  std::vector<std::string> tickets_;   // newest first
+  std::int64_t tickets_created_ = 0;   // the newest one's
+  std::int64_t tickets_revision_ = 0;  // the key's mod_revision; 0: none yet
+  std::string tickets_problem_;
 
   std::atomic<bool> stopping_{false};
   std::mutex wait_mutex_;

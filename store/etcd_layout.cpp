@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kBindings = "bindings/";
 constexpr std::string_view kConfig = "config";
 constexpr std::string_view kCounter = "revision";
+constexpr std::string_view kTickets = "tickets";
 
 }  // namespace
 
@@ -23,6 +24,8 @@ KeyName name_of(std::string_view prefix, std::string_view key) {
   const std::string_view name = key.substr(prefix.size());
   if (name == kCounter) {
     out.kind = KeyName::Kind::Counter;
+  } else if (name == kTickets) {
+    out.kind = KeyName::Kind::Tickets;
   } else if (name == kConfig) {
     out.kind = KeyName::Kind::Config;
   } else if (name.starts_with(kBindings)) {
@@ -49,6 +52,8 @@ std::string binding_value(const Binding& binding) {
 }
 
 std::string counter_key(std::string_view prefix) { return std::string(prefix) + std::string(kCounter); }
+
+std::string tickets_key(std::string_view prefix) { return std::string(prefix) + std::string(kTickets); }
 
 std::map<std::string, std::string> encode(std::string_view prefix, const RegistryState& state,
                                           const nlohmann::json& rest) {

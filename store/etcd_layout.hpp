@@ -18,7 +18,7 @@ std::string prefix_of(std::string_view farm);  // "/sslbind/v1/<farm>/"
 std::string frontends_prefix_of(std::string_view farm);
 
 struct KeyName {
-  enum class Kind { Binding, Config, Counter, Foreign } kind = Kind::Foreign;
+  enum class Kind { Binding, Config, Counter, Tickets, Foreign } kind = Kind::Foreign;
   std::string family, subkey;  // Binding
 };
 KeyName name_of(std::string_view prefix, std::string_view key);
@@ -30,6 +30,9 @@ std::string binding_key(std::string_view prefix, const BindingKey& key);
 std::string binding_value(const Binding& binding);
 // The key every commit writes: a transaction that read the whole registry compares its mod_revision.
 std::string counter_key(std::string_view prefix);
+// The farm's session-ticket keys, sealed with the farm key: not part of the registry's state, and not rewritten by
+// its transactions; the front ends make and rotate them.
+std::string tickets_key(std::string_view prefix);
 
 // The keys and values `state` is stored as (the counter aside), with `rest` as the config document's other keys.
 std::map<std::string, std::string> encode(std::string_view prefix, const RegistryState& state,

@@ -13,7 +13,7 @@ namespace sslbind::store {
 
 using nlohmann::json;
 
-EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::filesystem::path copy_file, EtcdSecurity security,
+EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::filesystem::path root, EtcdSecurity security,
                            std::chrono::milliseconds deadline)
     : client_(location.endpoints, deadline,
               [&] {
@@ -22,7 +22,8 @@ EtcdRegistry::EtcdRegistry(const StoreLocation& location, std::filesystem::path 
               }()),
       where_(location),
       security_(std::move(security)),
-      copy_file_(std::move(copy_file)),
+      root_(std::move(root)),
+      copy_file_(root_.empty() ? std::filesystem::path() : root_ / "farm" / (location.farm + ".json")),
       prefix_(etcd::prefix_of(location.farm)) {
   location_ = location.tls ? "etcds://" : "etcd://";
   for (std::size_t i = 0; i < location.endpoints.size(); ++i) {
@@ -40,6 +41,7 @@ Result<EtcdRegistry::Read> EtcdRegistry::read() const {
     const etcd::KeyName name = etcd::name_of(prefix_, kv.key);
     switch (name.kind) {
       case etcd::KeyName::Kind::Counter: out.counter_revision = kv.mod_revision; continue;
+      case etcd::KeyName::Kind::Tickets: continue;  // the front ends', kept as they are
       case etcd::KeyName::Kind::Config:
         if (auto s = etcd::decode_config(kv.key, kv.value, out.state, out.rest); !s) {
           return Error(ErrorCode::RegistryUnreadable, location_ + " " + s.error().detail);
@@ -72,7 +74,7 @@ Result<ServingState> EtcdRegistry::load_for_serving() const {
   follower_ = std::make_unique<EtcdFollower>(
       EtcdClient(where_.endpoints, std::chrono::seconds(5), security_),
       EtcdClient(where_.endpoints, std::chrono::seconds(2), security_), prefix_,
-      etcd::frontends_prefix_of(where_.farm) + host + ":" + std::to_string(::getpid()), location_, copy_file_);
+      etcd::frontends_prefix_of(where_.farm) + host + ":" + std::to_string(::getpid()), location_, copy_file_, root_);
   auto first = follower_->start();
   if (!first) follower_.reset();
   return first;
@@ -86,6 +88,10 @@ bool EtcdRegistry::follow(Changed changed, Report report) {
 
 void EtcdRegistry::unfollow() {
   if (follower_) follower_->stop();
+}
+
+std::vector<std::string> EtcdRegistry::ticket_keys() const {
+  return follower_ ? follower_->ticket_keys() : std::vector<std::string>{};
 }
 
 nlohmann::json EtcdRegistry::follow_status() const { return follower_ ? follower_->status() : nullptr; }

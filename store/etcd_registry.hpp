@@ -27,9 +27,10 @@ class EtcdRegistry final : public Registry {
  public:
   static constexpr int kAttempts = 60;  // with the waits between them, about 10 s of contention at most
 
-  // `copy_file`: where a front end keeps its local copy of the farm's registry (<root>/farm/<farm>.json).
+  // `root`: the host-local root: a front end keeps its local copy of the farm's registry there
+  // (<root>/farm/<farm>.json), and opens the farm's sealed ticket keys with its farm key.
   // `security`: TLS files and etcd's user (location.tls turns TLS on).
-  EtcdRegistry(const StoreLocation& location, std::filesystem::path copy_file = {}, EtcdSecurity security = {},
+  EtcdRegistry(const StoreLocation& location, std::filesystem::path root = {}, EtcdSecurity security = {},
                std::chrono::milliseconds deadline = std::chrono::seconds(5));
   ~EtcdRegistry() override;
 
@@ -45,6 +46,7 @@ class EtcdRegistry final : public Registry {
   bool follow(Changed changed, Report report) override;
   void unfollow() override;
   nlohmann::json follow_status() const override;
+  std::vector<std::string> ticket_keys() const override;
   // {"revision": the registry's last commit, "frontends": [{id, host, pid, appliedRevision, lag, lastContact...}]}
   Result<nlohmann::json> farm_members() const override;
 
@@ -62,6 +64,7 @@ class EtcdRegistry final : public Registry {
   mutable EtcdClient client_;
   StoreLocation where_;
   EtcdSecurity security_;
+  std::filesystem::path root_;
   std::filesystem::path copy_file_;
   mutable std::unique_ptr<EtcdFollower> follower_;
   std::minstd_rand random_{std::random_device{}()};

@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/binding_table.hpp"
 #include "core/registry_state.hpp"
@@ -49,6 +50,8 @@ class Registry {
   virtual bool follow(Changed, Report) { return false; }
   // Stops following: no call comes after this returns.
   virtual void unfollow() {}
+  // The session-ticket keys the front ends of this registry share (each 80 bytes, newest first); none for the file.
+  virtual std::vector<std::string> ticket_keys() const { return {}; }
   // What following looks like, for show frontend; null for the file.
   virtual nlohmann::json follow_status() const { return nullptr; }
   // The front ends that follow this registry, as they last published themselves (show farm). The file has none.

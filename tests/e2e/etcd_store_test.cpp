@@ -457,3 +457,48 @@ TEST_SUITE("serve on etcd") {
     CHECK(served.stop() == 0);
   }
 }
+
+TEST_SUITE("serve on etcd") {
+  TEST_CASE("a ticket issued by one front end resumes on another of the farm, on the same binding only") {
+    Etcd etcd;
+    const StoreEnvironment environment(etcd.store());
+    Sslbind a, b;
+    TempDir files;
+    // The farm key first: the ticket keys in etcd are sealed with it.
+    const auto farm_key = files.path() / "farm.key";
+    REQUIRE(a({"export", "farmkey", "file=" + farm_key.string()}).exit_code == 0);
+    REQUIRE(b({"import", "farmkey", "file=" + farm_key.string()}).exit_code == 0);
+    const std::string thumbprint = test_certificate(0).thumbprint;
+    const std::uint16_t port = free_port(), other = free_port();
+    for (const std::uint16_t p : {port, other}) {
+      auto args = add_ip(p, thumbprint);
+      args.push_back("enablesessionticket=enable");
+      REQUIRE(a(args).exit_code == 0);
+    }
+    auto keys_of = [](const Sslbind& root) {
+      const auto f = frontend_of(root);
+      return f.is_null() ? 0 : f["store"]["ticketKeys"].get<int>();
+    };
+    Session ticket;
+    {
+      ServeProcess first(SSLBIND_BINARY, a.root.path(), port, {"threads=1"});
+      REQUIRE(first.ok());
+      REQUIRE(eventually([&] { return keys_of(a) == 1; }, 5000));
+      TlsOptions options;
+      options.request = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+      auto issued = tls_connect("127.0.0.1", port, options);
+      REQUIRE(issued.handshake);
+      REQUIRE(issued.session != nullptr);
+      ticket = std::move(issued.session);
+      CHECK(first.stop() == 0);
+    }
+    ServeProcess second(SSLBIND_BINARY, b.root.path(), port, {"threads=1"});
+    REQUIRE(second.ok());
+    REQUIRE(eventually([&] { return keys_of(b) == 1; }, 5000));
+    TlsOptions again;
+    again.resume = ticket.get();
+    CHECK(tls_connect("127.0.0.1", port, again).resumed);
+    CHECK_FALSE(tls_connect("127.0.0.1", other, again).resumed);  // another binding: a full handshake
+    CHECK(second.stop() == 0);
+  }
+}
