@@ -89,7 +89,8 @@ int apply_lines(const Context& ctx, CommandInfo info, Result<std::vector<BatchLi
       return refuse_missing(missing);
     }
     Verb verb = Verb::Add;
-    auto applied = apply_batch(state, std::move(*lines), options.add_or_update, &verb);
+    // A copy: a shared store runs the change again after a conflict, on the state as it is then.
+    auto applied = apply_batch(state, *lines, options.add_or_update, &verb);
     if (!applied) {
       failed_verb = verb;
       return applied.error();

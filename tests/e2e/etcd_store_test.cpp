@@ -157,27 +157,40 @@ TEST_SUITE("registry on etcd") {
     CHECK(first({"--json", "check"}).out.find("certificate-missing") == std::string::npos);
   }
 
-  TEST_CASE("8 writers at once: every add lands once, every 183 and 2 is right, nothing is lost") {
+  TEST_CASE("8 writers of 200 adds each with updates, deletes and a batch among them: nothing is lost") {
     Etcd etcd;
     OnEtcd remote{Sslbind(), etcd.store()};
     const std::string thumbprint = test_certificate(0).thumbprint;
-    constexpr int kWriters = 8, kAdds = 40;
-    // Each writer adds its own ports, then adds a shared one (one of them wins, the others get 183), then deletes
-    // its first port twice (2 the second time).
+    constexpr int kWriters = 8, kAdds = 200;
+    // Each writer adds its own 200 ports and updates one of them; adds a shared one (one wins, the others get
+    // 183); deletes its first port twice (2 the second time). The first writer also runs a batch, a whole-registry
+    // transaction, in the middle of the one-key ones.
     std::vector<pid_t> writers;
     TempDir logs;
+    std::string batch;
+    for (int i = 1; i <= 20; ++i) {
+      batch +=
+          "add sslcert ipport=10.20.0." + std::to_string(i) + ":443 certhash=" + thumbprint + " appid=" + kAppId + "\n";
+    }
+    write_file(logs.path() / "batch.txt", batch);
     for (int w = 0; w < kWriters; ++w) {
       const auto file = logs.path() / ("writer" + std::to_string(w) + ".sh");
+      const std::string net = "10." + std::to_string(w) + ".0.";
       std::string shell = "set -u\nS='" + std::string(SSLBIND_BINARY) + " --root " + remote.sslbind.root.str() +
                           " --store=" + remote.store + "'\n";
-      for (int i = 0; i < kAdds; ++i) {
-        shell += "$S add sslcert ipport=10.0." + std::to_string(w) + "." + std::to_string(i + 1) +
-                 ":443 certhash=" + thumbprint + " appid=" + kAppId + " >/dev/null || echo FAIL $?\n";
+      for (int i = 1; i <= kAdds; ++i) {
+        shell += "$S add sslcert ipport=" + net + std::to_string(i) + ":443 certhash=" + thumbprint +
+                 " appid=" + kAppId + " >/dev/null || echo FAIL $?\n";
+        if (w == 0 && i == kAdds / 2) {
+          shell += "$S -f " + (logs.path() / "batch.txt").string() + " >/dev/null || echo FAIL batch $?\n";
+        }
       }
+      shell += "$S update sslcert ipport=" + net + "2:443 certhash=" + thumbprint + " appid=" + kAppId +
+               " disablehttp2=enable >/dev/null || echo FAIL update $?\n";
       shell += "$S add sslcert ipport=10.9.9.9:443 certhash=" + thumbprint + " appid=" + kAppId +
                " >/dev/null; echo SHARED $?\n";
-      shell += "$S delete sslcert ipport=10.0." + std::to_string(w) + ".1:443 >/dev/null || echo FAIL $?\n";
-      shell += "$S delete sslcert ipport=10.0." + std::to_string(w) + ".1:443 >/dev/null; echo AGAIN $?\n";
+      shell += "$S delete sslcert ipport=" + net + "1:443 >/dev/null || echo FAIL $?\n";
+      shell += "$S delete sslcert ipport=" + net + "1:443 >/dev/null; echo AGAIN $?\n";
       write_file(file, shell);
       writers.push_back(
           spawn_process({"/bin/sh", file.string()}, (logs.path() / ("out" + std::to_string(w))).string()));
@@ -199,13 +212,20 @@ TEST_SUITE("registry on etcd") {
     }
     CHECK(shared_won == 1);
     const auto shown = nlohmann::json::parse(remote({"--json", "show", "sslcert"}).out);
-    std::set<std::string> keys;
-    for (const auto& b : shown["bindings"]) keys.insert(b["ipport"].get<std::string>());
-    CHECK(keys.size() == static_cast<std::size_t>(kWriters * (kAdds - 1) + 1));
-    for (int w = 0; w < kWriters; ++w) {
-      CHECK_FALSE(keys.contains("10.0." + std::to_string(w) + ".1:443"));
-      CHECK(keys.contains("10.0." + std::to_string(w) + "." + std::to_string(kAdds) + ":443"));
+    std::set<std::string> keys, http2_disabled;
+    for (const auto& b : shown["bindings"]) {
+      keys.insert(b["ipport"].get<std::string>());
+      if (b["disablehttp2"] == true) http2_disabled.insert(b["ipport"].get<std::string>());
     }
+    CHECK(keys.size() == static_cast<std::size_t>(kWriters * (kAdds - 1) + 1 + 20));
+    CHECK(http2_disabled.size() == static_cast<std::size_t>(kWriters));
+    for (int w = 0; w < kWriters; ++w) {
+      const std::string net = "10." + std::to_string(w) + ".0.";
+      CHECK_FALSE(keys.contains(net + "1:443"));
+      CHECK(keys.contains(net + std::to_string(kAdds) + ":443"));
+      CHECK(http2_disabled.contains(net + "2:443"));
+    }
+    CHECK(keys.contains("10.20.0.20:443"));
   }
 
   TEST_CASE("a batch is one transaction, and one larger than etcd allows is refused whole, naming the limit") {
