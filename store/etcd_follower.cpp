@@ -157,10 +157,29 @@ Status EtcdFollower::list(std::string& why) {
     }
     kvs.emplace(kv.key, kv.value);
   }
+  // Only this thread writes kvs_, so it reads it unlocked. After a compaction or a reconnection most keys are as
+  // they were: the keys that differ are applied one by one, as the watch would have; when most differ (the first
+  // list, a restored backup), decoding everything afresh is as cheap.
+  std::vector<std::pair<std::string, const std::string*>> differences;  // null: deleted
+  for (const auto& [key, value] : kvs) {
+    const auto it = kvs_.find(key);
+    if (it == kvs_.end() || it->second != value) differences.emplace_back(key, &value);
+  }
+  for (const auto& [key, value] : kvs_) {
+    if (!kvs.contains(key)) differences.emplace_back(key, nullptr);
+  }
+  const bool incremental = !kvs_.empty() && differences.size() <= kvs.size() / 2;
   std::vector<std::string> problems;
-  Decoded decoded = decode_all(kvs, problems);
+  Decoded decoded = incremental ? Decoded{} : decode_all(kvs, problems);
   {
     std::lock_guard lock(mutex_);
+    if (incremental) {
+      for (const auto& [key, value] : differences) apply(key, value, problems);
+      last_list_ = {kvs.size(), differences.size(), true};
+    } else {
+      decoded_ = std::move(decoded);
+      last_list_ = {kvs.size(), kvs.size(), false};
+    }
     if (tickets != nullptr) take_tickets(tickets->value, tickets->mod_revision);
     if (!cluster_id_.empty() && range->cluster_id != cluster_id_) {
       why = "etcd's cluster is not the one followed (id " + cluster_id_ + ", now " + range->cluster_id +
@@ -172,7 +191,6 @@ Status EtcdFollower::list(std::string& why) {
       ++resyncs_;
     }
     kvs_ = std::move(kvs);
-    decoded_ = std::move(decoded);
     revision_ = range->revision;
     cluster_id_ = range->cluster_id;
     synced_ = true;
@@ -525,6 +543,8 @@ nlohmann::json EtcdFollower::status() const {
            {"lastContact", last_contact_}, {"servingLocalCopy", from_copy_},
            {"resyncs", resyncs_},          {"revisionsApplied", revisions_applied_}};
   if (!last_problem_.empty()) out["problem"] = last_problem_;
+  out["lastList"] = {
+      {"keys", last_list_.keys}, {"applied", last_list_.applied}, {"onlyDifferences", last_list_.only_differences}};
   out["ticketKeys"] = tickets_.size();
   if (!tickets_problem_.empty()) out["ticketProblem"] = tickets_problem_;
   return out;

@@ -88,6 +88,10 @@ class EtcdFollower {
   bool connected_ = false;
   std::int64_t last_contact_ = 0;  // unix seconds
   std::uint64_t resyncs_ = 0, revisions_applied_ = 0;
+  struct ListFacts {
+    std::size_t keys = 0, applied = 0;  // listed; decoded and applied
+    bool only_differences = false;      // the keys that differed from the state held, rather than all of them
+  } last_list_;
   std::string last_problem_;
   std::vector<std::string> tickets_;   // newest first
   std::int64_t tickets_created_ = 0;   // the newest one's

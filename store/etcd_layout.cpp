@@ -61,7 +61,12 @@ std::map<std::string, std::string> encode(std::string_view prefix, const Registr
   for (const auto& [key, binding] : state.bindings) out[binding_key(prefix, key)] = binding_value(binding);
   const RegistryState others{BindingSet{}, state.ccs_provider, state.farms, state.ip_listen, state.tls_policy};
   nlohmann::json document = rest.is_object() ? rest : empty_document();
-  out[std::string(prefix) + std::string(kConfig)] = write_registry(others, document);
+  std::string config = write_registry(others, document);
+  // A farm whose settings are all defaults has no config key, however it got there: a batch and single adds leave
+  // the same keys behind, so two farms with the same bindings hold the same keys.
+  nlohmann::json blank = empty_document();
+  if (config != write_registry(RegistryState{}, blank))
+    out[std::string(prefix) + std::string(kConfig)] = std::move(config);
   return out;
 }
 

@@ -96,9 +96,9 @@ TEST_CASE("-f --dry-run reports and writes nothing, --add-or-update is idempoten
   CHECK(j["changes"][0] == json({{"line", 1}, {"key", "ipport=0.0.0.0:443"}, {"result", "updated"}}));
   CHECK(j["updated"] == 1);
 
-  const auto piped = run_process({"/bin/sh", "-c",
-                                  std::string("printf 'delete sslcert ccs=443\\n' | ") + SSLBIND_BINARY + " --root " +
-                                      sslbind.root.str() + " -f -"});
+  std::vector<std::string> pipe{"/bin/sh", "-c", "printf 'delete sslcert ccs=443\\n' | \"$@\" -f -", "sh"};
+  for (const auto& word : sslbind.command_line()) pipe.push_back(word);
+  const auto piped = run_process(pipe);
   CHECK(piped.out == "line 1: ccs=443 deleted\n0 created, 0 updated, 0 unchanged, 1 deleted\n");
   CHECK(sslbind({"--dry-run", "show", "sslcert"}).exit_code == 2);
 }

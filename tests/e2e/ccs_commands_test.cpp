@@ -25,7 +25,8 @@ struct CcsFolder {
 };
 
 json provider_key(const Sslbind& s) {
-  return json::parse(s.registry())["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["Microsoft"]["IIS"]["CentralCertProvider"];
+  return json::parse(
+      s.registry_document())["HKEY_LOCAL_MACHINE"]["SOFTWARE"]["Microsoft"]["IIS"]["CentralCertProvider"];
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/e2e/sslbind_runner.hpp"
+#include "tests/support/etcd_server.hpp"
 #include "tests/support/openssl_cli.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/serve_process.hpp"
@@ -21,46 +22,7 @@ using namespace sslbind::test;
 
 namespace {
 
-// etcd on two free loopback ports with its data in a temporary folder; `flags` are added to its command line.
-struct Etcd {
-  TempDir dir;
-  std::uint16_t client = free_port(), peer = free_port();
-  pid_t pid = -1;
-  std::vector<std::string> argv;
-
-  // `https`: clients speak TLS (the flags name etcd's certificate and key).
-  explicit Etcd(std::vector<std::string> flags = {}, bool https = false) {
-    const std::string c = (https ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(client),
-                      p = "http://127.0.0.1:" + std::to_string(peer);
-    argv = {"/usr/bin/etcd",
-            "--data-dir",
-            (dir.path() / "data").string(),
-            "--listen-client-urls",
-            c,
-            "--advertise-client-urls",
-            c,
-            "--listen-peer-urls",
-            p,
-            "--initial-advertise-peer-urls",
-            p,
-            "--initial-cluster",
-            "default=" + p};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    pid = spawn_process(argv, (dir.path() / "etcd.log").string());
-    REQUIRE(pid > 0);
-    REQUIRE(eventually(
-        [&] { return read_file(dir.path() / "etcd.log").find("ready to serve client requests") != std::string::npos; },
-        10000));
-  }
-  ~Etcd() {
-    if (pid <= 0) return;
-    ::kill(pid, SIGTERM);
-    ::waitpid(pid, nullptr, 0);
-  }
-  std::string store(const std::string& farm = "web", const char* scheme = "etcd") const {
-    return std::string(scheme) + "://127.0.0.1:" + std::to_string(client) + "/" + farm;
-  }
-};
+using Etcd = EtcdServer;
 
 // The same sslbind root (its stores hold the test certificates) with its registry on etcd.
 struct OnEtcd {
@@ -335,9 +297,7 @@ TEST_SUITE("serve on etcd") {
     CHECK(listed.out.find("(up to date)") != std::string::npos);
 
     // etcd goes away: every handshake still succeeds, and the front ends say they are cut off.
-    ::kill(etcd.pid, SIGTERM);
-    ::waitpid(etcd.pid, nullptr, 0);
-    etcd.pid = -1;
+    etcd.stop();
     for (int i = 0; i < 20; ++i) CHECK(handshakes(i % 2 == 0 ? first : second));
     for (const auto& root : roots) {
       CHECK(eventually([&] { return frontend_of(*root)["store"]["connected"] == false; }, 5000));
@@ -353,9 +313,14 @@ TEST_SUITE("serve on etcd") {
     CHECK(restarted.log().find("serving the local copy of revision") != std::string::npos);
 
     // etcd comes back: the front end lists it again and follows its changes.
-    etcd.pid = spawn_process(etcd.argv, (etcd.dir.path() / "etcd-2.log").string());
+    etcd.restart();
     REQUIRE(eventually([&] { return frontend_of(*roots[0])["store"]["connected"] == true; }, 10000));
     CHECK(frontend_of(*roots[0])["store"]["servingLocalCopy"] == false);
+    // Nothing changed while etcd was away: the list after the local copy applied no key.
+    const auto relisted = frontend_of(*roots[0])["store"]["lastList"];
+    CHECK(relisted["onlyDifferences"] == true);
+    CHECK(relisted["applied"] == 0);
+    CHECK(relisted["keys"] >= 2);
     // The restarted front end publishes itself again (the stopped ones' leases lapse on their own).
     CHECK(eventually(
         [&] {
@@ -373,14 +338,13 @@ TEST_SUITE("serve on etcd") {
 
     // An etcd restored from an older state (here: an empty one) has a lower revision: the front end lists it again,
     // says so, and serves what it holds.
-    ::kill(etcd.pid, SIGTERM);
-    ::waitpid(etcd.pid, nullptr, 0);
-    etcd.pid = -1;
+    etcd.stop();
     std::filesystem::remove_all(etcd.dir.path() / "data");
-    etcd.pid = spawn_process(etcd.argv, (etcd.dir.path() / "etcd-3.log").string());
+    etcd.restart();
     REQUIRE(eventually([&] { return admin(add_ip(second, thumbprint)).exit_code == 0; }, 10000));
     CHECK(eventually([&] { return frontend_of(*roots[0])["store"]["resyncs"] == 1; }, 5000));
     CHECK(restarted.log().find("listed again") != std::string::npos);  // the revision went back, or the cluster id
+    CHECK(frontend_of(*roots[0])["store"]["lastList"]["onlyDifferences"] == false);     // most keys differ: all decoded
     CHECK(eventually([&] { return handshakes(second) && !handshakes(first); }, 3000));  // what etcd holds now
     CHECK(restarted.stop() == 0);
   }
@@ -463,9 +427,8 @@ TEST_SUITE("serve on etcd") {
         },
         8000));
     // A restarted etcd has forgotten every token: the front end's watch and its presence authenticate again.
-    ::kill(etcd.pid, SIGTERM);
-    ::waitpid(etcd.pid, nullptr, 0);
-    etcd.pid = spawn_process(etcd.argv, (etcd.dir.path() / "etcd-2.log").string());
+    etcd.stop();
+    etcd.restart();
     REQUIRE(eventually([&] { return as({"show", "sslcert"}, good).exit_code == 0; }, 10000));
     REQUIRE(as({"delete", "sslcert", "ipport=0.0.0.0:" + std::to_string(second)}, good).exit_code == 0);
     CHECK(eventually([&] { return !handshakes(second); }, 8000));

@@ -365,8 +365,10 @@ TEST_CASE("export reg to a bare file name writes it in the working folder") {
   REQUIRE(sslbind({"add", "sslcert", "ipport=0.0.0.0:443", "certhash=" + hash0(), "appid=" + kAppId}).exit_code == 0);
   TempDir cwd;
   // The README's own form, `sslbind export reg file=b.reg`, run in another folder than the test's.
-  const auto r = run_process({"/bin/sh", "-c", "cd \"$1\" && exec \"$2\" --root \"$3\" export reg file=b.reg", "sh",
-                              cwd.str(), SSLBIND_BINARY, sslbind.root.str()});
+  std::vector<std::string> in_cwd{"/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\" export reg file=b.reg", "sh",
+                                  cwd.str()};
+  for (const auto& word : sslbind.command_line()) in_cwd.push_back(word);
+  const auto r = run_process(in_cwd);
   CHECK(r.err == "");
   CHECK(r.exit_code == 0);
   CHECK(r.out == "Exported 1 bindings to b.reg (Windows Registry Editor Version 5.00)\n");
