@@ -1,6 +1,7 @@
 #pragma once
 // Runs the real sslbind binary on a temporary root. When the test process runs on etcd (SSLBIND_TEST_ETCD=PORT, set
-// by the test main for SSLBIND_TEST_START_ETCD=1), each root's registry is a farm of its own on that etcd; the stores stay local.
+// by the test main for SSLBIND_TEST_START_ETCD=1), each root's registry is a farm of its own on that etcd; the stores
+// stay local.
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
