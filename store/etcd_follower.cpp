@@ -11,6 +11,7 @@
 #include "core/memory_binding_table.hpp"
 #include "store/atomic_file.hpp"
 #include "store/etcd_layout.hpp"
+#include "store/file_identity.hpp"
 #include "store/registry_codec.hpp"
 #include "store/sealed_secret.hpp"
 
@@ -63,6 +64,8 @@ EtcdFollower::EtcdFollower(EtcdClient client, EtcdClient presence, std::string p
       presence_key_(std::move(presence_key)),
       location_(std::move(location)),
       copy_file_(std::move(copy_file)),
+      compiled_file_(copy_file_.empty() ? std::filesystem::path()
+                                        : std::filesystem::path(copy_file_).replace_extension(".idx")),
       root_(std::move(root)) {}
 
 EtcdFollower::~EtcdFollower() { stop(); }
@@ -191,6 +194,8 @@ Status EtcdFollower::list(std::string& why) {
       ++resyncs_;
     }
     kvs_ = std::move(kvs);
+    compiled_.reset();
+    compiled_rest_ = RegistryState{};
     revision_ = range->revision;
     cluster_id_ = range->cluster_id;
     synced_ = true;
@@ -207,6 +212,9 @@ Status EtcdFollower::list(std::string& why) {
 void EtcdFollower::save_copy() {
   if (copy_file_.empty()) return;
   json copy;
+  BindingSet bindings;
+  RegistryState others;
+  json document;
   {
     std::lock_guard lock(mutex_);
     copy = {{"location", location_},
@@ -214,10 +222,48 @@ void EtcdFollower::save_copy() {
             {"clusterId", cluster_id_},
             {"savedAt", unix_now()},
             {"kvs", kvs_}};
+    bindings = decoded_.state.bindings;
+    others = {BindingSet{}, decoded_.state.ccs_provider, decoded_.state.farms, decoded_.state.ip_listen,
+              decoded_.state.tls_policy};
+    document = decoded_.rest.is_object() ? decoded_.rest : empty_document();
   }
+  // What the compiled copy is of, so that a restart knows it without reading the copy itself.
+  document["farmCopy"] = {{"location", location_}, {"revision", copy["revision"]}, {"clusterId", copy["clusterId"]}};
+  const std::string rest = write_registry(others, document);
   std::error_code ec;
   std::filesystem::create_directories(copy_file_.parent_path(), ec);
-  if (auto s = replace_file(copy_file_, copy.dump(), 0600); !s) told(true, "local copy not saved: " + s.error().detail);
+  // As the registry file's commit: the compiled copy is stamped with the identity the new copy has before it takes
+  // its name, so a restart never maps one that belongs to another copy.
+  const Status saved = replace_file(copy_file_, copy.dump(), 0600, [&](const FileIdentity& identity) -> Status {
+    const auto compiled = compile_registry(bindings, rest, identity);
+    if (!compiled) {
+      ::unlink(compiled_file_.c_str());  // too large to compile: a restart reads the copy whole
+      return Ok{};
+    }
+    return replace_rebuildable_file(compiled_file_, *compiled, 0600);
+  });
+  if (!saved) told(true, "local copy not saved: " + saved.error().detail);
+}
+
+bool EtcdFollower::open_compiled_copy() {
+  if (compiled_file_.empty()) return false;
+  const auto identity = identity_of(copy_file_);
+  if (!identity) return false;
+  auto compiled = CompiledRegistry::open(compiled_file_, *identity);
+  if (!compiled) return false;
+  json document;
+  auto rest = read_registry((*compiled)->rest(), document);
+  if (!rest) return false;
+  const json about = document.value("farmCopy", json::object());
+  if (text_of(about, "location") != location_) return false;  // a copy of another etcd's farm of that name
+  std::lock_guard lock(mutex_);
+  compiled_ = std::move(*compiled);
+  compiled_rest_ = std::move(*rest);
+  revision_ = number(about, "revision");
+  cluster_id_ = text_of(about, "clusterId");
+  from_copy_ = true;
+  synced_ = false;
+  return true;
 }
 
 Result<bool> EtcdFollower::read_copy() {
@@ -246,6 +292,16 @@ Result<bool> EtcdFollower::read_copy() {
 }
 
 Result<ServingState> EtcdFollower::start() {
+  // A restart with a compiled local copy serves it at once; the follower's thread lists the farm and replaces it.
+  // One small read first, so that what a list would refuse (a wrong password, a certificate) still stops the start.
+  if (open_compiled_copy()) {
+    auto probe =
+        client_.call("/v3/kv/range", {{"key", EtcdClient::b64(etcd::counter_key(prefix_))}, {"count_only", true}});
+    if (!probe && probe.error().code != ErrorCode::RegistryUnavailable) return probe.error();
+    std::lock_guard lock(mutex_);
+    if (!probe) last_problem_ = probe.error().detail;
+    return current_locked();
+  }
   std::string why;
   const Status listed = list(why);
   if (listed) return current();
@@ -266,9 +322,12 @@ Result<ServingState> EtcdFollower::start() {
 void EtcdFollower::follow(Changed changed, Report report) {
   changed_ = std::move(changed);
   report_ = std::move(report);
-  if (from_copy_) {
+  if (from_copy_ && !last_problem_.empty()) {
     told(true, last_problem_ + "; serving the local copy of revision " + std::to_string(revision_) + " (" +
                    copy_file_.string() + ") until it answers");
+  } else if (from_copy_) {
+    told(false, "serving the local copy of revision " + std::to_string(revision_) + " (" + compiled_file_.string() +
+                    ") while the farm is listed");
   }
   thread_ = std::thread([this] { run(); });
   presence_thread_ = std::thread([this] { publish_presence(); });
@@ -291,7 +350,7 @@ void EtcdFollower::publish_presence() {
             {"appliedRevision", revision_},
             {"servingLocalCopy", from_copy_},
             {"connected", connected_},
-            {"bindings", decoded_.state.bindings.size()},
+            {"bindings", compiled_ ? compiled_->size() : decoded_.state.bindings.size()},
             {"publishedAt", unix_now()}};
     }
     // The lease is kept alive while it lives; one that expired (etcd was away longer than its TTL) is granted anew.
@@ -324,6 +383,16 @@ void EtcdFollower::publish_presence() {
 }
 
 void EtcdFollower::run() {
+  // Started from the compiled copy: the copy's keys are read here, off the serving path, so that the first list
+  // applies only what changed since, as after any other re-list.
+  bool compiled = false;
+  {
+    std::lock_guard lock(mutex_);
+    compiled = compiled_ != nullptr;
+  }
+  if (compiled) {
+    if (auto read = read_copy(); !read) told(true, read.error().detail + "; the farm is listed whole");
+  }
   while (!stopping_) {
     if (!synced_) {
       std::string why;
@@ -528,6 +597,14 @@ std::vector<std::string> EtcdFollower::ticket_keys() const {
 
 ServingState EtcdFollower::current() const {
   std::lock_guard lock(mutex_);
+  return current_locked();
+}
+
+ServingState EtcdFollower::current_locked() const {
+  if (compiled_) {
+    return ServingState{compiled_rest_, compiled_,
+                        location_ + " (compiled local copy of revision " + std::to_string(revision_) + ")"};
+  }
   RegistryState rest{BindingSet{}, decoded_.state.ccs_provider, decoded_.state.farms, decoded_.state.ip_listen,
                      decoded_.state.tls_policy};
   auto bindings = std::make_shared<const BindingSet>(decoded_.state.bindings);
@@ -543,6 +620,7 @@ nlohmann::json EtcdFollower::status() const {
            {"lastContact", last_contact_}, {"servingLocalCopy", from_copy_},
            {"resyncs", resyncs_},          {"revisionsApplied", revisions_applied_}};
   if (!last_problem_.empty()) out["problem"] = last_problem_;
+  out["servingCompiledCopy"] = compiled_ != nullptr;
   out["lastList"] = {
       {"keys", last_list_.keys}, {"applied", last_list_.applied}, {"onlyDifferences", last_list_.only_differences}};
   out["ticketKeys"] = tickets_.size();

@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "store/compiled_registry.hpp"
 #include "store/etcd_client.hpp"
 #include "store/registry.hpp"
 
@@ -62,6 +63,8 @@ class EtcdFollower {
   void run();
   void save_copy();
   Result<bool> read_copy();
+  bool open_compiled_copy();            // true: serving it until the first list
+  ServingState current_locked() const;  // mutex_ held
   void rest_a_while(std::chrono::milliseconds how_long);
   void told(bool warning, const std::string& line);
   void publish_presence();                                                  // the presence thread
@@ -74,6 +77,7 @@ class EtcdFollower {
   const std::string presence_key_;
   const std::string location_;
   const std::filesystem::path copy_file_;
+  const std::filesystem::path compiled_file_;  // the copy compiled (<farm>.idx), stamped with the copy's identity
   const std::filesystem::path root_;
   Changed changed_;
   Report report_;
@@ -81,6 +85,10 @@ class EtcdFollower {
   mutable std::mutex mutex_;  // guards what current() and status() read
   Kvs kvs_;
   Decoded decoded_;
+  // A restart's first state: the compiled local copy, mapped, so that a front end serves in milliseconds whatever
+  // the farm's size; served until the first list succeeds.
+  std::shared_ptr<const CompiledRegistry> compiled_;
+  RegistryState compiled_rest_;
   std::int64_t revision_ = 0;
   std::string cluster_id_;
   bool synced_ = false;

@@ -1,17 +1,21 @@
 #include "tests/support/tls_client.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <random>
 
 namespace sslbind::test {
 
@@ -49,18 +53,33 @@ int tcp_connect(const std::string& address, std::uint16_t port) {
 
 std::uint16_t free_port() {
   // Below the kernel's ephemeral range (32768 and up): a port the kernel hands out later to a socket bound to port 0
-  // (a test's web worker, a client) is never one a test has set aside for serve. Random, then checked free.
-  static std::atomic<unsigned> next{20000 + static_cast<unsigned>(::getpid()) % 12000};
+  // (a test's web worker, a client) is never one a test has set aside for serve or etcd. Tests run side by side
+  // (ctest -j), and a port is set aside here before its server binds it, so a free bind alone would let two of them
+  // take the same one: each port is also locked, in a file every test process shares, until the process that took it
+  // exits (the kernel drops an flock with its holder, so a crashed test leaves nothing held).
+  static const std::filesystem::path locks = std::filesystem::temp_directory_path() / "sslbind-test-ports";
+  static std::mt19937 random{std::random_device{}()};
+  static std::mutex picking;
+  const std::lock_guard hold(picking);
+  std::error_code ec;
+  std::filesystem::create_directories(locks, ec);
   for (int tries = 0; tries < 2000; ++tries) {
-    const auto port = static_cast<std::uint16_t>(20000 + next.fetch_add(7) % 12700);
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const auto port = static_cast<std::uint16_t>(20000 + random() % 12700);
+    const int lock = ::open((locks / std::to_string(port)).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (lock < 0) continue;
+    if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {  // another test process holds it
+      ::close(lock);
+      continue;
+    }
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons(port);
     const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
     ::close(fd);
-    if (free) return port;
+    if (free) return port;  // the lock stays open for the rest of the process
+    ::close(lock);
   }
   return 0;
 }

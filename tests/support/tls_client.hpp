@@ -69,7 +69,7 @@ class TlsConnection {
   SSL* ssl_ = nullptr;
 };
 
-// A loopback TCP port that nothing listens on right now.
+// A loopback TCP port that nothing listens on right now and no other test process has taken.
 std::uint16_t free_port();
 // A plain TCP connection (-1 on failure), for tests that send bytes that are not TLS.
 int tcp_connect(const std::string& address, std::uint16_t port);
