@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # A farm's registry on a real etcd (Debian's etcd-server) on loopback, for SIZES bindings (default 10000 100000):
 #   1. cold start: sslbind --store etcd://... serve, from exec to its first served handshake (target at 100k: 0.5 s);
+#   1b. restart: the same, on a root that keeps its local copy of the farm (<root>/farm/<farm>.idx): what a front end
+#      restarted by systemd or an upgrade does;
 #   2. add: one `add sslcert` on the full farm, the command's whole run (target: under 50 ms; the file backend's,
 #      measured the same way on a registry.json of the same bindings, beside it);
 #   3. reach: from that add's return until each of FRONTENDS (default 3) front ends has applied it, read from their
 #      admin sockets every millisecond (bench/await_bindings.py);
+#   3b. reach percentiles: REACH_CHANGES (default 100) adds one after another, each timed until applied by every front
+#      end (bench/reach_percentiles.py: p50, p90, p99; target: 1 s at p99 with 10k bindings);
 #   4. compaction: etcd's compaction of every revision, then the time a front end takes to list the farm again (a
 #      front end started after it: what a follower whose watch was compacted away does).
 # RUNS (default 5) runs of each, medians and ranges. etcd and every front end are stopped by their pids.
@@ -13,6 +17,7 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SIZES=${SIZES:-"10000 100000"}
 FRONTENDS=${FRONTENDS:-3}
+REACH_CHANGES=${REACH_CHANGES:-100}
 
 scripts/install-deps.sh etcd-server
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DSSLBIND_BENCH=ON >/dev/null
@@ -71,6 +76,23 @@ for n in $SIZES; do
   done
   printf '   cold start to first handshake   %8s ms (%s)\n' "$(echo "$times" | median)" "$(echo "$times" | range)"
 
+  # 1b. restart with the local copy: one start makes it, then each run starts from it (and lists etcd behind it).
+  r=$work/warm-$farm; rm -rf "$r"; make_root "$r"
+  "$sslbind" --root "$r" --store "$store" serve threads=1 >/dev/null 2>>"$work/serve.log" &
+  started=$!; pids+=("$started")
+  for _ in $(seq 1 600); do [ -f "$r/farm/$farm.idx" ] && break; sleep 0.1; done
+  stop "$started"
+  [ -f "$r/farm/$farm.idx" ] || { echo "no compiled local copy after 60 s: $r/farm/$farm.idx" >&2; exit 1; }
+  times=""
+  for _ in $(seq 1 "$RUNS"); do
+    since=$(now_ns)
+    taskset -c 0 "$sslbind" --root "$r" --store "$store" serve threads=1 >/dev/null 2>>"$work/serve.log" &
+    started=$!; pids+=("$started")
+    times="$times $(taskset -c 1 "$client" first 127.0.0.1 "$p" site0.bench.test "$since" 60 | json_field first_handshake_ms)"
+    stop "$started"
+  done
+  printf '   restart with its local copy     %8s ms (%s)\n' "$(echo "$times" | median)" "$(echo "$times" | range)"
+
   # Front ends that follow the farm for 2 and 3.
   fronts=()
   for i in $(seq 1 "$FRONTENDS"); do
@@ -102,6 +124,12 @@ for n in $SIZES; do
   printf '   add to applied by %d front ends  %8s ms (%s)\n' "$FRONTENDS" "$(echo "$reach" | median)" "$(echo "$reach" | range)"
   floor=$(python3 bench/await_bindings.py "$(now_ns)" 0 "${fronts[@]/%//admin.sock}")
   printf '     (of which the waiter starting and asking once: %s ms)\n' "$floor"
+  sockets=$(printf '%s/admin.sock,' "${fronts[@]}"); sockets=${sockets%,}
+  percentiles=$(python3 bench/reach_percentiles.py "$REACH_CHANGES" $(( n + RUNS )) "$sockets" "$sslbind" --root "$admin" \
+    --store "$store" add sslcert "hostnameport=reach{i}.bench.test:$p" certhash="$hash" appid="$appid" certstorename=MY)
+  printf '   %s changes, each until applied by all: from the command'"'"'s return %s; from its start %s\n' \
+    "$REACH_CHANGES" "$(echo "$percentiles" | python3 -c 'import json,sys; print(json.load(sys.stdin)["reach"])')" \
+    "$(echo "$percentiles" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
 
   for pid in "${pids[@]}"; do [ "$pid" = "$etcd_pid" ] || stop "$pid"; done
   pids=("$etcd_pid")

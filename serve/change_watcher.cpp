@@ -24,25 +24,16 @@ bool is_network_file_system(const fs::path& folder) {
 
 }  // namespace
 
-ChangeWatcher::ChangeWatcher(asio::io_context& io, fs::path root, std::function<void()> registry_changed,
-                             std::function<void(const std::string& why)> ccs_changed)
-    : root_(std::move(root)),
-      registry_changed_(std::move(registry_changed)),
-      ccs_changed_(std::move(ccs_changed)),
-      inotify_(io),
-      debounce_(io),
-      ccs_debounce_(io),
-      poll_(io) {}
+ChangeWatcher::ChangeWatcher(asio::io_context& io, std::function<void(const std::string& why)> ccs_changed)
+    : ccs_changed_(std::move(ccs_changed)), inotify_(io), ccs_debounce_(io), poll_(io) {}
 
-void ChangeWatcher::watch_root() {
+void ChangeWatcher::start() {
   const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
-    log(Level::Warning, "inotify is unavailable: registry changes are applied on SIGHUP only");
+    log(Level::Warning, "inotify is unavailable: CCS folder changes are seen by polling only");
     return;
   }
   inotify_.assign(fd);
-  // The CLI commits by rename (IN_MOVED_TO); a file written in place closes (IN_CLOSE_WRITE).
-  root_watch_ = ::inotify_add_watch(fd, root_.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE);
   read_events();
 }
 
@@ -72,27 +63,17 @@ void ChangeWatcher::read_events() {
   inotify_.async_wait(asio::posix::stream_descriptor::wait_read, [this](const asio::error_code& ec) {
     if (ec) return;
     alignas(inotify_event) char buffer[8192];
-    bool registry = false;
     bool ccs = false;
     while (true) {
       const ssize_t n = ::read(inotify_.native_handle(), buffer, sizeof buffer);
       if (n <= 0) break;
       for (ssize_t at = 0; at < n;) {
         const auto* e = reinterpret_cast<const inotify_event*>(buffer + at);
-        const std::string name = e->len > 0 ? e->name : "";
-        if (e->wd == root_watch_ && name == "registry.json") registry = true;
-        if (e->wd == ccs_watch_) ccs = true;
-        if ((e->mask & IN_Q_OVERFLOW) != 0) registry = ccs = true;
+        if (e->wd == ccs_watch_ || (e->mask & IN_Q_OVERFLOW) != 0) ccs = true;
         at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
       }
     }
-    // A burst of changes (a batch, a copy of many .pfx files) becomes one call.
-    if (registry) {
-      debounce_.expires_after(kDebounce);
-      debounce_.async_wait([this](const asio::error_code& e) {
-        if (!e) registry_changed_();
-      });
-    }
+    // A burst of changes (a copy of many .pfx files) becomes one call.
     if (ccs) {
       ccs_debounce_.expires_after(kDebounce);
       ccs_debounce_.async_wait([this](const asio::error_code& e) {

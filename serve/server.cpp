@@ -64,8 +64,7 @@ class Control {
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         evict_(io_),
         drain_(io_),
-        watcher_(
-            io_, root_, [this] { reload("registry changed"); }, [this](const std::string& why) { refresh_ccs(why); }),
+        watcher_(io_, [this](const std::string& why) { refresh_ccs(why); }),
         ccs_listing_(io_, seconds(command.ccs_listing_timeout)),
         admin_(io_, command.admin ? fs::path(*command.admin) : default_admin_socket(root_),
                [this](const std::string& line) { return answer_admin(line); }) {}
@@ -93,9 +92,9 @@ class Control {
     group_->start(threads, [this](const ListenAddress& l, const std::string& why) {
       asio::post(io_, [this, l, why] { report_listen_failure(l, why); });
     });
-    watcher_.watch_root();
+    watcher_.start();
     publish(std::move(first), "started");
-    // A shared store (etcd) tells of its changes itself; each is applied on this loop like a change of the file.
+    // The store tells of its changes (the file's inotify watch, etcd's watch); each is applied on this loop.
     registry_.follow([this](const std::string& why) { asio::post(io_, [this, why] { reload(why); }); },
                      [](bool warning, const std::string& line) { log(warning ? Level::Warning : Level::Info, line); });
     log(Level::Info, "ready: " + std::to_string(threads) + " I/O threads, admin socket " + admin_.path().string() +

@@ -498,9 +498,9 @@ void EtcdFollower::watch() {
       }
       for (const std::string& p : problems) told(true, location_ + ": " + p + " (skipped)");
       if (!events.empty()) {
-        save_copy();
         changed_("etcd revision " + std::to_string(at));
         wake_.notify_all();
+        save_copy();  // after: the front ends serve the change without waiting for the copy and its compiling
       }
     }
     if (resync) {

@@ -42,9 +42,9 @@ class Registry {
   // Where it is, for messages and logs: "/etc/sslbind/registry.json".
   virtual std::string location() const = 0;
 
-  // A front end follows a shared store's committed changes: `changed` is called, on a thread of the store's, after
-  // each one is in what load_for_serving() returns; `report` gets lines for the log (warning: degraded). False when
-  // the store has nothing to follow here: the file, whose changes serve's own inotify watch sees.
+  // A front end follows the store's committed changes, whoever made them: `changed` is called, on a thread of the
+  // store's, after each one is in what load_for_serving() returns; `report` gets lines for the log (warning:
+  // degraded). False when changes cannot be followed (then a front end applies them on SIGHUP).
   using Changed = std::function<void(const std::string& why)>;
   using Report = std::function<void(bool warning, const std::string& line)>;
   virtual bool follow(Changed, Report) { return false; }

@@ -112,6 +112,7 @@ Result<ServingState> RegistryFile::load_for_serving() const {
     if (auto s = check_private(path, kind); !s) return s.error();
   }
   const auto identity = identity_of(file_);
+  served_ = identity;
   std::string why = "no registry.json";
   if (identity) {
     auto compiled = CompiledRegistry::open(compiled_file_, *identity);
@@ -127,5 +128,19 @@ Result<ServingState> RegistryFile::load_for_serving() const {
   if (whole) whole->source = file_.string() + ", read whole (" + why + ")";
   return whole;
 }
+
+bool RegistryFile::follow(Changed changed, Report report) {
+  auto watch = FileWatch::start(file_, [changed] { changed("registry changed"); });
+  if (!watch) {
+    report(true, watch.error().detail + ": registry changes are applied on SIGHUP only");
+    return false;
+  }
+  // A commit between the last load and the watch is told now rather than at the next commit.
+  if (identity_of(file_) != served_) changed("registry changed");
+  watch_ = std::move(*watch);
+  return true;
+}
+
+void RegistryFile::unfollow() { watch_.reset(); }
 
 }  // namespace sslbind::store

@@ -12,8 +12,11 @@
 // registry.json takes its name.
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 
+#include "store/file_identity.hpp"
+#include "store/file_watch.hpp"
 #include "store/registry.hpp"
 
 namespace sslbind::store {
@@ -31,6 +34,10 @@ class RegistryFile final : public Registry {
   // From registry.idx when it was compiled for the registry.json in place; otherwise registry.json, read whole.
   Result<ServingState> load_for_serving() const override;
   std::string location() const override { return file_.string(); }
+  // Watches registry.json (store/file_watch.hpp): every commit by any process of this machine, or a copy of the file
+  // put in place, is told; without inotify it reports that changes are applied on SIGHUP only, and returns false.
+  bool follow(Changed changed, Report report) override;
+  void unfollow() override;
 
   // Runs `work` under the same lock without reading or writing the registry: for every other write under the root
   // (the certificate stores, so that no binding is added for a certificate while it is being deleted; the
@@ -53,6 +60,8 @@ class RegistryFile final : public Registry {
   std::filesystem::path file_;
   std::filesystem::path lock_file_;
   std::filesystem::path compiled_file_;
+  std::unique_ptr<FileWatch> watch_;
+  mutable std::optional<FileIdentity> served_;  // of the registry.json the last load_for_serving() saw
 };
 
 }  // namespace sslbind::store
