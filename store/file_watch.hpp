@@ -4,6 +4,7 @@
 // call. inotify sees changes made on this machine only; a folder on a network share is not watched.
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 
