@@ -49,6 +49,18 @@ one=$work/one
 hash=$(ls "$one/stores/MY" | head -1); hash=${hash%.*}
 # A front end's root: its own stores and admin socket; the registry is the farm's.
 make_root() { mkdir -p "$1/stores" && cp -r "$one/stores/MY" "$1/stores/"; }
+# Appends to the variable named $1 the milliseconds from exec of a front end on root $2 (pinned to core 0) to its
+# first handshake on port $3 (the client on core 1), then stops it. $4: fresh (default: a new root each run) or kept.
+first_handshake() {
+  local into=$1 r=$2 port=$3 mode=${4:-fresh} since started ms
+  if [ "$mode" = fresh ]; then rm -rf "$r"; make_root "$r"; fi
+  since=$(now_ns)
+  taskset -c 0 "$sslbind" --root "$r" --store "$store" serve threads=1 >/dev/null 2>>"$work/serve.log" &
+  started=$!; pids+=("$started")
+  ms=$(taskset -c 1 "$client" first 127.0.0.1 "$port" site0.bench.test "$since" 60 | json_field first_handshake_ms)
+  stop "$started"
+  printf -v "$into" '%s %s' "${!into}" "$ms"
+}
 
 for n in $SIZES; do
   farm=f$n
@@ -66,14 +78,7 @@ for n in $SIZES; do
 
   # 1. cold start
   times=""
-  for _ in $(seq 1 "$RUNS"); do
-    r=$work/cold-$farm; rm -rf "$r"; make_root "$r"
-    since=$(now_ns)
-    taskset -c 0 "$sslbind" --root "$r" --store "$store" serve threads=1 >/dev/null 2>>"$work/serve.log" &
-    started=$!; pids+=("$started")
-    times="$times $(taskset -c 1 "$client" first 127.0.0.1 "$p" site0.bench.test "$since" 60 | json_field first_handshake_ms)"
-    stop "$started"
-  done
+  for _ in $(seq 1 "$RUNS"); do first_handshake times "$work/cold-$farm" "$p"; done
   printf '   cold start to first handshake   %8s ms (%s)\n' "$(echo "$times" | median)" "$(echo "$times" | range)"
 
   # 1b. restart with the local copy: one start makes it, then each run starts from it (and lists etcd behind it).
@@ -84,13 +89,7 @@ for n in $SIZES; do
   stop "$started"
   [ -f "$r/farm/$farm.idx" ] || { echo "no compiled local copy after 60 s: $r/farm/$farm.idx" >&2; exit 1; }
   times=""
-  for _ in $(seq 1 "$RUNS"); do
-    since=$(now_ns)
-    taskset -c 0 "$sslbind" --root "$r" --store "$store" serve threads=1 >/dev/null 2>>"$work/serve.log" &
-    started=$!; pids+=("$started")
-    times="$times $(taskset -c 1 "$client" first 127.0.0.1 "$p" site0.bench.test "$since" 60 | json_field first_handshake_ms)"
-    stop "$started"
-  done
+  for _ in $(seq 1 "$RUNS"); do first_handshake times "$r" "$p" kept; done
   printf '   restart with its local copy     %8s ms (%s)\n' "$(echo "$times" | median)" "$(echo "$times" | range)"
 
   # Front ends that follow the farm for 2 and 3.
@@ -141,14 +140,7 @@ for n in $SIZES; do
   curl -s "http://127.0.0.1:$etcd_port/v3/kv/compaction" -d "{\"revision\":\"$revision\",\"physical\":true}" >/dev/null
   printf '   etcd compaction                 %8s ms\n' "$(ms_since "$since")"
   lists=""
-  for _ in $(seq 1 "$RUNS"); do
-    r=$work/cold-$farm; rm -rf "$r"; make_root "$r"
-    since=$(now_ns)
-    taskset -c 0 "$sslbind" --root "$r" --store "$store" serve threads=1 >/dev/null 2>>"$work/serve.log" &
-    started=$!; pids+=("$started")
-    lists="$lists $(taskset -c 1 "$client" first 127.0.0.1 "$p" site0.bench.test "$since" 60 | json_field first_handshake_ms)"
-    stop "$started"
-  done
+  for _ in $(seq 1 "$RUNS"); do first_handshake lists "$work/cold-$farm" "$p"; done
   printf '   list again after it             %8s ms (%s)\n' "$(echo "$lists" | median)" "$(echo "$lists" | range)"
   pids=("$etcd_pid")
 done

@@ -5,24 +5,11 @@ the percentiles of that time from the command's return ("reach") and from its st
 Usage: reach_percentiles.py COUNT HAVE SOCKETS(comma-separated) COMMAND...   ({i} in COMMAND: the change's number;
 HAVE: the bindings every front end serves before the first)."""
 import json
-import socket
 import subprocess
 import sys
 import time
 
-
-def bindings(path):
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(5)
-        s.connect(path)
-        s.sendall(b"status\n")
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    return json.loads(data)["bindings"]
+from admin_status import await_bindings
 
 
 def percentile(values, p):
@@ -37,14 +24,7 @@ def main():
         started = time.monotonic_ns()
         subprocess.run([part.replace("{i}", str(i)) for part in command], check=True, stdout=subprocess.DEVNULL)
         returned = time.monotonic_ns()
-        waiting = set(sockets)
-        deadline = time.monotonic() + 30
-        while waiting and time.monotonic() < deadline:
-            for path in list(waiting):
-                if bindings(path) >= have + i:
-                    waiting.discard(path)
-            if waiting:
-                time.sleep(0.001)
+        waiting = await_bindings(sockets, have + i)
         if waiting:
             sys.exit(f"change {i} not applied after 30 s by: " + " ".join(sorted(waiting)))
         done = time.monotonic_ns()

@@ -92,7 +92,6 @@ class Control {
     group_->start(threads, [this](const ListenAddress& l, const std::string& why) {
       asio::post(io_, [this, l, why] { report_listen_failure(l, why); });
     });
-    watcher_.start();
     publish(std::move(first), "started");
     // The store tells of its changes (the file's inotify watch, etcd's watch); each is applied on this loop.
     registry_.follow([this](const std::string& why) { asio::post(io_, [this, why] { reload(why); }); },

@@ -23,6 +23,7 @@ using nlohmann::json;
 constexpr std::size_t kMaxCopy = 1024 * 1024 * 1024;
 constexpr int kSliceMs = 500;              // how often a waiting read looks at stopping_
 constexpr std::int64_t kIdleSeconds = 30;  // a watch silent this long is opened again (and etcd's revision checked)
+constexpr auto kCopyEvery = std::chrono::seconds(1);  // the local copy is saved at most this often while changes flow
 
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
@@ -209,7 +210,18 @@ Status EtcdFollower::list(std::string& why) {
   return Ok{};
 }
 
+void EtcdFollower::save_copy_soon() {
+  copy_behind_ = true;
+  if (std::chrono::steady_clock::now() - copy_saved_at_ >= kCopyEvery) save_copy();
+}
+
+void EtcdFollower::save_copy_if_behind() {
+  if (copy_behind_) save_copy();
+}
+
 void EtcdFollower::save_copy() {
+  copy_behind_ = false;
+  copy_saved_at_ = std::chrono::steady_clock::now();
   if (copy_file_.empty()) return;
   json copy;
   BindingSet bindings;
@@ -242,7 +254,9 @@ void EtcdFollower::save_copy() {
     }
     return replace_rebuildable_file(compiled_file_, *compiled, 0600);
   });
-  if (!saved) told(true, "local copy not saved: " + saved.error().detail);
+  if (!saved) return told(true, "local copy not saved: " + saved.error().detail);
+  std::lock_guard lock(mutex_);
+  copy_revision_ = copy["revision"].get<std::int64_t>();
 }
 
 bool EtcdFollower::open_compiled_copy() {
@@ -411,6 +425,7 @@ void EtcdFollower::run() {
       changed_(why.empty() ? "etcd revision " + std::to_string(revision_) + " listed" : why);
     }
     watch();
+    save_copy_if_behind();
     if (!stopping_) rest_a_while(std::chrono::milliseconds(200));
   }
 }
@@ -500,7 +515,7 @@ void EtcdFollower::watch() {
       if (!events.empty()) {
         changed_("etcd revision " + std::to_string(at));
         wake_.notify_all();
-        save_copy();  // after: the front ends serve the change without waiting for the copy and its compiling
+        save_copy_soon();  // after: the front ends serve the change without waiting for the copy and its compiling
       }
     }
     if (resync) {
@@ -513,6 +528,7 @@ void EtcdFollower::watch() {
       pollfd p{stream->fd(), POLLIN, 0};
       const int r = ::poll(&p, 1, kSliceMs);
       if (r < 0 && errno != EINTR) break;
+      if (r == 0) save_copy_if_behind();  // the changes paused
       if (r <= 0) continue;
     }
     const long n = stream->receive(buffer, sizeof buffer, std::chrono::steady_clock::now() + std::chrono::seconds(5));
@@ -621,6 +637,7 @@ nlohmann::json EtcdFollower::status() const {
            {"resyncs", resyncs_},          {"revisionsApplied", revisions_applied_}};
   if (!last_problem_.empty()) out["problem"] = last_problem_;
   out["servingCompiledCopy"] = compiled_ != nullptr;
+  out["localCopyRevision"] = copy_revision_;
   out["lastList"] = {
       {"keys", last_list_.keys}, {"applied", last_list_.applied}, {"onlyDifferences", last_list_.only_differences}};
   out["ticketKeys"] = tickets_.size();

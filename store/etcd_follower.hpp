@@ -6,6 +6,7 @@
 // last applied state goes on being served, and every applied revision is written to a local copy, so that a front
 // end started during an outage serves that copy. Runs on a thread of its own; the front end reads current().
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -62,6 +63,10 @@ class EtcdFollower {
   void watch();                   // until the stream ends, or a resync is needed
   void run();
   void save_copy();
+  // Each revision marks the copy behind; it is saved at most once a second, and whenever the watch falls quiet or
+  // stops, so that a stream of changes at 100k bindings is not slowed by rewriting and compiling the copy each time.
+  void save_copy_soon();
+  void save_copy_if_behind();
   Result<bool> read_copy();
   bool open_compiled_copy();            // true: serving it until the first list
   ServingState current_locked() const;  // mutex_ held
@@ -101,6 +106,9 @@ class EtcdFollower {
     bool only_differences = false;      // the keys that differed from the state held, rather than all of them
   } last_list_;
   std::string last_problem_;
+  std::chrono::steady_clock::time_point copy_saved_at_{};  // the follower's thread alone reads and writes these two
+  bool copy_behind_ = false;
+  std::int64_t copy_revision_ = 0;     // the revision the local copy on disk holds; 0: none saved by this process
   std::vector<std::string> tickets_;   // newest first
   std::int64_t tickets_created_ = 0;   // the newest one's
   std::int64_t tickets_revision_ = 0;  // the key's mod_revision; 0: none yet

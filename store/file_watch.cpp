@@ -18,12 +18,23 @@ constexpr int kDebounceMs = 50;
 }  // namespace
 
 Result<std::unique_ptr<FileWatch>> FileWatch::start(const std::filesystem::path& file, std::function<void()> changed) {
+  return open(file.parent_path().empty() ? "." : file.parent_path(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE,
+              file.filename().string(), std::move(changed));
+}
+
+Result<std::unique_ptr<FileWatch>> FileWatch::start_folder(const std::filesystem::path& folder,
+                                                           std::function<void()> changed) {
+  return open(folder, IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM | IN_CREATE, std::string(),
+              std::move(changed));
+}
+
+Result<std::unique_ptr<FileWatch>> FileWatch::open(const std::filesystem::path& folder, std::uint32_t events,
+                                                   std::string name, std::function<void()> changed) {
   const int inotify = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify < 0) {
     return Error(ErrorCode::SourceUnavailable, std::string("inotify is unavailable (") + std::strerror(errno) + ")");
   }
-  const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
-  if (::inotify_add_watch(inotify, folder.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE) < 0) {
+  if (::inotify_add_watch(inotify, folder.c_str(), events) < 0) {
     const int error = errno;
     ::close(inotify);
     return Error(ErrorCode::SourceUnavailable,
@@ -34,7 +45,7 @@ Result<std::unique_ptr<FileWatch>> FileWatch::start(const std::filesystem::path&
     ::close(inotify);
     return Error(ErrorCode::SourceUnavailable, std::string("no eventfd (") + std::strerror(errno) + ")");
   }
-  return std::unique_ptr<FileWatch>(new FileWatch(inotify, stop, file.filename().string(), std::move(changed)));
+  return std::unique_ptr<FileWatch>(new FileWatch(inotify, stop, std::move(name), std::move(changed)));
 }
 
 FileWatch::FileWatch(int inotify, int stop, std::string name, std::function<void()> changed)
@@ -77,7 +88,7 @@ void FileWatch::run() {
       if (n <= 0) break;
       for (ssize_t at = 0; at < n;) {
         const auto* e = reinterpret_cast<const inotify_event*>(buffer + at);
-        if ((e->len > 0 && name_ == e->name) || (e->mask & IN_Q_OVERFLOW) != 0) ours = true;
+        if (name_.empty() || (e->len > 0 && name_ == e->name) || (e->mask & IN_Q_OVERFLOW) != 0) ours = true;
         at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
       }
     }

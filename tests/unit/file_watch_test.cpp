@@ -31,68 +31,83 @@ struct Heard {
   }
 };
 
+// A registry with one binding, loaded for serving as serve does; follow() starts hearing it. Another registry on the
+// same root commits as the CLI would.
+struct Served {
+  test::TempDir dir;
+  store::RegistryFile served{dir.path()};
+  Heard heard;
+  Served() {
+    REQUIRE(served.transact([](RegistryState& s) { return s.bindings.add(ccs(443)); }));
+    REQUIRE(served.load_for_serving());
+  }
+  ~Served() { served.unfollow(); }
+  void follow() { REQUIRE(served.follow(heard.changed(), heard.report())); }
+  void commit(std::uint16_t port) {
+    REQUIRE(store::RegistryFile(dir.path()).transact([port](RegistryState& s) { return s.bindings.add(ccs(port)); }));
+  }
+};
+
 }  // namespace
 
 TEST_SUITE("the registry file tells of its changes") {
-  TEST_CASE("a commit by another process's registry is told, a burst of commits once or twice, not per commit") {
-    test::TempDir dir;
-    store::RegistryFile served(dir.path());
-    REQUIRE(served.transact([](RegistryState& s) { return s.bindings.add(ccs(443)); }));
-    REQUIRE(served.load_for_serving());
-    Heard heard;
-    REQUIRE(served.follow(heard.changed(), heard.report()));
+  TEST_CASE_FIXTURE(
+      Served, "a commit by another process's registry is told, a burst of commits once or twice, not per commit") {
+    follow();
     CHECK(heard.changes == 0);  // nothing was committed since the load
-
-    store::RegistryFile command(dir.path());  // as the CLI's own
-    REQUIRE(command.transact([](RegistryState& s) { return s.bindings.add(ccs(444)); }));
+    commit(444);
     CHECK(test::within(2000ms, [&] { return heard.changes == 1; }));
     const int before = heard.changes;
-    for (std::uint16_t port = 500; port < 510; ++port) {
-      REQUIRE(command.transact([port](RegistryState& s) { return s.bindings.add(ccs(port)); }));
-    }
+    for (std::uint16_t port = 500; port < 510; ++port) commit(port);
     CHECK(test::within(2000ms, [&] { return heard.changes > before; }));
     std::this_thread::sleep_for(200ms);
     CHECK(heard.changes - before < 10);  // debounced (a burst may straddle one 50 ms window)
     CHECK(heard.warnings == 0);
-    served.unfollow();
   }
 
-  TEST_CASE("other files of the root are not the registry: no call") {
-    test::TempDir dir;
-    store::RegistryFile served(dir.path());
-    REQUIRE(served.transact([](RegistryState& s) { return s.bindings.add(ccs(443)); }));
-    REQUIRE(served.load_for_serving());
-    Heard heard;
-    REQUIRE(served.follow(heard.changed(), heard.report()));
+  TEST_CASE_FIXTURE(Served, "other files of the root are not the registry: no call") {
+    follow();
     test::write_file(dir.path() / "registry.json.bak", "{}");
     test::write_file(dir.path() / "other.json", "{}");
     std::this_thread::sleep_for(300ms);  // a call would come 50 ms after the change
     CHECK(heard.changes == 0);
-    served.unfollow();
   }
 
-  TEST_CASE("a commit between the load and follow() is told at once") {
-    test::TempDir dir;
-    store::RegistryFile served(dir.path());
-    REQUIRE(served.transact([](RegistryState& s) { return s.bindings.add(ccs(443)); }));
-    REQUIRE(served.load_for_serving());
-    REQUIRE(store::RegistryFile(dir.path()).transact([](RegistryState& s) { return s.bindings.add(ccs(444)); }));
-    Heard heard;
-    REQUIRE(served.follow(heard.changed(), heard.report()));
+  TEST_CASE_FIXTURE(Served, "a commit between the load and follow() is told at once") {
+    commit(444);
+    follow();
     CHECK(heard.changes == 1);
-    served.unfollow();
   }
 
-  TEST_CASE("after unfollow() no call comes") {
-    test::TempDir dir;
-    store::RegistryFile served(dir.path());
-    REQUIRE(served.load_for_serving());
-    Heard heard;
-    REQUIRE(served.follow(heard.changed(), heard.report()));
+  TEST_CASE_FIXTURE(Served, "after unfollow() no call comes") {
+    follow();
     served.unfollow();
-    REQUIRE(store::RegistryFile(dir.path()).transact([](RegistryState& s) { return s.bindings.add(ccs(443)); }));
+    commit(444);
     std::this_thread::sleep_for(200ms);
     CHECK(heard.changes == 0);
+  }
+
+  TEST_CASE("a folder's watch tells of any file created, written, renamed away or deleted, once per burst") {
+    test::TempDir dir;
+    std::atomic<int> calls{0};
+    auto watch = store::FileWatch::start_folder(dir.path(), [&] { ++calls; });
+    REQUIRE(watch);
+    test::write_file(dir.path() / "www.contoso.com.pfx", "x");
+    CHECK(test::within(2000ms, [&] { return calls == 1; }));
+    std::filesystem::rename(dir.path() / "www.contoso.com.pfx", dir.path() / "old.pfx.bak");
+    CHECK(test::within(2000ms, [&] { return calls == 2; }));
+    std::filesystem::remove(dir.path() / "old.pfx.bak");
+    CHECK(test::within(2000ms, [&] { return calls == 3; }));
+    const int before = calls;
+    for (int i = 0; i < 20; ++i) test::write_file(dir.path() / ("site" + std::to_string(i) + ".pfx"), "x");
+    CHECK(test::within(2000ms, [&] { return calls > before; }));
+    std::this_thread::sleep_for(200ms);
+    CHECK(calls - before < 20);  // debounced
+    watch->reset();
+    test::write_file(dir.path() / "after.pfx", "x");
+    const int stopped_at = calls;
+    std::this_thread::sleep_for(200ms);
+    CHECK(calls == stopped_at);  // no call after the watch is gone
   }
 
   TEST_CASE("a folder that cannot be watched is an error naming it") {
