@@ -65,7 +65,8 @@ CertCache::Found CertCache::get(const CertSource& from, const Load& load, Resume
        [this, from, source] {
          abandoned_log_.event();
          finish(from, Error(ErrorCode::SourceUnavailable, source + " was not loaded in time (a hung share or disk?)"));
-       }});
+       },
+       true});  // a load only reads and parses: a starved one may be run again by the rescuer
   if (!queued) {
     // The loaders are saturated: this source fails now, and is not remembered, so that it is tried again later.
     std::vector<Resume> waiters;
@@ -178,6 +179,7 @@ nlohmann::json CertCache::status(std::int64_t now_unix) const {
           {"evictions", evictions_},
           {"refused", refused_},
           {"abandoned", loaders_.abandoned()},
+          {"rescued", loaders_.rescued()},
           {"maxEntries", limits_.max_entries},
           {"maxBytes", limits_.max_bytes},
           {"certificates", entries}};

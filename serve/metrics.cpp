@@ -194,6 +194,9 @@ std::string prometheus_text(const Json& status) {
            at(cache, "refused"));
   w.single("sslbind_cache_abandoned_loads_total", "counter",
            "Certificate loads abandoned past their deadline (a hung share or disk).", at(cache, "abandoned"));
+  w.single("sslbind_cache_rescued_loads_total", "counter",
+           "Certificate loads finished by the rescuer (niceness 10) after waiting a fifth of their deadline.",
+           at(cache, "rescued"));
   w.single("sslbind_cache_max_entries", "gauge", "The cache's bound on entries.", at(cache, "maxEntries"));
   w.single("sslbind_cache_max_bytes", "gauge", "The cache's bound on bytes.", at(cache, "maxBytes"));
   // OCSP stapling, per certificate that names a responder (those without one have nothing to staple).

@@ -36,6 +36,17 @@ struct HungShare {
   }
 };
 
+// A loader starved of CPU stays runnable without making progress; a busy wait looks the same to the pool.
+struct Starved {
+  std::atomic<bool> released{false};
+  std::atomic<int> runs{0};
+  void spin() {
+    ++runs;
+    while (!released) {
+    }
+  }
+};
+
 }  // namespace
 
 TEST_SUITE("serve::loader_pool") {
@@ -107,5 +118,69 @@ TEST_SUITE("serve::loader_pool") {
     share.release();  // the thread left behind returns into the pool's shared state, still alive
     CHECK(within(500ms, [&] { return share.inside == 0; }));
     std::this_thread::sleep_for(50ms);
+  }
+
+  TEST_CASE("a queued job that waited a fifth of its deadline behind busy loaders is started by the rescuer, in time") {
+    Starved busy;
+    LoaderPool pool({1, 10, 2, 800ms});
+    REQUIRE(pool.submit([&]() -> LoaderPool::Delivery {  // no deadline: holds the only loader
+      busy.spin();
+      return [] {};
+    }));
+    std::atomic<int> delivered{0}, abandoned{0};
+    const auto submitted = std::chrono::steady_clock::now();
+    REQUIRE(
+        pool.submit({[&]() -> LoaderPool::Delivery { return [&] { ++delivered; }; }, "store", [&] { ++abandoned; }}));
+    CHECK(within(2000ms, [&] { return delivered == 1; }));
+    CHECK(std::chrono::steady_clock::now() - submitted >= 160ms);  // not before a fifth of its deadline
+    CHECK(abandoned == 0);
+    CHECK(pool.rescued() == 1);
+    busy.released = true;
+  }
+
+  TEST_CASE("a repeatable job whose loader is starved runs again on the rescuer; the first to finish delivers, once") {
+    Starved starved;
+    LoaderPool pool({1, 10, 2, 800ms});
+    std::atomic<int> delivered{0}, abandoned{0};
+    LoaderPool::Task task{[&]() -> LoaderPool::Delivery {
+                            if (starved.runs == 0)
+                              starved.spin();  // the loader's run: starved
+                            else
+                              ++starved.runs;  // the rescuer's: done at once
+                            return [&] { ++delivered; };
+                          },
+                          "store", [&] { ++abandoned; }, true};
+    REQUIRE(pool.submit(std::move(task)));
+    CHECK(within(2000ms, [&] { return delivered == 1; }));
+    CHECK(starved.runs == 2);
+    CHECK(pool.rescued() == 1);
+    starved.released = true;  // the starved run ends too: its delivery is dropped
+    std::this_thread::sleep_for(200ms);
+    CHECK(delivered == 1);
+    CHECK(abandoned == 0);
+  }
+
+  TEST_CASE("a job blocked on a share, or not repeatable, is never run twice; past its deadline it is abandoned") {
+    HungShare share;
+    Starved starved;
+    LoaderPool pool({2, 10, 2, 400ms});
+    std::atomic<int> blocked_runs{0}, abandoned{0};
+    REQUIRE(pool.submit({[&]() -> LoaderPool::Delivery {
+                           ++blocked_runs;
+                           share.read();  // asleep in a system call, not starved
+                           return [] {};
+                         },
+                         "ccs", [&] { ++abandoned; }, true}));
+    REQUIRE(pool.submit({[&]() -> LoaderPool::Delivery {
+                           starved.spin();
+                           return [] {};
+                         },
+                         "store", [&] { ++abandoned; }, false}));
+    CHECK(within(2000ms, [&] { return abandoned == 2; }));
+    CHECK(blocked_runs == 1);
+    CHECK(starved.runs == 1);
+    CHECK(pool.rescued() == 0);
+    share.release();
+    starved.released = true;
   }
 }
