@@ -138,7 +138,8 @@ TEST_SUITE("serve::loader_pool") {
     busy.released = true;
   }
 
-  TEST_CASE("a repeatable job whose loader is starved runs again on the rescuer; the first to finish delivers, once") {
+  TEST_CASE(
+      "a repeatable job whose loader is starved runs again on the rescuer, and the first to finish delivers, once") {
     Starved starved;
     LoaderPool pool({1, 10, 2, 800ms});
     std::atomic<int> delivered{0}, abandoned{0};
@@ -160,7 +161,7 @@ TEST_SUITE("serve::loader_pool") {
     CHECK(abandoned == 0);
   }
 
-  TEST_CASE("a job blocked on a share, or not repeatable, is never run twice; past its deadline it is abandoned") {
+  TEST_CASE("a job blocked on a share, or not repeatable, is never run twice, and past its deadline it is abandoned") {
     HungShare share;
     Starved starved;
     LoaderPool pool({2, 10, 2, 400ms});
