@@ -6,7 +6,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -362,6 +365,78 @@ TEST_SUITE("serve on etcd") {
     CHECK(frontend_of(*roots[0])["store"]["lastList"]["onlyDifferences"] == false);     // most keys differ: all decoded
     CHECK(eventually([&] { return handshakes(second) && !handshakes(first); }, 3000));  // what etcd holds now
     CHECK(restarted.stop() == 0);
+  }
+}
+
+TEST_SUITE("serve on etcd") {
+  // In the suite "runs alone" (tests/serial_tests.cmake): its clients and front ends keep both cores busy.
+  TEST_CASE(
+      "two front ends under a steady load while etcd is killed and restarted: no failed handshake, and they "
+      "catch up" *
+      doctest::test_suite("runs alone")) {
+    Etcd etcd;
+    const StoreEnvironment environment(etcd.store());
+    OnEtcd admin{Sslbind(), etcd.store()};
+    const std::string thumbprint = test_certificate(0).thumbprint;
+    const std::uint16_t port = free_port(), added = free_port();
+    REQUIRE(admin(add_ip(port, thumbprint)).exit_code == 0);
+    std::vector<std::unique_ptr<Sslbind>> roots;
+    std::vector<std::unique_ptr<ServeProcess>> fronts;
+    for (int i = 0; i < 2; ++i) {
+      roots.push_back(std::make_unique<Sslbind>());
+      fronts.push_back(std::make_unique<ServeProcess>(SSLBIND_BINARY, roots.back()->root.path(), port,
+                                                      std::vector<std::string>{"threads=1"}));
+      REQUIRE(eventually([&] { return frontend_of(*roots.back())["store"]["connected"] == true; }, 10000));
+    }
+    const auto all = [&](const std::function<bool(const nlohmann::json&)>& holds) {
+      for (const auto& root : roots) {
+        if (!holds(frontend_of(*root))) return false;
+      }
+      return true;
+    };
+    // Two clients make handshakes back to back (SO_REUSEPORT spreads them over both front ends) until told to stop:
+    // 60 s and 20,000 handshakes at most.
+    std::atomic<bool> stop{false};
+    std::atomic<int> made{0};
+    std::mutex failures_mutex;
+    std::vector<std::string> failures;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 2; ++c) {
+      clients.emplace_back([&] {
+        while (!stop && made < 20000 && std::chrono::steady_clock::now() < until) {
+          const auto r = tls_connect("127.0.0.1", port, {});
+          ++made;
+          if (!r.handshake) {
+            const std::lock_guard lock(failures_mutex);
+            failures.push_back(r.error);
+          }
+        }
+      });
+    }
+    const auto finish = [&] {
+      stop = true;
+      for (auto& t : clients) t.join();
+      clients.clear();
+    };
+    CHECK(eventually([&] { return made > 50; }, 10000));
+    etcd.kill();
+    const int at_kill = made;
+    CHECK(eventually([&] { return all([](const auto& f) { return f["store"]["connected"] == false; }); }, 10000));
+    CHECK(eventually([&] { return made > at_kill + 50; }, 10000));  // served all along
+    etcd.restart();
+    CHECK(eventually([&] { return all([](const auto& f) { return f["store"]["connected"] == true; }); }, 15000));
+    // They follow again: a change made now reaches both, while the load goes on.
+    CHECK(eventually([&] { return admin(add_ip(added, thumbprint)).exit_code == 0; }, 10000));
+    CHECK(eventually([&] { return all([](const auto& f) { return f["bindings"] == 2; }); }, 5000));
+    CHECK(eventually([&] { return handshakes(added); }, 5000));
+    finish();
+    INFO("handshakes made: " << made.load() << "; failures: " << failures.size()
+                             << (failures.empty() ? "" : ", first: ") << (failures.empty() ? "" : failures.front()));
+    INFO("front ends' logs: " << fronts[0]->log() << fronts[1]->log());
+    CHECK(failures.empty());
+    CHECK(made > at_kill + 50);
+    for (auto& front : fronts) CHECK(front->stop() == 0);
   }
 }
 

@@ -53,6 +53,13 @@ void EtcdServer::stop() {
   pid = -1;
 }
 
+void EtcdServer::kill() {
+  if (pid <= 0) return;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  pid = -1;
+}
+
 void EtcdServer::restart() {
   pid = spawn_process(argv, (dir.path() / ("etcd-" + std::to_string(++starts_) + ".log")).string());
 }

@@ -23,6 +23,7 @@ struct EtcdServer {
   // etcd://127.0.0.1:<client>/<farm>
   std::string store(const std::string& farm = "web", const char* scheme = "etcd") const;
   void stop();     // SIGTERM, then reaped
+  void kill();     // SIGKILL (a crash, the OOM killer), then reaped
   void restart();  // the same command line, after stop(); its output goes to a new log
 
   TempDir dir;
