@@ -7,6 +7,7 @@
 #include <asio/write.hpp>
 #include <cerrno>
 
+#include "serve/clock.hpp"
 #include "serve/socket_address.hpp"
 
 namespace sslbind::serve {
@@ -53,7 +54,7 @@ class SteadyTimer : public UpstreamTimer {
  public:
   explicit SteadyTimer(asio::io_context& io) : timer_(io) {}
   void start(std::chrono::milliseconds after, std::function<void()> fire) override {
-    timer_.expires_after(after);
+    timer_.expires_at(coarse_now() + after);
     timer_.async_wait([fire = std::move(fire)](const asio::error_code& ec) {
       if (!ec) fire();
     });
@@ -90,7 +91,7 @@ void AsioUpstream::connect(const IpPort& address, Connected done) {
 std::unique_ptr<UpstreamConnection> AsioUpstream::take_idle(const std::string& server) {
   const auto it = idle_.find(server);
   if (it == idle_.end()) return nullptr;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = coarse_now();
   std::deque<Idle>& pool = it->second;
   while (!pool.empty()) {
     Idle newest = std::move(pool.back());  // the likeliest to be open still
@@ -106,7 +107,7 @@ std::unique_ptr<UpstreamConnection> AsioUpstream::take_idle(const std::string& s
 
 void AsioUpstream::keep_idle(const std::string& server, std::unique_ptr<UpstreamConnection> connection) {
   std::deque<Idle>& pool = idle_[server];
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = coarse_now();
   // What a past peak left and nothing took since goes (closed as it goes out of scope).
   while (!pool.empty() && now - pool.front().since >= kMaxIdleAge) pool.pop_front();
   if (pool.size() >= kMaxIdlePerServer) return;

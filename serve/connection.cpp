@@ -3,6 +3,7 @@
 #include <asio/post.hpp>
 #include <ctime>
 
+#include "serve/clock.hpp"
 #include "serve/forward_session.hpp"
 #include "serve/http2_session.hpp"
 #include "serve/http_session.hpp"
@@ -69,7 +70,7 @@ void Connection::start() {
 }
 
 void Connection::arm_timer(std::chrono::milliseconds after, Failure why) {
-  deadline_ = std::chrono::steady_clock::now() + after;
+  deadline_ = coarse_now() + after;
   deadline_why_ = why;
   // The timer moves only when the deadline comes before its pending expiry. Most calls push the deadline on (each
   // request does): they cost a clock read, not a timer queue change and a timerfd update; an expiry that comes

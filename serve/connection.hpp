@@ -44,6 +44,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
   bool closed() const { return closed_; }
   void close();
+  // Worker's idle sweep: the session gives back its idle memory if it is still idle.
+  void release_if_idle() {
+    if (session_ && !closed_) session_->release_if_idle();
+  }
   // Closes after an answer the front end wrote itself, without a reset destroying it.
   void linger_close();
   // The connection's one deadline, `after` from now: when it passes, `why` is counted and the connection closes.

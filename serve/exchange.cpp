@@ -67,7 +67,7 @@ void Exchange::send(std::string_view bytes, bool ended) {
 }
 
 void Exchange::choose() {
-  const std::int64_t now = steady_ms();
+  const std::int64_t now = coarse_steady_ms();
   const FarmServer* chosen = choose_server(*r_.farm, r_.tried, upstream_.next_turn(), [&](const std::string& server) {
     const bool least = r_.farm->load_balance == LoadBalance::LeastRequests;
     return ServerState{shared_.health.up(server, now), r_.snapshot->server_address(server) != nullptr,
@@ -225,7 +225,7 @@ void Exchange::upstream_failed() {
   if (verdict.weight != 0) {
     const BackendHealth::FailureRule rule{r_.farm->failures, std::int64_t{r_.farm->failure_window} * 1000,
                                           shared_.timeouts.backend_down.count()};
-    shared_.health.failed(r_.server, verdict.weight, steady_ms(), rule);
+    shared_.health.failed(r_.server, verdict.weight, coarse_steady_ms(), rule);
   }
   if (!verdict.retry) return fail(502, Failure::BackendUnavailable);
   if (verdict.same_server) r_.tried.pop_back();

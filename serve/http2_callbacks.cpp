@@ -125,7 +125,7 @@ int Http2Session::on_frame_recv(const nghttp2_frame& frame) {
       if ((frame.hd.flags & NGHTTP2_FLAG_ACK) != 0) {
         settings_acked_ = true;
         arm_deadline();
-      } else if (!settings_.add(static_cast<std::uint32_t>(frame.hd.length / 6), steady_ms())) {
+      } else if (!settings_.add(static_cast<std::uint32_t>(frame.hd.length / 6), coarse_steady_ms())) {
         // Counted from the frame's length, 6 bytes an entry: nghttp2 hands over one entry per identifier.
         end(NGHTTP2_ENHANCE_YOUR_CALM);  // HTTP.SYS's Http2MaxSettingsPerMinute: the connection ends at once
       }

@@ -22,17 +22,22 @@ std::string trimmed(std::string_view s) {
 }  // namespace
 
 std::vector<HttpHeader> http2_fields(const std::vector<HttpHeader>& fields, bool trailer) {
-  // The options of Connection name more fields that end at this hop (RFC 9110, 7.6.1).
-  std::vector<std::string> named;
-  for (const HttpHeader& f : fields) {
-    if (!text::iequals(f.name, "connection")) continue;
-    for (std::string_view option : http::list_elements(f.value)) named.push_back(text::to_lower(option));
-  }
+  // The options of Connection name more fields that end at this hop (RFC 9110, 7.6.1): looked up in place, as a
+  // response rarely has more than "keep-alive" there.
+  const auto named = [&fields](std::string_view lower) {
+    for (const HttpHeader& f : fields) {
+      if (!text::iequals(f.name, "connection")) continue;
+      const bool absent = http::for_each_list_element(
+          f.value, [lower](std::string_view option) { return !text::iequals(option, lower); });
+      if (!absent) return true;
+    }
+    return false;
+  };
   std::vector<HttpHeader> out;
   out.reserve(fields.size());
   for (const HttpHeader& f : fields) {
     std::string name = text::to_lower(f.name);
-    if (dropped(name, trailer) || std::find(named.begin(), named.end(), name) != named.end()) continue;
+    if (dropped(name, trailer) || named(name)) continue;
     out.push_back({std::move(name), f.value});
   }
   return out;

@@ -3,6 +3,7 @@
 #include <asio/post.hpp>
 
 #include "serve/client_facts.hpp"
+#include "serve/clock.hpp"
 #include "serve/connection.hpp"
 #include "serve/http2_stream.hpp"
 #include "serve/worker.hpp"
@@ -41,7 +42,9 @@ void Http2Session::start() {
   nghttp2_option_set_stream_reset_rate_limit(option, limits_.reset_burst, limits_.reset_rate);
   nghttp2_option_set_max_continuations(option, limits_.max_continuations);
   nghttp2_option_set_max_outbound_ack(option, limits_.max_outbound_ack);
-  nghttp2_option_set_max_deflate_dynamic_table_size(option, 4096);
+  // Responses are encoded with the static table and literals only, as HAProxy and nginx do: no per-connection copy
+  // of recent response fields to keep (up to 4 KiB while idle) or to search at every response.
+  nghttp2_option_set_max_deflate_dynamic_table_size(option, 0);
   // RFC 7540's priority tree is not used (SETTINGS_NO_RFC7540_PRIORITIES): closed streams need not be kept for it.
   nghttp2_option_set_no_closed_streams(option, 1);
   const int made = nghttp2_session_server_new3(&ng_, http2_callbacks(), this, option, memory_.mem());
@@ -57,7 +60,7 @@ void Http2Session::start() {
   };
   nghttp2_submit_settings(ng_, NGHTTP2_FLAG_NONE, settings, std::size(settings));
   nghttp2_session_set_local_window_size(ng_, NGHTTP2_FLAG_NONE, 0, static_cast<std::int32_t>(limits_.window));
-  settings_sent_ms_ = steady_ms();
+  settings_sent_ms_ = coarse_steady_ms();
   // The preface and the first request's header block have the head's time to come, as an HTTP/1.1 head does.
   header_started_ms_ = settings_sent_ms_;
   arm_deadline();
@@ -86,7 +89,7 @@ void Http2Session::schedule(Http2Stream& stream) {
 }
 
 void Http2Session::glitch() {
-  if (!glitches_.take(steady_ms())) end(NGHTTP2_ENHANCE_YOUR_CALM);
+  if (!glitches_.take(coarse_steady_ms())) end(NGHTTP2_ENHANCE_YOUR_CALM);
 }
 
 void Http2Session::end(std::uint32_t error_code) {
@@ -133,6 +136,13 @@ void Http2Session::pump() {
   c_.close();
 }
 
+void Http2Session::release_if_idle() {
+  release_asked_ = false;
+  if (ng_ == nullptr || pumping_ || !streams_.empty() || !out_.empty() || nghttp2_session_want_write(ng_) != 0) return;
+  std::string().swap(out_);
+  memory_.release_idle();
+}
+
 void Http2Session::run_scheduled() {
   while (!scheduled_.empty()) {
     auto streams = std::move(scheduled_);
@@ -160,9 +170,9 @@ bool Http2Session::send() {
     }
     if (!scheduled_.empty()) again_ = true;  // a stream's body drained: its web worker is read on
     if (out_.empty()) {
-      if (streams_.empty() && nghttp2_session_want_write(ng_) == 0) {
-        std::string().swap(out_);  // an idle connection keeps no buffer, nghttp2's frame buffer included
-        memory_.release_idle();
+      if (streams_.empty() && nghttp2_session_want_write(ng_) == 0 && !release_asked_) {
+        release_asked_ = true;  // an idle connection keeps no buffer, nghttp2's frame buffer included
+        c_.worker().release_when_still_idle(c_.weak_from_this());
       }
       return true;
     }
@@ -208,13 +218,13 @@ void Http2Session::receive() {
     if (send()) c_.linger_close();
     return;
   }
-  if (!settings_acked_ && steady_ms() - settings_sent_ms_ > kSettingsAckMs) return end(NGHTTP2_SETTINGS_TIMEOUT);
+  if (!settings_acked_ && coarse_steady_ms() - settings_sent_ms_ > kSettingsAckMs) return end(NGHTTP2_SETTINGS_TIMEOUT);
   again_ = true;
 }
 
 void Http2Session::arm_deadline() {
   const Timeouts& t = c_.shared().timeouts;
-  const std::int64_t now = steady_ms();
+  const std::int64_t now = coarse_steady_ms();
   // While a web worker prepares an answer the client may well be silent.
   std::int64_t at = now + (streams_.empty() ? t.idle : std::max(t.idle, t.response + std::chrono::seconds(1))).count();
   // A header block comes whole within the head's time however slowly its pieces trickle in (slowloris), and the
@@ -225,7 +235,7 @@ void Http2Session::arm_deadline() {
 }
 
 void Http2Session::header_block(bool started) {
-  header_started_ms_ = started ? (header_started_ms_ >= 0 ? header_started_ms_ : steady_ms()) : -1;
+  header_started_ms_ = started ? (header_started_ms_ >= 0 ? header_started_ms_ : coarse_steady_ms()) : -1;
   arm_deadline();
 }
 

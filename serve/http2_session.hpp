@@ -34,6 +34,7 @@ class Http2Session : public Session {
   bool idle() const override { return streams_.empty(); }
   void closing() override;
   void drain() override;
+  void release_if_idle() override;
 
   // For the streams.
   Connection& connection() { return c_; }
@@ -88,6 +89,7 @@ class Http2Session : public Session {
   bool read_waiting_ = false;
   bool write_waiting_ = false;
   bool pumping_ = false;
+  bool release_asked_ = false;  // the worker's idle sweep will call release_if_idle()
   bool pump_posted_ = false;
   bool again_ = false;
   bool in_engine_ = false;  // inside mem_recv or mem_send

@@ -34,14 +34,22 @@ HttpRefusal content_length(HttpHead& head, bool identical_copies) {
   std::optional<std::uint64_t> length;
   for (const HttpHeader& h : head.headers) {
     if (!text::iequals(h.name, "content-length")) continue;
-    const auto values = http::list_elements(h.value);
-    if (values.empty()) return refuse(400, "an empty Content-Length");
-    for (std::string_view v : values) {
+    bool any = false;
+    std::optional<HttpRefusal> refused;
+    http::for_each_list_element(h.value, [&](std::string_view v) {
+      any = true;
       const auto n = text::parse_decimal(v, std::uint64_t{1} << 62);
-      if (!n || v.size() > 19) return refuse(400, "a Content-Length that is not a number: " + text::quote(h.value));
-      if (length && (*length != *n || !identical_copies)) return refuse(400, "two Content-Length values");
-      length = n;
-    }
+      if (!n || v.size() > 19) {
+        refused = refuse(400, "a Content-Length that is not a number: " + text::quote(h.value));
+      } else if (length && (*length != *n || !identical_copies)) {
+        refused = refuse(400, "two Content-Length values");
+      } else {
+        length = n;
+      }
+      return !refused;
+    });
+    if (refused) return *refused;
+    if (!any) return refuse(400, "an empty Content-Length");
   }
   head.content_length = length;
   return {};
@@ -68,9 +76,18 @@ HttpRefusal transfer_encoding(HttpHead& head, bool only_chunked) {
 // Connection's options, each a token, in lower case.
 HttpRefusal connection_options(HttpHead& head) {
   head.connection.clear();
-  for (std::string_view e : elements_of(head, "connection")) {
-    if (!http::is_token(e)) return refuse(400, "a Connection option that is not a token: " + text::quote(e));
-    head.connection.push_back(text::to_lower(e));
+  std::optional<HttpRefusal> refused;
+  for (const HttpHeader& h : head.headers) {
+    if (!text::iequals(h.name, "connection")) continue;
+    http::for_each_list_element(h.value, [&](std::string_view e) {
+      if (!http::is_token(e)) {
+        refused = refuse(400, "a Connection option that is not a token: " + text::quote(e));
+        return false;
+      }
+      head.connection.push_back(text::to_lower(e));
+      return true;
+    });
+    if (refused) return *refused;
   }
   return {};
 }

@@ -51,16 +51,10 @@ bool is_target_byte(unsigned char c) { return c > 0x20 && c < 0x7F && c != '#'; 
 
 std::vector<std::string_view> list_elements(std::string_view value) {
   std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (start <= value.size()) {
-    std::size_t comma = value.find(',', start);
-    if (comma == std::string_view::npos) comma = value.size();
-    std::string_view element = value.substr(start, comma - start);
-    while (!element.empty() && (element.front() == ' ' || element.front() == '\t')) element.remove_prefix(1);
-    while (!element.empty() && (element.back() == ' ' || element.back() == '\t')) element.remove_suffix(1);
-    if (!element.empty()) out.push_back(element);
-    start = comma + 1;
-  }
+  for_each_list_element(value, [&](std::string_view element) {
+    out.push_back(element);
+    return true;
+  });
   return out;
 }
 

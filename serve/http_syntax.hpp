@@ -18,6 +18,22 @@ bool is_target_byte(unsigned char c);
 
 // The elements of a comma-separated list (RFC 9110, 5.6.1), without the whitespace around them; empty ones dropped.
 std::vector<std::string_view> list_elements(std::string_view value);
+// The same, each given to `each` in order without a list made (a request's path reads Connection and Content-Length
+// every time); `each` returns false to stop. False when it stopped.
+template <typename Each>
+bool for_each_list_element(std::string_view value, Each&& each) {
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t comma = value.find(',', start);
+    if (comma == std::string_view::npos) comma = value.size();
+    std::string_view element = value.substr(start, comma - start);
+    while (!element.empty() && (element.front() == ' ' || element.front() == '\t')) element.remove_prefix(1);
+    while (!element.empty() && (element.back() == ' ' || element.back() == '\t')) element.remove_suffix(1);
+    if (!element.empty() && !each(element)) return false;
+    start = comma + 1;
+  }
+  return true;
+}
 
 // Whether `name` reads as `lower` (lower case, with '-') once in lower case with '_' read as '-', as a CGI-style
 // server (IIS server variables, PHP-FPM, WSGI) reads a field's name; or starts so.

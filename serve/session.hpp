@@ -18,6 +18,9 @@ class Session {
   // A graceful stop finds the session busy: finish what is under way and take nothing new (HTTP/2's GOAWAY). An
   // HTTP/1.1 response already says Connection: close.
   virtual void drain() {}
+  // The connection asked to be told (Worker::release_when_still_idle) and the sweep finds it: if the session is
+  // still idle, give back the memory an idle connection need not hold.
+  virtual void release_if_idle() {}
 };
 
 enum class SessionKind {

@@ -58,6 +58,21 @@ void Worker::stop_accepting() {
   });
 }
 
+void Worker::release_when_still_idle(std::weak_ptr<Connection> connection) {
+  went_idle_.push_back(std::move(connection));
+  if (idle_sweep_) return;
+  idle_sweep_.emplace(io_, kIdleSweep);
+  idle_sweep_->async_wait([this](const asio::error_code& ec) {
+    idle_sweep_.reset();
+    if (ec) return;
+    const auto swept = std::move(went_idle_);
+    went_idle_.clear();
+    for (const auto& weak : swept) {
+      if (auto c = weak.lock()) c->release_if_idle();
+    }
+  });
+}
+
 void Worker::sync_listeners(const std::set<ListenAddress>& wanted) {
   std::erase_if(acceptors_, [&](const auto& a) { return !wanted.contains(a.first); });
   for (const ListenAddress& l : wanted) {

@@ -7,6 +7,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -50,6 +51,11 @@ class Worker {
   // For a read whose bytes are copied at once, before the thread does anything else.
   using Buffer = std::array<char, 16 * 1024>;
   Buffer& scratch() { return *scratch_; }
+  // A connection whose session went idle: at the next sweep (every kIdleSweep) it gives back its idle memory if it is
+  // idle still. Releasing at every pause between a client's requests would cost a system call and the page faults
+  // that follow at each pause, under load many times a second.
+  void release_when_still_idle(std::weak_ptr<Connection> connection);
+  static constexpr std::chrono::milliseconds kIdleSweep{500};
 
  private:
   void sync_listeners(const std::set<ListenAddress>& wanted);
@@ -72,6 +78,8 @@ class Worker {
   bool accepting_ = true;
   std::size_t round_robin_ = 0;
   std::vector<std::weak_ptr<Connection>> connections_;
+  std::vector<std::weak_ptr<Connection>> went_idle_;  // for the next idle sweep
+  std::optional<asio::steady_timer> idle_sweep_;
   std::size_t connections_kept_ = 64;
   std::thread thread_;
 };
