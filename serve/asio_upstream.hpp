@@ -1,7 +1,7 @@
 #pragma once
 // The real Upstream of one I/O thread: TCP connections on its asio loop, its keep-alive pool (per server, newest
-// first, as many as a peak left, none older than 30 s, each checked still open before reuse) and its pool of read
-// buffers.
+// first, as many as a peak left, none older than 30 s, each watched while pooled and dropped when its web worker
+// closes it) and its pool of read buffers.
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <chrono>

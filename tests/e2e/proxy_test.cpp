@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 #include "tests/e2e/front_end.hpp"
 #include "tests/support/http_backend.hpp"
@@ -450,7 +451,7 @@ TEST_SUITE("serve: HTTP reverse proxy") {
     write_file(site.path() / "nginx.conf",
                "worker_processes 1;\npid " + (site.path() / "nginx.pid").string() + ";\nerror_log " +
                    (site.path() / "error.log").string() +
-                   ";\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n" + temp +
+                   ";\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n  keepalive_timeout 1s;\n" + temp +
                    "  server {\n    listen 127.0.0.1:" + std::to_string(nginx_port) +
                    ";\n    location /headers { return 200 \"xff=$http_x_forwarded_for proto=$http_x_forwarded_proto "
                    "arr=$http_x_arr_ssl host=$host\\n\"; }\n    location / { root " +
@@ -471,6 +472,17 @@ TEST_SUITE("serve: HTTP reverse proxy") {
       CHECK(status_line(page) == "HTTP/1.1 200 OK");
       CHECK(body_of(page) == "<h1>served by nginx</h1>\n");
     }
+    // nginx closes the pooled connection after its keepalive_timeout: the pool drops it when it closes, so a POST
+    // (whose body, once sent on a dead connection, could not be sent again) goes out on a new one and succeeds.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1800));
+    const std::string worker = "127.0.0.1:" + std::to_string(nginx_port);
+    const auto attempts = proxy.fe.status()["webWorkers"][worker]["requests"].get<int>();
+    REQUIRE(client.send("POST /headers HTTP/1.1\r\nHost: proxy.test\r\nContent-Length: 3\r\n\r\nx=1"));
+    CHECK(status_line(client.receive(17)) == "HTTP/1.1 200 OK");
+    // One attempt: not a try on the closed connection first and a retry after.
+    CHECK(eventually([&] { return proxy.fe.status()["webWorkers"][worker]["requests"] == attempts + 1; }, 2000));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(proxy.fe.status()["webWorkers"][worker]["requests"] == attempts + 1);
     CHECK(proxy.stop() == 0);
   }
 
