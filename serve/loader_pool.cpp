@@ -115,9 +115,9 @@ struct LoaderPool::Core {
   // The first queued job whose group has room; jobs.end() when none. The rescuer takes only those with a deadline
   // that waited past the rescue point.
   std::deque<Queued>::iterator startable(bool rescuer) {
-    const auto half = rescue_point();
+    const auto rescue_from = rescue_point();
     for (auto it = jobs.begin(); it != jobs.end(); ++it) {
-      if (rescuer && (!it->task.abandoned || it->submitted >= half)) continue;
+      if (rescuer && (!it->task.abandoned || it->submitted >= rescue_from)) continue;
       if (it->task.group.empty() || per_group[it->task.group] < limits.max_per_group) return it;
     }
     return jobs.end();
@@ -226,7 +226,7 @@ struct LoaderPool::Core {
           ++it;
         }
       }
-      const auto half = core->rescue_point();
+      const auto rescue_from = core->rescue_point();
       for (auto& [id, r] : core->running) {
         Started& job = *r.job;
         if (!job.answered && job.abandoned && job.submitted < late) {
@@ -239,7 +239,7 @@ struct LoaderPool::Core {
           r.replaced = true;
           ++(r.on_rescuer ? core->rescuers_target : core->target);
           spawn(core, r.on_rescuer);
-        } else if (job.again && !job.hedged && !job.answered && job.submitted < half && runnable(r.thread)) {
+        } else if (job.again && !job.hedged && !job.answered && job.submitted < rescue_from && runnable(r.thread)) {
           job.hedged = true;
           core->hedges.push_back(r.job);  // take() moves the copy out of it
         }
