@@ -256,6 +256,23 @@ nlohmann::json frontend_of(const Sslbind& root) {
 
 bool handshakes(std::uint16_t port) { return tls_connect("127.0.0.1", port, {}).handshake; }
 
+// Front ends on one farm, each with its own root (stores, admin socket, local copy), sharing `port` by SO_REUSEPORT,
+// so each is asked through its admin socket; each answers there before the next starts.
+struct FrontEnds {
+  std::vector<std::unique_ptr<Sslbind>> roots;
+  std::vector<std::unique_ptr<ServeProcess>> processes;
+};
+FrontEnds start_front_ends(int count, std::uint16_t port) {
+  FrontEnds out;
+  for (int i = 0; i < count; ++i) {
+    out.roots.push_back(std::make_unique<Sslbind>());
+    out.processes.push_back(std::make_unique<ServeProcess>(SSLBIND_BINARY, out.roots.back()->root.path(), port,
+                                                           std::vector<std::string>{"threads=1"}));
+    REQUIRE(eventually([&] { return !frontend_of(*out.roots.back()).is_null(); }, 10000));
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_SUITE("serve on etcd") {
@@ -266,16 +283,9 @@ TEST_SUITE("serve on etcd") {
     const std::string thumbprint = test_certificate(0).thumbprint;
     const std::uint16_t first = free_port(), second = free_port();
     REQUIRE(admin(add_ip(first, thumbprint)).exit_code == 0);
-    // Three front ends, each with its own root (stores, admin socket, local copy), on one farm; SO_REUSEPORT lets
-    // them share the port, so each is asked through its admin socket.
-    std::vector<std::unique_ptr<Sslbind>> roots;
-    std::vector<std::unique_ptr<ServeProcess>> fronts;
-    for (int i = 0; i < 3; ++i) {
-      roots.push_back(std::make_unique<Sslbind>());
-      fronts.push_back(std::make_unique<ServeProcess>(SSLBIND_BINARY, roots.back()->root.path(), first,
-                                                      std::vector<std::string>{"threads=1"}));
-      REQUIRE(eventually([&] { return !frontend_of(*roots.back()).is_null(); }, 10000));
-    }
+    FrontEnds front_ends = start_front_ends(3, first);
+    auto& roots = front_ends.roots;
+    auto& fronts = front_ends.processes;
     for (const auto& root : roots) CHECK(frontend_of(*root)["store"]["connected"] == true);
 
     REQUIRE(admin(add_ip(second, thumbprint)).exit_code == 0);
@@ -380,20 +390,16 @@ TEST_SUITE("serve on etcd") {
     const std::string thumbprint = test_certificate(0).thumbprint;
     const std::uint16_t port = free_port(), added = free_port();
     REQUIRE(admin(add_ip(port, thumbprint)).exit_code == 0);
-    std::vector<std::unique_ptr<Sslbind>> roots;
-    std::vector<std::unique_ptr<ServeProcess>> fronts;
-    for (int i = 0; i < 3; ++i) {
-      roots.push_back(std::make_unique<Sslbind>());
-      fronts.push_back(std::make_unique<ServeProcess>(SSLBIND_BINARY, roots.back()->root.path(), port,
-                                                      std::vector<std::string>{"threads=1"}));
-      REQUIRE(eventually([&] { return frontend_of(*roots.back())["store"]["connected"] == true; }, 10000));
-    }
+    FrontEnds front_ends = start_front_ends(3, port);
+    auto& roots = front_ends.roots;
+    auto& fronts = front_ends.processes;
     const auto all = [&](const std::function<bool(const nlohmann::json&)>& holds) {
       for (const auto& root : roots) {
         if (!holds(frontend_of(*root))) return false;
       }
       return true;
     };
+    REQUIRE(eventually([&] { return all([](const auto& f) { return f["store"]["connected"] == true; }); }, 10000));
     // Two clients make handshakes back to back (SO_REUSEPORT spreads them over the front ends) until told to stop:
     // 60 s and 20,000 handshakes at most.
     std::atomic<bool> stop{false};
