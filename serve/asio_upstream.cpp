@@ -66,6 +66,9 @@ class SocketConnection : public UpstreamConnection {
   // Pooled: `gone` runs if the web worker closes it meanwhile. False: it is not fit to pool (bytes came unasked).
   bool pool(std::function<void()> gone) {
     if (s_->readable || s_->got) return false;
+    // The response ended: nothing more is expected, so the next request's read waits on this same wait rather
+    // than a speculative read beside it (which would leave the wait to complete unheard and mark it readable).
+    s_->last_full = false;
     s_->gone = std::move(gone);
     if (!s_->waiting) arm(s_);
     return true;
