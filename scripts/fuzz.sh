@@ -7,13 +7,14 @@
 # script: turn it into a unit test, then fix it.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    targets: registry compiled_registry netsh_import reg_import batch
 #                                                          command_line certificate client_hello http http2
+#                                                          etcd_range
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(registry compiled_registry netsh_import reg_import batch command_line certificate
-  client_hello http http2)
+  client_hello http http2 etcd_range)
 
 build=${FUZZ_BUILD_DIR:-build/fuzz}
 scripts/install-deps.sh clang libclang-rt-14-dev

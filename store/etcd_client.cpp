@@ -5,6 +5,8 @@
 
 #include "core/text.hpp"
 #include "store/base64.hpp"
+#include "store/etcd_kv_messages.hpp"
+#include "store/grpc_channel.hpp"
 
 namespace sslbind::store {
 namespace {
@@ -13,7 +15,9 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 constexpr std::size_t kMaxAnswer = 256 * 1024 * 1024;
-constexpr int kPage = 2000;  // keys per range page
+// Keys per page of a listing. etcd counts the rest of the range for every page, so pages are large: 100k bindings
+// take two pages of about 20 MiB each (ten pages of 10k took twice as long).
+constexpr std::int64_t kPage = 50000;
 
 // Whether `raw` holds a whole HTTP/1.1 answer; then its status and body. By Content-Length or chunked framing, as
 // etcd's gateway frames answers; neither framing: the answer ends with the connection (`closed`).
@@ -93,6 +97,17 @@ Error refused(const std::string& message) {
                  "change in smaller batches");
   }
   return Error(ErrorCode::RegistryWriteFailed, "etcd refused the request: " + message);
+}
+
+// A gRPC status etcd answered with: UNAVAILABLE and DEADLINE_EXCEEDED are transient (a leader election, a member
+// catching up); anything else is etcd's refusal, named.
+Error grpc_refusal(const GrpcStatus& status) {
+  constexpr int kDeadlineExceeded = 4, kUnavailable = 14;
+  const std::string message = status.message.empty() ? "gRPC status " + std::to_string(status.code) : status.message;
+  if (status.code == kUnavailable || status.code == kDeadlineExceeded) {
+    return Error(ErrorCode::RegistryUnavailable, message);
+  }
+  return Error(ErrorCode::RegistryUnreadable, "etcd refused the listing: " + message);
 }
 
 }  // namespace
@@ -251,29 +266,71 @@ Result<std::unique_ptr<EtcdConnection>> EtcdClient::open_stream(const std::strin
 }
 
 Result<EtcdRange> EtcdClient::range_prefix(const std::string& prefix) {
+  if (setup_error_) return *setup_error_;
+  std::string tried;
+  std::string why;
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    const std::size_t at = (next_ + i) % endpoints_.size();
+    auto range = range_on(endpoints_[at], prefix);
+    // etcd drops tokens (their TTL, a restart, a new leader): authenticate again, once, and list again.
+    if (!range && !security_.user.empty() && range.error().detail.find("invalid auth token") != std::string::npos) {
+      token_.clear();
+      range = range_on(endpoints_[at], prefix);
+    }
+    if (!range && range.error().code == ErrorCode::RegistryUnavailable) {
+      tried += (tried.empty() ? "" : ", ") + endpoints_[at].str();
+      if (range.error().detail != "no connection" && range.error().detail != "no answer in time") {
+        why = range.error().detail;
+      }
+      continue;
+    }
+    if (range) next_ = at;
+    return range;
+  }
+  if (!why.empty())
+    return Error(ErrorCode::RegistryUnavailable, "etcd at " + tried + ": " + why + "; nothing was changed");
+  return Error(ErrorCode::RegistryUnavailable, "etcd did not answer at " + tried + " within " +
+                                                   std::to_string(deadline_.count()) + " ms; nothing was changed");
+}
+
+Result<EtcdRange> EtcdClient::range_on(const EtcdEndpoint& endpoint, const std::string& prefix) {
+  // Each step has the whole deadline: a farm of a million bindings takes more pages, not longer ones.
+  auto until = Clock::now() + deadline_;
+  if (!security_.user.empty() && token_.empty()) {
+    if (auto s = authenticate(endpoint, until); !s) return s.error();
+  }
+  auto channel = GrpcChannel::open(endpoint, tls_.get(), until);
+  if (!channel) return channel.error();
+  EtcdRangeRequest request;
+  request.key = prefix;
   // The range end of a prefix: the prefix with its last byte raised (the prefix ends in '/', never in 0xff).
-  std::string end = prefix;
-  end.back() = static_cast<char>(end.back() + 1);
+  request.range_end = prefix;
+  request.range_end.back() = static_cast<char>(request.range_end.back() + 1);
+  request.limit = kPage;
   EtcdRange out;
-  std::string from = prefix;
   while (true) {
-    json body{{"key", b64(from)}, {"range_end", b64(end)}, {"limit", kPage}};
-    if (out.revision != 0) body["revision"] = std::to_string(out.revision);  // every page at the first one's revision
-    auto answer = call("/v3/kv/range", body);
+    GrpcStatus status;
+    until = Clock::now() + deadline_;
+    auto answer =
+        (*channel)->call("/etcdserverpb.KV/Range", encode_range_request(request), token_, kMaxAnswer, until, status);
     if (!answer) return answer.error();
+    if (status.code != 0) return grpc_refusal(status);
+    auto page = decode_range_response(*answer);
+    if (!page) return page.error();
     if (out.revision == 0) {
-      out.revision = number((*answer)["header"], "revision");
-      out.cluster_id = (*answer)["header"].value("cluster_id", "");
+      out.revision = page->revision;
+      out.cluster_id = std::to_string(page->cluster_id);
+      request.revision = page->revision;  // every page at the first one's revision
     }
-    const json kvs = answer->value("kvs", json::array());
-    for (const json& kv : kvs) {
-      auto key = unb64(kv.value("key", ""));
-      auto value = unb64(kv.value("value", ""));
-      if (!key || !value) return Error(ErrorCode::RegistryUnreadable, "etcd answered a key that is not base64");
-      out.kvs.push_back({std::move(*key), std::move(*value), number(kv, "mod_revision")});
+    const bool more = page->more && !page->kvs.empty();
+    if (more) request.key = page->kvs.back().key + '\0';
+    if (out.kvs.empty()) {
+      out.kvs = std::move(page->kvs);
+    } else {
+      out.kvs.insert(out.kvs.end(), std::make_move_iterator(page->kvs.begin()),
+                     std::make_move_iterator(page->kvs.end()));
     }
-    if (!answer->value("more", false) || kvs.empty()) return out;
-    from = out.kvs.back().key + '\0';
+    if (!more) return out;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "store/openssl_handles.hpp"
 
@@ -99,7 +100,7 @@ Result<std::shared_ptr<EtcdTls>> EtcdTls::make(const EtcdSecurity& security) {
 EtcdTls::~EtcdTls() { SSL_CTX_free(ctx_); }
 
 Result<std::unique_ptr<EtcdConnection>> EtcdConnection::open(const EtcdEndpoint& endpoint, const EtcdTls* tls,
-                                                             Clock::time_point until) {
+                                                             Clock::time_point until, bool http2) {
   const int fd = connect_to(endpoint, until);
   if (fd < 0) return Error(ErrorCode::RegistryUnavailable, "no connection");
   if (tls == nullptr) return std::unique_ptr<EtcdConnection>(new EtcdConnection(fd, nullptr));
@@ -116,9 +117,22 @@ Result<std::unique_ptr<EtcdConnection>> EtcdConnection::open(const EtcdEndpoint&
     SSL_set_tlsext_host_name(ssl, endpoint.host.c_str());
     SSL_set1_host(ssl, endpoint.host.c_str());
   }
+  static constexpr unsigned char kH2[] = {2, 'h', '2'};
+  if (http2 && SSL_set_alpn_protos(ssl, kH2, sizeof kH2) != 0) {
+    ERR_clear_error();
+    return Error(ErrorCode::RegistryUnavailable, "no TLS connection");
+  }
   while (true) {
     const int r = SSL_connect(ssl);
-    if (r == 1) return c;
+    if (r == 1) {
+      const unsigned char* agreed = nullptr;
+      unsigned agreed_size = 0;
+      SSL_get0_alpn_selected(ssl, &agreed, &agreed_size);
+      if (http2 && (agreed_size != 2 || std::memcmp(agreed, "h2", 2) != 0)) {
+        return Error(ErrorCode::RegistryUnavailable, "it did not agree to HTTP/2 (gRPC) by ALPN");
+      }
+      return c;
+    }
     const long verify = SSL_get_verify_result(ssl);
     if (verify != X509_V_OK) {
       ERR_clear_error();

@@ -36,9 +36,10 @@ class EtcdTls {
 class EtcdConnection {
  public:
   using Clock = std::chrono::steady_clock;
-  // Connects (and, with `tls`, shakes hands and verifies `endpoint`'s certificate) before `until`.
+  // Connects (and, with `tls`, shakes hands and verifies `endpoint`'s certificate) before `until`. `http2`: TLS
+  // offers only h2 by ALPN (etcd's gRPC), and a server that does not agree to it is refused.
   static Result<std::unique_ptr<EtcdConnection>> open(const EtcdEndpoint& endpoint, const EtcdTls* tls,
-                                                      Clock::time_point until);
+                                                      Clock::time_point until, bool http2 = false);
   ~EtcdConnection();
   EtcdConnection(const EtcdConnection&) = delete;
   EtcdConnection& operator=(const EtcdConnection&) = delete;

@@ -8,7 +8,6 @@
 #include <charconv>
 #include <ctime>
 
-#include "core/memory_binding_table.hpp"
 #include "store/atomic_file.hpp"
 #include "store/etcd_layout.hpp"
 #include "store/file_identity.hpp"
@@ -88,61 +87,69 @@ void EtcdFollower::rest_a_while(std::chrono::milliseconds how_long) {
   wake_.wait_for(lock, how_long, [this] { return stopping_.load(); });
 }
 
-EtcdFollower::Decoded EtcdFollower::decode_all(const Kvs& kvs, std::vector<std::string>& problems) const {
-  Decoded out;
-  out.rest = empty_document();
-  for (const auto& [key, value] : kvs) {
-    const etcd::KeyName name = etcd::name_of(prefix_, key);
-    if (name.kind == etcd::KeyName::Kind::Config) {
-      if (auto s = etcd::decode_config(key, value, out.state, out.rest); !s) problems.push_back(s.error().detail);
-    } else if (name.kind == etcd::KeyName::Kind::Binding) {
-      auto binding = etcd::decode_binding_key(name, key, value);
-      if (!binding) {
-        problems.push_back(binding.error().detail);
-        continue;
-      }
-      const BindingKey bkey = binding->key;
-      if (auto s = out.state.bindings.add(std::move(*binding)); s) out.binding_keys.emplace(key, bkey);
-    } else if (name.kind == etcd::KeyName::Kind::Foreign) {
-      problems.push_back("key " + key + " is not one sslbind writes");
-    }
-  }
-  return out;
+EtcdValues& EtcdFollower::values_to_change() {
+  if (kvs_.use_count() > 1) kvs_ = std::make_shared<EtcdValues>(*kvs_);
+  return *kvs_;
 }
 
-void EtcdFollower::apply(const std::string& key, const std::string* value, std::vector<std::string>& problems) {
-  const etcd::KeyName name = etcd::name_of(prefix_, key);
-  if (value == nullptr) {
-    kvs_.erase(key);
-  } else {
-    kvs_[key] = *value;
+void EtcdFollower::decode_config(std::vector<std::string>& problems) {
+  const std::string key = etcd::config_key(prefix_);
+  Config config{RegistryState{}, empty_document()};
+  if (const auto it = kvs_->find(key); it != kvs_->end()) {
+    if (auto s = etcd::decode_config(key, *it->second, config.state, config.rest); !s) {
+      return problems.push_back(s.error().detail);  // the last good settings stay
+    }
   }
+  config_ = std::move(config);
+}
+
+void EtcdFollower::decode_copy_bindings() {
+  std::shared_ptr<const EtcdValues> values;
+  {
+    std::lock_guard lock(mutex_);
+    values = kvs_;
+  }
+  CopyBindings decoded;
+  std::vector<std::string> problems;
+  for (const auto& [key, value] : *values) {
+    const etcd::KeyName name = etcd::name_of(prefix_, key);
+    if (name.kind == etcd::KeyName::Kind::Foreign) problems.push_back("key " + key + " is not one sslbind writes");
+    if (name.kind != etcd::KeyName::Kind::Binding) continue;
+    auto binding = etcd::decode_binding_key(name, key, *value);
+    if (!binding) {
+      problems.push_back(binding.error().detail);
+      continue;
+    }
+    const BindingKey bkey = binding->key;
+    if (auto s = decoded.set.add(std::move(*binding)); s) decoded.keys.emplace(key, bkey);
+  }
+  decoded.current = true;
+  copy_bindings_ = std::move(decoded);
+  for (const std::string& p : problems) told(true, location_ + ": " + p + " (skipped)");
+}
+
+void EtcdFollower::apply(const std::string& key, std::shared_ptr<const std::string> value,
+                         std::vector<std::string>& problems) {
+  const etcd::KeyName name = etcd::name_of(prefix_, key);
+  EtcdValues& values = values_to_change();
+  const bool had = values.erase(key) > 0;
+  if (value != nullptr) values.emplace(key, value);
   switch (name.kind) {
     case etcd::KeyName::Kind::Binding: {
-      if (const auto it = decoded_.binding_keys.find(key); it != decoded_.binding_keys.end()) {
-        (void)decoded_.state.bindings.remove(it->second);
-        decoded_.binding_keys.erase(it);
+      binding_count_ = binding_count_ - (had ? 1 : 0) + (value != nullptr ? 1 : 0);
+      if (!copy_bindings_.current) return;  // decoded whole before the copy is saved
+      if (const auto it = copy_bindings_.keys.find(key); it != copy_bindings_.keys.end()) {
+        (void)copy_bindings_.set.remove(it->second);
+        copy_bindings_.keys.erase(it);
       }
       if (value == nullptr) return;
       auto binding = etcd::decode_binding_key(name, key, *value);
       if (!binding) return problems.push_back(binding.error().detail);
       const BindingKey bkey = binding->key;
-      if (auto s = decoded_.state.bindings.add(std::move(*binding)); s) decoded_.binding_keys.emplace(key, bkey);
+      if (auto s = copy_bindings_.set.add(std::move(*binding)); s) copy_bindings_.keys.emplace(key, bkey);
       return;
     }
-    case etcd::KeyName::Kind::Config: {
-      RegistryState others;
-      json rest = empty_document();
-      if (value != nullptr) {
-        if (auto s = etcd::decode_config(key, *value, others, rest); !s) return problems.push_back(s.error().detail);
-      }
-      decoded_.state.ccs_provider = std::move(others.ccs_provider);
-      decoded_.state.farms = std::move(others.farms);
-      decoded_.state.ip_listen = std::move(others.ip_listen);
-      decoded_.state.tls_policy = std::move(others.tls_policy);
-      decoded_.rest = std::move(rest);
-      return;
-    }
+    case etcd::KeyName::Kind::Config: return decode_config(problems);
     case etcd::KeyName::Kind::Counter:
     case etcd::KeyName::Kind::Tickets: return;
     case etcd::KeyName::Kind::Foreign: return problems.push_back("key " + key + " is not one sslbind writes");
@@ -152,37 +159,45 @@ void EtcdFollower::apply(const std::string& key, const std::string* value, std::
 Status EtcdFollower::list(std::string& why) {
   auto range = client_.range_prefix(prefix_);
   if (!range) return range.error();
-  Kvs kvs;
+  auto kvs = std::make_shared<EtcdValues>();
+  kvs->reserve(range->kvs.size());
   const EtcdKeyValue* tickets = nullptr;
+  std::size_t bindings = 0;
   for (EtcdKeyValue& kv : range->kvs) {
-    if (etcd::name_of(prefix_, kv.key).kind == etcd::KeyName::Kind::Tickets) {
+    const etcd::KeyName::Kind kind = etcd::name_of(prefix_, kv.key).kind;
+    if (kind == etcd::KeyName::Kind::Tickets) {
       tickets = &kv;
       continue;
     }
-    kvs.emplace(kv.key, kv.value);
+    if (kind == etcd::KeyName::Kind::Binding) ++bindings;
+    kvs->emplace(std::move(kv.key), std::make_shared<const std::string>(std::move(kv.value)));
   }
   // Only this thread writes kvs_, so it reads it unlocked. After a compaction or a reconnection most keys are as
   // they were: the keys that differ are applied one by one, as the watch would have; when most differ (the first
-  // list, a restored backup), decoding everything afresh is as cheap.
-  std::vector<std::pair<std::string, const std::string*>> differences;  // null: deleted
-  for (const auto& [key, value] : kvs) {
-    const auto it = kvs_.find(key);
-    if (it == kvs_.end() || it->second != value) differences.emplace_back(key, &value);
+  // list, a restored backup), the listing replaces everything, and the copy's bindings are decoded afresh later.
+  std::vector<std::pair<std::string, std::shared_ptr<const std::string>>> differences;  // null: deleted
+  if (!kvs_->empty()) {
+    for (const auto& [key, value] : *kvs) {
+      const auto it = kvs_->find(key);
+      if (it == kvs_->end() || *it->second != *value) differences.emplace_back(key, value);
+    }
+    for (const auto& [key, value] : *kvs_) {
+      if (!kvs->contains(key)) differences.emplace_back(key, nullptr);
+    }
   }
-  for (const auto& [key, value] : kvs_) {
-    if (!kvs.contains(key)) differences.emplace_back(key, nullptr);
-  }
-  const bool incremental = !kvs_.empty() && differences.size() <= kvs.size() / 2;
+  const bool incremental = !kvs_->empty() && differences.size() <= kvs->size() / 2;
   std::vector<std::string> problems;
-  Decoded decoded = incremental ? Decoded{} : decode_all(kvs, problems);
   {
     std::lock_guard lock(mutex_);
     if (incremental) {
       for (const auto& [key, value] : differences) apply(key, value, problems);
-      last_list_ = {kvs.size(), differences.size(), true};
+      last_list_ = {kvs->size(), differences.size(), true};
     } else {
-      decoded_ = std::move(decoded);
-      last_list_ = {kvs.size(), kvs.size(), false};
+      last_list_ = {kvs->size(), kvs->size(), false};
+      kvs_ = std::move(kvs);
+      binding_count_ = bindings;
+      copy_bindings_.current = false;
+      decode_config(problems);
     }
     if (tickets != nullptr) take_tickets(tickets->value, tickets->mod_revision);
     if (!cluster_id_.empty() && range->cluster_id != cluster_id_) {
@@ -194,7 +209,6 @@ Status EtcdFollower::list(std::string& why) {
             " (restored from an older backup?): listed again";
       ++resyncs_;
     }
-    kvs_ = std::move(kvs);
     compiled_.reset();
     compiled_rest_ = RegistryState{};
     revision_ = range->revision;
@@ -206,7 +220,7 @@ Status EtcdFollower::list(std::string& why) {
     last_problem_ = problems.empty() ? std::string() : problems.front();
   }
   for (const std::string& p : problems) told(true, location_ + ": " + p + " (skipped)");
-  save_copy();
+  copy_behind_ = true;  // saved by the follower's thread when the watch falls quiet, off the start's path
   return Ok{};
 }
 
@@ -223,22 +237,21 @@ void EtcdFollower::save_copy() {
   copy_behind_ = false;
   copy_saved_at_ = std::chrono::steady_clock::now();
   if (copy_file_.empty()) return;
+  if (!copy_bindings_.current) decode_copy_bindings();
   json copy;
-  BindingSet bindings;
+  std::shared_ptr<const EtcdValues> values;
   RegistryState others;
   json document;
   {
     std::lock_guard lock(mutex_);
-    copy = {{"location", location_},
-            {"revision", revision_},
-            {"clusterId", cluster_id_},
-            {"savedAt", unix_now()},
-            {"kvs", kvs_}};
-    bindings = decoded_.state.bindings;
-    others = {BindingSet{}, decoded_.state.ccs_provider, decoded_.state.farms, decoded_.state.ip_listen,
-              decoded_.state.tls_policy};
-    document = decoded_.rest.is_object() ? decoded_.rest : empty_document();
+    copy = {{"location", location_}, {"revision", revision_}, {"clusterId", cluster_id_}, {"savedAt", unix_now()}};
+    values = kvs_;
+    others = config_.state;
+    document = config_.rest.is_object() ? config_.rest : empty_document();
   }
+  json& kvs = copy["kvs"] = json::object();
+  for (const auto& [key, value] : *values) kvs[key] = *value;
+  const BindingSet& bindings = copy_bindings_.set;
   // What the compiled copy is of, so that a restart knows it without reading the copy itself.
   document["farmCopy"] = {{"location", location_}, {"revision", copy["revision"]}, {"clusterId", copy["clusterId"]}};
   const std::string rest = write_registry(others, document);
@@ -289,19 +302,26 @@ Result<bool> EtcdFollower::read_copy() {
   if (!copy.is_object() || !copy.contains("kvs") || !copy["kvs"].is_object()) {
     return Error(ErrorCode::RegistryUnreadable, "the local copy " + copy_file_.string() + " is not one sslbind wrote");
   }
-  Kvs kvs;
+  auto kvs = std::make_shared<EtcdValues>();
+  std::size_t bindings = 0;
   for (const auto& [key, value] : copy["kvs"].items()) {
-    if (value.is_string()) kvs.emplace(key, value.get<std::string>());
+    if (!value.is_string()) continue;
+    if (etcd::name_of(prefix_, key).kind == etcd::KeyName::Kind::Binding) ++bindings;
+    kvs->emplace(key, std::make_shared<const std::string>(value.get<std::string>()));
   }
   std::vector<std::string> problems;
-  Decoded decoded = decode_all(kvs, problems);
-  std::lock_guard lock(mutex_);
-  kvs_ = std::move(kvs);
-  decoded_ = std::move(decoded);
-  revision_ = number(copy, "revision");
-  cluster_id_ = text_of(copy, "clusterId");
-  from_copy_ = true;
-  synced_ = false;
+  {
+    std::lock_guard lock(mutex_);
+    kvs_ = std::move(kvs);
+    binding_count_ = bindings;
+    copy_bindings_.current = false;
+    decode_config(problems);
+    revision_ = number(copy, "revision");
+    cluster_id_ = text_of(copy, "clusterId");
+    from_copy_ = true;
+    synced_ = false;
+  }
+  for (const std::string& p : problems) told(true, location_ + ": " + p + " (skipped)");
   return true;
 }
 
@@ -364,7 +384,7 @@ void EtcdFollower::publish_presence() {
             {"appliedRevision", revision_},
             {"servingLocalCopy", from_copy_},
             {"connected", connected_},
-            {"bindings", compiled_ ? compiled_->size() : decoded_.state.bindings.size()},
+            {"bindings", compiled_ ? compiled_->size() : binding_count_},
             {"publishedAt", unix_now()}};
     }
     // The lease is kept alive while it lives; one that expired (etcd was away longer than its TTL) is granted anew.
@@ -500,7 +520,7 @@ void EtcdFollower::watch() {
             continue;
           }
           auto value = EtcdClient::unb64(text_of(kv, "value"));
-          if (value) apply(*key, &*value, problems);
+          if (value) apply(*key, std::make_shared<const std::string>(std::move(*value)), problems);
         }
         if (!events.empty()) {
           revision_ = at;
@@ -621,11 +641,8 @@ ServingState EtcdFollower::current_locked() const {
     return ServingState{compiled_rest_, compiled_,
                         location_ + " (compiled local copy of revision " + std::to_string(revision_) + ")"};
   }
-  RegistryState rest{BindingSet{}, decoded_.state.ccs_provider, decoded_.state.farms, decoded_.state.ip_listen,
-                     decoded_.state.tls_policy};
-  auto bindings = std::make_shared<const BindingSet>(decoded_.state.bindings);
   return ServingState{
-      std::move(rest), std::make_shared<MemoryBindingTable>(std::move(bindings)),
+      config_.state, std::make_shared<EtcdBindingTable>(prefix_, kvs_),
       location_ + (from_copy_ ? " (local copy of revision " : " (revision ") + std::to_string(revision_) + ")"};
 }
 

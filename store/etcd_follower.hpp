@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "store/compiled_registry.hpp"
+#include "store/etcd_binding_table.hpp"
 #include "store/etcd_client.hpp"
 #include "store/registry.hpp"
 
@@ -50,15 +51,25 @@ class EtcdFollower {
   nlohmann::json status() const;
 
  private:
-  using Kvs = std::map<std::string, std::string>;
-  struct Decoded {
-    RegistryState state;  // bindings included
+  // The farm's settings (the config key), always decoded: every snapshot takes them. Its bindings are empty.
+  struct Config {
+    RegistryState state;
     nlohmann::json rest;
-    std::map<std::string, BindingKey> binding_keys;  // by etcd key
   };
-  // Decodes every key; a key that cannot be decoded is skipped and named in `problems`.
-  Decoded decode_all(const Kvs& kvs, std::vector<std::string>& problems) const;
-  void apply(const std::string& key, const std::string* value, std::vector<std::string>& problems);  // null: deleted
+  // The bindings decoded, for the local copy only, which is compiled from them. Decoded whole when the copy is first
+  // saved after a list that replaced everything, then kept current key by key. The follower's thread alone uses them.
+  struct CopyBindings {
+    BindingSet set;
+    std::map<std::string, BindingKey> keys;  // by etcd key
+    bool current = false;
+  };
+  // The values, copied first when a snapshot still holds them (mutex_ held): tables share them otherwise.
+  EtcdValues& values_to_change();
+  // Takes a new value of a key (null: deleted) into the values, the settings and the copy's bindings. mutex_ held.
+  void apply(const std::string& key, std::shared_ptr<const std::string> value, std::vector<std::string>& problems);
+  // The settings from the config key of kvs_; mutex_ held.
+  void decode_config(std::vector<std::string>& problems);
+  void decode_copy_bindings();    // the follower's thread; not under mutex_
   Status list(std::string& why);  // re-lists and replaces everything
   void watch();                   // until the stream ends, or a resync is needed
   void run();
@@ -87,9 +98,11 @@ class EtcdFollower {
   Changed changed_;
   Report report_;
 
-  mutable std::mutex mutex_;  // guards what current() and status() read
-  Kvs kvs_;
-  Decoded decoded_;
+  mutable std::mutex mutex_;                                          // guards what current() and status() read
+  std::shared_ptr<EtcdValues> kvs_ = std::make_shared<EtcdValues>();  // never null; the tickets key is not in it
+  std::size_t binding_count_ = 0;                                     // binding keys in kvs_
+  Config config_;
+  CopyBindings copy_bindings_;
   // A restart's first state: the compiled local copy, mapped, so that a front end serves in milliseconds whatever
   // the farm's size; served until the first list succeeds.
   std::shared_ptr<const CompiledRegistry> compiled_;

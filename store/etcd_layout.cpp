@@ -51,6 +51,8 @@ std::string binding_value(const Binding& binding) {
   return out;
 }
 
+std::string config_key(std::string_view prefix) { return std::string(prefix) + std::string(kConfig); }
+
 std::string counter_key(std::string_view prefix) { return std::string(prefix) + std::string(kCounter); }
 
 std::string tickets_key(std::string_view prefix) { return std::string(prefix) + std::string(kTickets); }
@@ -65,8 +67,7 @@ std::map<std::string, std::string> encode(std::string_view prefix, const Registr
   // A farm whose settings are all defaults has no config key, however it got there: a batch and single adds leave
   // the same keys behind, so two farms with the same bindings hold the same keys.
   nlohmann::json blank = empty_document();
-  if (config != write_registry(RegistryState{}, blank))
-    out[std::string(prefix) + std::string(kConfig)] = std::move(config);
+  if (config != write_registry(RegistryState{}, blank)) out[config_key(prefix)] = std::move(config);
   return out;
 }
 

@@ -28,6 +28,8 @@ KeyName name_of(std::string_view prefix, std::string_view key);
 // values as the registry file writes them.
 std::string binding_key(std::string_view prefix, const BindingKey& key);
 std::string binding_value(const Binding& binding);
+// The farm's settings (CCS provider, web farms, IP listen list, TLS policy): one key, absent when all are defaults.
+std::string config_key(std::string_view prefix);
 // The key every commit writes: a transaction that read the whole registry compares its mod_revision.
 std::string counter_key(std::string_view prefix);
 // The farm's session-ticket keys, sealed with the farm key: not part of the registry's state, and not rewritten by
