@@ -74,8 +74,10 @@ class EtcdFollower {
   void watch();                   // until the stream ends, or a resync is needed
   void run();
   void save_copy();
-  // Each revision marks the copy behind; it is saved at most once a second, and whenever the watch falls quiet or
-  // stops, so that a stream of changes at 100k bindings is not slowed by rewriting and compiling the copy each time.
+  void write_copy();  // the copy and its compiled form, now
+  // Each revision marks the copy behind; it is saved at most once a second (and a fifth of the time), and whenever
+  // the watch falls quiet or stops, so that a stream of changes at 100k bindings is not slowed by rewriting and
+  // compiling the copy each time.
   void save_copy_soon();
   void save_copy_if_behind();
   Result<bool> read_copy();
@@ -119,7 +121,8 @@ class EtcdFollower {
     bool only_differences = false;      // the keys that differed from the state held, rather than all of them
   } last_list_;
   std::string last_problem_;
-  std::chrono::steady_clock::time_point copy_saved_at_{};  // the follower's thread alone reads and writes these two
+  std::chrono::steady_clock::time_point copy_saved_at_{};  // the follower's thread alone reads and writes these three
+  std::chrono::steady_clock::duration copy_took_{};        // the last save's
   bool copy_behind_ = false;
   std::int64_t copy_revision_ = 0;     // the revision the local copy on disk holds; 0: none saved by this process
   std::vector<std::string> tickets_;   // newest first
