@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "serve/thread_cache.hpp"
+
 namespace sslbind::serve {
 namespace {
 
@@ -34,7 +36,7 @@ std::vector<Http2Memory::Block>::iterator Http2Memory::find(void* data) {
 }
 
 void* Http2Memory::allocate(std::size_t size, void* self) {
-  if (size < kPagedFrom) return std::malloc(size);
+  if (size < kPagedFrom) return thread_cache::allocate(size);
   const std::size_t mapped = whole_pages(size);
   void* data = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (data == MAP_FAILED) return nullptr;
@@ -50,12 +52,16 @@ void Http2Memory::release(void* data, void* self) {
     m.pages_.erase(it);
     return;
   }
-  std::free(data);
+  thread_cache::release(data);
 }
 
 void* Http2Memory::allocate_zeroed(std::size_t count, std::size_t size, void* self) {
   if (size != 0 && count > static_cast<std::size_t>(-1) / size) return nullptr;
-  if (count * size < kPagedFrom) return std::calloc(count, size);
+  if (count * size < kPagedFrom) {
+    void* block = thread_cache::allocate(count * size);
+    if (block != nullptr) std::memset(block, 0, count * size);
+    return block;
+  }
   return allocate(count * size, self);  // fresh pages are zero
 }
 

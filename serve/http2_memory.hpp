@@ -3,7 +3,8 @@
 // life (plus about 9 KiB of tables), so that an idle connection would cost twice an HTTP/1.1 one. Blocks of that
 // size are taken from the kernel as pages of their own (mmap), and release_idle() hands their pages back
 // (MADV_DONTNEED) while the session has nothing to send: the next frame is written into fresh zero pages. Smaller
-// blocks come from malloc. One session's allocator is used on its connection's thread only.
+// blocks come from the thread's cache of freed blocks (thread_cache.hpp). One session's allocator is used on its
+// connection's thread only.
 #include <nghttp2/nghttp2.h>
 
 #include <cstddef>
