@@ -48,7 +48,7 @@ struct Drain {
 }  // namespace
 
 void* allocate(std::size_t size) noexcept {
-  if (size > kMaxSize || !alive) return std::malloc(size == 0 ? 1 : size);
+  if (!kCaching || size > kMaxSize || !alive) return std::malloc(size == 0 ? 1 : size);
   const std::size_t cls = class_of_request(size);
   if (FreeBlock* block = lists.head[cls]) {
     lists.head[cls] = block->next;
@@ -61,6 +61,7 @@ void* allocate(std::size_t size) noexcept {
 
 void release(void* block) noexcept {
   if (block == nullptr) return;
+  if (!kCaching) return std::free(block);
   static thread_local Drain drain;
   // What the block can hold, whoever allocated it: a class no larger than that, so that it fits every request the
   // class is given.

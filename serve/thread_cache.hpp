@@ -10,6 +10,20 @@
 
 namespace sslbind::serve::thread_cache {
 
+// Under AddressSanitizer every block goes straight back to free(), so that a use after free is still caught (and
+// its malloc_usable_size() is the size asked for, not malloc's chunk).
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kCaching = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kCaching = false;
+#else
+inline constexpr bool kCaching = true;
+#endif
+#else
+inline constexpr bool kCaching = true;
+#endif
+
 inline constexpr std::size_t kMaxSize = 2048;
 // 128 streams in flight free their strings in bursts of more than a thousand blocks of one size: the cache must hold
 // a burst to serve the next one (caps of 64 and 512 still sent many of them to malloc, counted with uprobes).

@@ -18,7 +18,7 @@ TEST_SUITE("serve::thread_cache") {
     CHECK(::malloc_usable_size(a) >= 100);
     cache::release(a);
     void* b = cache::allocate(97);  // the same size of malloc's chunks
-    CHECK(b == a);
+    if (cache::kCaching) CHECK(b == a);
     std::memset(b, 0x5a, 97);
     cache::release(b);
   }
@@ -50,7 +50,7 @@ TEST_SUITE("serve::thread_cache") {
       again.push_back(cache::allocate(48));
       if (std::find(blocks.begin(), blocks.end(), again.back()) != blocks.end()) ++reused;
     }
-    CHECK(reused >= cache::kMaxBlocksPerSize);
+    if (cache::kCaching) CHECK(reused >= cache::kMaxBlocksPerSize);
     for (void* b : again) cache::release(b);
 
     void* big = cache::allocate(cache::kMaxSize + 1);
