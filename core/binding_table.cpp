@@ -5,12 +5,7 @@
 
 namespace sslbind {
 
-ListenPlan listen_plan_of(const BindingSet& bindings) {
-  ListenPlan plan;
-  for (const auto& [key, binding] : bindings) {
-    plan.ports.push_back(key.port());
-    if (key.kind() == KeyKind::IpPort && !key.ip_port().address.is_wildcard()) plan.addresses.push_back(key.ip_port());
-  }
+void sort_listen_plan(ListenPlan& plan) {
   std::sort(plan.ports.begin(), plan.ports.end());
   plan.ports.erase(std::unique(plan.ports.begin(), plan.ports.end()), plan.ports.end());
   const auto order = [](const IpPort& a, const IpPort& b) {
@@ -19,6 +14,15 @@ ListenPlan listen_plan_of(const BindingSet& bindings) {
   };
   std::sort(plan.addresses.begin(), plan.addresses.end(), order);
   plan.addresses.erase(std::unique(plan.addresses.begin(), plan.addresses.end()), plan.addresses.end());
+}
+
+ListenPlan listen_plan_of(const BindingSet& bindings) {
+  ListenPlan plan;
+  for (const auto& [key, binding] : bindings) {
+    plan.ports.push_back(key.port());
+    if (key.kind() == KeyKind::IpPort && !key.ip_port().address.is_wildcard()) plan.addresses.push_back(key.ip_port());
+  }
+  sort_listen_plan(plan);
   return plan;
 }
 

@@ -20,6 +20,8 @@ struct ListenPlan {
   friend bool operator==(const ListenPlan&, const ListenPlan&) = default;
 };
 ListenPlan listen_plan_of(const BindingSet& bindings);
+// Sorts a plan gathered in any order and drops its repeats.
+void sort_listen_plan(ListenPlan& plan);
 
 class BindingTable {
  public:

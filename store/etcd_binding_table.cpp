@@ -1,8 +1,5 @@
 #include "store/etcd_binding_table.hpp"
 
-#include <algorithm>
-#include <tuple>
-
 #include "core/registry_names.hpp"
 #include "store/etcd_layout.hpp"
 
@@ -26,17 +23,6 @@ bool add_to_plan(const etcd::KeyName& name, ListenPlan& plan) {
   return true;
 }
 
-void sort_plan(ListenPlan& plan) {
-  std::sort(plan.ports.begin(), plan.ports.end());
-  plan.ports.erase(std::unique(plan.ports.begin(), plan.ports.end()), plan.ports.end());
-  const auto order = [](const IpPort& a, const IpPort& b) {
-    return std::tuple(a.port, a.address.family(), a.address.bytes()) <
-           std::tuple(b.port, b.address.family(), b.address.bytes());
-  };
-  std::sort(plan.addresses.begin(), plan.addresses.end(), order);
-  plan.addresses.erase(std::unique(plan.addresses.begin(), plan.addresses.end()), plan.addresses.end());
-}
-
 }  // namespace
 
 EtcdBindingTable::EtcdBindingTable(std::string prefix, std::shared_ptr<const EtcdValues> values)
@@ -45,7 +31,7 @@ EtcdBindingTable::EtcdBindingTable(std::string prefix, std::shared_ptr<const Etc
     const etcd::KeyName name = etcd::name_of(prefix_, key);
     if (name.kind == etcd::KeyName::Kind::Binding && add_to_plan(name, plan_)) ++size_;
   }
-  sort_plan(plan_);
+  sort_listen_plan(plan_);
 }
 
 std::shared_ptr<const Binding> EtcdBindingTable::find(const BindingKey& key) const {

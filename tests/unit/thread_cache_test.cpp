@@ -40,18 +40,22 @@ TEST_SUITE("serve::thread_cache") {
     }
   }
 
-  TEST_CASE("each size keeps at most kMaxBlocksPerSize blocks, and larger blocks are never kept") {
-    std::vector<void*> blocks;
-    for (std::size_t i = 0; i < cache::kMaxBlocksPerSize + 10; ++i) blocks.push_back(cache::allocate(48));
-    for (void* b : blocks) cache::release(b);
-    std::vector<void*> again;
+  TEST_CASE("each size keeps up to kMaxBlocksPerSize blocks, and larger blocks are never kept") {
+    // On a thread of its own, whose lists start empty whatever other cases left in this one's.
     std::size_t reused = 0;
-    for (std::size_t i = 0; i < cache::kMaxBlocksPerSize + 10; ++i) {
-      again.push_back(cache::allocate(48));
-      if (std::find(blocks.begin(), blocks.end(), again.back()) != blocks.end()) ++reused;
-    }
+    std::thread fresh([&reused] {
+      std::vector<void*> blocks;
+      for (std::size_t i = 0; i < cache::kMaxBlocksPerSize + 10; ++i) blocks.push_back(cache::allocate(48));
+      for (void* b : blocks) cache::release(b);
+      std::vector<void*> again;
+      for (std::size_t i = 0; i < cache::kMaxBlocksPerSize + 10; ++i) {
+        again.push_back(cache::allocate(48));
+        if (std::find(blocks.begin(), blocks.end(), again.back()) != blocks.end()) ++reused;
+      }
+      for (void* b : again) cache::release(b);
+    });
+    fresh.join();
     if (cache::kCaching) CHECK(reused >= cache::kMaxBlocksPerSize);
-    for (void* b : again) cache::release(b);
 
     void* big = cache::allocate(cache::kMaxSize + 1);
     REQUIRE(big != nullptr);
